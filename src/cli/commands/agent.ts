@@ -1,0 +1,80 @@
+import type { Command } from "commander";
+import { BatonError } from "../../errors.js";
+import { formatDuration } from "../../util/duration.js";
+import { action } from "../context.js";
+import { agentTable } from "../format.js";
+
+export function registerAgentCommands(program: Command): void {
+  const agent = program.command("agent").description("join or leave the team");
+
+  agent
+    .command("join")
+    .description("register NAME (or update its role and kind); then act as it with --as NAME or BATON_AGENT")
+    .argument("<name>")
+    .option("--role <role>", "what the agent does: backend, reviewer, lead ...")
+    .option("--kind <kind>", "claude, codex, gemini, pi, custom or human")
+    .action(
+      action(async (ctx, name: string, o: { role?: string; kind?: string }) => {
+        if (ctx.globals.as && ctx.globals.as !== name) {
+          throw new BatonError(
+            "usage",
+            `--as ${ctx.globals.as} and join ${name} disagree`,
+            "join under the name you act as",
+          );
+        }
+        ctx.globals.as = name;
+        const joined = await (await ctx.workspace()).agents.join(o);
+        ctx.out.result({ agent: joined }, () => [
+          `${joined.name} joined as ${joined.kind}${joined.role ? `, role ${joined.role}` : ""}`,
+          ctx.out.style.dim(`act as it with: export BATON_AGENT=${joined.name}`),
+        ]);
+      }),
+    );
+
+  agent
+    .command("leave")
+    .description("leave the team, releasing your claims and leases")
+    .action(
+      action(async (ctx) => {
+        const left = await (await ctx.workspace()).agents.leave();
+        ctx.out.result({ ...left }, () => {
+          const released = [...left.releasedTasks, ...left.releasedLeases];
+          return `${left.agent} left${released.length ? `; released ${released.join(", ")}` : ""}`;
+        });
+      }),
+    );
+
+  program
+    .command("agents")
+    .description("who is on the team: status (idle, busy, offline, hung), current task, leases")
+    .action(
+      action(async (ctx) => {
+        const agents = await (await ctx.workspace()).agents.list();
+        ctx.out.result({ agents }, () => agentTable(agents, ctx.out.style, ctx.now()));
+      }),
+    );
+
+  program
+    .command("heartbeat")
+    .description("say you are alive: renews all your claims and leases")
+    .option("--working-on <text>", "what you are doing, shown in `baton agents`")
+    .action(
+      action(async (ctx, o: { workingOn?: string }) => {
+        const beat = await (await ctx.workspace()).agents.heartbeat(o);
+        const s = ctx.out.style;
+        ctx.out.result({ ...beat }, () => {
+          const lines = [
+            ...beat.renewedTasks.map((t) => `renewed ${t.id} for ${formatDuration(t.expiresAt - ctx.now())}`),
+            ...beat.renewedLeases.map(
+              (l) => `renewed ${l.path} for ${formatDuration(l.expiresAt - ctx.now())}`,
+            ),
+            ...[...beat.lostTasks, ...beat.lostLeases].map((x) =>
+              s.red(`lost ${x}: it expired before this heartbeat`),
+            ),
+          ];
+          return lines.length ? lines : s.dim("alive; nothing held");
+        });
+        return beat.lostTasks.length + beat.lostLeases.length ? 3 : 0;
+      }),
+    );
+}

@@ -1,0 +1,51 @@
+import type { Command } from "commander";
+import { formatDuration } from "../../util/duration.js";
+import { sleep } from "../../util/sleep.js";
+import { action, durationOption } from "../context.js";
+
+export function registerGuardianCommand(program: Command): void {
+  program
+    .command("guardian")
+    .description("sweep expired claims and leases and report hung agents, continuously or --once")
+    .option("--once", "one pass, then exit")
+    .option(
+      "--interval <duration>",
+      "time between passes (default: guardian_interval)",
+      durationOption("--interval"),
+    )
+    .addHelpText(
+      "after",
+      `
+Correctness never depends on the guardian: every command sweeps what it touches.
+The guardian makes expiries and hung agents show up in the log even when nobody
+else is active.`,
+    )
+    .action(
+      action(async (ctx, o: { once?: boolean; interval?: number }) => {
+        const ws = await ctx.workspace();
+        const interval = o.interval ?? ws.config.guardianIntervalMs;
+        let stop = false;
+        const onSignal = () => {
+          stop = true;
+        };
+        process.once("SIGINT", onSignal);
+        process.once("SIGTERM", onSignal);
+        if (!o.once) ctx.out.note(`guardian: sweeping every ${formatDuration(interval)}; Ctrl-C to stop`);
+        do {
+          const swept = await ws.agents.sweep();
+          const found = swept.expiredTasks.length + swept.expiredLeases.length + swept.hungAgents.length;
+          if (o.once || found > 0) {
+            ctx.out.result({ ...swept }, () => {
+              const lines = [
+                ...swept.expiredTasks.map((id) => `expired claim on ${id}`),
+                ...swept.expiredLeases.map((path) => `expired lease on ${path}`),
+                ...swept.hungAgents.map((name) => `${name} is hung`),
+              ];
+              return lines.length ? lines : ctx.out.style.dim("nothing expired");
+            });
+          }
+          if (!o.once) await sleep(interval);
+        } while (!o.once && !stop);
+      }),
+    );
+}

@@ -1,0 +1,65 @@
+import type { Command } from "commander";
+import { parseTaskId } from "../../domain/task-rules.js";
+import { BatonError } from "../../errors.js";
+import { parseDuration } from "../../util/duration.js";
+import { action } from "../context.js";
+import { eventLine } from "../format.js";
+
+/** `--since` takes a duration back from now (`2h`) or a date/time (`2026-11-21`, ISO). */
+export function parseSince(text: string, now: number): number {
+  if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
+    const at = Date.parse(text);
+    if (Number.isNaN(at))
+      throw new BatonError("invalid_input", `bad date '${text}'`, "use 2026-11-21 or 2026-11-21T09:30:00Z");
+    return at;
+  }
+  return now - parseDuration(text, "--since");
+}
+
+export function registerLogCommands(program: Command): void {
+  const log = program
+    .command("log")
+    .description("the event log: every change, who made it and when")
+    .option("--agent <name>", "only this agent's actions")
+    .option("--type <type>", "only this type (task.claimed), or a family (task.)")
+    .option("--task <id>", "only events about this task")
+    .option("--since <when>", "a duration back (2h, 30m) or a date (2026-11-21)")
+    .option("--limit <n>", "the newest N events", "200")
+    .addHelpText(
+      "after",
+      `\nExamples:\n  baton log --since 1h\n  baton log --type lease. --agent alice\n  baton log write decision "keep SQLite as the default store"`,
+    )
+    .action(
+      action(
+        async (ctx, o: { agent?: string; type?: string; task?: string; since?: string; limit: string }) => {
+          const limit = Number(o.limit);
+          if (!Number.isInteger(limit) || limit < 1)
+            throw new BatonError("invalid_input", `bad --limit '${o.limit}'`, "a whole number ≥ 1");
+          const events = await (await ctx.workspace()).log.list({
+            actor: o.agent,
+            type: o.type,
+            subject: o.task ? parseTaskId(o.task) : undefined,
+            sinceMs: o.since ? parseSince(o.since, ctx.now()) : undefined,
+            limit,
+          });
+          ctx.out.result({ events }, () =>
+            events.length
+              ? events.map((e) => eventLine(e, ctx.out.style))
+              : ctx.out.style.dim("no events match"),
+          );
+        },
+      ),
+    );
+
+  log
+    .command("write")
+    .description("record a decision or note in the log")
+    .argument("<type>", "decision, note, or any dotted lowercase name")
+    .argument("<summary>")
+    .action(
+      action(async (ctx, type: string, summary: string) => {
+        const event = await (await ctx.workspace()).log.write(type, summary);
+        ctx.out.result({ event }, () => eventLine(event, ctx.out.style));
+      }),
+    );
+}

@@ -1,0 +1,89 @@
+import type { Command } from "commander";
+import { systemClock } from "../clock.js";
+import { BatonError } from "../errors.js";
+import { openWorkspace, type Workspace } from "../services/workspace.js";
+import { parseDuration } from "../util/duration.js";
+import { Output } from "./output.js";
+
+export interface GlobalOptions {
+  as?: string;
+  json?: boolean;
+  dryRun?: boolean;
+  store?: string;
+}
+
+/** What every command action gets: the parsed global flags, the output, and the workspace on demand. */
+export class CliContext {
+  readonly globals: GlobalOptions;
+  readonly out: Output;
+  private opened: Workspace | undefined;
+
+  constructor(command: Command) {
+    this.globals = command.optsWithGlobals<GlobalOptions>();
+    this.out = new Output(this.globals.json === true, this.globals.dryRun === true);
+  }
+
+  now(): number {
+    return systemClock.now();
+  }
+
+  async workspace(): Promise<Workspace> {
+    this.opened ??= await openWorkspace({
+      as: this.globals.as,
+      store: this.globals.store ?? (process.env.BATON_STORE || undefined),
+      dryRun: this.globals.dryRun === true,
+    });
+    return this.opened;
+  }
+
+  async close(): Promise<void> {
+    await this.opened?.close();
+  }
+}
+
+/**
+ * Wraps a command's action: builds the context from the command's own and
+ * global flags, runs, and always closes the store. Errors go up to main.ts,
+ * which maps them to output and an exit code in one place.
+ */
+export function action<Args extends unknown[]>(
+  run: (ctx: CliContext, ...args: Args) => Promise<unknown>,
+): (...args: unknown[]) => Promise<void> {
+  return async (...args: unknown[]) => {
+    const command = args.at(-1) as Command;
+    const ctx = new CliContext(command);
+    try {
+      const code = await run(ctx, ...(args.slice(0, -1) as Args));
+      if (typeof code === "number" && code !== 0) process.exitCode = code;
+    } finally {
+      await ctx.close();
+    }
+  };
+}
+
+/** Option parsers that fail with a typed error (exit 2) instead of a bare string. */
+export function durationOption(flag: string) {
+  return (value: string) => parseDuration(value, `${flag} value`);
+}
+
+export function tokenOption(value: string): number {
+  const token = Number(value);
+  if (!Number.isSafeInteger(token) || token < 1) {
+    throw new BatonError(
+      "invalid_input",
+      `bad token '${value}'`,
+      "pass the number that claim or lock printed, e.g. --token 42",
+    );
+  }
+  return token;
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(",")
+      .map((part) => part.trim())
+      .filter(Boolean),
+  ];
+}

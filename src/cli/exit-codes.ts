@@ -1,0 +1,21 @@
+import type { ErrorCode } from "../errors.js";
+
+/** Exit codes scripts can branch on. */
+export const EXIT = { ok: 0, error: 1, usage: 2, conflict: 3, notFound: 4 } as const;
+
+export function exitCodeFor(code: ErrorCode): number {
+  switch (code) {
+    case "usage":
+    case "invalid_input":
+    case "outside_workspace":
+    case "dependency_cycle":
+      return EXIT.usage;
+    case "conflict":
+    case "lease_lost":
+      return EXIT.conflict;
+    case "not_found":
+      return EXIT.notFound;
+    default:
+      return EXIT.error;
+  }
+}

@@ -1,0 +1,128 @@
+import type { AgentView, BatonEvent, Lease, LeaseConflict, Task, TaskDetail } from "../domain/types.js";
+import { formatDuration } from "../util/duration.js";
+import { type Style, table } from "./style.js";
+
+/** Text renderings for people. JSON output never goes through here. */
+
+function when(at: number): string {
+  return new Date(at).toISOString().replace("T", " ").slice(0, 19);
+}
+
+function statusText(task: Task, s: Style): string {
+  switch (task.status) {
+    case "open":
+      return s.cyan("open");
+    case "claimed":
+      return s.yellow("claimed");
+    case "done":
+      return s.green("done");
+    default:
+      return s.red(task.status);
+  }
+}
+
+export function taskLine(task: Task, s: Style): string {
+  return `${s.bold(task.id)} ${statusText(task, s)} ${task.title}`;
+}
+
+export function taskTable(tasks: Task[], s: Style, now: number): string {
+  if (tasks.length === 0) return s.dim("no tasks match");
+  const rows = [["ID", "P", "STATUS", "WHO", "QUEUE", "TITLE"].map(s.dim)];
+  for (const task of tasks) {
+    const who = task.holder
+      ? `${task.holder} (${formatDuration(task.claimExpiresAt! - now)} left)`
+      : task.assignee
+        ? `→ ${task.assignee}`
+        : "";
+    const deps = task.dependsOn.length ? s.dim(` after ${task.dependsOn.join(",")}`) : "";
+    const tags = task.tags.length ? s.dim(` #${task.tags.join(" #")}`) : "";
+    rows.push([
+      s.bold(task.id),
+      String(task.priority),
+      statusText(task, s),
+      who,
+      task.queue,
+      `${task.title}${tags}${deps}`,
+    ]);
+  }
+  return table(rows);
+}
+
+export function taskDetail(task: TaskDetail, s: Style, now: number): string[] {
+  const lines = [`${s.bold(task.id)}  ${task.title}`];
+  const field = (name: string, value: string) => lines.push(`  ${s.dim(name.padEnd(10))} ${value}`);
+  field("status", statusText(task, s));
+  field("queue", `${task.queue}, priority ${task.priority}`);
+  if (task.tags.length) field("tags", task.tags.join(", "));
+  if (task.assignee) field("assignee", task.assignee);
+  if (task.holder)
+    field(
+      "holder",
+      `${task.holder}, token ${task.token}, claim ends in ${formatDuration(task.claimExpiresAt! - now)}`,
+    );
+  field("attempts", `${task.attempts} of ${task.maxAttempts}`);
+  if (task.dependsOn.length) {
+    const waiting = new Set(task.waitingOn);
+    field(
+      "after",
+      task.dependsOn.map((id) => (waiting.has(id) ? `${id} (waiting)` : `${id} (done)`)).join(", "),
+    );
+  }
+  if (task.blocks.length) field("blocks", task.blocks.join(", "));
+  if (task.result) field(task.status === "done" ? "result" : "reason", task.result);
+  field("created", `${when(task.createdAt)} by ${task.createdBy}`);
+  if (task.body) lines.push("", ...task.body.split("\n").map((line) => `  ${line}`));
+  if (task.remarks.length) {
+    lines.push("", s.dim("remarks"));
+    for (const remark of task.remarks) lines.push(`  ${s.dim(when(remark.at))} ${remark.by}: ${remark.text}`);
+  }
+  lines.push("", s.dim("history"));
+  for (const event of task.history) lines.push(`  ${eventLine(event, s)}`);
+  return lines;
+}
+
+export function leaseTable(leases: Lease[], s: Style, now: number): string {
+  if (leases.length === 0) return s.dim("no live leases");
+  const rows = [["PATH", "HOLDER", "MODE", "TOKEN", "EXPIRES", "INTENT"].map(s.dim)];
+  for (const lease of leases) {
+    rows.push([
+      s.bold(lease.path),
+      lease.holder,
+      lease.exclusive ? "exclusive" : "shared",
+      String(lease.token),
+      `in ${formatDuration(lease.expiresAt - now)}`,
+      lease.intent ?? "",
+    ]);
+  }
+  return table(rows);
+}
+
+export function conflictLines(conflicts: LeaseConflict[], s: Style, now: number): string[] {
+  return conflicts.map(
+    (c) =>
+      `${s.red("held")} ${s.bold(c.path)}${c.heldPath !== c.path ? ` (overlaps ${c.heldPath})` : ""}: ${c.holder} holds it ${c.exclusive ? "exclusively" : "shared"}${c.intent ? ` to ${c.intent}` : ""}, for ${formatDuration(c.expiresAt - now)} more`,
+  );
+}
+
+export function agentTable(agents: AgentView[], s: Style, now: number): string {
+  if (agents.length === 0) return s.dim("no agents yet: baton agent join NAME");
+  const colour = { idle: s.cyan, busy: s.green, offline: s.dim, hung: s.red };
+  const rows = [["AGENT", "KIND", "ROLE", "STATUS", "SEEN", "TASKS", "LEASES", "WORKING ON"].map(s.dim)];
+  for (const agent of agents) {
+    rows.push([
+      s.bold(agent.name),
+      agent.kind,
+      agent.role ?? "",
+      colour[agent.status](agent.status),
+      `${formatDuration(now - agent.lastSeenAt)} ago`,
+      agent.tasks.join(",") || "-",
+      agent.leases.join(",") || "-",
+      agent.workingOn ?? "",
+    ]);
+  }
+  return table(rows);
+}
+
+export function eventLine(event: BatonEvent, s: Style): string {
+  return `${s.dim(`#${event.seq}`)} ${s.dim(when(event.at))} ${s.cyan(event.type)} ${event.summary}`;
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+import { readFileSync } from "node:fs";
+import { CommanderError } from "commander";
+import { BatonError, toBatonError } from "../errors.js";
+import { EXIT, exitCodeFor } from "./exit-codes.js";
+import { Output } from "./output.js";
+import { buildProgram } from "./program.js";
+
+const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
+
+/** Commander's own errors (unknown flag, missing argument) become usage errors with a hint. */
+function fromCommander(error: CommanderError): BatonError {
+  const message = error.message.replace(/^error: /, "");
+  return new BatonError("usage", message, "see the command's --help for its arguments and flags");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const json = argv.includes("--json");
+  const program = buildProgram(version);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return Number(process.exitCode ?? EXIT.ok);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return EXIT.ok; // --help, --version
+      // Our option parsers throw BatonError; commander wraps nothing, so check the cause first.
+      const batonError = fromCommander(error);
+      new Output(json, false).error(batonError);
+      return EXIT.usage;
+    }
+    const batonError = toBatonError(error);
+    if (batonError.code === "internal" && process.env.BATON_DEBUG) console.error(error);
+    new Output(json, false).error(batonError);
+    return exitCodeFor(batonError.code);
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,49 @@
+import type { BatonError } from "../errors.js";
+import { makeStyle, type Style } from "./style.js";
+
+/**
+ * Where a command's answer goes. With --json, stdout carries exactly one JSON
+ * document (errors included, as {"error": {...}}); otherwise text for people,
+ * with notes and errors on stderr.
+ */
+export class Output {
+  readonly style: Style;
+  readonly errStyle: Style;
+
+  constructor(
+    readonly json: boolean,
+    readonly dryRun: boolean,
+  ) {
+    this.style = makeStyle(process.stdout);
+    this.errStyle = makeStyle(process.stderr);
+  }
+
+  /** Prints the command's result: `data` as JSON, or `text()` for people. */
+  result(data: Record<string, unknown>, text: () => string | string[]): void {
+    if (this.json) {
+      process.stdout.write(`${JSON.stringify(this.dryRun ? { ...data, dryRun: true } : data)}\n`);
+      return;
+    }
+    const lines = text();
+    const body = Array.isArray(lines) ? lines.join("\n") : lines;
+    if (body) process.stdout.write(`${body}\n`);
+    if (this.dryRun) this.note("dry run: nothing was changed");
+  }
+
+  /** A remark for people, never part of the JSON document. */
+  note(text: string): void {
+    if (!this.json) process.stderr.write(`${this.errStyle.dim(text)}\n`);
+  }
+
+  error(error: BatonError): void {
+    if (this.json) {
+      process.stdout.write(`${JSON.stringify({ error: error.toJSON() })}\n`);
+      return;
+    }
+    const s = this.errStyle;
+    process.stderr.write(
+      `${s.red("error")} ${s.dim(`[${error.code}]`)} ${error.message}\n${s.yellow("hint")} ${error.hint}\n`,
+    );
+    if (process.env.BATON_DEBUG && error.stack) process.stderr.write(`${error.stack}\n`);
+  }
+}

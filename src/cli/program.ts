@@ -1,0 +1,45 @@
+import { Command } from "commander";
+import { registerAgentCommands } from "./commands/agent.js";
+import { registerGuardianCommand } from "./commands/guardian.js";
+import { registerInitCommand } from "./commands/init.js";
+import { registerLockCommands } from "./commands/lock.js";
+import { registerLogCommands } from "./commands/log.js";
+import { registerTaskCommands } from "./commands/task.js";
+
+export function buildProgram(version: string): Command {
+  const program = new Command("baton")
+    .description("coordination hub for a team of AI coding agents working on one repository")
+    .version(version, "-V, --version")
+    .option("--as <name>", "act as this agent (default: $BATON_AGENT)")
+    .option("--json", "print exactly one JSON document on stdout, errors included")
+    .option("--dry-run", "show what would change, change nothing")
+    .option(
+      "--store <url>",
+      "store to use: a SQLite file path or sqlite:PATH (default: $BATON_STORE or .baton/baton.db)",
+    )
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ outputError: () => {} })
+    .addHelpText(
+      "after",
+      `
+Getting started:
+  baton init                                 set up .baton/ in this repository
+  export BATON_AGENT=alice                   who you are (or --as alice)
+  baton task add "Fix login redirect"        add work
+  baton task claim                           take the next ready task
+  baton lock src/auth/login.ts               lease the files you will edit
+  baton heartbeat                            keep your claims and leases alive
+  baton task done T-1 --result "fixed"       finish
+  baton agents / baton locks / baton log     see the team
+
+Exit codes: 0 ok, 1 error, 2 usage, 3 conflict (held by another, lease_lost), 4 not found.`,
+    );
+  registerInitCommand(program);
+  registerTaskCommands(program);
+  registerLockCommands(program);
+  registerAgentCommands(program);
+  registerLogCommands(program);
+  registerGuardianCommand(program);
+  return program;
+}

@@ -1,0 +1,26 @@
+import type { Agent, AgentStatus } from "./types.js";
+
+export interface LivenessRules {
+  /** Silence after which an agent that holds work is hung. */
+  hungAfterMs: number;
+  /** Silence after which an agent that holds nothing is offline. */
+  offlineAfterMs: number;
+}
+
+/**
+ * An agent's status is derived, never stored: from how long it has been silent
+ * and whether it holds work. A silent agent holding work is the dangerous case
+ * (hung), because its claims block others until they expire.
+ */
+export function agentStatus(
+  agent: Agent,
+  holds: { claims: number; leases: number },
+  now: number,
+  rules: LivenessRules,
+): AgentStatus {
+  if (agent.leftAt !== null) return "offline";
+  const silence = now - agent.lastSeenAt;
+  if (holds.claims + holds.leases > 0 && silence > rules.hungAfterMs) return "hung";
+  if (holds.claims > 0) return "busy";
+  return silence > rules.offlineAfterMs ? "offline" : "idle";
+}

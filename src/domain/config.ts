@@ -1,0 +1,167 @@
+import { BatonError } from "../errors.js";
+import { parseDuration } from "../util/duration.js";
+
+/**
+ * The team's rules, from `.baton/config.json` (JSON with comments). This module
+ * only validates and normalises; reading the file is the workspace's job.
+ */
+
+export type ClaimPolicy = "open" | "handler-only";
+
+export interface QueueConfig {
+  name: string;
+  /** Task id prefix: `T` gives T-1, T-2 ... */
+  prefix: string;
+  /** Role that handles the queue, if any. */
+  handler: string | null;
+  slaMinutes: number | null;
+  claimPolicy: ClaimPolicy;
+}
+
+export interface BatonConfig {
+  queues: Record<string, QueueConfig>;
+  defaultQueue: string;
+  claimTtlMs: number;
+  leaseTtlMs: number;
+  heartbeatIntervalMs: number;
+  hungAfterMs: number;
+  offlineAfterMs: number;
+  maxAttempts: number;
+  guardianIntervalMs: number;
+}
+
+const PREFIX = /^[A-Z][A-Z0-9]{0,9}$/;
+const QUEUE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+
+export const DEFAULT_CONFIG_TEXT = `{
+  // baton's rules for this repository. Commit this file; the database beside it stays local.
+  // Durations are written like 30s, 15m, 1h30m.
+
+  // Queues: a task belongs to one. "prefix" makes its ids (T-1, REQ-4), "handler" names the
+  // role that handles it, "sla_minutes" how soon a task should be done once added (null: none),
+  // "claim_policy" is "open" (anyone may claim) or "handler-only".
+  // mai-cli's names are accepted too: "owner" for handler, "sla_hours" for sla_minutes.
+  "queues": {
+    "tasks": { "prefix": "T", "handler": null, "sla_minutes": null, "claim_policy": "open" }
+  },
+  // Where \`baton task add\` puts a task when no --queue is given.
+  "default_queue": "tasks",
+
+  // A claim is a lease: the holder's heartbeat renews it; when the holder goes silent this long,
+  // the task goes back to the queue and the attempt is counted.
+  "claim_ttl": "15m",
+  // Default time-to-live of a file lease (baton lock --ttl overrides it).
+  "lease_ttl": "15m",
+  // How often agents are expected to run \`baton heartbeat\`.
+  "heartbeat_interval": "1m",
+  // Silence after which an agent holding work is shown as hung, and one holding nothing as offline.
+  "hung_after": "5m",
+  "offline_after": "10m",
+  // Attempts (failures or expiries) before a task is failed for good, or marked dead.
+  "max_attempts": 3,
+  // How often \`baton guardian\` sweeps expired claims and leases.
+  "guardian_interval": "10s"
+}
+`;
+
+function fail(message: string, hint: string): never {
+  throw new BatonError("invalid_input", `.baton/config.json: ${message}`, hint);
+}
+
+function durationField(raw: Record<string, unknown>, key: string, fallback: string): number {
+  const value = raw[key] ?? fallback;
+  if (typeof value !== "string" && typeof value !== "number")
+    fail(`"${key}" must be a duration`, 'write e.g. "15m"');
+  return parseDuration(String(value), `"${key}" in .baton/config.json`);
+}
+
+function parseQueue(name: string, raw: unknown): QueueConfig {
+  if (!QUEUE_NAME.test(name)) {
+    fail(`bad queue name "${name}"`, 'queue names are lowercase letters, digits, _ and -, e.g. "bugs"');
+  }
+  if (typeof raw !== "object" || raw === null) fail(`queue "${name}" must be an object`, '{ "prefix": "T" }');
+  const q = raw as Record<string, unknown>;
+  const prefix = String(q.prefix ?? name.slice(0, 3).toUpperCase());
+  if (!PREFIX.test(prefix)) {
+    fail(
+      `queue "${name}" has a bad prefix "${prefix}"`,
+      "a prefix is 1-10 capital letters or digits, starting with a letter",
+    );
+  }
+  // mai-cli named the handler `owner` and measured SLAs in hours.
+  const handler = q.handler ?? q.owner ?? null;
+  if (handler !== null && typeof handler !== "string")
+    fail(`queue "${name}": handler must be a role name`, '"handler": "reviewer"');
+  let slaMinutes: number | null = null;
+  if (q.sla_minutes !== undefined && q.sla_minutes !== null) slaMinutes = Number(q.sla_minutes);
+  else if (q.sla_hours !== undefined && q.sla_hours !== null) slaMinutes = Number(q.sla_hours) * 60;
+  if (slaMinutes !== null && !(Number.isFinite(slaMinutes) && slaMinutes > 0)) {
+    fail(`queue "${name}": sla_minutes must be a positive number`, '"sla_minutes": 120');
+  }
+  const policy = q.claim_policy ?? "open";
+  if (policy !== "open" && policy !== "handler-only") {
+    fail(`queue "${name}": claim_policy must be "open" or "handler-only"`, '"claim_policy": "open"');
+  }
+  return { name, prefix, handler, slaMinutes, claimPolicy: policy };
+}
+
+/** Validates parsed config JSON, filling defaults, accepting mai-cli's legacy names. */
+export function normaliseConfig(raw: unknown): BatonConfig {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    fail("the file must hold one JSON object", "run `baton init --force` to write a fresh one");
+  }
+  const r = raw as Record<string, unknown>;
+  const rawQueues = r.queues ?? { tasks: { prefix: "T" } };
+  if (typeof rawQueues !== "object" || rawQueues === null)
+    fail('"queues" must be an object', '"queues": { "tasks": { "prefix": "T" } }');
+  const queues: Record<string, QueueConfig> = {};
+  const prefixes = new Map<string, string>();
+  for (const [name, value] of Object.entries(rawQueues)) {
+    const queue = parseQueue(name, value);
+    const clash = prefixes.get(queue.prefix);
+    if (clash)
+      fail(
+        `queues "${clash}" and "${name}" share the prefix "${queue.prefix}"`,
+        "give each queue its own prefix",
+      );
+    prefixes.set(queue.prefix, name);
+    queues[name] = queue;
+  }
+  const names = Object.keys(queues);
+  if (names.length === 0) fail("no queues are defined", '"queues": { "tasks": { "prefix": "T" } }');
+  const defaultQueue = String(r.default_queue ?? names[0]);
+  if (!queues[defaultQueue])
+    fail(`default_queue "${defaultQueue}" is not a queue`, `use one of: ${names.join(", ")}`);
+  const maxAttempts = Number(r.max_attempts ?? 3);
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+    fail('"max_attempts" must be a whole number ≥ 1', '"max_attempts": 3');
+  return {
+    queues,
+    defaultQueue,
+    claimTtlMs: durationField(r, "claim_ttl", "15m"),
+    leaseTtlMs: durationField(r, "lease_ttl", "15m"),
+    heartbeatIntervalMs: durationField(r, "heartbeat_interval", "1m"),
+    hungAfterMs: durationField(r, "hung_after", "5m"),
+    offlineAfterMs: durationField(r, "offline_after", "10m"),
+    maxAttempts,
+    guardianIntervalMs: durationField(r, "guardian_interval", "10s"),
+  };
+}
+
+export function queueFor(config: BatonConfig, name: string | undefined): QueueConfig {
+  const queue = config.queues[name ?? config.defaultQueue];
+  if (!queue) {
+    throw new BatonError(
+      "not_found",
+      `unknown queue '${name}'`,
+      `queues here: ${Object.keys(config.queues).join(", ")}; add one under "queues" in .baton/config.json`,
+    );
+  }
+  return queue;
+}
+
+/** The queue whose prefix a task id carries, if any. */
+export function queueForTaskId(config: BatonConfig, id: string): QueueConfig | undefined {
+  const prefix = id.slice(0, id.lastIndexOf("-"));
+  return Object.values(config.queues).find((queue) => queue.prefix === prefix);
+}

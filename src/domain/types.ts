@@ -1,0 +1,110 @@
+/**
+ * The plain data baton keeps. Everything here is JSON-serialisable, so it can
+ * cross the store port, a Unix socket or an HTTP response unchanged.
+ * Times are milliseconds since the epoch.
+ */
+
+export const TASK_STATUSES = ["open", "claimed", "done", "failed", "cancelled", "dead"] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** Statuses from which a task never moves again. */
+export const FINAL_STATUSES: readonly TaskStatus[] = ["done", "failed", "cancelled", "dead"];
+
+export const AGENT_KINDS = ["claude", "codex", "gemini", "pi", "custom", "human"] as const;
+export type AgentKind = (typeof AGENT_KINDS)[number];
+
+export type AgentStatus = "idle" | "busy" | "offline" | "hung";
+
+export interface Task {
+  id: string;
+  /** Creation order across all queues; the tie-breaker after priority. */
+  seq: number;
+  title: string;
+  body: string;
+  queue: string;
+  /** 0 is the highest, 3 the lowest. */
+  priority: number;
+  tags: string[];
+  dependsOn: string[];
+  status: TaskStatus;
+  /** Who the task is meant for, if anyone; survives claims ending. */
+  assignee: string | null;
+  /** Who holds the current claim; null unless status is `claimed`. */
+  holder: string | null;
+  /** Fencing token of the current or last claim. */
+  token: number | null;
+  claimExpiresAt: number | null;
+  /** Claims that ended without completion: failures and expiries. */
+  attempts: number;
+  maxAttempts: number;
+  result: string | null;
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Remark {
+  at: number;
+  by: string;
+  text: string;
+}
+
+export interface TaskDetail extends Task {
+  /** Tasks that wait on this one. */
+  blocks: string[];
+  /** Dependencies that are not done yet. */
+  waitingOn: string[];
+  remarks: Remark[];
+  history: BatonEvent[];
+}
+
+export interface Lease {
+  /** The normalised workspace-relative path or glob. */
+  path: string;
+  holder: string;
+  exclusive: boolean;
+  intent: string | null;
+  token: number;
+  acquiredAt: number;
+  expiresAt: number;
+  ttlMs: number;
+}
+
+export interface LeaseConflict {
+  path: string;
+  heldPath: string;
+  holder: string;
+  intent: string | null;
+  exclusive: boolean;
+  expiresAt: number;
+}
+
+export interface Agent {
+  name: string;
+  role: string | null;
+  kind: AgentKind;
+  joinedAt: number;
+  lastSeenAt: number;
+  workingOn: string | null;
+  /** Set when the agent left; cleared when it is seen again. */
+  leftAt: number | null;
+  /** Set once the guardian reported the agent hung; cleared by its next heartbeat. */
+  hungSince: number | null;
+}
+
+export interface AgentView extends Agent {
+  status: AgentStatus;
+  tasks: string[];
+  leases: string[];
+}
+
+export interface BatonEvent {
+  seq: number;
+  at: number;
+  actor: string;
+  type: string;
+  /** The task id, path or agent the event is about. */
+  subject: string | null;
+  summary: string;
+  data: Record<string, unknown>;
+}

@@ -1,0 +1,68 @@
+/**
+ * The one error type of baton. Every failure a user can meet carries a stable
+ * `code` (scripts and models branch on it), a message saying what happened and a
+ * hint saying what to do next. Each face (CLI, MCP, HTTP) maps it once.
+ */
+export const ERROR_CODES = [
+  "usage", // a command or flag was used wrongly
+  "invalid_input", // a value was malformed: empty title, bad duration, bad priority
+  "outside_workspace", // a path resolves outside the repository
+  "dependency_cycle", // adding the dependency would close a loop
+  "not_found", // unknown task, agent, lease or queue
+  "conflict", // held by someone else
+  "lease_lost", // the caller's claim or lease is no longer theirs
+  "not_ready", // a task whose dependencies are not done
+  "invalid_state", // the task's status does not allow the change
+  "not_a_repository", // no git repository around the working directory
+  "not_initialised", // no .baton/ in the repository
+  "store_corrupt", // the database file cannot be read
+  "store_too_new", // the database was written by a newer baton
+  "store_busy", // the database stayed locked by another process for too long
+  "unsupported", // a feature or backend not available in this build
+  "internal", // a bug: report it
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorShape {
+  code: ErrorCode;
+  message: string;
+  hint: string;
+  details?: Record<string, unknown>;
+}
+
+export class BatonError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, hint: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = "BatonError";
+    this.code = code;
+    this.hint = hint;
+    this.details = details;
+  }
+
+  toJSON(): ErrorShape {
+    const shape: ErrorShape = { code: this.code, message: this.message, hint: this.hint };
+    if (this.details) shape.details = this.details;
+    return shape;
+  }
+
+  /** Rebuilds an error that crossed a process boundary as plain data. */
+  static fromJSON(shape: ErrorShape): BatonError {
+    return new BatonError(shape.code, shape.message, shape.hint, shape.details);
+  }
+}
+
+/** Wraps anything thrown into a BatonError, keeping a BatonError as it is. */
+export function toBatonError(error: unknown): BatonError {
+  if (error instanceof BatonError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new BatonError(
+    "internal",
+    `unexpected failure: ${message}`,
+    "this is a bug in baton; run again with BATON_DEBUG=1 for the stack and report it",
+  );
+}

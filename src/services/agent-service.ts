@@ -1,0 +1,63 @@
+import type { BatonConfig } from "../domain/config.js";
+import { AGENT_KINDS, type AgentKind, type AgentView } from "../domain/types.js";
+import { BatonError } from "../errors.js";
+import type { HeartbeatResult, LeaveResult, Store, SweepResult } from "../store/port.js";
+
+interface Context {
+  store: Store;
+  config: BatonConfig;
+  actor(): string;
+  dryRun: boolean;
+}
+
+export function parseKind(kind: string): AgentKind {
+  if (!AGENT_KINDS.includes(kind as AgentKind)) {
+    throw new BatonError(
+      "invalid_input",
+      `unknown agent kind '${kind}'`,
+      `use one of: ${AGENT_KINDS.join(", ")}`,
+    );
+  }
+  return kind as AgentKind;
+}
+
+export class AgentService {
+  constructor(private readonly ctx: Context) {}
+
+  join(options: { role?: string; kind?: string } = {}): Promise<AgentView> {
+    return this.ctx.store.joinAgent({
+      actor: this.ctx.actor(),
+      dryRun: this.ctx.dryRun,
+      role: options.role === undefined ? undefined : options.role.trim() || null,
+      kind: options.kind === undefined ? undefined : parseKind(options.kind),
+    });
+  }
+
+  heartbeat(options: { workingOn?: string } = {}): Promise<HeartbeatResult> {
+    return this.ctx.store.heartbeat({
+      actor: this.ctx.actor(),
+      dryRun: this.ctx.dryRun,
+      workingOn: options.workingOn === undefined ? undefined : options.workingOn.trim() || null,
+    });
+  }
+
+  leave(): Promise<LeaveResult> {
+    return this.ctx.store.leaveAgent({ actor: this.ctx.actor(), dryRun: this.ctx.dryRun });
+  }
+
+  list(): Promise<AgentView[]> {
+    return this.ctx.store.listAgents({
+      hungAfterMs: this.ctx.config.hungAfterMs,
+      offlineAfterMs: this.ctx.config.offlineAfterMs,
+    });
+  }
+
+  /** One guardian pass: expire what is due, report agents gone silent while holding work. */
+  sweep(): Promise<SweepResult> {
+    return this.ctx.store.sweep({
+      actor: "guardian",
+      dryRun: this.ctx.dryRun,
+      hungAfterMs: this.ctx.config.hungAfterMs,
+    });
+  }
+}

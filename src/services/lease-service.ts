@@ -1,0 +1,103 @@
+import type { Clock } from "../clock.js";
+import type { BatonConfig } from "../domain/config.js";
+import type { Lease } from "../domain/types.js";
+import { BatonError } from "../errors.js";
+import type { AcquireResult, Store } from "../store/port.js";
+import { formatDuration } from "../util/duration.js";
+import { toWorkspacePattern } from "../workspace/workspace-path.js";
+
+export interface LockOptions {
+  ttlMs?: number;
+  intent?: string;
+  shared?: boolean;
+}
+
+interface Context {
+  store: Store;
+  config: BatonConfig;
+  root: string;
+  cwd: string;
+  clock: Clock;
+  actor(): string;
+  dryRun: boolean;
+}
+
+/** Held leases that release themselves when the scope ends: `await using held = await ws.leases.hold([...])`. */
+export interface HeldLeases extends AsyncDisposable {
+  leases: Lease[];
+  release(): Promise<void>;
+}
+
+export class LeaseService {
+  constructor(private readonly ctx: Context) {}
+
+  /** Workspace-relative form of paths typed relative to the working directory. */
+  normalise(paths: string[]): string[] {
+    if (paths.length === 0)
+      throw new BatonError(
+        "usage",
+        "no path given",
+        "name one or more files, folders or globs: baton lock src/api.ts",
+      );
+    return paths.map((path) => toWorkspacePattern(path, this.ctx.root, this.ctx.cwd));
+  }
+
+  lock(paths: string[], options: LockOptions = {}): Promise<AcquireResult> {
+    return this.ctx.store.acquireLeases({
+      actor: this.ctx.actor(),
+      dryRun: this.ctx.dryRun,
+      paths: this.normalise(paths),
+      exclusive: !options.shared,
+      ttlMs: options.ttlMs ?? this.ctx.config.leaseTtlMs,
+      intent: options.intent?.trim() || null,
+    });
+  }
+
+  unlock(paths: string[], options: { token?: number } = {}): Promise<Lease[]> {
+    return this.ctx.store.releaseLeases({
+      actor: this.ctx.actor(),
+      dryRun: this.ctx.dryRun,
+      paths: this.normalise(paths),
+      token: options.token,
+    });
+  }
+
+  forceRelease(paths: string[]): Promise<Lease[]> {
+    return this.ctx.store.forceReleaseLeases({
+      actor: this.ctx.actor(),
+      dryRun: this.ctx.dryRun,
+      paths: this.normalise(paths),
+    });
+  }
+
+  list(options: { holder?: string } = {}): Promise<Lease[]> {
+    return this.ctx.store.listLeases(options);
+  }
+
+  /** Live leases that overlap a path: who would stop you editing it. */
+  check(path: string): Promise<Lease[]> {
+    const [pattern] = this.normalise([path]);
+    return this.ctx.store.listLeases({ overlapping: pattern });
+  }
+
+  /** Locks or throws `conflict`; the result releases the leases when disposed. */
+  async hold(paths: string[], options: LockOptions = {}): Promise<HeldLeases> {
+    const result = await this.lock(paths, options);
+    if (result.conflicts.length > 0) {
+      const first = result.conflicts[0]!;
+      throw new BatonError(
+        "conflict",
+        `${first.path} is locked by ${first.holder}${first.intent ? ` to ${first.intent}` : ""}, for ${formatDuration(first.expiresAt - this.ctx.clock.now())} more`,
+        "work on something else meanwhile, or ask the holder to unlock it",
+        { conflicts: result.conflicts },
+      );
+    }
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      await this.unlock(result.granted.map((lease) => lease.path));
+    };
+    return { leases: result.granted, release, [Symbol.asyncDispose]: release };
+  }
+}

@@ -1,0 +1,43 @@
+import type { BatonEvent } from "../domain/types.js";
+import { BatonError } from "../errors.js";
+import type { ListEventsInput, Store } from "../store/port.js";
+
+const EVENT_TYPE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
+
+interface Context {
+  store: Store;
+  actor(): string;
+  dryRun: boolean;
+}
+
+export class LogService {
+  constructor(private readonly ctx: Context) {}
+
+  list(filter: ListEventsInput = {}): Promise<BatonEvent[]> {
+    return this.ctx.store.listEvents(filter);
+  }
+
+  /** Records a decision or note; `type` is free but dotted lowercase, e.g. `decision` or `design.api`. */
+  write(type: string, summary: string, data?: Record<string, unknown>): Promise<BatonEvent> {
+    if (!EVENT_TYPE.test(type)) {
+      throw new BatonError(
+        "invalid_input",
+        `bad event type '${type}'`,
+        "use lowercase words joined by dots, e.g. decision or design.api",
+      );
+    }
+    if (!summary.trim())
+      throw new BatonError(
+        "invalid_input",
+        "an empty summary",
+        'say what was decided: baton log write decision "use SQLite"',
+      );
+    return this.ctx.store.appendEvent({
+      actor: this.ctx.actor(),
+      dryRun: this.ctx.dryRun,
+      type,
+      summary: summary.trim(),
+      data,
+    });
+  }
+}

@@ -1,0 +1,187 @@
+import { type BatonConfig, queueFor } from "../domain/config.js";
+import {
+  parseTaskId,
+  validateBody,
+  validatePriority,
+  validateTags,
+  validateTitle,
+} from "../domain/task-rules.js";
+import { TASK_STATUSES, type Task, type TaskDetail, type TaskStatus } from "../domain/types.js";
+import { BatonError } from "../errors.js";
+import type { ClaimResult, Store } from "../store/port.js";
+import { validateAgentName } from "./identity.js";
+
+export interface AddTaskOptions {
+  body?: string;
+  queue?: string;
+  priority?: number | string;
+  tags?: string[];
+  after?: string[];
+  assign?: string;
+}
+
+export interface ListTaskOptions {
+  /** Statuses to show; `all` for every one. Default: open and claimed. */
+  status?: (TaskStatus | "all")[];
+  queue?: string;
+  ready?: boolean;
+  mine?: boolean;
+  assignee?: string;
+}
+
+export interface ClaimOptions {
+  queue?: string;
+  tags?: string[];
+  ttlMs?: number;
+}
+
+interface Context {
+  store: Store;
+  config: BatonConfig;
+  actor(): string;
+  whoami(): string | undefined;
+  dryRun: boolean;
+}
+
+function parseStatuses(statuses: (TaskStatus | "all")[] | undefined): TaskStatus[] | undefined {
+  if (!statuses || statuses.length === 0) return ["open", "claimed"];
+  if (statuses.includes("all")) return undefined;
+  for (const status of statuses) {
+    if (!TASK_STATUSES.includes(status as TaskStatus)) {
+      throw new BatonError(
+        "invalid_input",
+        `unknown status '${status}'`,
+        `use one of: ${TASK_STATUSES.join(", ")}, all`,
+      );
+    }
+  }
+  return statuses as TaskStatus[];
+}
+
+/** Tasks as users and agents see them: ids as typed, queues by name, TTLs from config. */
+export class TaskService {
+  constructor(private readonly ctx: Context) {}
+
+  private mutation() {
+    return { actor: this.ctx.actor(), dryRun: this.ctx.dryRun };
+  }
+
+  add(title: string, options: AddTaskOptions = {}): Promise<Task> {
+    const queue = queueFor(this.ctx.config, options.queue);
+    return this.ctx.store.addTask({
+      ...this.mutation(),
+      prefix: queue.prefix,
+      queue: queue.name,
+      title: validateTitle(title),
+      body: validateBody(options.body ?? ""),
+      priority: validatePriority(options.priority ?? 2),
+      tags: validateTags(options.tags ?? []),
+      dependsOn: (options.after ?? []).map(parseTaskId),
+      assignee: options.assign ? validateAgentName(options.assign) : null,
+      maxAttempts: this.ctx.config.maxAttempts,
+    });
+  }
+
+  list(options: ListTaskOptions = {}): Promise<Task[]> {
+    if (options.queue) queueFor(this.ctx.config, options.queue);
+    const me = options.mine || options.ready ? this.ctx.whoami() : undefined;
+    if (options.mine && !me) this.ctx.actor(); // throws the identity error with its hint
+    return this.ctx.store.listTasks({
+      status: options.ready ? undefined : parseStatuses(options.status),
+      queue: options.queue,
+      ready: options.ready,
+      readyFor: me,
+      involving: options.mine ? me : options.assignee ? validateAgentName(options.assignee) : undefined,
+    });
+  }
+
+  show(id: string): Promise<TaskDetail> {
+    return this.ctx.store.getTask({ id: parseTaskId(id) });
+  }
+
+  claim(id?: string, options: ClaimOptions = {}): Promise<ClaimResult> {
+    if (options.queue) queueFor(this.ctx.config, options.queue);
+    return this.ctx.store.claimTask({
+      ...this.mutation(),
+      id: id ? parseTaskId(id) : undefined,
+      queue: options.queue,
+      tags: validateTags(options.tags ?? []),
+      ttlMs: options.ttlMs ?? this.ctx.config.claimTtlMs,
+    });
+  }
+
+  done(id: string, options: { result?: string; token?: number } = {}): Promise<Task> {
+    return this.ctx.store.completeTask({
+      ...this.mutation(),
+      id: parseTaskId(id),
+      token: options.token,
+      result: options.result ?? null,
+    });
+  }
+
+  fail(id: string, reason: string, options: { token?: number } = {}): Promise<Task> {
+    if (!reason.trim()) {
+      throw new BatonError(
+        "invalid_input",
+        "a failure needs a reason",
+        'say what went wrong: --reason "tests fail on CI"',
+      );
+    }
+    return this.ctx.store.failTask({
+      ...this.mutation(),
+      id: parseTaskId(id),
+      token: options.token,
+      reason: reason.trim(),
+    });
+  }
+
+  release(id: string, options: { token?: number } = {}): Promise<Task> {
+    return this.ctx.store.releaseTask({ ...this.mutation(), id: parseTaskId(id), token: options.token });
+  }
+
+  assign(id: string, agent: string | null): Promise<Task> {
+    return this.ctx.store.assignTask({
+      ...this.mutation(),
+      id: parseTaskId(id),
+      assignee: agent ? validateAgentName(agent) : null,
+    });
+  }
+
+  addDependency(id: string, dependsOn: string): Promise<Task> {
+    return this.ctx.store.addDependency({
+      ...this.mutation(),
+      id: parseTaskId(id),
+      dependsOn: parseTaskId(dependsOn),
+    });
+  }
+
+  removeDependency(id: string, dependsOn: string): Promise<Task> {
+    return this.ctx.store.removeDependency({
+      ...this.mutation(),
+      id: parseTaskId(id),
+      dependsOn: parseTaskId(dependsOn),
+    });
+  }
+
+  amend(id: string, remark: string): Promise<TaskDetail> {
+    if (!remark.trim())
+      throw new BatonError(
+        "invalid_input",
+        "an empty remark",
+        'write what changed: baton task amend T-3 "also cover the API"',
+      );
+    return this.ctx.store.amendTask({
+      ...this.mutation(),
+      id: parseTaskId(id),
+      remark: validateBody(remark.trim()),
+    });
+  }
+
+  cancel(id: string, reason?: string): Promise<Task> {
+    return this.ctx.store.cancelTask({
+      ...this.mutation(),
+      id: parseTaskId(id),
+      reason: reason?.trim() || null,
+    });
+  }
+}

@@ -1,0 +1,189 @@
+import type {
+  AgentKind,
+  AgentView,
+  BatonEvent,
+  Lease,
+  LeaseConflict,
+  Task,
+  TaskDetail,
+  TaskStatus,
+} from "../domain/types.js";
+
+/**
+ * The store port: every operation baton performs on its state, each one atomic.
+ *
+ * It is shaped by operations, not by get/set, and exposes no connection or
+ * transaction type: a backend owns its connection(s) and makes each operation
+ * one transaction (SQLite) or one script (Redis). Inputs and outputs are plain
+ * JSON-serialisable data, so the hub server can serve this same port over a
+ * local socket. The time comes from the backend's Clock, never from callers.
+ *
+ * Every operation that changes state appends exactly one event per change, in
+ * the same transaction, and first sweeps the expired claims and leases it could
+ * meet — so correctness never depends on a background process.
+ *
+ * A mutating input may carry `dryRun: true`: the operation runs, its answer is
+ * returned, and nothing is kept.
+ */
+export interface Store {
+  readonly backend: string;
+  close(): Promise<void>;
+
+  // agents
+  joinAgent(input: JoinAgentInput): Promise<AgentView>;
+  heartbeat(input: HeartbeatInput): Promise<HeartbeatResult>;
+  leaveAgent(input: Mutation): Promise<LeaveResult>;
+  listAgents(input: ListAgentsInput): Promise<AgentView[]>;
+
+  // tasks
+  addTask(input: AddTaskInput): Promise<Task>;
+  getTask(input: { id: string }): Promise<TaskDetail>;
+  listTasks(input: ListTasksInput): Promise<Task[]>;
+  claimTask(input: ClaimTaskInput): Promise<ClaimResult>;
+  completeTask(input: FinishTaskInput & { result?: string | null }): Promise<Task>;
+  failTask(input: FinishTaskInput & { reason: string }): Promise<Task>;
+  releaseTask(input: FinishTaskInput): Promise<Task>;
+  assignTask(input: Mutation & { id: string; assignee: string | null }): Promise<Task>;
+  addDependency(input: Mutation & { id: string; dependsOn: string }): Promise<Task>;
+  removeDependency(input: Mutation & { id: string; dependsOn: string }): Promise<Task>;
+  amendTask(input: Mutation & { id: string; remark: string }): Promise<TaskDetail>;
+  cancelTask(input: Mutation & { id: string; reason: string | null }): Promise<Task>;
+
+  // file leases
+  acquireLeases(input: AcquireLeasesInput): Promise<AcquireResult>;
+  releaseLeases(input: ReleaseLeasesInput): Promise<Lease[]>;
+  forceReleaseLeases(input: Mutation & { paths: string[] }): Promise<Lease[]>;
+  listLeases(input: { holder?: string; overlapping?: string }): Promise<Lease[]>;
+
+  // event log
+  appendEvent(input: AppendEventInput): Promise<BatonEvent>;
+  listEvents(input: ListEventsInput): Promise<BatonEvent[]>;
+
+  /** Expires what is due and reports newly hung agents; what the guardian runs. */
+  sweep(input: SweepInput): Promise<SweepResult>;
+}
+
+/** Who is acting, and whether to keep the change. */
+export interface Mutation {
+  actor: string;
+  dryRun?: boolean;
+}
+
+export interface JoinAgentInput extends Mutation {
+  role?: string | null;
+  kind?: AgentKind;
+}
+
+export interface HeartbeatInput extends Mutation {
+  /** Omitted: keep what was said last. Null: clear it. */
+  workingOn?: string | null;
+}
+
+export interface HeartbeatResult {
+  agent: string;
+  renewedTasks: { id: string; token: number; expiresAt: number }[];
+  renewedLeases: { path: string; token: number; expiresAt: number }[];
+  /** Claims and leases that had already expired: they are gone. */
+  lostTasks: string[];
+  lostLeases: string[];
+}
+
+export interface LeaveResult {
+  agent: string;
+  releasedTasks: string[];
+  releasedLeases: string[];
+}
+
+export interface ListAgentsInput {
+  hungAfterMs: number;
+  offlineAfterMs: number;
+}
+
+export interface AddTaskInput extends Mutation {
+  prefix: string;
+  queue: string;
+  title: string;
+  body?: string;
+  priority?: number;
+  tags?: string[];
+  dependsOn?: string[];
+  assignee?: string | null;
+  maxAttempts: number;
+}
+
+export interface ListTasksInput {
+  status?: TaskStatus[];
+  queue?: string;
+  /** Only open tasks whose dependencies are done and that `readyFor` may take. */
+  ready?: boolean;
+  readyFor?: string;
+  /** Holder or assignee. */
+  involving?: string;
+  limit?: number;
+}
+
+export interface ClaimTaskInput extends Mutation {
+  /** Omitted: the next ready task. */
+  id?: string;
+  queue?: string;
+  tags?: string[];
+  ttlMs: number;
+}
+
+export interface ClaimResult {
+  task: Task | null;
+  token: number | null;
+  /** True when the caller already held this claim (it was renewed). */
+  renewed?: boolean;
+}
+
+export interface FinishTaskInput extends Mutation {
+  id: string;
+  /** When given it must be the current claim's token; otherwise the actor must hold the claim. */
+  token?: number;
+}
+
+export interface AcquireLeasesInput extends Mutation {
+  /** Normalised workspace-relative patterns. */
+  paths: string[];
+  exclusive: boolean;
+  ttlMs: number;
+  intent?: string | null;
+}
+
+export interface AcquireResult {
+  granted: Lease[];
+  conflicts: LeaseConflict[];
+}
+
+export interface ReleaseLeasesInput extends Mutation {
+  paths: string[];
+  token?: number;
+}
+
+export interface AppendEventInput extends Mutation {
+  type: string;
+  summary: string;
+  subject?: string | null;
+  data?: Record<string, unknown>;
+}
+
+export interface ListEventsInput {
+  actor?: string;
+  /** Exact type, or a prefix ending in a dot (`task.`). */
+  type?: string;
+  subject?: string;
+  sinceMs?: number;
+  afterSeq?: number;
+  limit?: number;
+}
+
+export interface SweepInput extends Mutation {
+  hungAfterMs: number;
+}
+
+export interface SweepResult {
+  expiredTasks: string[];
+  expiredLeases: string[];
+  hungAgents: string[];
+}

@@ -1,0 +1,93 @@
+/**
+ * Versioned schema. `PRAGMA user_version` records how many migrations ran; a
+ * database with a higher number was written by a newer baton and is refused.
+ * Append new migrations; never edit one that has shipped.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+  INSERT INTO meta (key, value) VALUES ('fence', 0);
+
+  CREATE TABLE id_counters (prefix TEXT PRIMARY KEY, last INTEGER NOT NULL) WITHOUT ROWID;
+
+  CREATE TABLE agents (
+    name TEXT PRIMARY KEY,
+    role TEXT,
+    kind TEXT NOT NULL,
+    joined_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL,
+    working_on TEXT,
+    left_at INTEGER,
+    hung_since INTEGER
+  ) WITHOUT ROWID;
+
+  CREATE TABLE tasks (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL DEFAULT '',
+    queue TEXT NOT NULL,
+    priority INTEGER NOT NULL,
+    tags TEXT NOT NULL DEFAULT '[]',
+    status TEXT NOT NULL,
+    assignee TEXT,
+    holder TEXT,
+    token INTEGER,
+    claim_expires_at INTEGER,
+    claim_ttl_ms INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    max_attempts INTEGER NOT NULL,
+    result TEXT,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX tasks_by_readiness ON tasks (status, priority, seq);
+  CREATE INDEX tasks_by_claim_expiry ON tasks (claim_expires_at) WHERE status = 'claimed';
+  CREATE INDEX tasks_by_holder ON tasks (holder) WHERE holder IS NOT NULL;
+
+  CREATE TABLE task_deps (
+    task_id TEXT NOT NULL,
+    depends_on TEXT NOT NULL,
+    PRIMARY KEY (task_id, depends_on)
+  ) WITHOUT ROWID;
+  CREATE INDEX task_deps_by_dependency ON task_deps (depends_on);
+
+  CREATE TABLE remarks (
+    id INTEGER PRIMARY KEY,
+    task_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    author TEXT NOT NULL,
+    text TEXT NOT NULL
+  );
+  CREATE INDEX remarks_by_task ON remarks (task_id);
+
+  CREATE TABLE leases (
+    path TEXT NOT NULL,
+    holder TEXT NOT NULL,
+    exclusive INTEGER NOT NULL,
+    intent TEXT,
+    token INTEGER NOT NULL,
+    acquired_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    ttl_ms INTEGER NOT NULL,
+    PRIMARY KEY (path, holder)
+  ) WITHOUT ROWID;
+  CREATE INDEX leases_by_expiry ON leases (expires_at);
+  CREATE INDEX leases_by_holder ON leases (holder);
+
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    type TEXT NOT NULL,
+    subject TEXT,
+    summary TEXT NOT NULL,
+    data TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX events_by_subject ON events (subject, seq);
+  CREATE INDEX events_by_actor ON events (actor, seq);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

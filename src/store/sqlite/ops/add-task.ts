@@ -1,0 +1,59 @@
+import { formatTaskId } from "../../../domain/task-rules.js";
+import type { Task } from "../../../domain/types.js";
+import { BatonError } from "../../../errors.js";
+import type { AddTaskInput } from "../../port.js";
+import { appendEvent, findTask, requireTask, type Tx, touchActor } from "../tx.js";
+
+export function addTask(tx: Tx, input: AddTaskInput): Task {
+  touchActor(tx);
+  const dependsOn = [...new Set(input.dependsOn ?? [])];
+  for (const dep of dependsOn) {
+    if (!findTask(tx, dep)) {
+      throw new BatonError(
+        "not_found",
+        `--after names ${dep}, which does not exist`,
+        "check the id with `baton task list`",
+        { id: dep },
+      );
+    }
+  }
+  const { last } = tx.conn.get<{ last: number }>(
+    `INSERT INTO id_counters (prefix, last) VALUES (?, 1)
+     ON CONFLICT (prefix) DO UPDATE SET last = last + 1 RETURNING last`,
+    input.prefix,
+  )!;
+  const id = formatTaskId(input.prefix, last);
+  tx.conn.run(
+    `INSERT INTO tasks (id, title, body, queue, priority, tags, status, assignee, max_attempts, created_by, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)`,
+    id,
+    input.title,
+    input.body ?? "",
+    input.queue,
+    input.priority ?? 2,
+    JSON.stringify(input.tags ?? []),
+    input.assignee ?? null,
+    input.maxAttempts,
+    tx.actor,
+    tx.now,
+    tx.now,
+  );
+  for (const dep of dependsOn)
+    tx.conn.run(`INSERT INTO task_deps (task_id, depends_on) VALUES (?, ?)`, id, dep);
+  const task = requireTask(tx, id);
+  appendEvent(tx, {
+    type: "task.added",
+    subject: id,
+    summary: `${id} added to ${input.queue}: ${input.title}`,
+    data: {
+      after: {
+        status: "open",
+        queue: input.queue,
+        priority: task.priority,
+        assignee: task.assignee,
+        dependsOn,
+      },
+    },
+  });
+  return task;
+}

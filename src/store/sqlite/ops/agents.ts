@@ -1,0 +1,123 @@
+import { agentStatus } from "../../../domain/agent-status.js";
+import type { AgentView } from "../../../domain/types.js";
+import type {
+  HeartbeatInput,
+  HeartbeatResult,
+  JoinAgentInput,
+  LeaveResult,
+  ListAgentsInput,
+  Mutation,
+} from "../../port.js";
+import { type AgentRow, toAgent } from "../rows.js";
+import { appendEvent, sweepExpiredClaims, sweepExpiredLeases, type Tx, touchActor } from "../tx.js";
+
+export function joinAgent(tx: Tx, input: JoinAgentInput): AgentRow {
+  const before = touchActor(tx, input.kind ?? "custom");
+  const role = input.role === undefined ? before.role : input.role;
+  const kind = input.kind ?? before.kind;
+  if (role !== before.role || kind !== before.kind) {
+    tx.conn.run(`UPDATE agents SET role = ?, kind = ? WHERE name = ?`, role, kind, tx.actor);
+    appendEvent(tx, {
+      type: "agent.updated",
+      subject: tx.actor,
+      summary: `${tx.actor} is now ${kind}${role ? `, role ${role}` : ""}`,
+      data: { before: { role: before.role, kind: before.kind }, after: { role, kind } },
+    });
+  }
+  return { ...before, role, kind };
+}
+
+/**
+ * Renews every claim and lease the agent still holds, each by its own TTL.
+ * What already expired is swept first, so a late heartbeat cannot revive a
+ * claim that another agent may have taken since (promise 2).
+ */
+export function heartbeat(tx: Tx, input: HeartbeatInput): HeartbeatResult {
+  const before = touchActor(tx);
+  const lostTasks = sweepExpiredClaims(tx)
+    .filter((claim) => claim.holder === tx.actor)
+    .map((claim) => claim.id);
+  const lostLeases = sweepExpiredLeases(tx)
+    .filter((lease) => lease.holder === tx.actor)
+    .map((lease) => lease.path);
+  const renewedTasks = tx.conn.all<{ id: string; token: number; expiresAt: number }>(
+    `UPDATE tasks SET claim_expires_at = ? + claim_ttl_ms WHERE status = 'claimed' AND holder = ?
+     RETURNING id, token, claim_expires_at AS expiresAt`,
+    tx.now,
+    tx.actor,
+  );
+  const renewedLeases = tx.conn.all<{ path: string; token: number; expiresAt: number }>(
+    `UPDATE leases SET expires_at = ? + ttl_ms WHERE holder = ? RETURNING path, token, expires_at AS expiresAt`,
+    tx.now,
+    tx.actor,
+  );
+  const changedWork = input.workingOn !== undefined && input.workingOn !== before.working_on;
+  if (changedWork || before.hung_since !== null) {
+    const workingOn = changedWork ? input.workingOn : before.working_on;
+    tx.conn.run(
+      `UPDATE agents SET working_on = ?, hung_since = NULL WHERE name = ?`,
+      workingOn ?? null,
+      tx.actor,
+    );
+    appendEvent(tx, {
+      type: before.hung_since !== null ? "agent.recovered" : "agent.working_on",
+      subject: tx.actor,
+      summary:
+        before.hung_since !== null
+          ? `${tx.actor} is responding again`
+          : `${tx.actor} is working on ${workingOn ?? "nothing in particular"}`,
+      data: { before: { workingOn: before.working_on }, after: { workingOn } },
+    });
+  }
+  return { agent: tx.actor, renewedTasks, renewedLeases, lostTasks, lostLeases };
+}
+
+/** Leaving releases everything the agent holds; its tasks go back to the queue without an attempt counted. */
+export function leaveAgent(tx: Tx, _input: Mutation): LeaveResult {
+  touchActor(tx);
+  sweepExpiredClaims(tx);
+  sweepExpiredLeases(tx);
+  const releasedTasks = tx.conn
+    .all<{ id: string }>(
+      `UPDATE tasks SET status = 'open', holder = NULL, claim_expires_at = NULL, updated_at = ?
+       WHERE status = 'claimed' AND holder = ? RETURNING id`,
+      tx.now,
+      tx.actor,
+    )
+    .map((row) => row.id);
+  const releasedLeases = tx.conn
+    .all<{ path: string }>(`DELETE FROM leases WHERE holder = ? RETURNING path`, tx.actor)
+    .map((row) => row.path);
+  tx.conn.run(`UPDATE agents SET left_at = ?, working_on = NULL WHERE name = ?`, tx.now, tx.actor);
+  appendEvent(tx, {
+    type: "agent.left",
+    subject: tx.actor,
+    summary: `${tx.actor} left${releasedTasks.length + releasedLeases.length ? `, releasing ${[...releasedTasks, ...releasedLeases].join(", ")}` : ""}`,
+    data: { before: { tasks: releasedTasks, leases: releasedLeases }, after: { status: "offline" } },
+  });
+  return { agent: tx.actor, releasedTasks, releasedLeases };
+}
+
+export function listAgents(tx: Tx, input: ListAgentsInput): AgentView[] {
+  const agents = tx.conn.all<AgentRow>(`SELECT * FROM agents ORDER BY name`);
+  const tasks = tx.conn.all<{ holder: string; id: string }>(
+    `SELECT holder, id FROM tasks WHERE status = 'claimed' ORDER BY seq`,
+  );
+  const leases = tx.conn.all<{ holder: string; path: string }>(
+    `SELECT holder, path FROM leases ORDER BY path`,
+  );
+  return agents.map((row) => {
+    const agent = toAgent(row);
+    const held = {
+      tasks: tasks.filter((t) => t.holder === row.name).map((t) => t.id),
+      leases: leases.filter((l) => l.holder === row.name).map((l) => l.path),
+    };
+    const status = agentStatus(
+      agent,
+      { claims: held.tasks.length, leases: held.leases.length },
+      tx.now,
+      input,
+    );
+    return { ...agent, status, ...held };
+  });
+}

@@ -1,0 +1,133 @@
+import type { Task } from "../../../domain/types.js";
+import { BatonError } from "../../../errors.js";
+import { formatDuration } from "../../../util/duration.js";
+import type { ClaimResult, ClaimTaskInput } from "../../port.js";
+import { TASK_COLUMNS, type TaskRow, toTask } from "../rows.js";
+import { appendEvent, nextToken, requireTask, sweepExpiredClaims, type Tx, touchActor } from "../tx.js";
+
+/** Open, unassigned or assigned to the claimant, every dependency done. */
+const READY = `t.status = 'open' AND (t.assignee IS NULL OR t.assignee = @actor)
+  AND NOT EXISTS (
+    SELECT 1 FROM task_deps d JOIN tasks dt ON dt.id = d.depends_on
+    WHERE d.task_id = t.id AND dt.status <> 'done')`;
+
+export function readyFilter(input: { queue?: string; tags?: string[] }): string {
+  let sql = READY;
+  if (input.queue) sql += ` AND t.queue = @queue`;
+  (input.tags ?? []).forEach((_, i) => {
+    sql += ` AND EXISTS (SELECT 1 FROM json_each(t.tags) WHERE json_each.value = @tag${i})`;
+  });
+  return sql;
+}
+
+export function readyParams(
+  actor: string,
+  input: { queue?: string; tags?: string[] },
+): Record<string, unknown> {
+  const params: Record<string, unknown> = { actor };
+  if (input.queue) params.queue = input.queue;
+  (input.tags ?? []).forEach((tag, i) => {
+    params[`tag${i}`] = tag;
+  });
+  return params;
+}
+
+function checkClaimable(tx: Tx, task: Task): void {
+  if (task.status === "claimed") {
+    throw new BatonError(
+      "conflict",
+      `${task.id} is claimed by ${task.holder} (claim expires in ${formatDuration(task.claimExpiresAt! - tx.now)})`,
+      "take another task (baton task claim picks the next ready one) or ask its holder",
+      { id: task.id, holder: task.holder, expiresAt: task.claimExpiresAt },
+    );
+  }
+  if (task.status !== "open") {
+    throw new BatonError("invalid_state", `${task.id} is ${task.status}`, "only open tasks can be claimed", {
+      id: task.id,
+      status: task.status,
+    });
+  }
+  if (task.assignee && task.assignee !== tx.actor) {
+    throw new BatonError(
+      "conflict",
+      `${task.id} is assigned to ${task.assignee}`,
+      `ask for it to be reassigned (baton task assign ${task.id} ${tx.actor}) or take another task`,
+      { id: task.id, assignee: task.assignee },
+    );
+  }
+  const waiting = tx.conn.all<{ id: string; status: string }>(
+    `SELECT dt.id, dt.status FROM task_deps d JOIN tasks dt ON dt.id = d.depends_on
+     WHERE d.task_id = ? AND dt.status <> 'done'`,
+    task.id,
+  );
+  if (waiting.length > 0) {
+    throw new BatonError(
+      "not_ready",
+      `${task.id} waits on ${waiting.map((w) => `${w.id} (${w.status})`).join(", ")}`,
+      "claim one of those first, or run `baton task list --ready` for tasks you can start now",
+      { id: task.id, waitingOn: waiting.map((w) => w.id) },
+    );
+  }
+}
+
+/**
+ * The atomic claim: inside one write transaction, pick (or check) the task and
+ * turn it into a lease held by the actor with a fresh fencing token. Claiming a
+ * task the actor already holds renews it and keeps its token (idempotent).
+ */
+export function claimTask(tx: Tx, input: ClaimTaskInput): ClaimResult {
+  touchActor(tx);
+  sweepExpiredClaims(tx);
+  let task: Task | undefined;
+  if (input.id) {
+    task = requireTask(tx, input.id);
+    if (task.status === "claimed" && task.holder === tx.actor) {
+      const expiresAt = tx.now + input.ttlMs;
+      tx.conn.run(
+        `UPDATE tasks SET claim_expires_at = ?, claim_ttl_ms = ? WHERE id = ?`,
+        expiresAt,
+        input.ttlMs,
+        task.id,
+      );
+      return { task: { ...task, claimExpiresAt: expiresAt }, token: task.token, renewed: true };
+    }
+    checkClaimable(tx, task);
+  } else {
+    const row = tx.conn
+      .statement(
+        `SELECT ${TASK_COLUMNS} FROM tasks t WHERE ${readyFilter(input)} ORDER BY t.priority, t.seq LIMIT 1`,
+      )
+      .get(readyParams(tx.actor, input)) as TaskRow | undefined;
+    if (!row) return { task: null, token: null };
+    task = toTask(row);
+  }
+  const token = nextToken(tx);
+  const expiresAt = tx.now + input.ttlMs;
+  tx.conn.run(
+    `UPDATE tasks SET status = 'claimed', holder = ?, token = ?, claim_expires_at = ?, claim_ttl_ms = ?, updated_at = ?
+     WHERE id = ?`,
+    tx.actor,
+    token,
+    expiresAt,
+    input.ttlMs,
+    tx.now,
+    task.id,
+  );
+  appendEvent(tx, {
+    type: "task.claimed",
+    subject: task.id,
+    summary: `${tx.actor} claimed ${task.id}: ${task.title}`,
+    data: { before: { status: "open" }, after: { status: "claimed", holder: tx.actor, token, expiresAt } },
+  });
+  return {
+    task: {
+      ...task,
+      status: "claimed",
+      holder: tx.actor,
+      token,
+      claimExpiresAt: expiresAt,
+      updatedAt: tx.now,
+    },
+    token,
+  };
+}

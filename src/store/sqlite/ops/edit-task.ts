@@ -1,0 +1,150 @@
+import type { Task, TaskDetail } from "../../../domain/types.js";
+import { BatonError } from "../../../errors.js";
+import type { Mutation } from "../../port.js";
+import { appendEvent, requireTask, sweepExpiredClaims, type Tx, touchActor } from "../tx.js";
+import { ensureNotFinal } from "./finish-task.js";
+import { getTask } from "./get-task.js";
+
+/** Assignment, remarks and cancellation: changes that need no claim. */
+
+function begin(tx: Tx, id: string, verb: string): Task {
+  touchActor(tx);
+  sweepExpiredClaims(tx);
+  const task = requireTask(tx, id);
+  ensureNotFinal(task, verb);
+  return task;
+}
+
+export function assignTask(tx: Tx, input: Mutation & { id: string; assignee: string | null }): Task {
+  const task = begin(tx, input.id, input.assignee ? "assign" : "unassign");
+  if (task.assignee === input.assignee) return task;
+  tx.conn.run(`UPDATE tasks SET assignee = ?, updated_at = ? WHERE id = ?`, input.assignee, tx.now, task.id);
+  appendEvent(tx, {
+    type: input.assignee ? "task.assigned" : "task.unassigned",
+    subject: task.id,
+    summary: input.assignee
+      ? `${task.id} assigned to ${input.assignee}`
+      : `${task.id} unassigned from ${task.assignee}`,
+    data: { before: { assignee: task.assignee }, after: { assignee: input.assignee } },
+  });
+  return { ...task, assignee: input.assignee, updatedAt: tx.now };
+}
+
+export function amendTask(tx: Tx, input: Mutation & { id: string; remark: string }): TaskDetail {
+  touchActor(tx);
+  const task = requireTask(tx, input.id);
+  tx.conn.run(
+    `INSERT INTO remarks (task_id, at, author, text) VALUES (?, ?, ?, ?)`,
+    task.id,
+    tx.now,
+    tx.actor,
+    input.remark,
+  );
+  tx.conn.run(`UPDATE tasks SET updated_at = ? WHERE id = ?`, tx.now, task.id);
+  appendEvent(tx, {
+    type: "task.amended",
+    subject: task.id,
+    summary: `${tx.actor} on ${task.id}: ${input.remark}`,
+    data: { after: { remark: input.remark } },
+  });
+  return getTask(tx, task.id);
+}
+
+export function cancelTask(tx: Tx, input: Mutation & { id: string; reason: string | null }): Task {
+  const task = begin(tx, input.id, "cancel");
+  tx.conn.run(
+    `UPDATE tasks SET status = 'cancelled', holder = NULL, claim_expires_at = NULL, result = ?, updated_at = ? WHERE id = ?`,
+    input.reason,
+    tx.now,
+    task.id,
+  );
+  appendEvent(tx, {
+    type: "task.cancelled",
+    subject: task.id,
+    summary: `${tx.actor} cancelled ${task.id}${input.reason ? `: ${input.reason}` : ""}`,
+    data: {
+      before: { status: task.status, holder: task.holder },
+      after: { status: "cancelled", reason: input.reason },
+    },
+  });
+  return {
+    ...task,
+    status: "cancelled",
+    holder: null,
+    claimExpiresAt: null,
+    result: input.reason,
+    updatedAt: tx.now,
+  };
+}
+
+export function addDependency(tx: Tx, input: Mutation & { id: string; dependsOn: string }): Task {
+  const task = begin(tx, input.id, "add a dependency to");
+  requireTask(tx, input.dependsOn);
+  if (input.id === input.dependsOn) {
+    throw new BatonError("dependency_cycle", `${input.id} cannot depend on itself`, "name another task");
+  }
+  // Would the new edge close a loop? Walk from the dependency along what it waits on.
+  const path = tx.conn.get<{ path: string }>(
+    `WITH RECURSIVE reach(id, path) AS (
+       SELECT ?, ?
+       UNION
+       SELECT d.depends_on, reach.path || ' -> ' || d.depends_on FROM task_deps d JOIN reach ON d.task_id = reach.id
+     )
+     SELECT path FROM reach WHERE id = ? LIMIT 1`,
+    input.dependsOn,
+    input.dependsOn,
+    input.id,
+  );
+  if (path) {
+    throw new BatonError(
+      "dependency_cycle",
+      `${input.id} cannot wait on ${input.dependsOn}: ${path.path} already waits on ${input.id}`,
+      `that would be a cycle (${input.id} -> ${path.path}); remove one of those dependencies first`,
+      { id: input.id, dependsOn: input.dependsOn },
+    );
+  }
+  const inserted = tx.conn.run(
+    `INSERT OR IGNORE INTO task_deps (task_id, depends_on) VALUES (?, ?)`,
+    input.id,
+    input.dependsOn,
+  );
+  if (inserted.changes === 0) return task;
+  tx.conn.run(`UPDATE tasks SET updated_at = ? WHERE id = ?`, tx.now, task.id);
+  appendEvent(tx, {
+    type: "task.dep_added",
+    subject: task.id,
+    summary: `${task.id} now waits on ${input.dependsOn}`,
+    data: {
+      before: { dependsOn: task.dependsOn },
+      after: { dependsOn: [...task.dependsOn, input.dependsOn] },
+    },
+  });
+  return requireTask(tx, task.id);
+}
+
+export function removeDependency(tx: Tx, input: Mutation & { id: string; dependsOn: string }): Task {
+  const task = begin(tx, input.id, "remove a dependency from");
+  const removed = tx.conn.run(
+    `DELETE FROM task_deps WHERE task_id = ? AND depends_on = ?`,
+    input.id,
+    input.dependsOn,
+  );
+  if (removed.changes === 0) {
+    throw new BatonError(
+      "not_found",
+      `${input.id} does not wait on ${input.dependsOn}`,
+      `see its dependencies: baton task show ${input.id}`,
+    );
+  }
+  tx.conn.run(`UPDATE tasks SET updated_at = ? WHERE id = ?`, tx.now, task.id);
+  appendEvent(tx, {
+    type: "task.dep_removed",
+    subject: task.id,
+    summary: `${task.id} no longer waits on ${input.dependsOn}`,
+    data: {
+      before: { dependsOn: task.dependsOn },
+      after: { dependsOn: task.dependsOn.filter((dep) => dep !== input.dependsOn) },
+    },
+  });
+  return requireTask(tx, task.id);
+}

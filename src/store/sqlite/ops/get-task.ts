@@ -1,0 +1,53 @@
+import type { Remark, Task, TaskDetail } from "../../../domain/types.js";
+import type { ListTasksInput } from "../../port.js";
+import { type EventRow, TASK_COLUMNS, type TaskRow, toEvent, toTask } from "../rows.js";
+import { requireTask, type Tx } from "../tx.js";
+import { readyFilter, readyParams } from "./claim-task.js";
+
+export function getTask(tx: Tx, id: string): TaskDetail {
+  const task = requireTask(tx, id);
+  const blocks = tx.conn.all<{ task_id: string }>(`SELECT task_id FROM task_deps WHERE depends_on = ?`, id);
+  const waiting = tx.conn.all<{ id: string }>(
+    `SELECT dt.id FROM task_deps d JOIN tasks dt ON dt.id = d.depends_on WHERE d.task_id = ? AND dt.status <> 'done'`,
+    id,
+  );
+  const remarks = tx.conn.all<Remark>(
+    `SELECT at, author AS by, text FROM remarks WHERE task_id = ? ORDER BY id`,
+    id,
+  );
+  const history = tx.conn
+    .all<EventRow>(`SELECT * FROM events WHERE subject = ? ORDER BY seq`, id)
+    .map(toEvent);
+  return {
+    ...task,
+    blocks: blocks.map((b) => b.task_id),
+    waitingOn: waiting.map((w) => w.id),
+    remarks,
+    history,
+  };
+}
+
+export function listTasks(tx: Tx, input: ListTasksInput): Task[] {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (input.ready) {
+    where.push(readyFilter({ queue: input.queue }));
+    Object.assign(params, readyParams(input.readyFor ?? "", { queue: input.queue }));
+  } else if (input.queue) {
+    where.push(`t.queue = @queue`);
+    params.queue = input.queue;
+  }
+  if (input.status && input.status.length > 0) {
+    where.push(`t.status IN (${input.status.map((_, i) => `@status${i}`).join(", ")})`);
+    input.status.forEach((status, i) => {
+      params[`status${i}`] = status;
+    });
+  }
+  if (input.involving) {
+    where.push(`(t.holder = @involving OR t.assignee = @involving)`);
+    params.involving = input.involving;
+  }
+  const sql = `SELECT ${TASK_COLUMNS} FROM tasks t ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    ORDER BY t.priority, t.seq ${input.limit ? `LIMIT ${Math.floor(input.limit)}` : ""}`;
+  return (tx.conn.statement(sql).all(params) as TaskRow[]).map(toTask);
+}

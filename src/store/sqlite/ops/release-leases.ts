@@ -1,0 +1,65 @@
+import type { Lease } from "../../../domain/types.js";
+import { BatonError } from "../../../errors.js";
+import type { Mutation, ReleaseLeasesInput } from "../../port.js";
+import { type LeaseRow, toLease } from "../rows.js";
+import { appendEvent, sweepExpiredLeases, type Tx, touchActor } from "../tx.js";
+
+function releasedData(leases: Lease[]) {
+  return { before: leases.map((l) => ({ path: l.path, holder: l.holder, token: l.token })), after: null };
+}
+
+/** Releases the actor's own leases; all named paths must still be held, or nothing changes. */
+export function releaseLeases(tx: Tx, input: ReleaseLeasesInput): Lease[] {
+  touchActor(tx);
+  sweepExpiredLeases(tx);
+  const paths = [...new Set(input.paths)];
+  const held = paths.map((path) => {
+    const row = tx.conn.get<LeaseRow>(`SELECT * FROM leases WHERE path = ? AND holder = ?`, path, tx.actor);
+    if (!row || (input.token !== undefined && row.token !== input.token)) {
+      const holders = tx.conn.all<{ holder: string }>(`SELECT holder FROM leases WHERE path = ?`, path);
+      throw new BatonError(
+        "lease_lost",
+        row
+          ? `${path}: token ${input.token} is not your current lease (it is ${row.token})`
+          : `${tx.actor} holds no lease on ${path}${holders.length ? ` (held by ${holders.map((h) => h.holder).join(", ")})` : ""}`,
+        "it expired or was released; see `baton locks`, and lock it again before editing",
+        { path },
+      );
+    }
+    return toLease(row);
+  });
+  for (const lease of held)
+    tx.conn.run(`DELETE FROM leases WHERE path = ? AND holder = ?`, lease.path, tx.actor);
+  appendEvent(tx, {
+    type: "lease.released",
+    subject: paths.length === 1 ? paths[0]! : null,
+    summary: `${tx.actor} unlocked ${paths.join(", ")}`,
+    data: releasedData(held),
+  });
+  return held;
+}
+
+/** Releases every lease on the named patterns, whoever holds them. Recorded in the log. */
+export function forceReleaseLeases(tx: Tx, input: Mutation & { paths: string[] }): Lease[] {
+  touchActor(tx);
+  sweepExpiredLeases(tx);
+  const released: Lease[] = [];
+  for (const path of new Set(input.paths)) {
+    const rows = tx.conn.all<LeaseRow>(`DELETE FROM leases WHERE path = ? RETURNING *`, path);
+    released.push(...rows.map(toLease));
+  }
+  if (released.length === 0) {
+    throw new BatonError(
+      "not_found",
+      `no lease on ${input.paths.join(", ")}`,
+      "see the live leases with `baton locks`",
+    );
+  }
+  appendEvent(tx, {
+    type: "lease.force_released",
+    subject: input.paths.length === 1 ? input.paths[0]! : null,
+    summary: `${tx.actor} force-released ${released.map((l) => `${l.path} (held by ${l.holder})`).join(", ")}`,
+    data: releasedData(released),
+  });
+  return released;
+}

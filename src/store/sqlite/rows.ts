@@ -1,0 +1,130 @@
+import type { Agent, AgentKind, BatonEvent, Lease, Task, TaskStatus } from "../../domain/types.js";
+
+/** Row shapes as SQLite returns them, and their mapping to domain data. */
+
+export interface TaskRow {
+  seq: number;
+  id: string;
+  title: string;
+  body: string;
+  queue: string;
+  priority: number;
+  tags: string;
+  deps: string;
+  status: string;
+  assignee: string | null;
+  holder: string | null;
+  token: number | null;
+  claim_expires_at: number | null;
+  claim_ttl_ms: number | null;
+  attempts: number;
+  max_attempts: number;
+  result: string | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Selects a task with its dependencies folded into one JSON column. */
+export const TASK_COLUMNS = `t.*, (SELECT json_group_array(d.depends_on) FROM task_deps d WHERE d.task_id = t.id) AS deps`;
+
+export function toTask(row: TaskRow): Task {
+  return {
+    id: row.id,
+    seq: row.seq,
+    title: row.title,
+    body: row.body,
+    queue: row.queue,
+    priority: row.priority,
+    tags: JSON.parse(row.tags) as string[],
+    dependsOn: (JSON.parse(row.deps ?? "[]") as string[]).sort(compareTaskIds),
+    status: row.status as TaskStatus,
+    assignee: row.assignee,
+    holder: row.holder,
+    token: row.token,
+    claimExpiresAt: row.claim_expires_at,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    result: row.result,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Orders T-2 before T-10. */
+export function compareTaskIds(a: string, b: string): number {
+  const [pa, na] = [a.slice(0, a.lastIndexOf("-")), Number(a.slice(a.lastIndexOf("-") + 1))];
+  const [pb, nb] = [b.slice(0, b.lastIndexOf("-")), Number(b.slice(b.lastIndexOf("-") + 1))];
+  return pa === pb ? na - nb : pa < pb ? -1 : 1;
+}
+
+export interface LeaseRow {
+  path: string;
+  holder: string;
+  exclusive: number;
+  intent: string | null;
+  token: number;
+  acquired_at: number;
+  expires_at: number;
+  ttl_ms: number;
+}
+
+export function toLease(row: LeaseRow): Lease {
+  return {
+    path: row.path,
+    holder: row.holder,
+    exclusive: row.exclusive === 1,
+    intent: row.intent,
+    token: row.token,
+    acquiredAt: row.acquired_at,
+    expiresAt: row.expires_at,
+    ttlMs: row.ttl_ms,
+  };
+}
+
+export interface AgentRow {
+  name: string;
+  role: string | null;
+  kind: string;
+  joined_at: number;
+  last_seen_at: number;
+  working_on: string | null;
+  left_at: number | null;
+  hung_since: number | null;
+}
+
+export function toAgent(row: AgentRow): Agent {
+  return {
+    name: row.name,
+    role: row.role,
+    kind: row.kind as AgentKind,
+    joinedAt: row.joined_at,
+    lastSeenAt: row.last_seen_at,
+    workingOn: row.working_on,
+    leftAt: row.left_at,
+    hungSince: row.hung_since,
+  };
+}
+
+export interface EventRow {
+  seq: number;
+  at: number;
+  actor: string;
+  type: string;
+  subject: string | null;
+  summary: string;
+  data: string;
+}
+
+export function toEvent(row: EventRow): BatonEvent {
+  return {
+    seq: row.seq,
+    at: row.at,
+    actor: row.actor,
+    type: row.type,
+    subject: row.subject,
+    summary: row.summary,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+  };
+}

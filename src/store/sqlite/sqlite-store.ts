@@ -1,0 +1,118 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { type Clock, systemClock } from "../../clock.js";
+import { patternsOverlap } from "../../domain/lease-pattern.js";
+import type { Store } from "../port.js";
+import { Connection } from "./connection.js";
+import { acquireLeases } from "./ops/acquire-leases.js";
+import { addTask } from "./ops/add-task.js";
+import { heartbeat, joinAgent, leaveAgent, listAgents } from "./ops/agents.js";
+import { claimTask } from "./ops/claim-task.js";
+import { addDependency, amendTask, assignTask, cancelTask, removeDependency } from "./ops/edit-task.js";
+import { appendUserEvent, listEvents, sweep } from "./ops/events.js";
+import { completeTask, failTask, releaseTask } from "./ops/finish-task.js";
+import { getTask, listTasks } from "./ops/get-task.js";
+import { forceReleaseLeases, releaseLeases } from "./ops/release-leases.js";
+import { type LeaseRow, toLease } from "./rows.js";
+import { hasExpiredWork, sweepExpiredClaims, sweepExpiredLeases, type Tx } from "./tx.js";
+
+export interface SqliteStoreOptions {
+  path: string;
+  clock?: Clock;
+}
+
+/** The actor recorded for expiries found while reading. */
+const SWEEPER = "guardian";
+
+/**
+ * The embedded backend: one SQLite file, each port operation one transaction.
+ * better-sqlite3 is synchronous; the port is async so that networked backends
+ * (Redis, the hub over a socket) fit the same shape.
+ */
+export class SqliteStore implements Store {
+  readonly backend = "sqlite";
+  private readonly conn: Connection;
+  private readonly clock: Clock;
+
+  constructor(options: SqliteStoreOptions) {
+    mkdirSync(dirname(options.path), { recursive: true });
+    this.conn = new Connection(options.path);
+    this.clock = options.clock ?? systemClock;
+  }
+
+  get path(): string {
+    return this.conn.path;
+  }
+
+  private tx(actor: string): Tx {
+    return { conn: this.conn, now: this.clock.now(), actor };
+  }
+
+  private async write<I extends { actor: string; dryRun?: boolean }, O>(
+    input: I,
+    op: (tx: Tx, input: I) => O,
+  ): Promise<O> {
+    return this.conn.write(() => op(this.tx(input.actor), input), input.dryRun === true);
+  }
+
+  /**
+   * Reads present the state as it is now: if anything has expired since the
+   * last write, a sweep commits first, so a read never shows a dead claim.
+   */
+  private async read<O>(op: (tx: Tx) => O): Promise<O> {
+    const now = this.clock.now();
+    if (this.conn.read(() => hasExpiredWork(this.conn, now))) {
+      this.conn.write(() => {
+        const tx = this.tx(SWEEPER);
+        sweepExpiredClaims(tx);
+        sweepExpiredLeases(tx);
+      });
+    }
+    return this.conn.read(() => op(this.tx(SWEEPER)));
+  }
+
+  async close() {
+    this.conn.close();
+  }
+
+  joinAgent: Store["joinAgent"] = async (input) => {
+    const name = await this.write(input, (tx, i) => joinAgent(tx, i).name);
+    const agents = await this.listAgents({
+      hungAfterMs: Number.MAX_SAFE_INTEGER,
+      offlineAfterMs: Number.MAX_SAFE_INTEGER,
+    });
+    return agents.find((agent) => agent.name === name)!;
+  };
+  heartbeat: Store["heartbeat"] = (input) => this.write(input, heartbeat);
+  leaveAgent: Store["leaveAgent"] = (input) => this.write(input, leaveAgent);
+  listAgents: Store["listAgents"] = (input) => this.read((tx) => listAgents(tx, input));
+
+  addTask: Store["addTask"] = (input) => this.write(input, addTask);
+  getTask: Store["getTask"] = (input) => this.read((tx) => getTask(tx, input.id));
+  listTasks: Store["listTasks"] = (input) => this.read((tx) => listTasks(tx, input));
+  claimTask: Store["claimTask"] = (input) => this.write(input, claimTask);
+  completeTask: Store["completeTask"] = (input) => this.write(input, completeTask);
+  failTask: Store["failTask"] = (input) => this.write(input, failTask);
+  releaseTask: Store["releaseTask"] = (input) => this.write(input, releaseTask);
+  assignTask: Store["assignTask"] = (input) => this.write(input, assignTask);
+  addDependency: Store["addDependency"] = (input) => this.write(input, addDependency);
+  removeDependency: Store["removeDependency"] = (input) => this.write(input, removeDependency);
+  amendTask: Store["amendTask"] = (input) => this.write(input, amendTask);
+  cancelTask: Store["cancelTask"] = (input) => this.write(input, cancelTask);
+
+  acquireLeases: Store["acquireLeases"] = (input) => this.write(input, acquireLeases);
+  releaseLeases: Store["releaseLeases"] = (input) => this.write(input, releaseLeases);
+  forceReleaseLeases: Store["forceReleaseLeases"] = (input) => this.write(input, forceReleaseLeases);
+  listLeases: Store["listLeases"] = (input) =>
+    this.read((tx) =>
+      tx.conn
+        .all<LeaseRow>(`SELECT * FROM leases ORDER BY path, holder`)
+        .map(toLease)
+        .filter((lease) => !input.holder || lease.holder === input.holder)
+        .filter((lease) => !input.overlapping || patternsOverlap(lease.path, input.overlapping)),
+    );
+
+  appendEvent: Store["appendEvent"] = (input) => this.write(input, appendUserEvent);
+  listEvents: Store["listEvents"] = (input) => this.read((tx) => listEvents(tx, input));
+  sweep: Store["sweep"] = (input) => this.write(input, sweep);
+}

@@ -1,0 +1,42 @@
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { DEFAULT_CONFIG_TEXT } from "../domain/config.js";
+import { BATON_DIR, CONFIG_FILE, DB_FILE, readConfig } from "./config-file.js";
+
+const GITIGNORE = `# The database is local state; config.json and roles/ are meant to be committed.
+${DB_FILE}
+${DB_FILE}-*
+`;
+
+export interface InitResult {
+  root: string;
+  created: string[];
+  kept: string[];
+}
+
+/**
+ * Writes `.baton/config.json` with commented defaults and a `.gitignore` for
+ * the database. Idempotent: existing files are kept unless `force`.
+ */
+export function initWorkspaceFiles(
+  root: string,
+  options: { force?: boolean; dryRun?: boolean } = {},
+): InitResult {
+  const dir = join(root, BATON_DIR);
+  const files: [string, string][] = [
+    [join(dir, CONFIG_FILE), DEFAULT_CONFIG_TEXT],
+    [join(dir, ".gitignore"), GITIGNORE],
+  ];
+  const result: InitResult = { root, created: [], kept: [] };
+  if (!options.dryRun) mkdirSync(dir, { recursive: true });
+  for (const [path, text] of files) {
+    if (existsSync(path) && !options.force) {
+      result.kept.push(path);
+      continue;
+    }
+    if (!options.dryRun) writeFileSync(path, text);
+    result.created.push(path);
+  }
+  if (!options.dryRun) readConfig(root); // a kept config must still parse
+  return result;
+}

@@ -1,0 +1,42 @@
+import { existsSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import type { Clock } from "../clock.js";
+import { BatonError } from "../errors.js";
+import type { Store } from "../store/port.js";
+import { SqliteStore } from "../store/sqlite/sqlite-store.js";
+import { BATON_DIR, DB_FILE } from "./config-file.js";
+
+/**
+ * Opens the store a URL names: `sqlite:PATH`, `file:PATH` or a bare path (the
+ * embedded default), relative paths from `cwd`. Without a URL, the workspace's
+ * own `.baton/baton.db`, which `baton init` creates.
+ */
+export function openStore(url: string | undefined, root: string, cwd: string, clock: Clock): Store {
+  if (!url) {
+    if (!existsSync(join(root, BATON_DIR))) {
+      throw new BatonError(
+        "not_initialised",
+        `baton is not set up in ${root}`,
+        "run `baton init` in the repository (it writes .baton/config.json), or pass --store PATH",
+      );
+    }
+    return new SqliteStore({ path: join(root, BATON_DIR, DB_FILE), clock });
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  if (scheme === "redis" || scheme === "rediss" || scheme === "postgres" || scheme === "postgresql") {
+    throw new BatonError(
+      "unsupported",
+      `the ${scheme} backend is not available in this version`,
+      "use the embedded store: omit --store, or pass a file path such as --store .baton/baton.db",
+    );
+  }
+  const path =
+    scheme === "sqlite" || scheme === "file" ? url.slice(scheme.length + 1).replace(/^\/\/(?=\/)/, "") : url;
+  if (!path)
+    throw new BatonError(
+      "usage",
+      `--store '${url}' names no file`,
+      "pass --store sqlite:PATH or a file path",
+    );
+  return new SqliteStore({ path: isAbsolute(path) ? path : resolve(cwd, path), clock });
+}
