@@ -1,7 +1,8 @@
 /**
- * Lease patterns: a workspace-relative path (`src/app.ts`, `docs`) or a glob
- * (`src/**\/*.ts`, `test/?.js`). A pattern also covers everything below what it
- * names, so a lease on a directory protects the files in it.
+ * Lease patterns: a workspace-relative path (`src/app.ts`) or a glob
+ * (`src/**\/*.ts`, `test/?.js`). A lease on a folder is stored as `folder/**`
+ * (the workspace layer does that, as it can see the file system), so patterns
+ * here match exactly what they say.
  *
  * Two leases conflict when some path could match both. That is decided exactly,
  * not by comparing strings: `patternsOverlap` walks both patterns at once and
@@ -89,13 +90,7 @@ function languagesIntersect(a: Token[], b: Token[]): boolean {
   return visit(0, 0);
 }
 
-const BELOW: Token[] = [{ kind: "char", char: "/" }, { kind: "globstar" }];
-
-/** Whether some path is covered by both patterns (each pattern covering what is below it too). */
+/** Whether some path is matched by both patterns. */
 export function patternsOverlap(a: string, b: string): boolean {
-  const ta = tokenize(a);
-  const tb = tokenize(b);
-  const tab = [...ta, ...BELOW];
-  const tbb = [...tb, ...BELOW];
-  return languagesIntersect(ta, tb) || languagesIntersect(tab, tb) || languagesIntersect(ta, tbb);
+  return languagesIntersect(tokenize(a), tokenize(b));
 }

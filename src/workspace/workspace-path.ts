@@ -1,4 +1,4 @@
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { isGlob } from "../domain/lease-pattern.js";
 import { BatonError } from "../errors.js";
@@ -73,8 +73,11 @@ export function toWorkspacePattern(input: string, root: string, cwd: string): st
   if (!isInside(root, realpathOfExistingPrefix(absolute)))
     throw outside(input, root, "leads outside the workspace through a symlink");
   const rel = relative(root, absolute).split(sep).join("/");
-  const pattern = [rel, globPart].filter(Boolean).join("/");
-  if (pattern === "" || pattern === ".") {
+  // A folder (existing, or written with a trailing slash) covers everything below it.
+  const folder =
+    !globPart && (/[\\/]$/.test(text) || (existsSync(absolute) && statSync(absolute).isDirectory()));
+  const pattern = [rel, folder ? "**" : globPart].filter(Boolean).join("/");
+  if (pattern === "" || pattern === "." || pattern === "**") {
     throw new BatonError(
       "invalid_input",
       `'${input}' names the whole workspace`,

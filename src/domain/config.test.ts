@@ -1,0 +1,51 @@
+import { parse } from "jsonc-parser";
+import { describe, expect, it } from "vitest";
+import { BatonError } from "../errors.js";
+import { DEFAULT_CONFIG_TEXT, normaliseConfig, queueFor } from "./config.js";
+
+describe("config", () => {
+  it("parses the commented defaults that init writes", () => {
+    const config = normaliseConfig(parse(DEFAULT_CONFIG_TEXT));
+    expect(config.defaultQueue).toBe("tasks");
+    expect(config.queues.tasks).toEqual({
+      name: "tasks",
+      prefix: "T",
+      handler: null,
+      slaMinutes: null,
+      claimPolicy: "open",
+    });
+    expect(config.claimTtlMs).toBe(15 * 60_000);
+    expect(config.maxAttempts).toBe(3);
+  });
+
+  it("accepts mai-cli's owner and sla_hours, converting them", () => {
+    const config = normaliseConfig({
+      queues: { requests: { prefix: "REQ", owner: "reviewer", sla_hours: 2 } },
+    });
+    expect(config.queues.requests).toMatchObject({ handler: "reviewer", slaMinutes: 120 });
+    expect(config.defaultQueue).toBe("requests");
+  });
+
+  it.each([
+    [{ queues: { a: { prefix: "X" }, b: { prefix: "X" } } }, "share the prefix"],
+    [{ queues: { a: { prefix: "lower" } } }, "bad prefix"],
+    [{ claim_ttl: "soon" }, "bad"],
+    [{ max_attempts: 0 }, "max_attempts"],
+    [{ default_queue: "nope" }, "default_queue"],
+    [[1, 2], "one JSON object"],
+  ])("refuses %j with a hint", (raw, text) => {
+    expect(() => normaliseConfig(raw)).toThrow(BatonError);
+    expect(() => normaliseConfig(raw)).toThrow(text);
+  });
+
+  it("names the known queues when one is unknown", () => {
+    const config = normaliseConfig({});
+    try {
+      queueFor(config, "bugs");
+      expect.unreachable();
+    } catch (error) {
+      expect((error as BatonError).code).toBe("not_found");
+      expect((error as BatonError).hint).toContain("tasks");
+    }
+  });
+});

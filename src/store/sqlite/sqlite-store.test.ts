@@ -1,0 +1,9 @@
+import { join } from "node:path";
+import { describeStoreConformance } from "../../../test/conformance/store-conformance.js";
+import { tempDir } from "../../../test/helpers/temp-repo.js";
+import { SqliteStore } from "./sqlite-store.js";
+
+describeStoreConformance(
+  "sqlite",
+  async (clock) => new SqliteStore({ path: join(tempDir(), "baton.db"), clock }),
+);

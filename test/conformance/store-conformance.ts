@@ -1,0 +1,438 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { ManualClock } from "../../src/clock.js";
+import { BatonError } from "../../src/errors.js";
+import type { Store } from "../../src/store/port.js";
+
+export type StoreFactory = (clock: ManualClock) => Promise<Store>;
+
+const MIN = 60_000;
+const TTL = 10 * MIN;
+
+async function expectCode(promise: Promise<unknown>, code: string): Promise<BatonError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, `expected ${code}`).toBeInstanceOf(BatonError);
+  expect((error as BatonError).code).toBe(code);
+  expect((error as BatonError).hint.length).toBeGreaterThan(0);
+  return error as BatonError;
+}
+
+/**
+ * The behaviour every store backend must show. Each backend's test file calls
+ * this with a factory giving a fresh, empty store on the given clock.
+ */
+export function describeStoreConformance(backend: string, factory: StoreFactory): void {
+  describe(`store conformance: ${backend}`, () => {
+    let clock: ManualClock;
+    let store: Store;
+
+    beforeEach(async () => {
+      clock = new ManualClock();
+      store = await factory(clock);
+      return () => store.close();
+    });
+
+    const add = (title: string, extra: Partial<Parameters<Store["addTask"]>[0]> = {}) =>
+      store.addTask({ actor: "lead", prefix: "T", queue: "tasks", title, maxAttempts: 2, ...extra });
+
+    describe("tasks", () => {
+      it("numbers ids per prefix and records who added them", async () => {
+        const a = await add("one");
+        const b = await add("two");
+        const r = await add("req", { prefix: "REQ", queue: "requests" });
+        expect([a.id, b.id, r.id]).toEqual(["T-1", "T-2", "REQ-1"]);
+        expect(a).toMatchObject({
+          status: "open",
+          createdBy: "lead",
+          holder: null,
+          attempts: 0,
+          priority: 2,
+        });
+        const events = await store.listEvents({ type: "task.added" });
+        expect(events.map((e) => e.subject)).toEqual(["T-1", "T-2", "REQ-1"]);
+      });
+
+      it("claims the next ready task by priority, then age, skipping unmet dependencies", async () => {
+        const low = await add("low", { priority: 3 });
+        const first = await add("first", { priority: 1 });
+        await add("blocked", { priority: 0, dependsOn: [low.id] });
+        const second = await add("second", { priority: 1 });
+        const c1 = await store.claimTask({ actor: "a", ttlMs: TTL });
+        const c2 = await store.claimTask({ actor: "b", ttlMs: TTL });
+        const c3 = await store.claimTask({ actor: "c", ttlMs: TTL });
+        const c4 = await store.claimTask({ actor: "d", ttlMs: TTL });
+        expect([c1.task?.id, c2.task?.id, c3.task?.id]).toEqual([first.id, second.id, low.id]);
+        expect(c4).toEqual({ task: null, token: null });
+      });
+
+      it("filters the next claim by queue and by every tag asked", async () => {
+        await add("plain");
+        await add("web only", { tags: ["web"] });
+        const both = await add("web+api", { tags: ["web", "api"] });
+        const req = await add("request", { prefix: "REQ", queue: "requests", tags: ["web", "api"] });
+        const tagged = await store.claimTask({
+          actor: "a",
+          ttlMs: TTL,
+          tags: ["api", "web"],
+          queue: "tasks",
+        });
+        expect(tagged.task?.id).toBe(both.id);
+        const fromQueue = await store.claimTask({ actor: "a", ttlMs: TTL, queue: "requests" });
+        expect(fromQueue.task?.id).toBe(req.id);
+      });
+
+      it("gives tokens that only grow and makes a repeated claim by the holder idempotent", async () => {
+        const t1 = await add("one");
+        const t2 = await add("two");
+        const a = await store.claimTask({ actor: "a", id: t1.id, ttlMs: TTL });
+        const b = await store.claimTask({ actor: "b", id: t2.id, ttlMs: TTL });
+        expect(b.token!).toBeGreaterThan(a.token!);
+        const again = await store.claimTask({ actor: "a", id: t1.id, ttlMs: TTL });
+        expect(again.token).toBe(a.token);
+        expect(again.renewed).toBe(true);
+      });
+
+      it("refuses a claim held by another, naming the holder", async () => {
+        const t = await add("one");
+        await store.claimTask({ actor: "a", id: t.id, ttlMs: TTL });
+        const error = await expectCode(store.claimTask({ actor: "b", id: t.id, ttlMs: TTL }), "conflict");
+        expect(error.message).toContain("a");
+        expect(error.details).toMatchObject({ holder: "a" });
+      });
+
+      it("reserves an assigned task for its assignee", async () => {
+        const t = await add("one", { assignee: "a" });
+        expect((await store.claimTask({ actor: "b", ttlMs: TTL })).task).toBeNull();
+        await expectCode(store.claimTask({ actor: "b", id: t.id, ttlMs: TTL }), "conflict");
+        expect((await store.claimTask({ actor: "a", ttlMs: TTL })).task?.id).toBe(t.id);
+      });
+
+      it("refuses to claim a task whose dependencies are not done", async () => {
+        const dep = await add("dep");
+        const t = await add("after", { dependsOn: [dep.id] });
+        const error = await expectCode(store.claimTask({ actor: "a", id: t.id, ttlMs: TTL }), "not_ready");
+        expect(error.details).toMatchObject({ waitingOn: [dep.id] });
+      });
+
+      it("completes only for the holder or the current token (fencing)", async () => {
+        const t = await add("one");
+        const claim = await store.claimTask({ actor: "a", id: t.id, ttlMs: TTL });
+        await expectCode(store.completeTask({ actor: "b", id: t.id }), "lease_lost");
+        await expectCode(store.completeTask({ actor: "a", id: t.id, token: claim.token! + 1 }), "lease_lost");
+        const done = await store.completeTask({ actor: "b", id: t.id, token: claim.token!, result: "ok" });
+        expect(done).toMatchObject({ status: "done", result: "ok", holder: null });
+        await expectCode(store.completeTask({ actor: "a", id: t.id }), "lease_lost");
+      });
+
+      it("expires a silent holder's claim: back to the queue, attempt counted, stale completion refused", async () => {
+        const t = await add("one");
+        const old = await store.claimTask({ actor: "a", id: t.id, ttlMs: TTL });
+        clock.advance(TTL + 1);
+        const fresh = await store.claimTask({ actor: "b", ttlMs: TTL });
+        expect(fresh.task?.id).toBe(t.id);
+        expect(fresh.task?.attempts).toBe(1);
+        expect(fresh.token!).toBeGreaterThan(old.token!);
+        await expectCode(store.completeTask({ actor: "a", id: t.id }), "lease_lost");
+        await expectCode(store.completeTask({ actor: "a", id: t.id, token: old.token! }), "lease_lost");
+        await expectCode(
+          store.failTask({ actor: "a", id: t.id, token: old.token!, reason: "x" }),
+          "lease_lost",
+        );
+        await expectCode(store.releaseTask({ actor: "a", id: t.id, token: old.token! }), "lease_lost");
+        expect((await store.getTask({ id: t.id })).holder).toBe("b");
+        const expired = await store.listEvents({ type: "task.expired" });
+        expect(expired).toHaveLength(1);
+        expect(expired[0]!.data).toMatchObject({
+          before: { holder: "a" },
+          after: { status: "open", attempts: 1 },
+        });
+      });
+
+      it("marks a task dead when its last attempt expires, and failed when its last attempt fails", async () => {
+        const t = await add("flaky");
+        for (let i = 0; i < 2; i++) {
+          await store.claimTask({ actor: "a", id: t.id, ttlMs: TTL });
+          clock.advance(TTL + 1);
+        }
+        expect((await store.getTask({ id: t.id })).status).toBe("dead");
+        const u = await add("broken");
+        await store.claimTask({ actor: "a", id: u.id, ttlMs: TTL });
+        expect((await store.failTask({ actor: "a", id: u.id, reason: "r1" })).status).toBe("open");
+        await store.claimTask({ actor: "a", id: u.id, ttlMs: TTL });
+        const failed = await store.failTask({ actor: "a", id: u.id, reason: "r2" });
+        expect(failed).toMatchObject({ status: "failed", attempts: 2, result: "r2" });
+      });
+
+      it("renews claims on heartbeat so a live holder keeps its task past the TTL", async () => {
+        const t = await add("long");
+        await store.claimTask({ actor: "a", id: t.id, ttlMs: TTL });
+        for (let i = 0; i < 5; i++) {
+          clock.advance(TTL - 1000);
+          const beat = await store.heartbeat({ actor: "a" });
+          expect(beat.renewedTasks.map((r) => r.id)).toEqual([t.id]);
+        }
+        expect((await store.getTask({ id: t.id })).status).toBe("claimed");
+        clock.advance(TTL + 1);
+        const late = await store.heartbeat({ actor: "a" });
+        expect(late.lostTasks).toEqual([t.id]);
+        expect(late.renewedTasks).toEqual([]);
+      });
+
+      it("releases without counting an attempt", async () => {
+        const t = await add("one");
+        await store.claimTask({ actor: "a", id: t.id, ttlMs: TTL });
+        const released = await store.releaseTask({ actor: "a", id: t.id });
+        expect(released).toMatchObject({ status: "open", attempts: 0, holder: null });
+      });
+
+      it("refuses dependency cycles and self-dependencies, naming the loop", async () => {
+        const a = await add("a");
+        const b = await add("b", { dependsOn: [a.id] });
+        const c = await add("c", { dependsOn: [b.id] });
+        const error = await expectCode(
+          store.addDependency({ actor: "x", id: a.id, dependsOn: c.id }),
+          "dependency_cycle",
+        );
+        expect(error.message).toContain(b.id);
+        await expectCode(store.addDependency({ actor: "x", id: a.id, dependsOn: a.id }), "dependency_cycle");
+        expect((await store.getTask({ id: a.id })).dependsOn).toEqual([]);
+      });
+
+      it("shows what a task blocks and waits on, with remarks and history", async () => {
+        const a = await add("a");
+        const b = await add("b");
+        await store.addDependency({ actor: "x", id: b.id, dependsOn: a.id });
+        await store.amendTask({ actor: "x", id: b.id, remark: "also cover the API" });
+        const detail = await store.getTask({ id: b.id });
+        expect(detail).toMatchObject({
+          dependsOn: [a.id],
+          waitingOn: [a.id],
+          remarks: [{ by: "x", text: "also cover the API" }],
+        });
+        expect(detail.history.map((e) => e.type)).toEqual(["task.added", "task.dep_added", "task.amended"]);
+        expect((await store.getTask({ id: a.id })).blocks).toEqual([b.id]);
+        await store.removeDependency({ actor: "x", id: b.id, dependsOn: a.id });
+        expect((await store.getTask({ id: b.id })).dependsOn).toEqual([]);
+      });
+
+      it("cancels unfinished tasks only", async () => {
+        const t = await add("one");
+        expect((await store.cancelTask({ actor: "x", id: t.id, reason: "dup" })).status).toBe("cancelled");
+        await expectCode(store.cancelTask({ actor: "x", id: t.id, reason: null }), "invalid_state");
+        await expectCode(store.claimTask({ actor: "x", id: t.id, ttlMs: TTL }), "invalid_state");
+      });
+
+      it("answers not_found for unknown tasks and changes nothing", async () => {
+        await expectCode(store.getTask({ id: "T-99" }), "not_found");
+        await expectCode(store.claimTask({ actor: "a", id: "T-99", ttlMs: TTL }), "not_found");
+        await expectCode(add("x", { dependsOn: ["T-42"] }), "not_found");
+        expect(await store.listTasks({})).toEqual([]);
+      });
+
+      it("lists by status, queue, readiness and involvement", async () => {
+        const a = await add("a");
+        await add("b", { dependsOn: [a.id] });
+        await add("c", { assignee: "z" });
+        await store.claimTask({ actor: "y", id: a.id, ttlMs: TTL });
+        expect((await store.listTasks({ status: ["claimed"] })).map((t) => t.id)).toEqual([a.id]);
+        expect((await store.listTasks({ ready: true, readyFor: "z" })).map((t) => t.id)).toEqual(["T-3"]);
+        expect((await store.listTasks({ ready: true, readyFor: "w" })).map((t) => t.id)).toEqual([]);
+        expect((await store.listTasks({ involving: "y" })).map((t) => t.id)).toEqual([a.id]);
+        expect((await store.listTasks({ involving: "z" })).map((t) => t.id)).toEqual(["T-3"]);
+      });
+
+      it("keeps nothing from a dry run", async () => {
+        const t = await add("one");
+        const dry = await store.claimTask({ actor: "a", id: t.id, ttlMs: TTL, dryRun: true });
+        expect(dry.task?.status).toBe("claimed");
+        expect((await store.getTask({ id: t.id })).status).toBe("open");
+        await add("two", { dryRun: true });
+        expect(await store.listTasks({})).toHaveLength(1);
+      });
+    });
+
+    describe("leases", () => {
+      const lock = (
+        actor: string,
+        paths: string[],
+        extra: { exclusive?: boolean; ttlMs?: number; intent?: string } = {},
+      ) =>
+        store.acquireLeases({
+          actor,
+          paths,
+          exclusive: extra.exclusive ?? true,
+          ttlMs: extra.ttlMs ?? TTL,
+          intent: extra.intent,
+        });
+
+      it("grants all or nothing, and a conflict names holder, intent and expiry", async () => {
+        await lock("a", ["src/a.ts"], { intent: "refactor" });
+        const result = await lock("b", ["src/b.ts", "src/a.ts"]);
+        expect(result.granted).toEqual([]);
+        expect(result.conflicts).toEqual([
+          {
+            path: "src/a.ts",
+            heldPath: "src/a.ts",
+            holder: "a",
+            intent: "refactor",
+            exclusive: true,
+            expiresAt: clock.now() + TTL,
+          },
+        ]);
+        expect(await store.listLeases({ holder: "b" })).toEqual([]);
+      });
+
+      it("matches globs against the paths they cover", async () => {
+        await lock("a", ["src/api/**"]);
+        expect((await lock("b", ["src/api/users.ts"])).conflicts).toHaveLength(1);
+        expect((await lock("b", ["src/*.ts"])).conflicts).toHaveLength(0);
+        await lock("c", ["docs/**/*.md"]);
+        expect((await lock("b", ["docs/guide/intro.md"])).conflicts).toHaveLength(1);
+        expect((await lock("b", ["docs/guide/intro.txt"])).conflicts).toHaveLength(0);
+      });
+
+      it("lets shared leases coexist but not with an exclusive one", async () => {
+        expect((await lock("a", ["schema.sql"], { exclusive: false })).granted).toHaveLength(1);
+        expect((await lock("b", ["schema.sql"], { exclusive: false })).granted).toHaveLength(1);
+        expect((await lock("c", ["schema.sql"])).conflicts.map((c) => c.holder).sort()).toEqual(["a", "b"]);
+      });
+
+      it("renews a re-lock by the holder with the same token; a new grant gets a larger token", async () => {
+        const first = await lock("a", ["x"]);
+        clock.advance(MIN);
+        const again = await lock("a", ["x"]);
+        expect(again.granted[0]!.token).toBe(first.granted[0]!.token);
+        expect(again.granted[0]!.expiresAt).toBe(clock.now() + TTL);
+        await store.releaseLeases({ actor: "a", paths: ["x"] });
+        const next = await lock("b", ["x"]);
+        expect(next.granted[0]!.token).toBeGreaterThan(first.granted[0]!.token);
+      });
+
+      it("frees an expired lease and refuses its old holder's release", async () => {
+        const old = await lock("a", ["x"], { ttlMs: MIN });
+        clock.advance(MIN);
+        expect((await lock("b", ["x"])).granted).toHaveLength(1);
+        await expectCode(store.releaseLeases({ actor: "a", paths: ["x"] }), "lease_lost");
+        await expectCode(
+          store.releaseLeases({ actor: "b", paths: ["x"], token: old.granted[0]!.token }),
+          "lease_lost",
+        );
+        expect((await store.listLeases({})).map((l) => l.holder)).toEqual(["b"]);
+        expect((await store.listEvents({ type: "lease.expired" })).map((e) => e.subject)).toEqual(["x"]);
+      });
+
+      it("renews leases on heartbeat", async () => {
+        await lock("a", ["x"], { ttlMs: MIN });
+        clock.advance(MIN - 1);
+        expect((await store.heartbeat({ actor: "a" })).renewedLeases.map((l) => l.path)).toEqual(["x"]);
+        clock.advance(MIN - 1);
+        expect((await lock("b", ["x"])).conflicts).toHaveLength(1);
+      });
+
+      it("force-releases any holder's lease, logging it", async () => {
+        await lock("a", ["x"]);
+        const released = await store.forceReleaseLeases({ actor: "human", paths: ["x"] });
+        expect(released.map((l) => l.holder)).toEqual(["a"]);
+        const [event] = await store.listEvents({ type: "lease.force_released" });
+        expect(event).toMatchObject({ actor: "human", subject: "x" });
+        await expectCode(store.forceReleaseLeases({ actor: "human", paths: ["x"] }), "not_found");
+      });
+
+      it("lists leases overlapping a path", async () => {
+        await lock("a", ["src/**"]);
+        await lock("b", ["docs/a.md"]);
+        expect((await store.listLeases({ overlapping: "src/x/y.ts" })).map((l) => l.holder)).toEqual(["a"]);
+      });
+    });
+
+    describe("agents", () => {
+      it("registers an unknown actor on first sight as custom, once", async () => {
+        await add("one");
+        await add("two");
+        const agents = await store.listAgents({ hungAfterMs: MIN, offlineAfterMs: MIN });
+        expect(agents).toMatchObject([{ name: "lead", kind: "custom", status: "idle" }]);
+        expect(await store.listEvents({ type: "agent.joined" })).toHaveLength(1);
+      });
+
+      it("derives idle, busy, hung and offline from heartbeats and holdings", async () => {
+        await store.joinAgent({ actor: "a", kind: "claude", role: "backend" });
+        await store.joinAgent({ actor: "b", kind: "human" });
+        const t = await add("t");
+        await store.claimTask({ actor: "a", id: t.id, ttlMs: 100 * MIN });
+        const rules = { hungAfterMs: 5 * MIN, offlineAfterMs: 10 * MIN };
+        const status = async () =>
+          Object.fromEntries((await store.listAgents(rules)).map((agent) => [agent.name, agent.status]));
+        expect(await status()).toEqual({ a: "busy", b: "idle", lead: "idle" });
+        clock.advance(6 * MIN);
+        expect(await status()).toMatchObject({ a: "hung", b: "idle" });
+        const swept = await store.sweep({ actor: "guardian", hungAfterMs: rules.hungAfterMs });
+        expect(swept.hungAgents).toEqual(["a"]);
+        expect((await store.sweep({ actor: "guardian", hungAfterMs: rules.hungAfterMs })).hungAgents).toEqual(
+          [],
+        );
+        clock.advance(5 * MIN);
+        expect(await status()).toMatchObject({ b: "offline" });
+        await store.heartbeat({ actor: "a", workingOn: "tests" });
+        const [a] = await store.listAgents(rules);
+        expect(a).toMatchObject({
+          name: "a",
+          status: "busy",
+          tasks: [t.id],
+          workingOn: "tests",
+          role: "backend",
+          kind: "claude",
+        });
+        expect((await store.listEvents({ type: "agent.recovered" })).map((e) => e.subject)).toEqual(["a"]);
+      });
+
+      it("releases everything on leave, without counting attempts", async () => {
+        const t = await add("t");
+        await store.claimTask({ actor: "a", id: t.id, ttlMs: TTL });
+        await store.acquireLeases({ actor: "a", paths: ["x"], exclusive: true, ttlMs: TTL });
+        const left = await store.leaveAgent({ actor: "a" });
+        expect(left).toEqual({ agent: "a", releasedTasks: [t.id], releasedLeases: ["x"] });
+        expect(await store.getTask({ id: t.id })).toMatchObject({ status: "open", attempts: 0 });
+        const agents = await store.listAgents({ hungAfterMs: MIN, offlineAfterMs: MIN });
+        expect(agents.find((agent) => agent.name === "a")?.status).toBe("offline");
+      });
+    });
+
+    describe("event log", () => {
+      it("appends user events and filters by actor, type family, subject and time", async () => {
+        const t = await add("one");
+        clock.advance(MIN);
+        await store.appendEvent({ actor: "a", type: "decision", summary: "use SQLite", subject: t.id });
+        await store.claimTask({ actor: "a", id: t.id, ttlMs: TTL });
+        expect((await store.listEvents({ actor: "a", type: "decision" })).map((e) => e.summary)).toEqual([
+          "use SQLite",
+        ]);
+        expect((await store.listEvents({ type: "task." })).map((e) => e.type)).toEqual([
+          "task.added",
+          "task.claimed",
+        ]);
+        expect((await store.listEvents({ subject: t.id })).length).toBe(3);
+        expect((await store.listEvents({ sinceMs: clock.now() })).every((e) => e.at >= clock.now())).toBe(
+          true,
+        );
+        const all = await store.listEvents({});
+        expect(all.map((e) => e.seq)).toEqual([...all.map((e) => e.seq)].sort((x, y) => x - y));
+        expect((await store.listEvents({ limit: 2 })).map((e) => e.seq)).toEqual(
+          all.slice(-2).map((e) => e.seq),
+        );
+      });
+
+      it("writes exactly one event per change, in the same transaction", async () => {
+        const before = (await store.listEvents({})).length;
+        const t = await add("one");
+        await store.claimTask({ actor: "lead", id: t.id, ttlMs: TTL });
+        await store.completeTask({ actor: "lead", id: t.id });
+        const types = (await store.listEvents({ afterSeq: before })).map((e) => e.type);
+        expect(types).toEqual(["agent.joined", "task.added", "task.claimed", "task.completed"]);
+        await expectCode(store.completeTask({ actor: "lead", id: t.id }), "lease_lost");
+        expect((await store.listEvents({})).length).toBe(before + 4);
+      });
+    });
+  });
+}

@@ -1,0 +1,67 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach } from "vitest";
+import { initWorkspaceFiles } from "../../src/workspace/init.js";
+
+export const CLI = resolve(import.meta.dirname, "../../dist/cli/main.js");
+export const DIST_INDEX = resolve(import.meta.dirname, "../../dist/index.js");
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+
+/** A fresh temp directory, removed after the test. */
+export function tempDir(prefix = "baton-test-"): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+}
+
+/** A real git repository with one commit, optionally with baton initialised. */
+export function tempRepo(options: { init?: boolean } = {}): string {
+  const dir = tempDir("baton-repo-");
+  git(dir, "init", "-q", "-b", "main");
+  git(
+    dir,
+    "-c",
+    "user.email=t@example.com",
+    "-c",
+    "user.name=t",
+    "commit",
+    "-q",
+    "--allow-empty",
+    "-m",
+    "start",
+  );
+  if (options.init !== false) initWorkspaceFiles(dir);
+  return dir;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json: () => Record<string, unknown> & { error?: { code: string; message: string; hint: string } };
+}
+
+/** Runs the built CLI as a user would, with argv (never a shell string). */
+export function baton(cwd: string, args: string[], env: Record<string, string | undefined> = {}): CliResult {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, BATON_AGENT: undefined, BATON_STORE: undefined, NO_COLOR: "1", ...env },
+  });
+  return {
+    code: result.status ?? -1,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    json: () => JSON.parse(result.stdout),
+  };
+}
