@@ -1,0 +1,46 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { resolve } from "node:path";
+
+export const WORKERS = resolve(import.meta.dirname, "../workers");
+
+export interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Starts `node script args...` with argv (no shell), collecting its output. */
+export function startNode(script: string, args: string[]): { child: ChildProcess; done: Promise<Finished> } {
+  const child = spawn(process.execPath, [resolve(WORKERS, script), ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr!.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const done = new Promise<Finished>((resolveDone) => {
+    child.on("close", (code, signal) => resolveDone({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+/** Resolves once the child has printed `pattern` on stdout. */
+export function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<void> {
+  return new Promise((resolveWait, reject) => {
+    let seen = "";
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (pattern.test(seen)) {
+        child.stdout!.off("data", onData);
+        resolveWait();
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.on("close", () => reject(new Error(`process ended before printing ${pattern}: ${seen}`)));
+  });
+}
