@@ -48,7 +48,8 @@ export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
-  json: () => Record<string, unknown> & { error?: { code: string; message: string; hint: string } };
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON documents and assert on their shape
+  json: () => any;
 }
 
 /** Runs the built CLI as a user would, with argv (never a shell string). */
