@@ -5,9 +5,6 @@
  */
 export const MIGRATIONS: readonly string[] = [
   `
-  CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-  INSERT INTO meta (key, value) VALUES ('fence', 0);
-
   CREATE TABLE id_counters (prefix TEXT PRIMARY KEY, last INTEGER NOT NULL) WITHOUT ROWID;
 
   CREATE TABLE agents (
@@ -22,7 +19,7 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
 
   CREATE TABLE tasks (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
     title TEXT NOT NULL,
     body TEXT NOT NULL DEFAULT '',
@@ -43,8 +40,7 @@ export const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   CREATE INDEX tasks_by_readiness ON tasks (status, priority, seq);
-  CREATE INDEX tasks_by_claim_expiry ON tasks (claim_expires_at) WHERE status = 'claimed';
-  CREATE INDEX tasks_by_holder ON tasks (holder) WHERE holder IS NOT NULL;
+  CREATE INDEX tasks_by_claim_expiry ON tasks (status, claim_expires_at);
 
   CREATE TABLE task_deps (
     task_id TEXT NOT NULL,
@@ -76,8 +72,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX leases_by_expiry ON leases (expires_at);
   CREATE INDEX leases_by_holder ON leases (holder);
 
+  -- seq is the rowid without AUTOINCREMENT: events are never deleted, so it still
+  -- only grows, and no sqlite_sequence page is written on every change.
   CREATE TABLE events (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,
     at INTEGER NOT NULL,
     actor TEXT NOT NULL,
     type TEXT NOT NULL,
@@ -86,7 +84,6 @@ export const MIGRATIONS: readonly string[] = [
     data TEXT NOT NULL DEFAULT '{}'
   );
   CREATE INDEX events_by_subject ON events (subject, seq);
-  CREATE INDEX events_by_actor ON events (actor, seq);
   `,
 ];
 

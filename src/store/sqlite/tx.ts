@@ -12,18 +12,20 @@ export interface Tx {
   actor: string;
 }
 
-export function appendEvent(
-  tx: Tx,
-  event: {
-    type: string;
-    subject: string | null;
-    summary: string;
-    data?: Record<string, unknown>;
-    actor?: string;
-  },
-): BatonEvent {
+export interface NewEvent {
+  type: string;
+  subject: string | null;
+  summary: string;
+  data?: Record<string, unknown>;
+  actor?: string;
+  /** The seq reserved by `nextToken` for the event that records a grant. */
+  seq?: number;
+}
+
+export function appendEvent(tx: Tx, event: NewEvent): BatonEvent {
   const row = tx.conn.get<EventRow>(
-    `INSERT INTO events (at, actor, type, subject, summary, data) VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+    `INSERT INTO events (seq, at, actor, type, subject, summary, data) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    event.seq ?? null,
     tx.now,
     event.actor ?? tx.actor,
     event.type,
@@ -35,14 +37,18 @@ export function appendEvent(
 }
 
 /**
- * The next fencing token. One counter for every claim and lease: a token is
- * never reused, so for any one resource the tokens only grow (promise 1).
+ * The fencing token of a grant is the seq of the event that records it: the log
+ * only grows, so for any one resource tokens only grow (promise 1), token N can
+ * be looked up as event #N, and no counter row is written. The caller must pass
+ * the token as `seq` to the grant's appendEvent; inserting another event first
+ * makes that insert fail loudly instead of reusing a token.
  */
 export function nextToken(tx: Tx): number {
-  return tx.conn.get<{ value: number }>(
-    `UPDATE meta SET value = value + 1 WHERE key = 'fence' RETURNING value`,
-  )!.value;
+  return tx.conn.get<{ next: number }>(`SELECT coalesce(max(seq), 0) + 1 AS next FROM events`)!.next;
 }
+
+/** How stale `last_seen_at` may get before an action refreshes it: saves a page write per busy operation. */
+const SEEN_PRECISION_MS = 1000;
 
 /**
  * Registers the acting agent on first sight (kind `custom`, so a plain shell
@@ -68,6 +74,8 @@ export function touchActor(tx: Tx, kind: AgentKind = "custom"): AgentRow {
   }
   if (row.left_at !== null) {
     appendEvent(tx, { type: "agent.returned", subject: tx.actor, summary: `${tx.actor} is back`, data: {} });
+  } else if (tx.now - row.last_seen_at < SEEN_PRECISION_MS) {
+    return row;
   }
   tx.conn.run(`UPDATE agents SET last_seen_at = ?, left_at = NULL WHERE name = ?`, tx.now, tx.actor);
   return { ...row, last_seen_at: tx.now, left_at: null };

@@ -37,10 +37,12 @@ export function acquireLeases(tx: Tx, input: AcquireLeasesInput): AcquireResult 
   const intent = input.intent ?? null;
   const granted: Lease[] = [];
   const fresh: Lease[] = [];
+  // Every fresh grant of this call shares one token: the seq of the event below.
+  const newToken = nextToken(tx);
   for (const path of paths) {
     const mine = tx.conn.get<LeaseRow>(`SELECT * FROM leases WHERE path = ? AND holder = ?`, path, tx.actor);
     const renew = mine !== undefined && (mine.exclusive === 1 || !input.exclusive);
-    const token = renew ? mine.token : nextToken(tx);
+    const token = renew ? mine.token : newToken;
     const exclusive = renew ? mine.exclusive === 1 : input.exclusive;
     const acquiredAt = renew ? mine.acquired_at : tx.now;
     tx.conn.run(
@@ -71,6 +73,7 @@ export function acquireLeases(tx: Tx, input: AcquireLeasesInput): AcquireResult 
     if (!renew) fresh.push(lease);
   }
   appendEvent(tx, {
+    seq: fresh.length > 0 ? newToken : undefined,
     type: fresh.length > 0 ? "lease.acquired" : "lease.renewed",
     subject: paths.length === 1 ? paths[0]! : null,
     summary: `${tx.actor} ${fresh.length > 0 ? "locked" : "renewed"} ${paths.join(", ")}${intent ? ` to ${intent}` : ""}`,

@@ -114,6 +114,7 @@ export function claimTask(tx: Tx, input: ClaimTaskInput): ClaimResult {
     task.id,
   );
   appendEvent(tx, {
+    seq: token,
     type: "task.claimed",
     subject: task.id,
     summary: `${tx.actor} claimed ${task.id}: ${task.title}`,

@@ -1,0 +1,36 @@
+/** Percentiles and the printed table, shared by every benchmark. */
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+export function summarise(latenciesMs) {
+  const sorted = Float64Array.from(latenciesMs).sort();
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+}
+
+const fmtMs = (ms) =>
+  Number.isNaN(ms) ? "-" : ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`;
+const fmtRate = (r) => (r >= 100 ? Math.round(r).toLocaleString("en-US") : r.toFixed(1));
+
+export function printTable(rows) {
+  const header = ["operation", "processes", "ops/s", "p50", "p99", "notes"];
+  const cells = rows.map((r) => [
+    r.operation,
+    String(r.processes),
+    fmtRate(r.opsPerSec),
+    fmtMs(r.p50),
+    fmtMs(r.p99),
+    r.notes ?? "",
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c) =>
+    `| ${c.map((x, i) => (i >= 2 && i <= 4 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join(" | ")} |`;
+  console.log(line(header));
+  console.log(
+    `|${widths.map((w, i) => (i >= 2 && i <= 4 ? `${"-".repeat(w + 1)}:` : "-".repeat(w + 2))).join("|")}|`,
+  );
+  for (const c of cells) console.log(line(c));
+}

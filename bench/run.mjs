@@ -1,0 +1,184 @@
+/**
+ * `npm run bench`: baton's throughput and latency on this machine, with the
+ * lock-file baseline measured in the same run. Prints one table and checks the
+ * targets of the foundation issue.
+ *
+ *   BENCH_QUICK=1 npm run bench   shorter runs, for a smoke test
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { initWorkspaceFiles, SqliteStore } from "../dist/index.js";
+import { runWorkers } from "./lib/processes.mjs";
+import { printTable, summarise } from "./lib/stats.mjs";
+
+const here = import.meta.dirname;
+const quick = process.env.BENCH_QUICK === "1";
+const scratch = mkdtempSync(join(tmpdir(), "baton-bench-"));
+const rows = [];
+const checks = [];
+
+function log(text) {
+  process.stderr.write(`${text}\n`);
+}
+
+async function seedTasks(path, count) {
+  const store = new SqliteStore({ path });
+  for (let i = 0; i < count; i++) {
+    await store.addTask({ actor: "bench", prefix: "T", queue: "tasks", title: `task ${i}`, maxAttempts: 3 });
+  }
+  await store.close();
+}
+
+async function benchClaims(processes) {
+  const perProcess = quick ? 1000 : 4000;
+  const path = join(scratch, `claims-${processes}.db`);
+  await seedTasks(path, perProcess * processes);
+  log(`claims: ${processes} process(es) over ${perProcess * processes} tasks`);
+  const { results, wallMs } = await runWorkers(join(here, "workers/claim.mjs"), processes, (i) => [
+    path,
+    `agent-${i}`,
+  ]);
+  const all = results.flatMap((r) => r.latencies);
+  const fair = all.length / processes;
+  const shares = results.map((r) => r.latencies.length / fair);
+  const { p50, p99 } = summarise(all);
+  const row = {
+    operation: "claim (SQLite, direct)",
+    processes,
+    opsPerSec: (all.length / wallMs) * 1000,
+    p50,
+    p99,
+    notes:
+      processes > 1
+        ? `share of fair: min ${Math.min(...shares).toFixed(2)}, max ${Math.max(...shares).toFixed(2)}`
+        : "",
+  };
+  rows.push(row);
+  return { ...row, shares };
+}
+
+async function benchLocks(processes) {
+  const path = join(scratch, `locks-${processes}.db`);
+  new SqliteStore({ path }).close();
+  log(`lock + unlock: ${processes} process(es)`);
+  const ms = quick ? 1000 : 3000;
+  const { results, wallMs } = await runWorkers(join(here, "workers/lock.mjs"), processes, (i) => [
+    path,
+    `agent-${i}`,
+    String(ms),
+  ]);
+  const all = results.flatMap((r) => r.latencies);
+  const conflicts = results.reduce((n, r) => n + r.conflicts, 0);
+  const { p50, p99 } = summarise(all);
+  rows.push({
+    operation: "lock + unlock (SQLite)",
+    processes,
+    opsPerSec: (all.length / wallMs) * 1000,
+    p50,
+    p99,
+    notes: `${conflicts} conflicts (64 paths)`,
+  });
+}
+
+async function benchBaseline(processes) {
+  const dir = join(scratch, `lockfiles-${processes}`);
+  mkdirSync(dir);
+  for (let i = 0; i < 500; i++) {
+    writeFileSync(
+      join(dir, `${String(i).padStart(5, "0")}.json`),
+      JSON.stringify({ id: String(i), subject: `task ${i}`, status: "pending", blockedBy: [] }),
+    );
+  }
+  const ms = quick ? 2000 : 5000;
+  log(`baseline lock files: ${processes} process(es) for ${ms / 1000} s`);
+  const { results, wallMs } = await runWorkers(join(here, "baseline/lockfile-claim.mjs"), processes, (i) => [
+    dir,
+    `agent-${i}`,
+    String(ms),
+  ]);
+  const all = results.flatMap((r) => r.latencies);
+  const { p50, p99 } = summarise(all);
+  const row = {
+    operation: "claim (baseline: lock file + JSON)",
+    processes,
+    opsPerSec: (all.length / wallMs) * 1000,
+    p50,
+    p99,
+    notes: "500 task files",
+  };
+  rows.push(row);
+  return row;
+}
+
+async function benchTaskList() {
+  const repo = join(scratch, "repo");
+  mkdirSync(repo);
+  spawnSync("git", ["init", "-q", repo]);
+  initWorkspaceFiles(repo);
+  await seedTasks(join(repo, ".baton", "baton.db"), 1000);
+  const cli = resolve(here, "../dist/cli/main.js");
+  const runs = quick ? 10 : 30;
+  log(`baton task list --json over 1,000 tasks: ${runs} runs`);
+  const walls = [];
+  for (let i = 0; i < runs + 2; i++) {
+    const t0 = performance.now();
+    const result = spawnSync(process.execPath, [cli, "task", "list", "--json"], {
+      cwd: repo,
+      encoding: "utf8",
+    });
+    const wall = performance.now() - t0;
+    if (result.status !== 0) throw new Error(result.stderr);
+    if (JSON.parse(result.stdout).tasks.length !== 1000)
+      throw new Error("task list did not return 1,000 tasks");
+    if (i >= 2) walls.push(wall); // the first runs warm the file cache
+  }
+  const { p50, p99 } = summarise(walls);
+  const row = {
+    operation: "`baton task list --json`, 1,000 tasks (wall)",
+    processes: 1,
+    opsPerSec: 1000 / p50,
+    p50,
+    p99,
+    notes: "whole CLI process",
+  };
+  rows.push(row);
+  return row;
+}
+
+try {
+  const claims = {};
+  for (const n of [1, 2, 4, 8]) claims[n] = await benchClaims(n);
+  await benchLocks(1);
+  await benchLocks(8);
+  const baseline = await benchBaseline(8);
+  const list = await benchTaskList();
+
+  console.log(
+    `\nbaton benchmarks — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${quick ? "quick" : "full"} run\n`,
+  );
+  printTable(rows);
+
+  const eight = claims[8];
+  const ratio = eight.opsPerSec / baseline.opsPerSec;
+  checks.push([
+    `claims/s with 8 processes ≥ 5,000`,
+    eight.opsPerSec >= 5000,
+    Math.round(eight.opsPerSec).toLocaleString("en-US"),
+  ]);
+  checks.push([`claim p99 with 8 processes ≤ 10 ms`, eight.p99 <= 10, `${eight.p99.toFixed(2)} ms`]);
+  checks.push([`≥ 100× the lock-file baseline (8 processes)`, ratio >= 100, `${Math.round(ratio)}×`]);
+  checks.push([
+    `\`baton task list --json\` over 1,000 tasks ≤ 150 ms`,
+    list.p50 <= 150,
+    `p50 ${list.p50.toFixed(0)} ms, p99 ${list.p99.toFixed(0)} ms`,
+  ]);
+  console.log("\ntargets");
+  for (const [name, ok, value] of checks) console.log(`  ${ok ? "✓" : "✗"} ${name}: ${value}`);
+  console.log(
+    `\nper-process share of the 8-process claims (1.00 = a fair share): ${eight.shares.map((s) => s.toFixed(2)).join(" ")}`,
+  );
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
