@@ -24,7 +24,7 @@ export function parseKind(kind: string): AgentKind {
 export class AgentService {
   constructor(private readonly ctx: Context) {}
 
-  join(options: { role?: string; kind?: string } = {}): Promise<AgentView> {
+  async join(options: { role?: string; kind?: string } = {}): Promise<AgentView> {
     return this.ctx.store.joinAgent({
       actor: this.ctx.actor(),
       dryRun: this.ctx.dryRun,
@@ -33,7 +33,7 @@ export class AgentService {
     });
   }
 
-  heartbeat(options: { workingOn?: string } = {}): Promise<HeartbeatResult> {
+  async heartbeat(options: { workingOn?: string } = {}): Promise<HeartbeatResult> {
     return this.ctx.store.heartbeat({
       actor: this.ctx.actor(),
       dryRun: this.ctx.dryRun,
@@ -41,11 +41,11 @@ export class AgentService {
     });
   }
 
-  leave(): Promise<LeaveResult> {
+  async leave(): Promise<LeaveResult> {
     return this.ctx.store.leaveAgent({ actor: this.ctx.actor(), dryRun: this.ctx.dryRun });
   }
 
-  list(): Promise<AgentView[]> {
+  async list(): Promise<AgentView[]> {
     return this.ctx.store.listAgents({
       hungAfterMs: this.ctx.config.hungAfterMs,
       offlineAfterMs: this.ctx.config.offlineAfterMs,
@@ -53,7 +53,7 @@ export class AgentService {
   }
 
   /** One guardian pass: expire what is due, report agents gone silent while holding work. */
-  sweep(): Promise<SweepResult> {
+  async sweep(): Promise<SweepResult> {
     return this.ctx.store.sweep({
       actor: "guardian",
       dryRun: this.ctx.dryRun,

@@ -42,7 +42,7 @@ export class LeaseService {
     return paths.map((path) => toWorkspacePattern(path, this.ctx.root, this.ctx.cwd));
   }
 
-  lock(paths: string[], options: LockOptions = {}): Promise<AcquireResult> {
+  async lock(paths: string[], options: LockOptions = {}): Promise<AcquireResult> {
     return this.ctx.store.acquireLeases({
       actor: this.ctx.actor(),
       dryRun: this.ctx.dryRun,
@@ -53,7 +53,7 @@ export class LeaseService {
     });
   }
 
-  unlock(paths: string[], options: { token?: number } = {}): Promise<Lease[]> {
+  async unlock(paths: string[], options: { token?: number } = {}): Promise<Lease[]> {
     return this.ctx.store.releaseLeases({
       actor: this.ctx.actor(),
       dryRun: this.ctx.dryRun,
@@ -62,7 +62,7 @@ export class LeaseService {
     });
   }
 
-  forceRelease(paths: string[]): Promise<Lease[]> {
+  async forceRelease(paths: string[]): Promise<Lease[]> {
     return this.ctx.store.forceReleaseLeases({
       actor: this.ctx.actor(),
       dryRun: this.ctx.dryRun,
@@ -70,12 +70,12 @@ export class LeaseService {
     });
   }
 
-  list(options: { holder?: string } = {}): Promise<Lease[]> {
+  async list(options: { holder?: string } = {}): Promise<Lease[]> {
     return this.ctx.store.listLeases(options);
   }
 
   /** Live leases that overlap a path: who would stop you editing it. */
-  check(path: string): Promise<Lease[]> {
+  async check(path: string): Promise<Lease[]> {
     const [pattern] = this.normalise([path]);
     return this.ctx.store.listLeases({ overlapping: pattern });
   }

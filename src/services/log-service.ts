@@ -13,12 +13,12 @@ interface Context {
 export class LogService {
   constructor(private readonly ctx: Context) {}
 
-  list(filter: ListEventsInput = {}): Promise<BatonEvent[]> {
+  async list(filter: ListEventsInput = {}): Promise<BatonEvent[]> {
     return this.ctx.store.listEvents(filter);
   }
 
   /** Records a decision or note; `type` is free but dotted lowercase, e.g. `decision` or `design.api`. */
-  write(type: string, summary: string, data?: Record<string, unknown>): Promise<BatonEvent> {
+  async write(type: string, summary: string, data?: Record<string, unknown>): Promise<BatonEvent> {
     if (!EVENT_TYPE.test(type)) {
       throw new BatonError(
         "invalid_input",

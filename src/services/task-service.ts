@@ -66,7 +66,7 @@ export class TaskService {
     return { actor: this.ctx.actor(), dryRun: this.ctx.dryRun };
   }
 
-  add(title: string, options: AddTaskOptions = {}): Promise<Task> {
+  async add(title: string, options: AddTaskOptions = {}): Promise<Task> {
     const queue = queueFor(this.ctx.config, options.queue);
     return this.ctx.store.addTask({
       ...this.mutation(),
@@ -82,7 +82,7 @@ export class TaskService {
     });
   }
 
-  list(options: ListTaskOptions = {}): Promise<Task[]> {
+  async list(options: ListTaskOptions = {}): Promise<Task[]> {
     if (options.queue) queueFor(this.ctx.config, options.queue);
     const me = options.mine || options.ready ? this.ctx.whoami() : undefined;
     if (options.mine && !me) this.ctx.actor(); // throws the identity error with its hint
@@ -95,11 +95,11 @@ export class TaskService {
     });
   }
 
-  show(id: string): Promise<TaskDetail> {
+  async show(id: string): Promise<TaskDetail> {
     return this.ctx.store.getTask({ id: parseTaskId(id) });
   }
 
-  claim(id?: string, options: ClaimOptions = {}): Promise<ClaimResult> {
+  async claim(id?: string, options: ClaimOptions = {}): Promise<ClaimResult> {
     if (options.queue) queueFor(this.ctx.config, options.queue);
     return this.ctx.store.claimTask({
       ...this.mutation(),
@@ -110,7 +110,7 @@ export class TaskService {
     });
   }
 
-  done(id: string, options: { result?: string; token?: number } = {}): Promise<Task> {
+  async done(id: string, options: { result?: string; token?: number } = {}): Promise<Task> {
     return this.ctx.store.completeTask({
       ...this.mutation(),
       id: parseTaskId(id),
@@ -119,7 +119,7 @@ export class TaskService {
     });
   }
 
-  fail(id: string, reason: string, options: { token?: number } = {}): Promise<Task> {
+  async fail(id: string, reason: string, options: { token?: number } = {}): Promise<Task> {
     if (!reason.trim()) {
       throw new BatonError(
         "invalid_input",
@@ -135,11 +135,11 @@ export class TaskService {
     });
   }
 
-  release(id: string, options: { token?: number } = {}): Promise<Task> {
+  async release(id: string, options: { token?: number } = {}): Promise<Task> {
     return this.ctx.store.releaseTask({ ...this.mutation(), id: parseTaskId(id), token: options.token });
   }
 
-  assign(id: string, agent: string | null): Promise<Task> {
+  async assign(id: string, agent: string | null): Promise<Task> {
     return this.ctx.store.assignTask({
       ...this.mutation(),
       id: parseTaskId(id),
@@ -147,7 +147,7 @@ export class TaskService {
     });
   }
 
-  addDependency(id: string, dependsOn: string): Promise<Task> {
+  async addDependency(id: string, dependsOn: string): Promise<Task> {
     return this.ctx.store.addDependency({
       ...this.mutation(),
       id: parseTaskId(id),
@@ -155,7 +155,7 @@ export class TaskService {
     });
   }
 
-  removeDependency(id: string, dependsOn: string): Promise<Task> {
+  async removeDependency(id: string, dependsOn: string): Promise<Task> {
     return this.ctx.store.removeDependency({
       ...this.mutation(),
       id: parseTaskId(id),
@@ -163,7 +163,7 @@ export class TaskService {
     });
   }
 
-  amend(id: string, remark: string): Promise<TaskDetail> {
+  async amend(id: string, remark: string): Promise<TaskDetail> {
     if (!remark.trim())
       throw new BatonError(
         "invalid_input",
@@ -177,7 +177,7 @@ export class TaskService {
     });
   }
 
-  cancel(id: string, reason?: string): Promise<Task> {
+  async cancel(id: string, reason?: string): Promise<Task> {
     return this.ctx.store.cancelTask({
       ...this.mutation(),
       id: parseTaskId(id),
