@@ -281,3 +281,24 @@ describe("baton CLI", () => {
     });
   });
 });
+
+describe("baton CLI: guardian and dry-run joins", () => {
+  it("agent join --dry-run shows the agent without registering it", () => {
+    const repo = tempRepo();
+    const dry = baton(repo, ["agent", "join", "ghost", "--kind", "claude", "--dry-run", "--json"]);
+    expect(dry.json()).toMatchObject({ agent: { name: "ghost", kind: "claude" }, dryRun: true });
+    expect(baton(repo, ["agents", "--json"]).json().agents).toEqual([]);
+  });
+
+  it("guardian --once sweeps an expired claim into the log and reports it", async () => {
+    const repo = tempRepo();
+    baton(repo, ["task", "add", "t"], { BATON_AGENT: "lead" });
+    baton(repo, ["task", "claim", "--ttl", "200ms"], { BATON_AGENT: "sleepy" });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const swept = baton(repo, ["guardian", "--once", "--json"]);
+    expect(swept.code).toBe(0);
+    expect(swept.json()).toEqual({ expiredTasks: ["T-1"], expiredLeases: [], hungAgents: [] });
+    const again = baton(repo, ["guardian", "--once"]);
+    expect(again.stdout).toContain("nothing expired");
+  });
+});

@@ -75,14 +75,13 @@ export class SqliteStore implements Store {
     this.conn.close();
   }
 
-  joinAgent: Store["joinAgent"] = async (input) => {
-    const name = await this.write(input, (tx, i) => joinAgent(tx, i).name);
-    const agents = await this.listAgents({
-      hungAfterMs: Number.MAX_SAFE_INTEGER,
-      offlineAfterMs: Number.MAX_SAFE_INTEGER,
+  joinAgent: Store["joinAgent"] = (input) =>
+    this.write(input, (tx, i) => {
+      joinAgent(tx, i);
+      // Just seen, so neither hung nor offline; computed in the same transaction so a dry run shows it too.
+      const fresh = { hungAfterMs: Number.MAX_SAFE_INTEGER, offlineAfterMs: Number.MAX_SAFE_INTEGER };
+      return listAgents(tx, fresh).find((agent) => agent.name === tx.actor)!;
     });
-    return agents.find((agent) => agent.name === name)!;
-  };
   heartbeat: Store["heartbeat"] = (input) => this.write(input, heartbeat);
   leaveAgent: Store["leaveAgent"] = (input) => this.write(input, leaveAgent);
   listAgents: Store["listAgents"] = (input) => this.read((tx) => listAgents(tx, input));
