@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { initWorkspaceFiles, SqliteStore } from "../dist/index.js";
 import { runWorkers } from "./lib/processes.mjs";
-import { printTable, summarise } from "./lib/stats.mjs";
+import { printTable, rowFromRun, summarise } from "./lib/stats.mjs";
 
 const here = import.meta.dirname;
 const quick = process.env.BENCH_QUICK === "1";
@@ -36,27 +36,13 @@ async function benchClaims(processes) {
   const path = join(scratch, `claims-${processes}.db`);
   await seedTasks(path, perProcess * processes);
   log(`claims: ${processes} process(es) over ${perProcess * processes} tasks`);
-  const { results, wallMs } = await runWorkers(join(here, "workers/claim.mjs"), processes, (i) => [
-    path,
-    `agent-${i}`,
-  ]);
-  const all = results.flatMap((r) => r.latencies);
-  const fair = all.length / processes;
-  const shares = results.map((r) => r.latencies.length / fair);
-  const { p50, p99 } = summarise(all);
-  const row = {
-    operation: "claim (SQLite, direct)",
-    processes,
-    opsPerSec: (all.length / wallMs) * 1000,
-    p50,
-    p99,
-    notes:
-      processes > 1
-        ? `share of fair: min ${Math.min(...shares).toFixed(2)}, max ${Math.max(...shares).toFixed(2)}`
-        : "",
-  };
+  const run = await runWorkers(join(here, "workers/claim.mjs"), processes, (i) => [path, `agent-${i}`]);
+  const row = rowFromRun("claim (SQLite, direct)", run);
+  if (processes > 1) {
+    row.notes = `share of fair: min ${Math.min(...row.shares).toFixed(2)}, max ${Math.max(...row.shares).toFixed(2)}`;
+  }
   rows.push(row);
-  return { ...row, shares };
+  return row;
 }
 
 async function benchLocks(processes) {
@@ -64,22 +50,13 @@ async function benchLocks(processes) {
   new SqliteStore({ path }).close();
   log(`lock + unlock: ${processes} process(es)`);
   const ms = quick ? 1000 : 3000;
-  const { results, wallMs } = await runWorkers(join(here, "workers/lock.mjs"), processes, (i) => [
+  const run = await runWorkers(join(here, "workers/lock.mjs"), processes, (i) => [
     path,
     `agent-${i}`,
     String(ms),
   ]);
-  const all = results.flatMap((r) => r.latencies);
-  const conflicts = results.reduce((n, r) => n + r.conflicts, 0);
-  const { p50, p99 } = summarise(all);
-  rows.push({
-    operation: "lock + unlock (SQLite)",
-    processes,
-    opsPerSec: (all.length / wallMs) * 1000,
-    p50,
-    p99,
-    notes: `${conflicts} conflicts (64 paths)`,
-  });
+  const conflicts = run.results.reduce((n, r) => n + r.conflicts, 0);
+  rows.push(rowFromRun("lock + unlock (SQLite)", run, `${conflicts} conflicts (64 paths)`));
 }
 
 async function benchBaseline(processes) {
@@ -93,21 +70,12 @@ async function benchBaseline(processes) {
   }
   const ms = quick ? 2000 : 5000;
   log(`baseline lock files: ${processes} process(es) for ${ms / 1000} s`);
-  const { results, wallMs } = await runWorkers(join(here, "baseline/lockfile-claim.mjs"), processes, (i) => [
+  const run = await runWorkers(join(here, "baseline/lockfile-claim.mjs"), processes, (i) => [
     dir,
     `agent-${i}`,
     String(ms),
   ]);
-  const all = results.flatMap((r) => r.latencies);
-  const { p50, p99 } = summarise(all);
-  const row = {
-    operation: "claim (baseline: lock file + JSON)",
-    processes,
-    opsPerSec: (all.length / wallMs) * 1000,
-    p50,
-    p99,
-    notes: "500 task files",
-  };
+  const row = rowFromRun("claim (baseline: lock file + JSON)", run, "500 task files");
   rows.push(row);
   return row;
 }

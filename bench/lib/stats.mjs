@@ -34,3 +34,22 @@ export function printTable(rows) {
   );
   for (const c of cells) console.log(line(c));
 }
+
+/**
+ * One table row from a multi-process run: throughput over the wall time, latency
+ * percentiles over every operation, and each process's share of a fair split.
+ */
+export function rowFromRun(operation, { results, wallMs }, notes = "") {
+  const all = results.flatMap((r) => r.latencies);
+  const fair = all.length / results.length;
+  const { p50, p99 } = summarise(all);
+  return {
+    operation,
+    processes: results.length,
+    opsPerSec: (all.length / wallMs) * 1000,
+    p50,
+    p99,
+    notes,
+    shares: results.map((r) => r.latencies.length / fair),
+  };
+}

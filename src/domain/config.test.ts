@@ -1,11 +1,11 @@
-import { parse } from "jsonc-parser";
 import { describe, expect, it } from "vitest";
 import { BatonError } from "../errors.js";
+import { parseJsonc } from "../workspace/jsonc.js";
 import { DEFAULT_CONFIG_TEXT, normaliseConfig, queueFor } from "./config.js";
 
 describe("config", () => {
   it("parses the commented defaults that init writes", () => {
-    const config = normaliseConfig(parse(DEFAULT_CONFIG_TEXT));
+    const config = normaliseConfig(parseJsonc(DEFAULT_CONFIG_TEXT, "config"));
     expect(config.defaultQueue).toBe("tasks");
     expect(config.queues.tasks).toEqual({
       name: "tasks",
