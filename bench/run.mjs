@@ -86,7 +86,7 @@ async function benchTaskList() {
   spawnSync("git", ["init", "-q", repo]);
   initWorkspaceFiles(repo);
   await seedTasks(join(repo, ".baton", "baton.db"), 1000);
-  const cli = resolve(here, "../dist/cli/main.js");
+  const cli = resolve(here, "../dist/cli/baton.js");
   const runs = quick ? 10 : 30;
   log(`baton task list --json over 1,000 tasks: ${runs} runs`);
   const walls = [];

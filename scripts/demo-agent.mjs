@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const [repo, name, mode] = process.argv.slice(2);
-const cli = join(import.meta.dirname, "../dist/cli/main.js");
+const cli = join(import.meta.dirname, "../dist/cli/baton.js");
 
 function baton(...args) {
   const result = spawnSync(process.execPath, [cli, ...args, "--json"], {

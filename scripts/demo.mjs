@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-const cli = join(import.meta.dirname, "../dist/cli/main.js");
+const cli = join(import.meta.dirname, "../dist/cli/baton.js");
 const keepIndex = process.argv.indexOf("--keep");
 const repo =
   keepIndex > 0 ? resolve(process.argv[keepIndex + 1]) : mkdtempSync(join(tmpdir(), "baton-demo-"));

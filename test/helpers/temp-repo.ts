@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { afterEach } from "vitest";
 import { initWorkspaceFiles } from "../../src/workspace/init.js";
 
-export const CLI = resolve(import.meta.dirname, "../../dist/cli/main.js");
+export const CLI = resolve(import.meta.dirname, "../../dist/cli/baton.js");
 export const DIST_INDEX = resolve(import.meta.dirname, "../../dist/index.js");
 
 const cleanups: (() => void)[] = [];

@@ -39,8 +39,8 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
   );
-  CREATE INDEX tasks_by_readiness ON tasks (status, priority, seq);
-  CREATE INDEX tasks_by_claim_expiry ON tasks (status, claim_expires_at);
+  CREATE INDEX tasks_ready ON tasks (priority, seq) WHERE status = 'open';
+  CREATE INDEX tasks_claimed_by_expiry ON tasks (claim_expires_at) WHERE status = 'claimed';
 
   CREATE TABLE task_deps (
     task_id TEXT NOT NULL,

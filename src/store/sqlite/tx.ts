@@ -22,9 +22,10 @@ export interface NewEvent {
   seq?: number;
 }
 
-export function appendEvent(tx: Tx, event: NewEvent): BatonEvent {
-  const row = tx.conn.get<EventRow>(
-    `INSERT INTO events (seq, at, actor, type, subject, summary, data) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+/** Appends one event in the caller's transaction and returns its seq. */
+export function appendEvent(tx: Tx, event: NewEvent): number {
+  const { lastInsertRowid } = tx.conn.run(
+    `INSERT INTO events (seq, at, actor, type, subject, summary, data) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     event.seq ?? null,
     tx.now,
     event.actor ?? tx.actor,
@@ -32,8 +33,8 @@ export function appendEvent(tx: Tx, event: NewEvent): BatonEvent {
     event.subject,
     event.summary,
     JSON.stringify(event.data ?? {}),
-  )!;
-  return toEvent(row);
+  );
+  return Number(lastInsertRowid);
 }
 
 /**

@@ -5,12 +5,13 @@ import { appendEvent, sweepExpiredClaims, sweepExpiredLeases, type Tx, touchActo
 
 export function appendUserEvent(tx: Tx, input: AppendEventInput): BatonEvent {
   touchActor(tx);
-  return appendEvent(tx, {
+  const seq = appendEvent(tx, {
     type: input.type,
     subject: input.subject ?? null,
     summary: input.summary,
     data: input.data ?? {},
   });
+  return toEvent(tx.conn.get<EventRow>(`SELECT * FROM events WHERE seq = ?`, seq)!);
 }
 
 export function listEvents(tx: Tx, input: ListEventsInput): BatonEvent[] {
