@@ -23,14 +23,9 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: "user" });
     return Number(process.exitCode ?? EXIT.ok);
   } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.exitCode === 0) return EXIT.ok; // --help, --version
-      // Our option parsers throw BatonError; commander wraps nothing, so check the cause first.
-      const batonError = fromCommander(error);
-      new Output(json, false).error(batonError);
-      return EXIT.usage;
-    }
-    const batonError = toBatonError(error);
+    if (error instanceof CommanderError && error.exitCode === 0) return EXIT.ok; // --help, --version
+    // The one place where every failure becomes output and an exit code.
+    const batonError = error instanceof CommanderError ? fromCommander(error) : toBatonError(error);
     if (batonError.code === "internal" && process.env.BATON_DEBUG) console.error(error);
     new Output(json, false).error(batonError);
     return exitCodeFor(batonError.code);

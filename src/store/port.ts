@@ -27,6 +27,8 @@ import type {
  */
 export interface Store {
   readonly backend: string;
+  /** Where the state lives, for people: `sqlite:/repo/.baton/baton.db`. */
+  readonly location: string;
   close(): Promise<void>;
 
   // agents

@@ -56,7 +56,7 @@ export function registerAgentCommands(program: Command): void {
 
   program
     .command("heartbeat")
-    .description("say you are alive: renews all your claims and leases")
+    .description("say you are alive: renews all your claims and leases (exit 3 if one had already expired)")
     .option("--working-on <text>", "what you are doing, shown in `baton agents`")
     .action(
       action(async (ctx, o: { workingOn?: string }) => {

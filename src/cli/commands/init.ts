@@ -18,14 +18,14 @@ export function registerInitCommand(program: Command): void {
         let store: string | undefined;
         if (!dryRun) {
           const ws = await openWorkspace({ cwd: root, store: ctx.globals.store });
-          store = (ws.store as { path?: string }).path;
+          store = ws.store.location;
           await ws.close();
         }
         const show = (path: string) => relative(process.cwd(), path) || ".";
         ctx.out.result({ ...result, store: store ?? null }, () => [
           ...result.created.map((path) => `wrote ${show(path)}`),
           ...result.kept.map((path) => `kept ${show(path)} (--force to overwrite)`),
-          ...(store ? [`store ${show(store)}`] : []),
+          ...(store ? [`store ${store.startsWith("sqlite:") ? show(store.slice(7)) : store}`] : []),
           "",
           "next: baton agent join NAME --kind human   then   export BATON_AGENT=NAME",
           '      baton task add "first task"           baton task list',

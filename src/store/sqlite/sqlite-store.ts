@@ -40,8 +40,8 @@ export class SqliteStore implements Store {
     this.clock = options.clock ?? systemClock;
   }
 
-  get path(): string {
-    return this.conn.path;
+  get location(): string {
+    return `sqlite:${this.conn.path}`;
   }
 
   private tx(actor: string): Tx {
