@@ -1,8 +1,8 @@
 import { statusAfterLostAttempt } from "../../domain/task-rules.js";
-import type { AgentKind, BatonEvent, Task } from "../../domain/types.js";
+import type { AgentKind, Task } from "../../domain/types.js";
 import { BatonError } from "../../errors.js";
 import type { Connection } from "./connection.js";
-import { type AgentRow, type EventRow, TASK_COLUMNS, type TaskRow, toEvent, toTask } from "./rows.js";
+import { type AgentRow, TASK_COLUMNS, type TaskRow, toTask } from "./rows.js";
 
 /** What an operation sees inside its transaction. */
 export interface Tx {
