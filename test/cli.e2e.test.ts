@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { openDatabase } from "../src/store/sqlite/driver.js";
 import { baton, git, tempDir, tempRepo } from "./helpers/temp-repo.js";
 
 const as = (name: string) => ({ BATON_AGENT: name });
@@ -269,8 +269,8 @@ describe("baton CLI", () => {
     expect(readFileSync(db, "utf8")).toBe(before);
 
     const newer = join(tempDir(), "newer.db");
-    const handle = new Database(newer);
-    handle.pragma("user_version = 999");
+    const handle = openDatabase(newer);
+    handle.exec("PRAGMA user_version = 999");
     handle.close();
     const tooNew = baton(repo, ["task", "list", "--store", newer, "--json"]);
     expect(tooNew.json().error).toMatchObject({ code: "store_too_new" });

@@ -1,9 +1,7 @@
-import Database from "better-sqlite3";
 import { BatonError } from "../../errors.js";
 import { sleepSync } from "../../util/sleep.js";
+import { openDatabase, type SqlDatabase, type SqlStatement, sqliteCode } from "./driver.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
-
-type Statement = Database.Statement<unknown[], unknown>;
 
 /**
  * Why we retry SQLITE_BUSY ourselves instead of relying on busy_timeout:
@@ -28,8 +26,8 @@ const BUSY_GIVE_UP_MS = 60_000;
 const POLITE_PAUSE_MS = 0.05;
 
 function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"));
+  const code = sqliteCode(error);
+  return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED";
 }
 
 /** Runs `attempt` until it does not fail with SQLITE_BUSY, backing off with jitter that shrinks as the wait grows. */
@@ -55,7 +53,7 @@ export function retryWhileBusy<T>(attempt: () => T): T {
 }
 
 function translateOpenError(error: unknown, path: string): never {
-  const code = (error as { code?: unknown }).code;
+  const code = sqliteCode(error);
   if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
     throw new BatonError(
       "store_corrupt",
@@ -79,15 +77,15 @@ function translateOpenError(error: unknown, path: string): never {
  * whole operation in one `BEGIN IMMEDIATE` transaction.
  */
 export class Connection {
-  readonly db: Database.Database;
-  private readonly statements = new Map<string, Statement>();
+  readonly db: SqlDatabase;
+  private readonly statements = new Map<string, SqlStatement>();
 
   constructor(readonly path: string) {
     try {
-      this.db = new Database(path);
+      this.db = openDatabase(path);
       // We wait for locks ourselves (retryWhileBusy), so SQLite must not.
-      this.db.pragma("busy_timeout = 0");
-      retryWhileBusy(() => this.db.pragma("journal_mode = WAL"));
+      this.db.exec("PRAGMA busy_timeout = 0");
+      retryWhileBusy(() => this.db.exec("PRAGMA journal_mode = WAL"));
       /*
        * synchronous=NORMAL in WAL mode: a commit is durable once written to the
        * WAL, without an fsync per commit. That survives kill -9 of any process
@@ -97,8 +95,8 @@ export class Connection {
        * processes from ~20,000 to ~3,000. The hub server, which batches
        * commits, is where FULL becomes affordable.
        */
-      this.db.pragma("synchronous = NORMAL");
-      this.db.pragma("foreign_keys = OFF");
+      this.db.exec("PRAGMA synchronous = NORMAL");
+      this.db.exec("PRAGMA foreign_keys = OFF");
       this.migrate();
     } catch (error) {
       if (error instanceof BatonError) throw error;
@@ -107,7 +105,8 @@ export class Connection {
   }
 
   private migrate(): void {
-    const version = () => Number(this.db.pragma("user_version", { simple: true }));
+    const version = () =>
+      Number((this.db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version);
     const found = retryWhileBusy(version);
     if (found > SCHEMA_VERSION) {
       throw new BatonError(
@@ -123,7 +122,7 @@ export class Connection {
         // Another process may have migrated while we waited for the lock.
         for (let v = version(); v < SCHEMA_VERSION; v++) {
           this.db.exec(MIGRATIONS[v]!);
-          this.db.pragma(`user_version = ${v + 1}`);
+          this.db.exec(`PRAGMA user_version = ${v + 1}`);
         }
         this.db.exec("COMMIT");
       } catch (error) {
@@ -133,7 +132,7 @@ export class Connection {
     });
   }
 
-  statement(sql: string): Statement {
+  statement(sql: string): SqlStatement {
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
@@ -150,7 +149,7 @@ export class Connection {
     return this.statement(sql).get(...params) as Row | undefined;
   }
 
-  run(sql: string, ...params: unknown[]): Database.RunResult {
+  run(sql: string, ...params: unknown[]): ReturnType<SqlStatement["run"]> {
     return this.statement(sql).run(...params);
   }
 

@@ -26,7 +26,7 @@ const SWEEPER = "guardian";
 
 /**
  * The embedded backend: one SQLite file, each port operation one transaction.
- * better-sqlite3 is synchronous; the port is async so that networked backends
+ * The SQLite drivers are synchronous; the port is async so that networked backends
  * (Redis, the hub over a socket) fit the same shape.
  */
 export class SqliteStore implements Store {
