@@ -53,7 +53,10 @@ function loadNodeSqlite(): NodeSqlite | undefined {
   try {
     const module = require("node:sqlite") as NodeSqlite;
     // isTransaction arrived in 22.16; without it we could not roll back safely.
-    return "isTransaction" in module.DatabaseSync.prototype ? module : undefined;
+    const probe = new module.DatabaseSync(":memory:");
+    const usable = typeof probe.isTransaction === "boolean";
+    probe.close();
+    return usable ? module : undefined;
   } catch {
     return undefined;
   } finally {
