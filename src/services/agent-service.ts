@@ -1,14 +1,7 @@
-import type { BatonConfig } from "../domain/config.js";
 import { AGENT_KINDS, type AgentKind, type AgentView } from "../domain/types.js";
 import { BatonError } from "../errors.js";
-import type { HeartbeatResult, LeaveResult, Store, SweepResult } from "../store/port.js";
-
-interface Context {
-  store: Store;
-  config: BatonConfig;
-  actor(): string;
-  dryRun: boolean;
-}
+import type { HeartbeatResult, LeaveResult, SweepResult } from "../store/port.js";
+import type { ServiceContext } from "./service-context.js";
 
 export function parseKind(kind: string): AgentKind {
   if (!AGENT_KINDS.includes(kind as AgentKind)) {
@@ -22,7 +15,7 @@ export function parseKind(kind: string): AgentKind {
 }
 
 export class AgentService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: ServiceContext) {}
 
   async join(options: { role?: string; kind?: string } = {}): Promise<AgentView> {
     return this.ctx.store.joinAgent({

@@ -1,25 +1,14 @@
-import type { Clock } from "../clock.js";
-import type { BatonConfig } from "../domain/config.js";
 import type { Lease } from "../domain/types.js";
 import { BatonError } from "../errors.js";
-import type { AcquireResult, Store } from "../store/port.js";
+import type { AcquireResult } from "../store/port.js";
 import { formatDuration } from "../util/duration.js";
 import { toWorkspacePattern } from "../workspace/workspace-path.js";
+import type { ServiceContext } from "./service-context.js";
 
 export interface LockOptions {
   ttlMs?: number;
   intent?: string;
   shared?: boolean;
-}
-
-interface Context {
-  store: Store;
-  config: BatonConfig;
-  root: string;
-  cwd: string;
-  clock: Clock;
-  actor(): string;
-  dryRun: boolean;
 }
 
 /** Held leases that release themselves when the scope ends: `await using held = await ws.leases.hold([...])`. */
@@ -29,7 +18,7 @@ export interface HeldLeases extends AsyncDisposable {
 }
 
 export class LeaseService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: ServiceContext) {}
 
   /** Workspace-relative form of paths typed relative to the working directory. */
   normalise(paths: string[]): string[] {

@@ -1,17 +1,12 @@
 import type { BatonEvent } from "../domain/types.js";
 import { BatonError } from "../errors.js";
-import type { ListEventsInput, Store } from "../store/port.js";
+import type { ListEventsInput } from "../store/port.js";
+import type { ServiceContext } from "./service-context.js";
 
 const EVENT_TYPE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
 
-interface Context {
-  store: Store;
-  actor(): string;
-  dryRun: boolean;
-}
-
 export class LogService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: ServiceContext) {}
 
   async list(filter: ListEventsInput = {}): Promise<BatonEvent[]> {
     return this.ctx.store.listEvents(filter);

@@ -1,4 +1,4 @@
-import { type BatonConfig, queueFor } from "../domain/config.js";
+import { queueFor } from "../domain/config.js";
 import {
   parseTaskId,
   validateBody,
@@ -8,8 +8,9 @@ import {
 } from "../domain/task-rules.js";
 import { TASK_STATUSES, type Task, type TaskDetail, type TaskStatus } from "../domain/types.js";
 import { BatonError } from "../errors.js";
-import type { ClaimResult, Store } from "../store/port.js";
+import type { ClaimResult } from "../store/port.js";
 import { validateAgentName } from "./identity.js";
+import type { ServiceContext } from "./service-context.js";
 
 export interface AddTaskOptions {
   body?: string;
@@ -35,14 +36,6 @@ export interface ClaimOptions {
   ttlMs?: number;
 }
 
-interface Context {
-  store: Store;
-  config: BatonConfig;
-  actor(): string;
-  whoami(): string | undefined;
-  dryRun: boolean;
-}
-
 function parseStatuses(statuses: (TaskStatus | "all")[] | undefined): TaskStatus[] | undefined {
   if (!statuses || statuses.length === 0) return ["open", "claimed"];
   if (statuses.includes("all")) return undefined;
@@ -60,7 +53,7 @@ function parseStatuses(statuses: (TaskStatus | "all")[] | undefined): TaskStatus
 
 /** Tasks as users and agents see them: ids as typed, queues by name, TTLs from config. */
 export class TaskService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly ctx: ServiceContext) {}
 
   private mutation() {
     return { actor: this.ctx.actor(), dryRun: this.ctx.dryRun };
@@ -84,14 +77,18 @@ export class TaskService {
 
   async list(options: ListTaskOptions = {}): Promise<Task[]> {
     if (options.queue) queueFor(this.ctx.config, options.queue);
-    const me = options.mine || options.ready ? this.ctx.whoami() : undefined;
-    if (options.mine && !me) this.ctx.actor(); // throws the identity error with its hint
+    // --mine needs a name; --ready without one shows what a newcomer could take (unassigned tasks).
+    const involving = options.mine
+      ? this.ctx.actor()
+      : options.assignee
+        ? validateAgentName(options.assignee)
+        : undefined;
     return this.ctx.store.listTasks({
       status: options.ready ? undefined : parseStatuses(options.status),
       queue: options.queue,
       ready: options.ready,
-      readyFor: me,
-      involving: options.mine ? me : options.assignee ? validateAgentName(options.assignee) : undefined,
+      readyFor: this.ctx.whoami(),
+      involving,
     });
   }
 

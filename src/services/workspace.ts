@@ -9,6 +9,7 @@ import { AgentService } from "./agent-service.js";
 import { requireIdentity } from "./identity.js";
 import { LeaseService } from "./lease-service.js";
 import { LogService } from "./log-service.js";
+import type { ServiceContext } from "./service-context.js";
 import { TaskService } from "./task-service.js";
 
 export interface OpenWorkspaceOptions {
@@ -40,7 +41,7 @@ export class Workspace implements AsyncDisposable {
     readonly identity: string | undefined,
     options: { cwd: string; dryRun: boolean; clock: Clock },
   ) {
-    const ctx = {
+    const ctx: ServiceContext = {
       store,
       config,
       root,
