@@ -67,21 +67,32 @@ function loadNodeSqlite(): NodeSqlite | undefined {
   }
 }
 
-function openWithNodeSqlite(module: NodeSqlite, path: string): SqlDatabase {
-  const db = new module.DatabaseSync(path);
+interface NativeDatabase {
+  exec(sql: string): void;
+  prepare(sql: string): SqlStatement;
+  close(): void;
+}
+
+/** The two drivers differ only in what they call the transaction flag. */
+function adapt(driver: DriverName, db: NativeDatabase, inTransaction: () => boolean): SqlDatabase {
   return {
-    driver: "node:sqlite",
+    driver,
     exec: (sql) => db.exec(sql),
     prepare: (sql) => db.prepare(sql),
     get inTransaction() {
-      return db.isTransaction;
+      return inTransaction();
     },
     close: () => db.close(),
   };
 }
 
+function openWithNodeSqlite(module: NodeSqlite, path: string): SqlDatabase {
+  const db = new module.DatabaseSync(path);
+  return adapt("node:sqlite", db, () => db.isTransaction);
+}
+
 function openWithBetterSqlite(path: string): SqlDatabase {
-  let Database: new (path: string) => SqlDatabase & { inTransaction: boolean };
+  let Database: new (path: string) => NativeDatabase & { inTransaction: boolean };
   try {
     Database = require("better-sqlite3");
   } catch (error) {
@@ -92,15 +103,7 @@ function openWithBetterSqlite(path: string): SqlDatabase {
     );
   }
   const db = new Database(path);
-  return {
-    driver: "better-sqlite3",
-    exec: (sql) => db.exec(sql),
-    prepare: (sql) => db.prepare(sql),
-    get inTransaction() {
-      return db.inTransaction;
-    },
-    close: () => db.close(),
-  };
+  return adapt("better-sqlite3", db, () => db.inTransaction);
 }
 
 export function openDatabase(path: string): SqlDatabase {
