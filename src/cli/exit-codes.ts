@@ -1,7 +1,7 @@
 import type { ErrorCode } from "../errors.js";
 
 /** Exit codes scripts can branch on. */
-export const EXIT = { ok: 0, error: 1, usage: 2, conflict: 3, notFound: 4 } as const;
+export const EXIT = { ok: 0, error: 1, usage: 2, conflict: 3, notFound: 4, timeout: 5 } as const;
 
 export function exitCodeFor(code: ErrorCode): number {
   switch (code) {

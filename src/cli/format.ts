@@ -1,4 +1,13 @@
-import type { AgentView, BatonEvent, Lease, LeaseConflict, Task, TaskDetail } from "../domain/types.js";
+import type {
+  AgentView,
+  BatonEvent,
+  Channel,
+  Lease,
+  LeaseConflict,
+  Message,
+  Task,
+  TaskDetail,
+} from "../domain/types.js";
 import { formatDuration } from "../util/duration.js";
 import { type Style, table } from "./style.js";
 
@@ -125,4 +134,27 @@ export function agentTable(agents: AgentView[], s: Style, now: number): string {
 
 export function eventLine(event: BatonEvent, s: Style): string {
   return `${s.dim(`#${event.seq}`)} ${s.dim(when(event.at))} ${s.cyan(event.type)} ${event.summary}`;
+}
+
+export function messageLine(message: Message, s: Style): string {
+  const to =
+    message.kind === "channel"
+      ? `#${message.to}`
+      : message.kind === "broadcast"
+        ? message.to
+          ? `@${message.to}`
+          : "everyone"
+        : message.to;
+  const flags = [message.urgent ? s.red("urgent") : "", message.replyTo ? s.dim(`re ${message.replyTo}`) : ""]
+    .filter(Boolean)
+    .join(" ");
+  return `${s.dim(message.id)} ${s.dim(when(message.at))} ${s.bold(message.sender)} → ${to}${flags ? ` ${flags}` : ""}: ${message.body}`;
+}
+
+export function channelTable(channels: Channel[], s: Style): string {
+  if (channels.length === 0) return s.dim("no channels yet: baton channel add #general");
+  return table([
+    ["CHANNEL", "MESSAGES", "TOPIC"].map(s.dim),
+    ...channels.map((c) => [s.bold(`#${c.name}`), String(c.messages), c.topic ?? ""]),
+  ]);
 }

@@ -4,6 +4,7 @@ import { registerGuardianCommand } from "./commands/guardian.js";
 import { registerInitCommand } from "./commands/init.js";
 import { registerLockCommands } from "./commands/lock.js";
 import { registerLogCommands } from "./commands/log.js";
+import { registerMessageCommands } from "./commands/messages.js";
 import { registerTaskCommands } from "./commands/task.js";
 
 export function buildProgram(version: string): Command {
@@ -33,12 +34,14 @@ Getting started:
   baton task done T-1 --result "fixed"       finish
   baton agents / baton locks / baton log     see the team
 
-Exit codes: 0 ok, 1 error, 2 usage, 3 conflict (held by another, lease_lost), 4 not found.`,
+Exit codes: 0 ok, 1 error, 2 usage, 3 conflict (held by another, lease_lost), 4 not found,
+5 timed out (a --wait that saw nothing arrive).`,
     );
   registerInitCommand(program);
   registerTaskCommands(program);
   registerLockCommands(program);
   registerAgentCommands(program);
+  registerMessageCommands(program);
   registerLogCommands(program);
   registerGuardianCommand(program);
   return program;

@@ -108,3 +108,29 @@ export interface BatonEvent {
   summary: string;
   data: Record<string, unknown>;
 }
+
+export type MessageKind = "direct" | "channel" | "broadcast";
+
+export interface Message {
+  /** `M-12`: messages share one sequence across inboxes and channels. */
+  id: string;
+  seq: number;
+  at: number;
+  sender: string;
+  kind: MessageKind;
+  /** The agent (direct), the channel name (channel), the role or null for everyone (broadcast). */
+  to: string | null;
+  /** Id of the thread's first message, for replies. */
+  thread: string | null;
+  replyTo: string | null;
+  urgent: boolean;
+  body: string;
+}
+
+export interface Channel {
+  name: string;
+  topic: string | null;
+  createdBy: string;
+  createdAt: number;
+  messages: number;
+}

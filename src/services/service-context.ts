@@ -1,5 +1,6 @@
 import type { Clock } from "../clock.js";
 import type { BatonConfig } from "../domain/config.js";
+import type { Waker } from "../notify/waker.js";
 import type { Store } from "../store/port.js";
 
 /** What every service gets from its workspace. */
@@ -11,6 +12,8 @@ export interface ServiceContext {
   /** Where relative paths are resolved from. */
   cwd: string;
   clock: Clock;
+  /** Wakes waiters (inbox --wait, ask --wait) after a commit that concerns them. */
+  waker: Waker;
   /** Keep nothing: every change runs and is rolled back. */
   dryRun: boolean;
   /** The acting agent; throws `usage` with a hint when nobody is named. */

@@ -1,6 +1,7 @@
 import { realpathSync } from "node:fs";
 import { type Clock, systemClock } from "../clock.js";
 import type { BatonConfig } from "../domain/config.js";
+import { Waker, wakeDirFor } from "../notify/waker.js";
 import type { Store } from "../store/port.js";
 import { readConfig } from "../workspace/config-file.js";
 import { findRepositoryRoot } from "../workspace/find-root.js";
@@ -9,6 +10,7 @@ import { AgentService } from "./agent-service.js";
 import { requireIdentity } from "./identity.js";
 import { LeaseService } from "./lease-service.js";
 import { LogService } from "./log-service.js";
+import { MessageService } from "./message-service.js";
 import type { ServiceContext } from "./service-context.js";
 import { TaskService } from "./task-service.js";
 
@@ -33,6 +35,7 @@ export class Workspace implements AsyncDisposable {
   readonly leases: LeaseService;
   readonly agents: AgentService;
   readonly log: LogService;
+  readonly messages: MessageService;
 
   constructor(
     readonly root: string,
@@ -47,6 +50,7 @@ export class Workspace implements AsyncDisposable {
       root,
       cwd: options.cwd,
       clock: options.clock,
+      waker: new Waker(wakeDirFor(store.location)),
       dryRun: options.dryRun,
       actor: () => requireIdentity(identity),
       whoami: () => identity,
@@ -55,6 +59,7 @@ export class Workspace implements AsyncDisposable {
     this.leases = new LeaseService(ctx);
     this.agents = new AgentService(ctx);
     this.log = new LogService(ctx);
+    this.messages = new MessageService(ctx);
   }
 
   close(): Promise<void> {

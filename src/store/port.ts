@@ -2,8 +2,11 @@ import type {
   AgentKind,
   AgentView,
   BatonEvent,
+  Channel,
   Lease,
   LeaseConflict,
+  Message,
+  MessageKind,
   Task,
   TaskDetail,
   TaskStatus,
@@ -56,6 +59,14 @@ export interface Store {
   releaseLeases(input: ReleaseLeasesInput): Promise<Lease[]>;
   forceReleaseLeases(input: Mutation & { paths: string[] }): Promise<Lease[]>;
   listLeases(input: { holder?: string; overlapping?: string }): Promise<Lease[]>;
+
+  // messages
+  addChannel(input: Mutation & { name: string; topic?: string | null }): Promise<Channel>;
+  listChannels(): Promise<Channel[]>;
+  sendMessage(input: SendMessageInput): Promise<SendResult>;
+  /** Reads an inbox or a channel from the reader's cursor; `ack` moves the cursor past what was read. */
+  readMessages(input: ReadMessagesInput): Promise<ReadResult>;
+  getThread(input: { seq: number }): Promise<Message[]>;
 
   // event log
   appendEvent(input: AppendEventInput): Promise<BatonEvent>;
@@ -161,6 +172,42 @@ export interface AcquireResult {
 export interface ReleaseLeasesInput extends Mutation {
   paths: string[];
   token?: number;
+}
+
+export interface SendMessageInput extends Mutation {
+  kind: MessageKind;
+  /** Agent name (direct), channel name (channel), role or null for everyone (broadcast). */
+  to: string | null;
+  body: string;
+  urgent?: boolean;
+  replyTo?: number;
+  /** Direct only: accept a name no agent has joined under yet (it reads the message when it does). */
+  allowUnknown?: boolean;
+}
+
+export interface SendResult {
+  message: Message;
+  /** Agents whose inbox received it (direct and broadcast). */
+  recipients: string[];
+  /** Wake-up topics to notify once the change is committed. */
+  wake: string[];
+}
+
+export interface ReadMessagesInput extends Mutation {
+  /** `inbox`, or `#channel`. */
+  stream: string;
+  /** Include what was already acknowledged. */
+  all?: boolean;
+  ack?: boolean;
+  limit?: number;
+}
+
+export interface ReadResult {
+  messages: Message[];
+  /** Unread messages left after this read (more than `limit`, or not acknowledged). */
+  unread: number;
+  /** The reader's cursor after this read. */
+  cursor: number;
 }
 
 export interface AppendEventInput extends Mutation {

@@ -399,6 +399,122 @@ export function describeStoreConformance(backend: string, factory: StoreFactory)
       });
     });
 
+    describe("messages", () => {
+      const send = (
+        actor: string,
+        to: string | null,
+        body: string,
+        extra: Partial<Parameters<Store["sendMessage"]>[0]> = {},
+      ) => store.sendMessage({ actor, kind: "direct", to, body, ...extra });
+      const inbox = (actor: string, extra: { all?: boolean; ack?: boolean; limit?: number } = {}) =>
+        store.readMessages({ actor, stream: "inbox", ...extra });
+
+      it("keeps a direct message for an offline agent until it reads and acknowledges it", async () => {
+        await store.joinAgent({ actor: "bob" });
+        await store.leaveAgent({ actor: "bob" });
+        const sent = await send("alice", "bob", "T-3 is ready for review");
+        expect(sent).toMatchObject({
+          recipients: ["bob"],
+          wake: ["inbox:bob"],
+          message: { id: "M-1", sender: "alice", kind: "direct" },
+        });
+        const first = await inbox("bob");
+        expect(first.messages.map((m) => m.body)).toEqual(["T-3 is ready for review"]);
+        expect(first.unread).toBe(1);
+        expect((await inbox("bob")).messages).toHaveLength(1); // not acknowledged: still there
+        const acked = await inbox("bob", { ack: true });
+        expect(acked).toMatchObject({ unread: 0, cursor: sent.message.seq });
+        expect((await inbox("bob")).messages).toEqual([]);
+        expect((await inbox("bob", { all: true })).messages).toHaveLength(1);
+      });
+
+      it("refuses unknown recipients unless asked to keep the message for a newcomer", async () => {
+        await expectCode(send("alice", "carol", "hi"), "not_found");
+        await send("alice", "carol", "hi", { allowUnknown: true });
+        expect((await inbox("carol")).messages.map((m) => m.body)).toEqual(["hi"]);
+      });
+
+      it("broadcasts to every other agent, or to one role, and keeps inboxes apart", async () => {
+        await store.joinAgent({ actor: "a", role: "dev" });
+        await store.joinAgent({ actor: "b", role: "dev" });
+        await store.joinAgent({ actor: "r", role: "reviewer" });
+        const all = await store.sendMessage({ actor: "a", kind: "broadcast", to: null, body: "standup" });
+        expect(all.recipients).toEqual(["b", "r"]);
+        const devs = await store.sendMessage({
+          actor: "r",
+          kind: "broadcast",
+          to: "dev",
+          body: "please review T-1",
+        });
+        expect(devs.recipients).toEqual(["a", "b"]);
+        await expectCode(
+          store.sendMessage({ actor: "a", kind: "broadcast", to: "nobody", body: "x" }),
+          "not_found",
+        );
+        expect((await inbox("b")).messages.map((m) => m.body)).toEqual(["standup", "please review T-1"]);
+        expect((await inbox("r")).messages.map((m) => m.body)).toEqual(["standup"]);
+        expect((await inbox("a")).messages.map((m) => m.body)).toEqual(["please review T-1"]);
+      });
+
+      it("posts to existing channels only and reads them with a cursor per reader", async () => {
+        await expectCode(
+          store.sendMessage({ actor: "a", kind: "channel", to: "backend", body: "x" }),
+          "not_found",
+        );
+        const channel = await store.addChannel({ actor: "a", name: "backend", topic: "API" });
+        expect(channel).toMatchObject({ name: "backend", topic: "API", createdBy: "a", messages: 0 });
+        await store.addChannel({ actor: "b", name: "backend" }); // idempotent
+        const posted = await store.sendMessage({
+          actor: "a",
+          kind: "channel",
+          to: "backend",
+          body: "schema merged",
+        });
+        expect(posted.wake).toEqual(["#backend"]);
+        expect(
+          (await store.readMessages({ actor: "b", stream: "#backend", ack: true })).messages,
+        ).toHaveLength(1);
+        expect((await store.readMessages({ actor: "b", stream: "#backend" })).messages).toHaveLength(0);
+        expect((await store.readMessages({ actor: "c", stream: "#backend" })).messages).toHaveLength(1);
+        expect(await store.listChannels()).toMatchObject([{ name: "backend", messages: 1 }]);
+      });
+
+      it("threads replies under the first message", async () => {
+        await store.joinAgent({ actor: "b" });
+        await store.joinAgent({ actor: "a" });
+        const first = await send("a", "b", "question");
+        const reply = await send("b", "a", "answer", { replyTo: first.message.seq });
+        const again = await send("a", "b", "thanks", { replyTo: reply.message.seq });
+        expect(again.message).toMatchObject({ thread: first.message.id, replyTo: reply.message.id });
+        expect((await store.getThread({ seq: again.message.seq })).map((m) => m.body)).toEqual([
+          "question",
+          "answer",
+          "thanks",
+        ]);
+        await expectCode(send("a", "b", "x", { replyTo: 999 }), "not_found");
+      });
+
+      it("pages an inbox with a limit, acknowledging only what was shown", async () => {
+        await store.joinAgent({ actor: "b" });
+        for (let i = 0; i < 5; i++) await send("a", "b", `m${i}`);
+        const page = await inbox("b", { ack: true, limit: 2 });
+        expect(page.messages.map((m) => m.body)).toEqual(["m0", "m1"]);
+        expect(page.unread).toBe(3);
+        expect((await inbox("b", { ack: true })).messages.map((m) => m.body)).toEqual(["m2", "m3", "m4"]);
+      });
+
+      it("logs one event per message sent", async () => {
+        await store.joinAgent({ actor: "b" });
+        await send("a", "b", "hi", { urgent: true });
+        const [event] = await store.listEvents({ type: "message.sent" });
+        expect(event).toMatchObject({
+          actor: "a",
+          subject: "M-1",
+          data: { after: { urgent: true, recipients: 1 } },
+        });
+      });
+    });
+
     describe("event log", () => {
       it("appends user events and filters by actor, type family, subject and time", async () => {
         const t = await add("one");

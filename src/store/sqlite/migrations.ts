@@ -85,6 +85,45 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX events_by_subject ON events (subject, seq);
   `,
+  `
+  CREATE TABLE channels (
+    name TEXT PRIMARY KEY,
+    topic TEXT,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  -- kind: direct (to an agent), channel (to #name), broadcast (to every agent, or a role).
+  CREATE TABLE messages (
+    seq INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    sender TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    target TEXT,
+    thread INTEGER,
+    reply_to INTEGER,
+    urgent INTEGER NOT NULL DEFAULT 0,
+    body TEXT NOT NULL
+  );
+  CREATE INDEX messages_by_channel ON messages (target, seq) WHERE kind = 'channel';
+  CREATE INDEX messages_by_thread ON messages (thread, seq) WHERE thread IS NOT NULL;
+
+  -- One row per recipient of a direct message or broadcast, written with the message:
+  -- delivery does not depend on the recipient being online, or even joined yet.
+  CREATE TABLE deliveries (
+    agent TEXT NOT NULL,
+    message INTEGER NOT NULL,
+    PRIMARY KEY (agent, message)
+  ) WITHOUT ROWID;
+
+  -- Read cursors: the last message an agent acknowledged in its inbox ('inbox') or a channel ('#name').
+  CREATE TABLE cursors (
+    agent TEXT NOT NULL,
+    stream TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (agent, stream)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

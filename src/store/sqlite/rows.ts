@@ -1,4 +1,14 @@
-import type { Agent, AgentKind, BatonEvent, Lease, Task, TaskStatus } from "../../domain/types.js";
+import { formatMessageId } from "../../domain/message-rules.js";
+import type {
+  Agent,
+  AgentKind,
+  BatonEvent,
+  Lease,
+  Message,
+  MessageKind,
+  Task,
+  TaskStatus,
+} from "../../domain/types.js";
 
 /** Row shapes as SQLite returns them, and their mapping to domain data. */
 
@@ -126,5 +136,32 @@ export function toEvent(row: EventRow): BatonEvent {
     subject: row.subject,
     summary: row.summary,
     data: JSON.parse(row.data) as Record<string, unknown>,
+  };
+}
+
+export interface MessageRow {
+  seq: number;
+  at: number;
+  sender: string;
+  kind: string;
+  target: string | null;
+  thread: number | null;
+  reply_to: number | null;
+  urgent: number;
+  body: string;
+}
+
+export function toMessage(row: MessageRow): Message {
+  return {
+    id: formatMessageId(row.seq),
+    seq: row.seq,
+    at: row.at,
+    sender: row.sender,
+    kind: row.kind as MessageKind,
+    to: row.target,
+    thread: row.thread === null ? null : formatMessageId(row.thread),
+    replyTo: row.reply_to === null ? null : formatMessageId(row.reply_to),
+    urgent: row.urgent === 1,
+    body: row.body,
   };
 }

@@ -12,6 +12,7 @@ import { addDependency, amendTask, assignTask, cancelTask, removeDependency } fr
 import { appendUserEvent, listEvents, sweep } from "./ops/events.js";
 import { completeTask, failTask, releaseTask } from "./ops/finish-task.js";
 import { getTask, listTasks } from "./ops/get-task.js";
+import { addChannel, getThread, listChannels, readMessages, sendMessage } from "./ops/messages.js";
 import { forceReleaseLeases, releaseLeases } from "./ops/release-leases.js";
 import { type LeaseRow, toLease } from "./rows.js";
 import { hasExpiredWork, sweepExpiredClaims, sweepExpiredLeases, type Tx } from "./tx.js";
@@ -110,6 +111,12 @@ export class SqliteStore implements Store {
         .filter((lease) => !input.holder || lease.holder === input.holder)
         .filter((lease) => !input.overlapping || patternsOverlap(lease.path, input.overlapping)),
     );
+
+  addChannel: Store["addChannel"] = (input) => this.write(input, addChannel);
+  listChannels: Store["listChannels"] = () => this.read((tx) => listChannels(tx));
+  sendMessage: Store["sendMessage"] = (input) => this.write(input, sendMessage);
+  readMessages: Store["readMessages"] = (input) => this.write(input, readMessages);
+  getThread: Store["getThread"] = (input) => this.read((tx) => getThread(tx, input.seq));
 
   appendEvent: Store["appendEvent"] = (input) => this.write(input, appendUserEvent);
   listEvents: Store["listEvents"] = (input) => this.read((tx) => listEvents(tx, input));

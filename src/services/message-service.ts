@@ -1,0 +1,143 @@
+import {
+  channelTopic,
+  inboxTopic,
+  parseChannelName,
+  parseMessageId,
+  validateMessageBody,
+} from "../domain/message-rules.js";
+import type { Channel, Message } from "../domain/types.js";
+import type { ReadResult, SendResult } from "../store/port.js";
+import { validateAgentName } from "./identity.js";
+import type { ServiceContext } from "./service-context.js";
+
+/** How often a waiter looks at the store even without a poke: the safety net under the wake-ups. */
+export const RECHECK_MS = 1000;
+
+export interface SendOptions {
+  urgent?: boolean;
+  replyTo?: string;
+  /** Direct messages: allow a name no agent has joined under yet. */
+  allowUnknown?: boolean;
+}
+
+export interface ReadOptions {
+  all?: boolean;
+  ack?: boolean;
+  /** Wait this long for something unread to arrive; 0 or undefined: answer at once. */
+  waitMs?: number;
+  limit?: number;
+}
+
+export class MessageService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  private async deliver(result: Promise<SendResult>): Promise<SendResult> {
+    const sent = await result;
+    if (!this.ctx.dryRun) await this.ctx.waker.notify(sent.wake);
+    return sent;
+  }
+
+  async send(to: string, text: string, options: SendOptions = {}): Promise<SendResult> {
+    return this.deliver(
+      this.ctx.store.sendMessage({
+        actor: this.ctx.actor(),
+        dryRun: this.ctx.dryRun,
+        kind: "direct",
+        to: validateAgentName(to),
+        body: validateMessageBody(text),
+        urgent: options.urgent,
+        replyTo: options.replyTo ? parseMessageId(options.replyTo) : undefined,
+        allowUnknown: options.allowUnknown,
+      }),
+    );
+  }
+
+  async post(channel: string, text: string, options: SendOptions = {}): Promise<SendResult> {
+    return this.deliver(
+      this.ctx.store.sendMessage({
+        actor: this.ctx.actor(),
+        dryRun: this.ctx.dryRun,
+        kind: "channel",
+        to: parseChannelName(channel),
+        body: validateMessageBody(text),
+        urgent: options.urgent,
+        replyTo: options.replyTo ? parseMessageId(options.replyTo) : undefined,
+      }),
+    );
+  }
+
+  async broadcast(text: string, options: SendOptions & { role?: string } = {}): Promise<SendResult> {
+    return this.deliver(
+      this.ctx.store.sendMessage({
+        actor: this.ctx.actor(),
+        dryRun: this.ctx.dryRun,
+        kind: "broadcast",
+        to: options.role?.trim() || null,
+        body: validateMessageBody(text),
+        urgent: options.urgent,
+        replyTo: options.replyTo ? parseMessageId(options.replyTo) : undefined,
+      }),
+    );
+  }
+
+  async inbox(options: ReadOptions = {}): Promise<ReadResult> {
+    const actor = this.ctx.actor();
+    return this.readWaiting("inbox", inboxTopic(actor), actor, options);
+  }
+
+  async read(channel: string, options: ReadOptions = {}): Promise<ReadResult> {
+    const name = parseChannelName(channel);
+    return this.readWaiting(`#${name}`, channelTopic(name), this.ctx.actor(), options);
+  }
+
+  /**
+   * Reads a stream; with `waitMs`, returns as soon as something unread is there.
+   * Subscribing before the first look is what makes a commit impossible to miss.
+   */
+  private async readWaiting(
+    stream: string,
+    topic: string,
+    actor: string,
+    options: ReadOptions,
+  ): Promise<ReadResult> {
+    const read = () =>
+      this.ctx.store.readMessages({
+        actor,
+        dryRun: this.ctx.dryRun,
+        stream,
+        all: options.all,
+        ack: options.ack,
+        limit: options.limit,
+      });
+    if (!options.waitMs || options.waitMs <= 0) return read();
+    const subscription = await this.ctx.waker.subscribe([topic]);
+    try {
+      const deadline = performance.now() + options.waitMs;
+      for (;;) {
+        const peek = await this.ctx.store.readMessages({ actor, stream, limit: 1 });
+        const remaining = deadline - performance.now();
+        if (peek.messages.length > 0 || remaining <= 0) return await read();
+        await subscription.next(Math.min(remaining, RECHECK_MS));
+      }
+    } finally {
+      await subscription.close();
+    }
+  }
+
+  async thread(id: string): Promise<Message[]> {
+    return this.ctx.store.getThread({ seq: parseMessageId(id) });
+  }
+
+  async addChannel(name: string, topic?: string): Promise<Channel> {
+    return this.ctx.store.addChannel({
+      actor: this.ctx.actor(),
+      dryRun: this.ctx.dryRun,
+      name: parseChannelName(name),
+      topic: topic?.trim() || null,
+    });
+  }
+
+  async channels(): Promise<Channel[]> {
+    return this.ctx.store.listChannels();
+  }
+}
