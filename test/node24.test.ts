@@ -28,10 +28,16 @@ function installNode24(): void {
 }
 
 describe.skipIf(!runsHere && !process.env.CI)("Node 24 with its built-in node:sqlite", () => {
-  it("passes the conformance, model-based and multi-process suites", { timeout: 240_000 }, () => {
+  it("passes the conformance, model-based, multi-process and end-to-end suites", { timeout: 240_000 }, () => {
     installNode24();
     const vitest = join(root, "node_modules", "vitest", "vitest.mjs");
-    const suites = ["src/store", "test/model.property.test.ts", "test/concurrency.test.ts"];
+    const suites = [
+      "src/store",
+      "test/model.property.test.ts",
+      "test/concurrency.test.ts",
+      "test/cli.e2e.test.ts",
+      "test/messages.e2e.test.ts",
+    ];
     const reporters = ["--reporter=dot", "--reporter=./test/helpers/summary-reporter.ts"];
     const result = spawnSync(node24, [vitest, "run", ...suites, ...reporters], {
       cwd: root,

@@ -88,7 +88,17 @@ function adapt(driver: DriverName, db: NativeDatabase, inTransaction: () => bool
 
 function openWithNodeSqlite(module: NodeSqlite, path: string): SqlDatabase {
   const db = new module.DatabaseSync(path);
-  return adapt("node:sqlite", db, () => db.isTransaction);
+  const prepare = (sql: string) => {
+    const statement = db.prepare(sql) as SqlStatement & { setAllowUnknownNamedParameters(on: boolean): void };
+    // better-sqlite3 ignores named parameters a statement does not use; match it.
+    statement.setAllowUnknownNamedParameters(true);
+    return statement;
+  };
+  return adapt(
+    "node:sqlite",
+    { exec: (sql) => db.exec(sql), prepare, close: () => db.close() },
+    () => db.isTransaction,
+  );
 }
 
 function openWithBetterSqlite(path: string): SqlDatabase {
