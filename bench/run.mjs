@@ -5,7 +5,7 @@
  *
  *   BENCH_QUICK=1 npm run bench   shorter runs, for a smoke test
  */
-import { spawnSync } from "node:child_process";
+import { fork, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -80,6 +80,43 @@ async function benchBaseline(processes) {
   return row;
 }
 
+/** A message committed by one process until `inbox --wait` (or a 50 ms poll) in another returns. */
+async function benchWakeup(mode) {
+  const repo = join(scratch, `wake-${mode}`);
+  mkdirSync(repo);
+  spawnSync("git", ["init", "-q", repo]);
+  initWorkspaceFiles(repo);
+  const count = quick ? 50 : 200;
+  log(`wake-up latency (${mode}): ${count} messages`);
+  const receiver = fork(join(here, "workers/inbox-receiver.mjs"), [repo, mode, String(count)], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  await new Promise((resolve) => receiver.once("message", resolve));
+  const result = new Promise((resolve) => receiver.once("message", resolve));
+  // 20 ms between messages: the receiver is back in its wait before the next one.
+  const sender = fork(
+    join(here, "workers/message-sender.mjs"),
+    [join(repo, ".baton", "baton.db"), String(count), "20"],
+    {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    },
+  );
+  const { latencies } = await result;
+  await new Promise((resolve) => (sender.exitCode !== null ? resolve() : sender.once("exit", resolve)));
+  const { p50, p99 } = summarise(latencies);
+  const row = {
+    operation:
+      mode === "wake" ? "wake-up: inbox --wait (socket notify)" : "wake-up: baseline, poll every 50 ms",
+    processes: 2,
+    opsPerSec: Number.NaN,
+    p50,
+    p99,
+    notes: `${latencies.length} messages, commit → read returned`,
+  };
+  rows.push(row);
+  return row;
+}
+
 async function benchTaskList() {
   const repo = join(scratch, "repo");
   mkdirSync(repo);
@@ -122,6 +159,8 @@ try {
   await benchLocks(8);
   const baseline = await benchBaseline(8);
   const list = await benchTaskList();
+  const wake = await benchWakeup("wake");
+  await benchWakeup("poll");
 
   console.log(
     `\nbaton benchmarks — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${quick ? "quick" : "full"} run\n`,
@@ -141,6 +180,11 @@ try {
     `\`baton task list --json\` over 1,000 tasks ≤ 150 ms`,
     list.p50 <= 150,
     `p50 ${list.p50.toFixed(0)} ms, p99 ${list.p99.toFixed(0)} ms`,
+  ]);
+  checks.push([
+    `wake-up p99 ≤ 5 ms`,
+    wake.p99 <= 5,
+    `p50 ${wake.p50.toFixed(2)} ms, p99 ${wake.p99.toFixed(2)} ms`,
   ]);
   console.log("\ntargets");
   for (const [name, ok, value] of checks) console.log(`  ${ok ? "✓" : "✗"} ${name}: ${value}`);

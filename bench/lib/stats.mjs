@@ -13,7 +13,8 @@ export function summarise(latenciesMs) {
 
 const fmtMs = (ms) =>
   Number.isNaN(ms) ? "-" : ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`;
-const fmtRate = (r) => (r >= 100 ? Math.round(r).toLocaleString("en-US") : r.toFixed(1));
+const fmtRate = (r) =>
+  Number.isNaN(r) ? "-" : r >= 100 ? Math.round(r).toLocaleString("en-US") : r.toFixed(1);
 
 export function printTable(rows) {
   const header = ["operation", "processes", "ops/s", "p50", "p99", "notes"];

@@ -12,8 +12,8 @@ describe("Waker", () => {
     await waker.notify(["inbox:bob"]);
     expect(await mine.next(5_000)).toBe(true);
     expect(await other.next(50)).toBe(false);
-    await mine.close();
-    await other.close();
+    mine.close();
+    other.close();
   });
 
   it("remembers a poke that came before next() was called", async () => {
@@ -23,7 +23,7 @@ describe("Waker", () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await sub.next(5_000)).toBe(true);
     expect(await sub.next(30)).toBe(false);
-    await sub.close();
+    sub.close();
   });
 
   it("removes its sockets on close, and a notifier removes sockets nobody listens on", async () => {
@@ -31,12 +31,12 @@ describe("Waker", () => {
     const waker = new Waker(dir);
     const sub = await waker.subscribe(["a", "b"]);
     expect(readdirSync(dir)).toHaveLength(2);
-    await sub.close();
+    sub.close();
     expect(readdirSync(dir)).toEqual([]);
     // A socket file whose process died: plain file with a matching name, nobody listening.
     const stale = await waker.subscribe(["x"]);
     const [name] = readdirSync(dir);
-    await stale.close();
+    stale.close();
     writeFileSync(join(dir, name!), "");
     await waker.notify(["x"]);
     expect(readdirSync(dir)).toEqual([]);

@@ -34,7 +34,8 @@ let socketCounter = 0;
 export interface Subscription {
   /** Resolves true when poked (or poked since the last call), false after `timeoutMs`. */
   next(timeoutMs: number): Promise<boolean>;
-  close(): Promise<void>;
+  /** Stops listening. Returns at once: the files go now, the servers finish closing in the background. */
+  close(): void;
 }
 
 export class Waker {
@@ -91,14 +92,14 @@ export class Waker {
             resolve(true);
           };
         }),
-      close: async () => {
-        await Promise.all(servers.map(({ server }) => new Promise((resolve) => server.close(resolve))));
-        for (const { path } of servers) {
+      close: () => {
+        for (const { server, path } of servers) {
           try {
             unlinkSync(path);
           } catch {
             // already gone
           }
+          server.close();
         }
       },
     };

@@ -114,13 +114,19 @@ export class MessageService {
     try {
       const deadline = performance.now() + options.waitMs;
       for (;;) {
-        const peek = await this.ctx.store.readMessages({ actor, stream, limit: 1 });
+        // Without --all a read returns only unread messages, so one read per wake-up decides;
+        // with --all it would return old ones too, so peek for something unread first.
+        const unread = options.all
+          ? (await this.ctx.store.readMessages({ actor, stream, limit: 1 })).messages.length
+          : 0;
+        const result = !options.all || unread > 0 ? await read() : undefined;
         const remaining = deadline - performance.now();
-        if (peek.messages.length > 0 || remaining <= 0) return await read();
+        if (result && (options.all || result.messages.length > 0)) return result;
+        if (remaining <= 0) return result ?? (await read());
         await subscription.next(Math.min(remaining, RECHECK_MS));
       }
     } finally {
-      await subscription.close();
+      subscription.close();
     }
   }
 
