@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   "lease_lost", // the caller's claim or lease is no longer theirs
   "not_ready", // a task whose dependencies are not done
   "invalid_state", // the task's status does not allow the change
+  "forbidden", // this identity may not do that (e.g. an agent approving)
+  "approval_required", // a human must approve first (a plan-required task)
   "not_a_repository", // no git repository around the working directory
   "not_initialised", // no .baton/ in the repository
   "store_corrupt", // the database file cannot be read

@@ -12,6 +12,7 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.usage;
     case "conflict":
     case "lease_lost":
+    case "approval_required":
       return EXIT.conflict;
     case "not_found":
       return EXIT.notFound;

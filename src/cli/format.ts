@@ -1,10 +1,12 @@
 import type {
   AgentView,
+  Approval,
   BatonEvent,
   Channel,
   Lease,
   LeaseConflict,
   Message,
+  Question,
   Task,
   TaskDetail,
 } from "../domain/types.js";
@@ -157,4 +159,23 @@ export function channelTable(channels: Channel[], s: Style): string {
     ["CHANNEL", "MESSAGES", "TOPIC"].map(s.dim),
     ...channels.map((c) => [s.bold(`#${c.name}`), String(c.messages), c.topic ?? ""]),
   ]);
+}
+
+export function questionLine(q: Question, s: Style): string {
+  const options = q.options ? s.dim(` [${q.options.map((o, i) => `${i + 1}. ${o}`).join("  ")}]`) : "";
+  const about = q.task ? s.dim(` (${q.task})`) : "";
+  const state =
+    q.status === "open"
+      ? s.yellow("open")
+      : `${s.green("answered")} by ${q.answeredBy}: ${s.bold(q.answer ?? "")}`;
+  return `${s.bold(q.id)} ${q.askedBy}${about}: ${q.text}${options} — ${state}`;
+}
+
+export function approvalLine(a: Approval, s: Style): string {
+  const about = a.task ? s.dim(` (${a.task})`) : "";
+  const state =
+    a.status === "pending"
+      ? s.yellow("pending")
+      : `${a.status === "approved" ? s.green("approved") : s.red("rejected")} by ${a.decidedBy}${a.note ? `: ${a.note}` : ""}`;
+  return `${s.bold(a.id)} ${a.requestedBy}${about}: ${a.action} — ${state}`;
 }

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { registerAgentCommands } from "./commands/agent.js";
 import { registerGuardianCommand } from "./commands/guardian.js";
+import { registerHumanCommands } from "./commands/human.js";
 import { registerInitCommand } from "./commands/init.js";
 import { registerLockCommands } from "./commands/lock.js";
 import { registerLogCommands } from "./commands/log.js";
@@ -42,6 +43,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 conflict (held by another, lease_lost), 4 
   registerLockCommands(program);
   registerAgentCommands(program);
   registerMessageCommands(program);
+  registerHumanCommands(program);
   registerLogCommands(program);
   registerGuardianCommand(program);
   return program;

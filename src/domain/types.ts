@@ -38,6 +38,8 @@ export interface Task {
   attempts: number;
   maxAttempts: number;
   result: string | null;
+  /** Its holder must have a plan approved by a human before completing it. */
+  planRequired: boolean;
   createdBy: string;
   createdAt: number;
   updatedAt: number;
@@ -133,4 +135,35 @@ export interface Channel {
   createdBy: string;
   createdAt: number;
   messages: number;
+}
+
+export interface Question {
+  /** `Q-7` */
+  id: string;
+  seq: number;
+  askedBy: string;
+  askedAt: number;
+  text: string;
+  options: string[] | null;
+  task: string | null;
+  status: "open" | "answered";
+  answer: string | null;
+  answeredBy: string | null;
+  answeredAt: number | null;
+}
+
+export interface Approval {
+  /** `A-3` */
+  id: string;
+  seq: number;
+  requestedBy: string;
+  requestedAt: number;
+  action: string;
+  plan: string | null;
+  task: string | null;
+  status: "pending" | "approved" | "rejected";
+  decidedBy: string | null;
+  decidedAt: number | null;
+  /** The approver's note, or the reason for a rejection. */
+  note: string | null;
 }

@@ -9,9 +9,7 @@ import type { Channel, Message } from "../domain/types.js";
 import type { ReadResult, SendResult } from "../store/port.js";
 import { validateAgentName } from "./identity.js";
 import type { ServiceContext } from "./service-context.js";
-
-/** How often a waiter looks at the store even without a poke: the safety net under the wake-ups. */
-export const RECHECK_MS = 1000;
+import { waitFor } from "./wait.js";
 
 export interface SendOptions {
   urgent?: boolean;
@@ -90,10 +88,7 @@ export class MessageService {
     return this.readWaiting(`#${name}`, channelTopic(name), this.ctx.actor(), options);
   }
 
-  /**
-   * Reads a stream; with `waitMs`, returns as soon as something unread is there.
-   * Subscribing before the first look is what makes a commit impossible to miss.
-   */
+  /** Reads a stream; with `waitMs`, returns as soon as something unread is there. */
   private async readWaiting(
     stream: string,
     topic: string,
@@ -110,24 +105,17 @@ export class MessageService {
         limit: options.limit,
       });
     if (!options.waitMs || options.waitMs <= 0) return read();
-    const subscription = await this.ctx.waker.subscribe([topic]);
-    try {
-      const deadline = performance.now() + options.waitMs;
-      for (;;) {
-        // Without --all a read returns only unread messages, so one read per wake-up decides;
-        // with --all it would return old ones too, so peek for something unread first.
-        const unread = options.all
-          ? (await this.ctx.store.readMessages({ actor, stream, limit: 1 })).messages.length
-          : 0;
-        const result = !options.all || unread > 0 ? await read() : undefined;
-        const remaining = deadline - performance.now();
-        if (result && (options.all || result.messages.length > 0)) return result;
-        if (remaining <= 0) return result ?? (await read());
-        await subscription.next(Math.min(remaining, RECHECK_MS));
+    const arrived = await waitFor(this.ctx, [topic], options.waitMs, async () => {
+      // Without --all a read returns only unread messages, so one read per wake-up decides;
+      // with --all it would return old ones too, so peek for something unread first.
+      if (options.all) {
+        const peek = await this.ctx.store.readMessages({ actor, stream, limit: 1 });
+        return peek.messages.length > 0 ? read() : undefined;
       }
-    } finally {
-      subscription.close();
-    }
+      const result = await read();
+      return result.messages.length > 0 ? result : undefined;
+    });
+    return arrived ?? read();
   }
 
   async thread(id: string): Promise<Message[]> {

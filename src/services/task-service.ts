@@ -19,6 +19,8 @@ export interface AddTaskOptions {
   tags?: string[];
   after?: string[];
   assign?: string;
+  /** Its holder must get a plan approved by a human before completing it. */
+  planRequired?: boolean;
 }
 
 export interface ListTaskOptions {
@@ -72,6 +74,7 @@ export class TaskService {
       dependsOn: (options.after ?? []).map(parseTaskId),
       assignee: options.assign ? validateAgentName(options.assign) : null,
       maxAttempts: this.ctx.config.maxAttempts,
+      planRequired: options.planRequired,
     });
   }
 

@@ -7,6 +7,7 @@ import { readConfig } from "../workspace/config-file.js";
 import { findRepositoryRoot } from "../workspace/find-root.js";
 import { openStore } from "../workspace/store-url.js";
 import { AgentService } from "./agent-service.js";
+import { HumanService } from "./human-service.js";
 import { requireIdentity } from "./identity.js";
 import { LeaseService } from "./lease-service.js";
 import { LogService } from "./log-service.js";
@@ -36,6 +37,7 @@ export class Workspace implements AsyncDisposable {
   readonly agents: AgentService;
   readonly log: LogService;
   readonly messages: MessageService;
+  readonly human: HumanService;
 
   constructor(
     readonly root: string,
@@ -60,6 +62,7 @@ export class Workspace implements AsyncDisposable {
     this.agents = new AgentService(ctx);
     this.log = new LogService(ctx);
     this.messages = new MessageService(ctx);
+    this.human = new HumanService(ctx);
   }
 
   close(): Promise<void> {

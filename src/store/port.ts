@@ -1,12 +1,14 @@
 import type {
   AgentKind,
   AgentView,
+  Approval,
   BatonEvent,
   Channel,
   Lease,
   LeaseConflict,
   Message,
   MessageKind,
+  Question,
   Task,
   TaskDetail,
   TaskStatus,
@@ -68,6 +70,25 @@ export interface Store {
   readMessages(input: ReadMessagesInput): Promise<ReadResult>;
   getThread(input: { seq: number }): Promise<Message[]>;
 
+  // the human in the loop
+  askQuestion(
+    input: Mutation & { text: string; options: string[] | null; task: string | null },
+  ): Promise<Notified<{ question: Question }>>;
+  answerQuestion(
+    input: Mutation & { seq: number; answer: string },
+  ): Promise<Notified<{ question: Question }>>;
+  getQuestion(input: { seq: number }): Promise<Question>;
+  listQuestions(input: { open?: boolean }): Promise<Question[]>;
+  requestApproval(
+    input: Mutation & { action: string; plan: string | null; task: string | null },
+  ): Promise<Notified<{ approval: Approval }>>;
+  /** Only an identity of kind human may decide; others get `forbidden`. */
+  decideApproval(
+    input: Mutation & { seq: number; approve: boolean; note: string | null },
+  ): Promise<Notified<{ approval: Approval }>>;
+  getApproval(input: { seq: number }): Promise<Approval>;
+  listApprovals(input: { open?: boolean }): Promise<Approval[]>;
+
   // event log
   appendEvent(input: AppendEventInput): Promise<BatonEvent>;
   listEvents(input: ListEventsInput): Promise<BatonEvent[]>;
@@ -122,6 +143,7 @@ export interface AddTaskInput extends Mutation {
   dependsOn?: string[];
   assignee?: string | null;
   maxAttempts: number;
+  planRequired?: boolean;
 }
 
 export interface ListTasksInput {
@@ -184,6 +206,9 @@ export interface SendMessageInput extends Mutation {
   /** Direct only: accept a name no agent has joined under yet (it reads the message when it does). */
   allowUnknown?: boolean;
 }
+
+/** A result plus the wake-up topics to notify once the change is committed. */
+export type Notified<T> = T & { wake: string[] };
 
 export interface SendResult {
   message: Message;

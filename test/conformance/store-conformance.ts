@@ -515,6 +515,88 @@ export function describeStoreConformance(backend: string, factory: StoreFactory)
       });
     });
 
+    describe("questions and approvals", () => {
+      it("asks, answers once, and puts the answer in the asker's inbox", async () => {
+        await store.joinAgent({ actor: "human", kind: "human" });
+        const t = await add("t");
+        const asked = await store.askQuestion({
+          actor: "bot",
+          text: "Which DB?",
+          options: ["sqlite", "pg"],
+          task: t.id,
+        });
+        expect(asked.question).toMatchObject({
+          id: "Q-1",
+          status: "open",
+          options: ["sqlite", "pg"],
+          task: t.id,
+          askedBy: "bot",
+        });
+        expect(asked.wake).toEqual(["questions"]);
+        expect((await store.listQuestions({ open: true })).map((q) => q.id)).toEqual(["Q-1"]);
+        const answered = await store.answerQuestion({ actor: "human", seq: 1, answer: "pg" });
+        expect(answered.question).toMatchObject({ status: "answered", answer: "pg", answeredBy: "human" });
+        expect(answered.wake).toEqual(["question:1", "inbox:bot"]);
+        await expectCode(store.answerQuestion({ actor: "human", seq: 1, answer: "sqlite" }), "invalid_state");
+        expect((await store.getQuestion({ seq: 1 })).answer).toBe("pg");
+        const inbox = await store.readMessages({ actor: "bot", stream: "inbox" });
+        expect(inbox.messages.map((m) => m.body)).toEqual(['Answer to Q-1 ("Which DB?"): pg']);
+        await expectCode(
+          store.askQuestion({ actor: "bot", text: "x", options: null, task: "T-99" }),
+          "not_found",
+        );
+        await expectCode(store.getQuestion({ seq: 9 }), "not_found");
+      });
+
+      it("lets only a human decide an approval, once", async () => {
+        await store.joinAgent({ actor: "human", kind: "human" });
+        await store.joinAgent({ actor: "bot", kind: "claude" });
+        const { approval } = await store.requestApproval({
+          actor: "bot",
+          action: "drop table",
+          plan: "1. backup",
+          task: null,
+        });
+        expect(approval).toMatchObject({ id: "A-1", status: "pending", plan: "1. backup" });
+        const refused = await expectCode(
+          store.decideApproval({ actor: "bot", seq: 1, approve: true, note: null }),
+          "forbidden",
+        );
+        expect(refused.message).toContain("only a human");
+        expect((await store.getApproval({ seq: 1 })).status).toBe("pending");
+        const decided = await store.decideApproval({
+          actor: "human",
+          seq: 1,
+          approve: false,
+          note: "too risky",
+        });
+        expect(decided.approval).toMatchObject({ status: "rejected", decidedBy: "human", note: "too risky" });
+        expect(decided.wake).toEqual(["approval:1", "inbox:bot"]);
+        await expectCode(
+          store.decideApproval({ actor: "human", seq: 1, approve: true, note: null }),
+          "invalid_state",
+        );
+        expect((await store.listApprovals({ open: true })).length).toBe(0);
+        expect((await store.listEvents({ type: "approval." })).map((e) => e.type)).toEqual([
+          "approval.requested",
+          "approval.rejected",
+        ]);
+      });
+
+      it("refuses to complete a plan-required task until its plan is approved", async () => {
+        await store.joinAgent({ actor: "human", kind: "human" });
+        const t = await add("migrate", { planRequired: true });
+        expect(t.planRequired).toBe(true);
+        await store.claimTask({ actor: "bot", id: t.id, ttlMs: TTL });
+        await expectCode(store.completeTask({ actor: "bot", id: t.id }), "approval_required");
+        await store.requestApproval({ actor: "bot", action: "plan", plan: "steps", task: t.id });
+        const pending = await expectCode(store.completeTask({ actor: "bot", id: t.id }), "approval_required");
+        expect(pending.message).toContain("A-1");
+        await store.decideApproval({ actor: "human", seq: 1, approve: true, note: null });
+        expect((await store.completeTask({ actor: "bot", id: t.id })).status).toBe("done");
+      });
+    });
+
     describe("event log", () => {
       it("appends user events and filters by actor, type family, subject and time", async () => {
         const t = await add("one");

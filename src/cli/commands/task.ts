@@ -27,6 +27,7 @@ Examples:
     .option("--tag <tag>", "a tag; repeat or comma-separate for more", collect, [])
     .option("--after <ids>", "tasks that must be done first, comma-separated", collect, [])
     .option("--assign <agent>", "reserve the task for one agent")
+    .option("--plan-required", "its holder must get a plan approved by a human before completing it")
     .action(
       action(
         async (
@@ -39,6 +40,7 @@ Examples:
             tag: string[];
             after: string[];
             assign?: string;
+            planRequired?: boolean;
           },
         ) => {
           const ws = await ctx.workspace();
@@ -49,6 +51,7 @@ Examples:
             tags: o.tag,
             after: o.after,
             assign: o.assign,
+            planRequired: o.planRequired,
           });
           ctx.out.result({ task: added }, () => `added ${taskLine(added, ctx.out.style)}`);
         },

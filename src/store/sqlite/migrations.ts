@@ -124,6 +124,38 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (agent, stream)
   ) WITHOUT ROWID;
   `,
+  `
+  CREATE TABLE questions (
+    seq INTEGER PRIMARY KEY,
+    asked_by TEXT NOT NULL,
+    asked_at INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    options TEXT,
+    task TEXT,
+    status TEXT NOT NULL,
+    answer TEXT,
+    answered_by TEXT,
+    answered_at INTEGER
+  );
+  CREATE INDEX questions_open ON questions (seq) WHERE status = 'open';
+
+  CREATE TABLE approvals (
+    seq INTEGER PRIMARY KEY,
+    requested_by TEXT NOT NULL,
+    requested_at INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    plan TEXT,
+    task TEXT,
+    status TEXT NOT NULL,
+    decided_by TEXT,
+    decided_at INTEGER,
+    note TEXT
+  );
+  CREATE INDEX approvals_pending ON approvals (seq) WHERE status = 'pending';
+  CREATE INDEX approvals_by_task ON approvals (task, status) WHERE task IS NOT NULL;
+
+  ALTER TABLE tasks ADD COLUMN plan_required INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -2,10 +2,12 @@ import { formatMessageId } from "../../domain/message-rules.js";
 import type {
   Agent,
   AgentKind,
+  Approval,
   BatonEvent,
   Lease,
   Message,
   MessageKind,
+  Question,
   Task,
   TaskStatus,
 } from "../../domain/types.js";
@@ -30,6 +32,7 @@ export interface TaskRow {
   attempts: number;
   max_attempts: number;
   result: string | null;
+  plan_required: number;
   created_by: string;
   created_at: number;
   updated_at: number;
@@ -56,6 +59,7 @@ export function toTask(row: TaskRow): Task {
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
     result: row.result,
+    planRequired: row.plan_required === 1,
     createdBy: row.created_by,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -163,5 +167,63 @@ export function toMessage(row: MessageRow): Message {
     replyTo: row.reply_to === null ? null : formatMessageId(row.reply_to),
     urgent: row.urgent === 1,
     body: row.body,
+  };
+}
+
+export interface QuestionRow {
+  seq: number;
+  asked_by: string;
+  asked_at: number;
+  text: string;
+  options: string | null;
+  task: string | null;
+  status: string;
+  answer: string | null;
+  answered_by: string | null;
+  answered_at: number | null;
+}
+
+export function toQuestion(row: QuestionRow): Question {
+  return {
+    id: `Q-${row.seq}`,
+    seq: row.seq,
+    askedBy: row.asked_by,
+    askedAt: row.asked_at,
+    text: row.text,
+    options: row.options === null ? null : (JSON.parse(row.options) as string[]),
+    task: row.task,
+    status: row.status as Question["status"],
+    answer: row.answer,
+    answeredBy: row.answered_by,
+    answeredAt: row.answered_at,
+  };
+}
+
+export interface ApprovalRow {
+  seq: number;
+  requested_by: string;
+  requested_at: number;
+  action: string;
+  plan: string | null;
+  task: string | null;
+  status: string;
+  decided_by: string | null;
+  decided_at: number | null;
+  note: string | null;
+}
+
+export function toApproval(row: ApprovalRow): Approval {
+  return {
+    id: `A-${row.seq}`,
+    seq: row.seq,
+    requestedBy: row.requested_by,
+    requestedAt: row.requested_at,
+    action: row.action,
+    plan: row.plan,
+    task: row.task,
+    status: row.status as Approval["status"],
+    decidedBy: row.decided_by,
+    decidedAt: row.decided_at,
+    note: row.note,
   };
 }

@@ -12,6 +12,16 @@ import { addDependency, amendTask, assignTask, cancelTask, removeDependency } fr
 import { appendUserEvent, listEvents, sweep } from "./ops/events.js";
 import { completeTask, failTask, releaseTask } from "./ops/finish-task.js";
 import { getTask, listTasks } from "./ops/get-task.js";
+import {
+  answerQuestion,
+  askQuestion,
+  decideApproval,
+  getApproval,
+  getQuestion,
+  listApprovals,
+  listQuestions,
+  requestApproval,
+} from "./ops/human.js";
 import { addChannel, getThread, listChannels, readMessages, sendMessage } from "./ops/messages.js";
 import { forceReleaseLeases, releaseLeases } from "./ops/release-leases.js";
 import { type LeaseRow, toLease } from "./rows.js";
@@ -117,6 +127,15 @@ export class SqliteStore implements Store {
   sendMessage: Store["sendMessage"] = (input) => this.write(input, sendMessage);
   readMessages: Store["readMessages"] = (input) => this.write(input, readMessages);
   getThread: Store["getThread"] = (input) => this.read((tx) => getThread(tx, input.seq));
+
+  askQuestion: Store["askQuestion"] = (input) => this.write(input, askQuestion);
+  answerQuestion: Store["answerQuestion"] = (input) => this.write(input, answerQuestion);
+  getQuestion: Store["getQuestion"] = (input) => this.read((tx) => getQuestion(tx, input.seq));
+  listQuestions: Store["listQuestions"] = (input) => this.read((tx) => listQuestions(tx, input));
+  requestApproval: Store["requestApproval"] = (input) => this.write(input, requestApproval);
+  decideApproval: Store["decideApproval"] = (input) => this.write(input, decideApproval);
+  getApproval: Store["getApproval"] = (input) => this.read((tx) => getApproval(tx, input.seq));
+  listApprovals: Store["listApprovals"] = (input) => this.read((tx) => listApprovals(tx, input));
 
   appendEvent: Store["appendEvent"] = (input) => this.write(input, appendUserEvent);
   listEvents: Store["listEvents"] = (input) => this.read((tx) => listEvents(tx, input));

@@ -24,8 +24,9 @@ export function addTask(tx: Tx, input: AddTaskInput): Task {
   )!;
   const id = formatTaskId(input.prefix, last);
   tx.conn.run(
-    `INSERT INTO tasks (id, title, body, queue, priority, tags, status, assignee, max_attempts, created_by, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)`,
+    `INSERT INTO tasks (id, title, body, queue, priority, tags, status, assignee, max_attempts, plan_required,
+       created_by, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)`,
     id,
     input.title,
     input.body ?? "",
@@ -34,6 +35,7 @@ export function addTask(tx: Tx, input: AddTaskInput): Task {
     JSON.stringify(input.tags ?? []),
     input.assignee ?? null,
     input.maxAttempts,
+    input.planRequired ? 1 : 0,
     tx.actor,
     tx.now,
     tx.now,

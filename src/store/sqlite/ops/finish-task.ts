@@ -3,6 +3,7 @@ import type { Task } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
 import type { FinishTaskInput } from "../../port.js";
 import { appendEvent, requireTask, sweepExpiredClaims, type Tx, touchActor } from "../tx.js";
+import { requireApprovedPlan } from "./human.js";
 
 /**
  * The fence every completion, failure and release passes: with a token, it must
@@ -37,6 +38,7 @@ function requireHeldClaim(tx: Tx, input: FinishTaskInput, verb: string): Task {
 
 export function completeTask(tx: Tx, input: FinishTaskInput & { result?: string | null }): Task {
   const task = requireHeldClaim(tx, input, "complete");
+  if (task.planRequired) requireApprovedPlan(tx, task.id);
   const result = input.result ?? null;
   tx.conn.run(
     `UPDATE tasks SET status = 'done', holder = NULL, claim_expires_at = NULL, result = ?, updated_at = ? WHERE id = ?`,

@@ -1,0 +1,177 @@
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { BatonError } from "../../errors.js";
+import { action, collect, durationOption } from "../context.js";
+import { EXIT } from "../exit-codes.js";
+import { approvalLine, questionLine } from "../format.js";
+
+function readPlan(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new BatonError(
+      "not_found",
+      `cannot read the plan ${path} (${(error as NodeJS.ErrnoException).code})`,
+      "pass a readable markdown or text file",
+    );
+  }
+}
+
+const WAIT_HELP = "block until it is answered, up to this long (exit 5 if not; it stays open)";
+
+export function registerHumanCommands(program: Command): void {
+  program
+    .command("ask")
+    .description("ask the human a question; with --wait, block until the answer comes")
+    .argument("<text>")
+    .option("--options <list>", "the choices, comma-separated (the human may answer by number)", collect, [])
+    .option("--task <id>", "the task it is about")
+    .option("--wait <duration>", WAIT_HELP, durationOption("--wait"))
+    .addHelpText(
+      "after",
+      `\nExample:\n  baton ask "Which auth library?" --options "passport,lucia" --task T-4 --wait 30m`,
+    )
+    .action(
+      action(async (ctx, text: string, o: { options: string[]; task?: string; wait?: number }) => {
+        const ws = await ctx.workspace();
+        let question = await ws.human.ask(text, { options: o.options, task: o.task });
+        if (o.wait !== undefined && !ctx.globals.dryRun)
+          question = await ws.human.waitForAnswer(question.id, o.wait);
+        ctx.out.result({ question }, () => questionLine(question, ctx.out.style));
+        return o.wait !== undefined && question.status === "open" ? EXIT.timeout : EXIT.ok;
+      }),
+    );
+
+  program
+    .command("questions")
+    .description("questions to the human (--open: only unanswered)")
+    .option("--open", "only those still waiting for an answer")
+    .action(
+      action(async (ctx, o: { open?: boolean }) => {
+        const questions = await (await ctx.workspace()).human.questions(o);
+        ctx.out.result({ questions }, () =>
+          questions.length
+            ? questions.map((q) => questionLine(q, ctx.out.style))
+            : ctx.out.style.dim("no questions"),
+        );
+      }),
+    );
+
+  program
+    .command("question")
+    .description("one question; with --wait, block until it is answered")
+    .argument("<id>", "Q-ID")
+    .option("--wait <duration>", WAIT_HELP, durationOption("--wait"))
+    .action(
+      action(async (ctx, id: string, o: { wait?: number }) => {
+        const ws = await ctx.workspace();
+        const question =
+          o.wait !== undefined ? await ws.human.waitForAnswer(id, o.wait) : await ws.human.question(id);
+        ctx.out.result({ question }, () => questionLine(question, ctx.out.style));
+        return o.wait !== undefined && question.status === "open" ? EXIT.timeout : EXIT.ok;
+      }),
+    );
+
+  program
+    .command("answer")
+    .description("answer a question (by an option's number or text, or in your own words)")
+    .argument("<id>", "Q-ID")
+    .argument("<text>")
+    .action(
+      action(async (ctx, id: string, text: string) => {
+        const question = await (await ctx.workspace()).human.answer(id, text);
+        ctx.out.result({ question }, () => questionLine(question, ctx.out.style));
+      }),
+    );
+
+  const approval = program.command("approval").description("ask a human to approve an action or a plan");
+  approval
+    .command("request")
+    .description("request approval; with --wait, block until a human decides (exit 3 if rejected)")
+    .argument("<action>", "what you want to do")
+    .option("--plan <file>", "a plan for the human to read")
+    .option(
+      "--task <id>",
+      "the task it is for (a plan-required task cannot be done before its plan is approved)",
+    )
+    .option(
+      "--wait <duration>",
+      "block until decided, up to this long (exit 5 if undecided)",
+      durationOption("--wait"),
+    )
+    .action(
+      action(async (ctx, what: string, o: { plan?: string; task?: string; wait?: number }) => {
+        const ws = await ctx.workspace();
+        let request = await ws.human.requestApproval(what, {
+          plan: o.plan ? readPlan(o.plan) : undefined,
+          task: o.task,
+        });
+        if (o.wait !== undefined && !ctx.globals.dryRun)
+          request = await ws.human.waitForDecision(request.id, o.wait);
+        ctx.out.result({ approval: request }, () => approvalLine(request, ctx.out.style));
+        if (request.status === "rejected") return EXIT.conflict;
+        return o.wait !== undefined && request.status === "pending" ? EXIT.timeout : EXIT.ok;
+      }),
+    );
+  approval
+    .command("show")
+    .description("one approval and its plan; with --wait, block until decided")
+    .argument("<id>", "A-ID")
+    .option(
+      "--wait <duration>",
+      "block until decided, up to this long (exit 5 if undecided)",
+      durationOption("--wait"),
+    )
+    .action(
+      action(async (ctx, id: string, o: { wait?: number }) => {
+        const ws = await ctx.workspace();
+        const shown =
+          o.wait !== undefined ? await ws.human.waitForDecision(id, o.wait) : await ws.human.approval(id);
+        ctx.out.result({ approval: shown }, () => [
+          approvalLine(shown, ctx.out.style),
+          ...(shown.plan ? ["", shown.plan] : []),
+        ]);
+        if (shown.status === "rejected") return EXIT.conflict;
+        return o.wait !== undefined && shown.status === "pending" ? EXIT.timeout : EXIT.ok;
+      }),
+    );
+
+  program
+    .command("approvals")
+    .description("approval requests (--open: only those waiting for a decision)")
+    .option("--open", "only pending ones")
+    .action(
+      action(async (ctx, o: { open?: boolean }) => {
+        const approvals = await (await ctx.workspace()).human.approvals(o);
+        ctx.out.result({ approvals }, () =>
+          approvals.length
+            ? approvals.map((a) => approvalLine(a, ctx.out.style))
+            : ctx.out.style.dim("no approval requests"),
+        );
+      }),
+    );
+
+  program
+    .command("approve")
+    .description("approve a request (humans only)")
+    .argument("<id>", "A-ID")
+    .option("--note <text>", "a note for the requester")
+    .action(
+      action(async (ctx, id: string, o: { note?: string }) => {
+        const decided = await (await ctx.workspace()).human.decide(id, true, o.note);
+        ctx.out.result({ approval: decided }, () => approvalLine(decided, ctx.out.style));
+      }),
+    );
+
+  program
+    .command("reject")
+    .description("reject a request (humans only)")
+    .argument("<id>", "A-ID")
+    .requiredOption("--reason <text>", "why, so the agent can change course")
+    .action(
+      action(async (ctx, id: string, o: { reason: string }) => {
+        const decided = await (await ctx.workspace()).human.decide(id, false, o.reason);
+        ctx.out.result({ approval: decided }, () => approvalLine(decided, ctx.out.style));
+      }),
+    );
+}

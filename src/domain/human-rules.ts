@@ -1,0 +1,58 @@
+import { BatonError } from "../errors.js";
+
+/** Ids of questions (`Q-7`) and approvals (`A-3`). */
+export function parsePrefixedId(text: string, prefix: "Q" | "A"): number {
+  const match = new RegExp(`^${prefix}-(\\d+)$`, "i").exec(text.trim());
+  if (!match) {
+    const what = prefix === "Q" ? "question" : "approval";
+    throw new BatonError(
+      "invalid_input",
+      `'${text}' is not a ${what} id`,
+      `${what} ids look like ${prefix}-3 (see baton ${what}s)`,
+    );
+  }
+  return Number(match[1]);
+}
+
+export const MAX_PLAN_BYTES = 64 * 1024;
+
+export function validateOptions(options: readonly string[]): string[] | null {
+  const clean = options.map((option) => option.trim()).filter(Boolean);
+  if (clean.length === 0) return null;
+  if (clean.length === 1) {
+    throw new BatonError(
+      "invalid_input",
+      "a question with options needs at least two",
+      'give a choice: --options "yes,no"',
+    );
+  }
+  if (new Set(clean).size !== clean.length)
+    throw new BatonError("invalid_input", "the options repeat", "list each option once");
+  return clean;
+}
+
+/**
+ * An answer to a question with options may name an option by its number
+ * (`2`) or its text in any case; anything else is kept as free text.
+ */
+export function normaliseAnswer(answer: string, options: string[] | null): string {
+  const text = answer.trim();
+  if (!text)
+    throw new BatonError("invalid_input", "an empty answer", 'write it: baton answer Q-3 "use the v2 API"');
+  if (!options) return text;
+  const index = Number(text);
+  if (Number.isInteger(index) && index >= 1 && index <= options.length) return options[index - 1]!;
+  return options.find((option) => option.toLowerCase() === text.toLowerCase()) ?? text;
+}
+
+/** Wake-up topics: new questions and approvals (a human's view), and each one's answer or decision. */
+export const QUESTIONS_TOPIC = "questions";
+export const APPROVALS_TOPIC = "approvals";
+
+export function questionTopic(seq: number): string {
+  return `question:${seq}`;
+}
+
+export function approvalTopic(seq: number): string {
+  return `approval:${seq}`;
+}

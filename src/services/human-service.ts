@@ -1,0 +1,134 @@
+import {
+  approvalTopic,
+  MAX_PLAN_BYTES,
+  normaliseAnswer,
+  parsePrefixedId,
+  questionTopic,
+  validateOptions,
+} from "../domain/human-rules.js";
+import { validateMessageBody } from "../domain/message-rules.js";
+import { parseTaskId } from "../domain/task-rules.js";
+import type { Approval, Question } from "../domain/types.js";
+import { BatonError } from "../errors.js";
+import type { Notified } from "../store/port.js";
+import type { ServiceContext } from "./service-context.js";
+import { waitFor } from "./wait.js";
+
+/** Questions to the human and approvals by a human, with waits that wake on the answer. */
+export class HumanService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  private async notified<T>(result: Promise<Notified<T>>): Promise<T> {
+    const { wake, ...rest } = await result;
+    if (!this.ctx.dryRun) await this.ctx.waker.notify(wake);
+    return rest as T;
+  }
+
+  async ask(text: string, options: { options?: string[]; task?: string } = {}): Promise<Question> {
+    const { question } = await this.notified(
+      this.ctx.store.askQuestion({
+        actor: this.ctx.actor(),
+        dryRun: this.ctx.dryRun,
+        text: validateMessageBody(text),
+        options: validateOptions(options.options ?? []),
+        task: options.task ? parseTaskId(options.task) : null,
+      }),
+    );
+    return question;
+  }
+
+  async question(id: string): Promise<Question> {
+    return this.ctx.store.getQuestion({ seq: parsePrefixedId(id, "Q") });
+  }
+
+  async questions(options: { open?: boolean } = {}): Promise<Question[]> {
+    return this.ctx.store.listQuestions(options);
+  }
+
+  async answer(id: string, text: string): Promise<Question> {
+    const seq = parsePrefixedId(id, "Q");
+    const current = await this.ctx.store.getQuestion({ seq });
+    const { question } = await this.notified(
+      this.ctx.store.answerQuestion({
+        actor: this.ctx.actor(),
+        dryRun: this.ctx.dryRun,
+        seq,
+        answer: validateMessageBody(normaliseAnswer(text, current.options)),
+      }),
+    );
+    return question;
+  }
+
+  /** Waits up to `waitMs` for the answer; returns the question, answered or still open. */
+  async waitForAnswer(id: string, waitMs: number): Promise<Question> {
+    const seq = parsePrefixedId(id, "Q");
+    const check = async () => {
+      const question = await this.ctx.store.getQuestion({ seq });
+      return question.status === "open" ? undefined : question;
+    };
+    return (
+      (await waitFor(this.ctx, [questionTopic(seq)], waitMs, check)) ?? this.ctx.store.getQuestion({ seq })
+    );
+  }
+
+  async requestApproval(action: string, options: { plan?: string; task?: string } = {}): Promise<Approval> {
+    const plan = options.plan ?? null;
+    if (plan !== null && Buffer.byteLength(plan) > MAX_PLAN_BYTES) {
+      throw new BatonError(
+        "invalid_input",
+        `the plan is over ${MAX_PLAN_BYTES / 1024} KiB`,
+        "keep the plan to what a reviewer needs; link to longer documents",
+      );
+    }
+    const { approval } = await this.notified(
+      this.ctx.store.requestApproval({
+        actor: this.ctx.actor(),
+        dryRun: this.ctx.dryRun,
+        action: validateMessageBody(action),
+        plan: plan?.trim() || null,
+        task: options.task ? parseTaskId(options.task) : null,
+      }),
+    );
+    return approval;
+  }
+
+  async decide(id: string, approve: boolean, note?: string): Promise<Approval> {
+    if (!approve && !note?.trim()) {
+      throw new BatonError(
+        "invalid_input",
+        "a rejection needs a reason",
+        'say why, so the agent can change course: --reason "touches the billing schema"',
+      );
+    }
+    const { approval } = await this.notified(
+      this.ctx.store.decideApproval({
+        actor: this.ctx.actor(),
+        dryRun: this.ctx.dryRun,
+        seq: parsePrefixedId(id, "A"),
+        approve,
+        note: note?.trim() || null,
+      }),
+    );
+    return approval;
+  }
+
+  async approval(id: string): Promise<Approval> {
+    return this.ctx.store.getApproval({ seq: parsePrefixedId(id, "A") });
+  }
+
+  async approvals(options: { open?: boolean } = {}): Promise<Approval[]> {
+    return this.ctx.store.listApprovals(options);
+  }
+
+  /** Waits up to `waitMs` for a decision; returns the approval, decided or still pending. */
+  async waitForDecision(id: string, waitMs: number): Promise<Approval> {
+    const seq = parsePrefixedId(id, "A");
+    const check = async () => {
+      const approval = await this.ctx.store.getApproval({ seq });
+      return approval.status === "pending" ? undefined : approval;
+    };
+    return (
+      (await waitFor(this.ctx, [approvalTopic(seq)], waitMs, check)) ?? this.ctx.store.getApproval({ seq })
+    );
+  }
+}

@@ -1,0 +1,31 @@
+import type { ServiceContext } from "./service-context.js";
+
+/** How often a waiter looks at the store even without a wake-up: the safety net under the notifications. */
+export const RECHECK_MS = 1000;
+
+/**
+ * Calls `check` until it returns something or `waitMs` runs out. Subscribing to
+ * the topics before the first check is what makes a commit impossible to miss:
+ * it either happened before the check (and is seen) or wakes us after.
+ * Returns undefined on timeout.
+ */
+export async function waitFor<T>(
+  ctx: Pick<ServiceContext, "waker">,
+  topics: string[],
+  waitMs: number,
+  check: () => Promise<T | undefined>,
+): Promise<T | undefined> {
+  const subscription = await ctx.waker.subscribe(topics);
+  try {
+    const deadline = performance.now() + waitMs;
+    for (;;) {
+      const found = await check();
+      if (found !== undefined) return found;
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return undefined;
+      await subscription.next(Math.min(remaining, RECHECK_MS));
+    }
+  } finally {
+    subscription.close();
+  }
+}

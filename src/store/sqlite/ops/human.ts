@@ -1,0 +1,193 @@
+import {
+  APPROVALS_TOPIC,
+  approvalTopic,
+  QUESTIONS_TOPIC,
+  questionTopic,
+} from "../../../domain/human-rules.js";
+import type { Approval, Question } from "../../../domain/types.js";
+import { BatonError } from "../../../errors.js";
+import type { Mutation, Notified } from "../../port.js";
+import { type ApprovalRow, type QuestionRow, toApproval, toQuestion } from "../rows.js";
+import { appendEvent, requireTask, type Tx, touchActor } from "../tx.js";
+import { sendMessage } from "./messages.js";
+
+/** Questions to the human and approvals by a human. */
+
+export function getQuestion(tx: Tx, seq: number): Question {
+  const row = tx.conn.get<QuestionRow>(`SELECT * FROM questions WHERE seq = ?`, seq);
+  if (!row)
+    throw new BatonError("not_found", `no question Q-${seq}`, "see the questions with `baton questions`");
+  return toQuestion(row);
+}
+
+export function listQuestions(tx: Tx, input: { open?: boolean }): Question[] {
+  const where = input.open ? `WHERE status = 'open'` : "";
+  return tx.conn.all<QuestionRow>(`SELECT * FROM questions ${where} ORDER BY seq`).map(toQuestion);
+}
+
+export function askQuestion(
+  tx: Tx,
+  input: Mutation & { text: string; options: string[] | null; task: string | null },
+): Notified<{ question: Question }> {
+  touchActor(tx);
+  if (input.task) requireTask(tx, input.task);
+  const { seq } = tx.conn.get<{ seq: number }>(
+    `INSERT INTO questions (asked_by, asked_at, text, options, task, status) VALUES (?, ?, ?, ?, ?, 'open') RETURNING seq`,
+    tx.actor,
+    tx.now,
+    input.text,
+    input.options ? JSON.stringify(input.options) : null,
+    input.task,
+  )!;
+  appendEvent(tx, {
+    type: "question.asked",
+    subject: `Q-${seq}`,
+    summary: `${tx.actor} asks${input.task ? ` about ${input.task}` : ""}: ${input.text}`,
+    data: { after: { status: "open", options: input.options, task: input.task } },
+  });
+  return { question: getQuestion(tx, seq), wake: [QUESTIONS_TOPIC] };
+}
+
+/** Records the answer and puts it in the asker's inbox too, for an asker that is not waiting. */
+export function answerQuestion(
+  tx: Tx,
+  input: Mutation & { seq: number; answer: string },
+): Notified<{ question: Question }> {
+  touchActor(tx);
+  const question = getQuestion(tx, input.seq);
+  if (question.status !== "open") {
+    throw new BatonError(
+      "invalid_state",
+      `${question.id} was already answered by ${question.answeredBy}: ${question.answer}`,
+      "ask a new question if the answer must change",
+      { id: question.id },
+    );
+  }
+  tx.conn.run(
+    `UPDATE questions SET status = 'answered', answer = ?, answered_by = ?, answered_at = ? WHERE seq = ?`,
+    input.answer,
+    tx.actor,
+    tx.now,
+    input.seq,
+  );
+  appendEvent(tx, {
+    type: "question.answered",
+    subject: question.id,
+    summary: `${tx.actor} answered ${question.id}: ${input.answer}`,
+    data: { before: { status: "open" }, after: { status: "answered", answer: input.answer } },
+  });
+  const dm = sendMessage(tx, {
+    actor: tx.actor,
+    kind: "direct",
+    to: question.askedBy,
+    body: `Answer to ${question.id} ("${question.text}"): ${input.answer}`,
+    allowUnknown: true,
+  });
+  return { question: getQuestion(tx, input.seq), wake: [questionTopic(input.seq), ...dm.wake] };
+}
+
+export function getApproval(tx: Tx, seq: number): Approval {
+  const row = tx.conn.get<ApprovalRow>(`SELECT * FROM approvals WHERE seq = ?`, seq);
+  if (!row)
+    throw new BatonError("not_found", `no approval A-${seq}`, "see the approvals with `baton approvals`");
+  return toApproval(row);
+}
+
+export function listApprovals(tx: Tx, input: { open?: boolean }): Approval[] {
+  const where = input.open ? `WHERE status = 'pending'` : "";
+  return tx.conn.all<ApprovalRow>(`SELECT * FROM approvals ${where} ORDER BY seq`).map(toApproval);
+}
+
+export function requestApproval(
+  tx: Tx,
+  input: Mutation & { action: string; plan: string | null; task: string | null },
+): Notified<{ approval: Approval }> {
+  touchActor(tx);
+  if (input.task) requireTask(tx, input.task);
+  const { seq } = tx.conn.get<{ seq: number }>(
+    `INSERT INTO approvals (requested_by, requested_at, action, plan, task, status) VALUES (?, ?, ?, ?, ?, 'pending') RETURNING seq`,
+    tx.actor,
+    tx.now,
+    input.action,
+    input.plan,
+    input.task,
+  )!;
+  appendEvent(tx, {
+    type: "approval.requested",
+    subject: `A-${seq}`,
+    summary: `${tx.actor} asks approval${input.task ? ` for ${input.task}` : ""}: ${input.action}`,
+    data: { after: { status: "pending", task: input.task, plan: input.plan !== null } },
+  });
+  return { approval: getApproval(tx, seq), wake: [APPROVALS_TOPIC] };
+}
+
+/** Only an identity of kind `human` may decide: messages are data, gated actions need a person. */
+export function decideApproval(
+  tx: Tx,
+  input: Mutation & { seq: number; approve: boolean; note: string | null },
+): Notified<{ approval: Approval }> {
+  const actor = touchActor(tx);
+  const approval = getApproval(tx, input.seq);
+  if (actor.kind !== "human") {
+    throw new BatonError(
+      "forbidden",
+      `${tx.actor} is a ${actor.kind} agent; only a human may ${input.approve ? "approve" : "reject"} ${approval.id}`,
+      "a person joins with `baton agent join NAME --kind human` and decides as that name",
+      { id: approval.id, actor: tx.actor, kind: actor.kind },
+    );
+  }
+  if (approval.status !== "pending") {
+    throw new BatonError(
+      "invalid_state",
+      `${approval.id} was already ${approval.status} by ${approval.decidedBy}`,
+      "request a new approval if needed",
+      {
+        id: approval.id,
+      },
+    );
+  }
+  const status = input.approve ? "approved" : "rejected";
+  tx.conn.run(
+    `UPDATE approvals SET status = ?, decided_by = ?, decided_at = ?, note = ? WHERE seq = ?`,
+    status,
+    tx.actor,
+    tx.now,
+    input.note,
+    input.seq,
+  );
+  appendEvent(tx, {
+    type: `approval.${status}`,
+    subject: approval.id,
+    summary: `${tx.actor} ${status} ${approval.id} (${approval.action})${input.note ? `: ${input.note}` : ""}`,
+    data: { before: { status: "pending" }, after: { status, note: input.note } },
+  });
+  const dm = sendMessage(tx, {
+    actor: tx.actor,
+    kind: "direct",
+    to: approval.requestedBy,
+    body: `${approval.id} ${status} ("${approval.action}")${input.note ? `: ${input.note}` : ""}`,
+    allowUnknown: true,
+  });
+  return { approval: getApproval(tx, input.seq), wake: [approvalTopic(input.seq), ...dm.wake] };
+}
+
+/** The gate on completing a plan-required task: an approved approval for it must exist. */
+export function requireApprovedPlan(tx: Tx, taskId: string): void {
+  const approved = tx.conn.get(
+    `SELECT 1 FROM approvals WHERE task = ? AND status = 'approved' LIMIT 1`,
+    taskId,
+  );
+  if (approved) return;
+  const pending = tx.conn.get<{ seq: number }>(
+    `SELECT seq FROM approvals WHERE task = ? AND status = 'pending' ORDER BY seq DESC`,
+    taskId,
+  );
+  throw new BatonError(
+    "approval_required",
+    `${taskId} needs an approved plan before it can be done${pending ? ` (A-${pending.seq} is waiting for a human)` : ""}`,
+    pending
+      ? `wait for the decision: baton approval show A-${pending.seq} --wait 30m`
+      : `submit one: baton approval request "plan for ${taskId}" --plan plan.md --task ${taskId} --wait 30m`,
+    { id: taskId },
+  );
+}
