@@ -72,6 +72,16 @@ export function taskDetail(task: TaskDetail, s: Style, now: number): string[] {
       `${task.holder}, token ${task.token}, claim ends in ${formatDuration(task.claimExpiresAt! - now)}`,
     );
   field("attempts", `${task.attempts} of ${task.maxAttempts}`);
+  if (task.dueAt !== null) {
+    const late = now - task.dueAt;
+    field(
+      "due",
+      late > 0 && task.status !== "done"
+        ? `${when(task.dueAt)} (${formatDuration(late)} overdue)`
+        : when(task.dueAt),
+    );
+  }
+  if (task.planRequired) field("plan", "required: approved by a human before done");
   if (task.dependsOn.length) {
     const waiting = new Set(task.waitingOn);
     field(
@@ -138,15 +148,21 @@ export function eventLine(event: BatonEvent, s: Style): string {
   return `${s.dim(`#${event.seq}`)} ${s.dim(when(event.at))} ${s.cyan(event.type)} ${event.summary}`;
 }
 
+function recipientText(message: Message): string {
+  switch (message.kind) {
+    case "channel":
+      return `#${message.to}`;
+    case "broadcast":
+      return message.to ? `@${message.to}` : "everyone";
+    case "escalation":
+      return "humans";
+    default:
+      return message.to ?? "";
+  }
+}
+
 export function messageLine(message: Message, s: Style): string {
-  const to =
-    message.kind === "channel"
-      ? `#${message.to}`
-      : message.kind === "broadcast"
-        ? message.to
-          ? `@${message.to}`
-          : "everyone"
-        : message.to;
+  const to = recipientText(message);
   const flags = [message.urgent ? s.red("urgent") : "", message.replyTo ? s.dim(`re ${message.replyTo}`) : ""]
     .filter(Boolean)
     .join(" ");

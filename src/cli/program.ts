@@ -6,6 +6,7 @@ import { registerInitCommand } from "./commands/init.js";
 import { registerLockCommands } from "./commands/lock.js";
 import { registerLogCommands } from "./commands/log.js";
 import { registerMessageCommands } from "./commands/messages.js";
+import { registerQueueCommands } from "./commands/queue.js";
 import { registerTaskCommands } from "./commands/task.js";
 
 export function buildProgram(version: string): Command {
@@ -44,6 +45,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 conflict (held by another, lease_lost), 4 
   registerAgentCommands(program);
   registerMessageCommands(program);
   registerHumanCommands(program);
+  registerQueueCommands(program);
   registerLogCommands(program);
   registerGuardianCommand(program);
   return program;

@@ -40,6 +40,10 @@ export interface Task {
   result: string | null;
   /** Its holder must have a plan approved by a human before completing it. */
   planRequired: boolean;
+  /** When its queue's SLA says it should be done; null without an SLA. */
+  dueAt: number | null;
+  /** When it was last escalated to the humans. */
+  escalatedAt: number | null;
   createdBy: string;
   createdAt: number;
   updatedAt: number;
@@ -111,7 +115,7 @@ export interface BatonEvent {
   data: Record<string, unknown>;
 }
 
-export type MessageKind = "direct" | "channel" | "broadcast";
+export type MessageKind = "direct" | "channel" | "broadcast" | "escalation";
 
 export interface Message {
   /** `M-12`: messages share one sequence across inboxes and channels. */
@@ -166,4 +170,15 @@ export interface Approval {
   decidedAt: number | null;
   /** The approver's note, or the reason for a rejection. */
   note: string | null;
+}
+
+export interface Escalation {
+  /** `E-2` */
+  id: string;
+  task: string;
+  at: number;
+  by: string;
+  reason: string;
+  /** The message that carried it to the humans. */
+  message: string;
 }

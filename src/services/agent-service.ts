@@ -45,12 +45,14 @@ export class AgentService {
     });
   }
 
-  /** One guardian pass: expire what is due, report agents gone silent while holding work. */
+  /** One guardian pass: expire what is due, report agents gone silent while holding work, escalate overdue tasks. */
   async sweep(): Promise<SweepResult> {
-    return this.ctx.store.sweep({
+    const swept = await this.ctx.store.sweep({
       actor: "guardian",
       dryRun: this.ctx.dryRun,
       hungAfterMs: this.ctx.config.hungAfterMs,
     });
+    if (!this.ctx.dryRun) await this.ctx.waker.notify(swept.wake);
+    return swept;
   }
 }

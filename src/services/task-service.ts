@@ -1,4 +1,4 @@
-import { queueFor } from "../domain/config.js";
+import { type BatonConfig, queueFor } from "../domain/config.js";
 import {
   parseTaskId,
   validateBody,
@@ -6,7 +6,13 @@ import {
   validateTags,
   validateTitle,
 } from "../domain/task-rules.js";
-import { TASK_STATUSES, type Task, type TaskDetail, type TaskStatus } from "../domain/types.js";
+import {
+  type Escalation,
+  TASK_STATUSES,
+  type Task,
+  type TaskDetail,
+  type TaskStatus,
+} from "../domain/types.js";
 import { BatonError } from "../errors.js";
 import type { ClaimResult } from "../store/port.js";
 import { validateAgentName } from "./identity.js";
@@ -53,6 +59,15 @@ function parseStatuses(statuses: (TaskStatus | "all")[] | undefined): TaskStatus
   return statuses as TaskStatus[];
 }
 
+/** Queue → handler role, for the queues whose claim policy is handler-only. */
+function handlerOnlyQueues(config: BatonConfig): Record<string, string> {
+  const closed: Record<string, string> = {};
+  for (const queue of Object.values(config.queues)) {
+    if (queue.claimPolicy === "handler-only" && queue.handler) closed[queue.name] = queue.handler;
+  }
+  return closed;
+}
+
 /** Tasks as users and agents see them: ids as typed, queues by name, TTLs from config. */
 export class TaskService {
   constructor(private readonly ctx: ServiceContext) {}
@@ -75,6 +90,7 @@ export class TaskService {
       assignee: options.assign ? validateAgentName(options.assign) : null,
       maxAttempts: this.ctx.config.maxAttempts,
       planRequired: options.planRequired,
+      slaMs: queue.slaMinutes === null ? null : queue.slaMinutes * 60_000,
     });
   }
 
@@ -107,6 +123,7 @@ export class TaskService {
       queue: options.queue,
       tags: validateTags(options.tags ?? []),
       ttlMs: options.ttlMs ?? this.ctx.config.claimTtlMs,
+      handlerOnly: handlerOnlyQueues(this.ctx.config),
     });
   }
 
@@ -175,6 +192,22 @@ export class TaskService {
       id: parseTaskId(id),
       remark: validateBody(remark.trim()),
     });
+  }
+
+  /** Sends the task, its history and its holder to every human's inbox. */
+  async escalate(id: string, reason?: string): Promise<Escalation> {
+    const { escalation, wake } = await this.ctx.store.escalateTask({
+      actor: this.ctx.actor(),
+      dryRun: this.ctx.dryRun,
+      id: parseTaskId(id),
+      reason: reason?.trim() || "escalated by hand",
+    });
+    if (!this.ctx.dryRun) await this.ctx.waker.notify(wake);
+    return escalation;
+  }
+
+  async escalations(task?: string): Promise<Escalation[]> {
+    return this.ctx.store.listEscalations({ task: task ? parseTaskId(task) : undefined });
   }
 
   async cancel(id: string, reason?: string): Promise<Task> {

@@ -12,6 +12,7 @@ import { requireIdentity } from "./identity.js";
 import { LeaseService } from "./lease-service.js";
 import { LogService } from "./log-service.js";
 import { MessageService } from "./message-service.js";
+import { QueueService } from "./queue-service.js";
 import type { ServiceContext } from "./service-context.js";
 import { TaskService } from "./task-service.js";
 
@@ -38,6 +39,7 @@ export class Workspace implements AsyncDisposable {
   readonly log: LogService;
   readonly messages: MessageService;
   readonly human: HumanService;
+  readonly queues: QueueService;
 
   constructor(
     readonly root: string,
@@ -63,6 +65,7 @@ export class Workspace implements AsyncDisposable {
     this.log = new LogService(ctx);
     this.messages = new MessageService(ctx);
     this.human = new HumanService(ctx);
+    this.queues = new QueueService(ctx);
   }
 
   close(): Promise<void> {

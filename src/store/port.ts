@@ -4,6 +4,7 @@ import type {
   Approval,
   BatonEvent,
   Channel,
+  Escalation,
   Lease,
   LeaseConflict,
   Message,
@@ -89,6 +90,13 @@ export interface Store {
   getApproval(input: { seq: number }): Promise<Approval>;
   listApprovals(input: { open?: boolean }): Promise<Approval[]>;
 
+  // routing
+  /** Sends the task, its history and holder to every human's inbox. */
+  escalateTask(
+    input: Mutation & { id: string; reason: string },
+  ): Promise<Notified<{ escalation: Escalation }>>;
+  listEscalations(input: { task?: string }): Promise<Escalation[]>;
+
   // event log
   appendEvent(input: AppendEventInput): Promise<BatonEvent>;
   listEvents(input: ListEventsInput): Promise<BatonEvent[]>;
@@ -144,6 +152,8 @@ export interface AddTaskInput extends Mutation {
   assignee?: string | null;
   maxAttempts: number;
   planRequired?: boolean;
+  /** The queue's SLA: the task is due this long after it is added. */
+  slaMs?: number | null;
 }
 
 export interface ListTasksInput {
@@ -163,6 +173,8 @@ export interface ClaimTaskInput extends Mutation {
   queue?: string;
   tags?: string[];
   ttlMs: number;
+  /** Queues whose tasks only agents of one role may claim: queue name → handler role. */
+  handlerOnly?: Record<string, string>;
 }
 
 export interface ClaimResult {
@@ -260,4 +272,7 @@ export interface SweepResult {
   expiredTasks: string[];
   expiredLeases: string[];
   hungAgents: string[];
+  /** Overdue tasks escalated by this sweep. */
+  escalatedTasks: string[];
+  wake: string[];
 }

@@ -597,6 +597,64 @@ export function describeStoreConformance(backend: string, factory: StoreFactory)
       });
     });
 
+    describe("routing and SLAs", () => {
+      it("gives a task a due time from its SLA and escalates it once when overdue, to every human", async () => {
+        await store.joinAgent({ actor: "lea", kind: "human" });
+        await store.joinAgent({ actor: "max", kind: "human" });
+        const t = await add("review", { slaMs: 30 * MIN });
+        expect(t.dueAt).toBe(clock.now() + 30 * MIN);
+        await store.claimTask({ actor: "bob", id: t.id, ttlMs: 100 * MIN });
+        clock.advance(29 * MIN);
+        expect((await store.sweep({ actor: "guardian", hungAfterMs: 1000 * MIN })).escalatedTasks).toEqual(
+          [],
+        );
+        clock.advance(2 * MIN);
+        const swept = await store.sweep({ actor: "guardian", hungAfterMs: 1000 * MIN });
+        expect(swept.escalatedTasks).toEqual([t.id]);
+        expect(swept.wake.sort()).toEqual(["inbox:lea", "inbox:max"]);
+        expect((await store.sweep({ actor: "guardian", hungAfterMs: 1000 * MIN })).escalatedTasks).toEqual(
+          [],
+        );
+        const [message] = (await store.readMessages({ actor: "lea", stream: "inbox" })).messages;
+        expect(message).toMatchObject({ kind: "escalation", sender: "guardian", urgent: true });
+        expect(message!.body).toContain(`${t.id} "review"`);
+        expect(message!.body).toContain("Held by bob");
+        expect(message!.body).toContain("claimed");
+        expect(await store.listEscalations({ task: t.id })).toMatchObject([
+          { id: "E-1", by: "guardian", message: message!.id },
+        ]);
+        expect((await store.getTask({ id: t.id })).escalatedAt).toBe(clock.now());
+      });
+
+      it("escalates by hand with a reason, even before any human has joined", async () => {
+        const t = await add("stuck");
+        const { escalation, wake } = await store.escalateTask({
+          actor: "bob",
+          id: t.id,
+          reason: "blocked on credentials",
+        });
+        expect(escalation).toMatchObject({ task: t.id, by: "bob", reason: "blocked on credentials" });
+        expect(wake).toEqual([]);
+        await store.joinAgent({ actor: "lea", kind: "human" });
+        expect((await store.listEscalations({})).length).toBe(1);
+        await expectCode(store.escalateTask({ actor: "bob", id: "T-99", reason: "x" }), "not_found");
+      });
+
+      it("lets only the handler role claim from a handler-only queue", async () => {
+        await store.joinAgent({ actor: "rita", role: "reviewer" });
+        await store.joinAgent({ actor: "dev", role: "developer" });
+        const review = await add("review PR", { prefix: "REV", queue: "reviews" });
+        const handlerOnly = { reviews: "reviewer" };
+        expect((await store.claimTask({ actor: "dev", ttlMs: TTL, handlerOnly })).task).toBeNull();
+        const refused = await expectCode(
+          store.claimTask({ actor: "dev", id: review.id, ttlMs: TTL, handlerOnly }),
+          "forbidden",
+        );
+        expect(refused.message).toContain("reviewer");
+        expect((await store.claimTask({ actor: "rita", ttlMs: TTL, handlerOnly })).task?.id).toBe(review.id);
+      });
+    });
+
     describe("event log", () => {
       it("appends user events and filters by actor, type family, subject and time", async () => {
         const t = await add("one");

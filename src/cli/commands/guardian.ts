@@ -33,13 +33,19 @@ else is active.`,
         if (!o.once) ctx.out.note(`guardian: sweeping every ${formatDuration(interval)}; Ctrl-C to stop`);
         do {
           const swept = await ws.agents.sweep();
-          const found = swept.expiredTasks.length + swept.expiredLeases.length + swept.hungAgents.length;
+          const found =
+            swept.expiredTasks.length +
+            swept.expiredLeases.length +
+            swept.hungAgents.length +
+            swept.escalatedTasks.length;
           if (o.once || found > 0) {
-            ctx.out.result({ ...swept }, () => {
+            const { wake: _wake, ...report } = swept;
+            ctx.out.result(report, () => {
               const lines = [
                 ...swept.expiredTasks.map((id) => `expired claim on ${id}`),
                 ...swept.expiredLeases.map((path) => `expired lease on ${path}`),
                 ...swept.hungAgents.map((name) => `${name} is hung`),
+                ...swept.escalatedTasks.map((id) => `escalated overdue ${id} to the humans`),
               ];
               return lines.length ? lines : ctx.out.style.dim("nothing expired");
             });

@@ -242,6 +242,21 @@ refused once a newer claim exists.`,
     );
 
   task
+    .command("escalate")
+    .description("send the task, its history and its holder to every human's inbox")
+    .argument("<id>")
+    .option("--reason <text>", "what the human should know")
+    .action(
+      action(async (ctx, id: string, o: { reason?: string }) => {
+        const escalation = await (await ctx.workspace()).tasks.escalate(id, o.reason);
+        ctx.out.result(
+          { escalation },
+          () => `escalated ${escalation.task} as ${escalation.id} (message ${escalation.message})`,
+        );
+      }),
+    );
+
+  task
     .command("cancel")
     .description("cancel a task that is not finished")
     .argument("<id>")

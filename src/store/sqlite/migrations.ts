@@ -156,6 +156,21 @@ export const MIGRATIONS: readonly string[] = [
 
   ALTER TABLE tasks ADD COLUMN plan_required INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  ALTER TABLE tasks ADD COLUMN due_at INTEGER;
+  ALTER TABLE tasks ADD COLUMN escalated_at INTEGER;
+  CREATE INDEX tasks_due ON tasks (due_at) WHERE due_at IS NOT NULL AND escalated_at IS NULL;
+
+  -- An escalation is a message to every human (message), kept here so it can be listed.
+  CREATE TABLE escalations (
+    seq INTEGER PRIMARY KEY,
+    task TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    by TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    message INTEGER NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -33,6 +33,8 @@ export interface TaskRow {
   max_attempts: number;
   result: string | null;
   plan_required: number;
+  due_at: number | null;
+  escalated_at: number | null;
   created_by: string;
   created_at: number;
   updated_at: number;
@@ -60,6 +62,8 @@ export function toTask(row: TaskRow): Task {
     maxAttempts: row.max_attempts,
     result: row.result,
     planRequired: row.plan_required === 1,
+    dueAt: row.due_at,
+    escalatedAt: row.escalated_at,
     createdBy: row.created_by,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -24,6 +24,7 @@ import {
 } from "./ops/human.js";
 import { addChannel, getThread, listChannels, readMessages, sendMessage } from "./ops/messages.js";
 import { forceReleaseLeases, releaseLeases } from "./ops/release-leases.js";
+import { escalateTask, listEscalations } from "./ops/routing.js";
 import { type LeaseRow, toLease } from "./rows.js";
 import { hasExpiredWork, sweepExpiredClaims, sweepExpiredLeases, type Tx } from "./tx.js";
 
@@ -136,6 +137,9 @@ export class SqliteStore implements Store {
   decideApproval: Store["decideApproval"] = (input) => this.write(input, decideApproval);
   getApproval: Store["getApproval"] = (input) => this.read((tx) => getApproval(tx, input.seq));
   listApprovals: Store["listApprovals"] = (input) => this.read((tx) => listApprovals(tx, input));
+
+  escalateTask: Store["escalateTask"] = (input) => this.write(input, escalateTask);
+  listEscalations: Store["listEscalations"] = (input) => this.read((tx) => listEscalations(tx, input));
 
   appendEvent: Store["appendEvent"] = (input) => this.write(input, appendUserEvent);
   listEvents: Store["listEvents"] = (input) => this.read((tx) => listEvents(tx, input));

@@ -25,8 +25,8 @@ export function addTask(tx: Tx, input: AddTaskInput): Task {
   const id = formatTaskId(input.prefix, last);
   tx.conn.run(
     `INSERT INTO tasks (id, title, body, queue, priority, tags, status, assignee, max_attempts, plan_required,
-       created_by, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)`,
+       due_at, created_by, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)`,
     id,
     input.title,
     input.body ?? "",
@@ -36,6 +36,7 @@ export function addTask(tx: Tx, input: AddTaskInput): Task {
     input.assignee ?? null,
     input.maxAttempts,
     input.planRequired ? 1 : 0,
+    input.slaMs ? tx.now + input.slaMs : null,
     tx.actor,
     tx.now,
     tx.now,

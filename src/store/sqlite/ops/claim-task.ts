@@ -11,23 +11,33 @@ const READY = `t.status = 'open' AND (t.assignee IS NULL OR t.assignee = @actor)
     SELECT 1 FROM task_deps d JOIN tasks dt ON dt.id = d.depends_on
     WHERE d.task_id = t.id AND dt.status <> 'done')`;
 
-export function readyFilter(input: { queue?: string; tags?: string[] }): string {
+interface ReadyQuery {
+  queue?: string;
+  tags?: string[];
+  /** Queues the claimant may not take from (handler-only queues of another role). */
+  excludeQueues?: string[];
+}
+
+export function readyFilter(input: ReadyQuery): string {
   let sql = READY;
   if (input.queue) sql += ` AND t.queue = @queue`;
+  (input.excludeQueues ?? []).forEach((_, i) => {
+    sql += ` AND t.queue <> @excluded${i}`;
+  });
   (input.tags ?? []).forEach((_, i) => {
     sql += ` AND EXISTS (SELECT 1 FROM json_each(t.tags) WHERE json_each.value = @tag${i})`;
   });
   return sql;
 }
 
-export function readyParams(
-  actor: string,
-  input: { queue?: string; tags?: string[] },
-): Record<string, unknown> {
+export function readyParams(actor: string, input: ReadyQuery): Record<string, unknown> {
   const params: Record<string, unknown> = { actor };
   if (input.queue) params.queue = input.queue;
   (input.tags ?? []).forEach((tag, i) => {
     params[`tag${i}`] = tag;
+  });
+  (input.excludeQueues ?? []).forEach((queue, i) => {
+    params[`excluded${i}`] = queue;
   });
   return params;
 }
@@ -75,12 +85,29 @@ function checkClaimable(tx: Tx, task: Task): void {
  * turn it into a lease held by the actor with a fresh fencing token. Claiming a
  * task the actor already holds renews it and keeps its token (idempotent).
  */
+/** Handler-only queues this actor's role does not handle. */
+function closedQueues(handlerOnly: Record<string, string> | undefined, role: string | null): string[] {
+  return Object.entries(handlerOnly ?? {})
+    .filter(([, handler]) => handler !== role)
+    .map(([queue]) => queue);
+}
+
 export function claimTask(tx: Tx, input: ClaimTaskInput): ClaimResult {
-  touchActor(tx);
+  const { role } = touchActor(tx);
   sweepExpiredClaims(tx);
+  const closed = closedQueues(input.handlerOnly, role);
   let task: Task | undefined;
   if (input.id) {
     task = requireTask(tx, input.id);
+    if (closed.includes(task.queue)) {
+      const handler = input.handlerOnly![task.queue];
+      throw new BatonError(
+        "forbidden",
+        `${task.id} is in ${task.queue}, which only agents with the role ${handler} may claim (${tx.actor}'s role: ${role ?? "none"})`,
+        `leave it to a ${handler}, or take another task (baton task claim picks one you may take)`,
+        { id: task.id, queue: task.queue, handler },
+      );
+    }
     if (task.status === "claimed" && task.holder === tx.actor) {
       const expiresAt = tx.now + input.ttlMs;
       tx.conn.run(
@@ -95,9 +122,9 @@ export function claimTask(tx: Tx, input: ClaimTaskInput): ClaimResult {
   } else {
     const row = tx.conn
       .statement(
-        `SELECT ${TASK_COLUMNS} FROM tasks t WHERE ${readyFilter(input)} ORDER BY t.priority, t.seq LIMIT 1`,
+        `SELECT ${TASK_COLUMNS} FROM tasks t WHERE ${readyFilter({ ...input, excludeQueues: closed })} ORDER BY t.priority, t.seq LIMIT 1`,
       )
-      .get(readyParams(tx.actor, input)) as TaskRow | undefined;
+      .get(readyParams(tx.actor, { ...input, excludeQueues: closed })) as TaskRow | undefined;
     if (!row) return { task: null, token: null };
     task = toTask(row);
   }

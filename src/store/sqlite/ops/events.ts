@@ -2,6 +2,7 @@ import type { BatonEvent } from "../../../domain/types.js";
 import type { AppendEventInput, ListEventsInput, SweepInput, SweepResult } from "../../port.js";
 import { type EventRow, toEvent } from "../rows.js";
 import { appendEvent, sweepExpiredClaims, sweepExpiredLeases, type Tx, touchActor } from "../tx.js";
+import { escalateOverdue } from "./routing.js";
 
 export function appendUserEvent(tx: Tx, input: AppendEventInput): BatonEvent {
   touchActor(tx);
@@ -73,5 +74,12 @@ export function sweep(tx: Tx, input: SweepInput): SweepResult {
       data: { before: { lastSeenAt: agent.last_seen_at }, after: { status: "hung" } },
     });
   }
-  return { expiredTasks, expiredLeases, hungAgents: hung.map((agent) => agent.name) };
+  const overdue = escalateOverdue(tx);
+  return {
+    expiredTasks,
+    expiredLeases,
+    hungAgents: hung.map((agent) => agent.name),
+    escalatedTasks: overdue.escalated,
+    wake: overdue.wake,
+  };
 }
