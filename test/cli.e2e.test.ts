@@ -297,7 +297,12 @@ describe("baton CLI: guardian and dry-run joins", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const swept = baton(repo, ["guardian", "--once", "--json"]);
     expect(swept.code).toBe(0);
-    expect(swept.json()).toEqual({ expiredTasks: ["T-1"], expiredLeases: [], hungAgents: [], escalatedTasks: [] });
+    expect(swept.json()).toEqual({
+      expiredTasks: ["T-1"],
+      expiredLeases: [],
+      hungAgents: [],
+      escalatedTasks: [],
+    });
     const again = baton(repo, ["guardian", "--once"]);
     expect(again.stdout).toContain("nothing expired");
   });

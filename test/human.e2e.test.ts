@@ -92,3 +92,45 @@ describe("the human in the loop, end to end", () => {
     expect(baton(repo, ["approval", "request", "x", "--plan", "missing.md"], as("bot")).code).toBe(4);
   });
 });
+
+describe("task reports", () => {
+  it("takes a YAML or JSON report on done, shows it, and refuses a malformed one without completing", () => {
+    const repo = tempRepo();
+    baton(repo, ["task", "add", "a"], as("lead"));
+    baton(repo, ["task", "add", "b"], as("lead"));
+    baton(repo, ["task", "claim", "T-1"], as("bot"));
+    writeFileSync(join(repo, "broken.yaml"), "summary: [unclosed\n");
+    const broken = baton(repo, ["task", "done", "T-1", "--report", "broken.yaml", "--json"], as("bot"));
+    expect(broken.code).toBe(2);
+    expect(broken.json().error.message).toContain("not valid YAML");
+    expect(baton(repo, ["task", "show", "T-1", "--json"]).json().task.status).toBe("claimed");
+    writeFileSync(
+      join(repo, "report.yaml"),
+      "summary: Fixed it\nfindings:\n  - description: Missing SameSite\n    severity: medium\n    file: src/s.ts\n    line: 4\nfiles_modified: [src/s.ts]\n",
+    );
+    expect(baton(repo, ["task", "done", "T-1", "--report", "report.yaml"], as("bot")).code).toBe(0);
+    const shown = baton(repo, ["task", "show", "T-1", "--json"]).json().task;
+    expect(shown).toMatchObject({
+      status: "done",
+      result: "Fixed it",
+      report: { filesModified: ["src/s.ts"] },
+    });
+    expect(shown.report.findings).toEqual([
+      { description: "Missing SameSite", severity: "medium", file: "src/s.ts", line: 4 },
+    ]);
+    expect(baton(repo, ["task", "show", "T-1"]).stdout).toContain("src/s.ts:4");
+    baton(repo, ["task", "claim", "T-2"], as("bot"));
+    writeFileSync(
+      join(repo, "report.json"),
+      JSON.stringify({ summary: "From JSON", errors: ["flaky test"] }),
+    );
+    expect(
+      baton(repo, ["task", "done", "T-2", "--report", "report.json", "--result", "ok"], as("bot")).code,
+    ).toBe(0);
+    expect(baton(repo, ["task", "show", "T-2", "--json"]).json().task).toMatchObject({
+      result: "ok",
+      report: { errors: ["flaky test"] },
+    });
+    expect(baton(repo, ["task", "done", "T-9", "--report", "nope.yaml"], as("bot")).code).toBe(4);
+  });
+});

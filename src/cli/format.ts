@@ -1,3 +1,4 @@
+import type { TaskReport } from "../domain/task-report.js";
 import type {
   AgentView,
   Approval,
@@ -93,6 +94,7 @@ export function taskDetail(task: TaskDetail, s: Style, now: number): string[] {
   if (task.result) field(task.status === "done" ? "result" : "reason", task.result);
   field("created", `${when(task.createdAt)} by ${task.createdBy}`);
   if (task.body) lines.push("", ...task.body.split("\n").map((line) => `  ${line}`));
+  if (task.report) lines.push("", s.dim("report"), ...reportLines(task.report, s));
   if (task.remarks.length) {
     lines.push("", s.dim("remarks"));
     for (const remark of task.remarks) lines.push(`  ${s.dim(when(remark.at))} ${remark.by}: ${remark.text}`);
@@ -194,4 +196,21 @@ export function approvalLine(a: Approval, s: Style): string {
       ? s.yellow("pending")
       : `${a.status === "approved" ? s.green("approved") : s.red("rejected")} by ${a.decidedBy}${a.note ? `: ${a.note}` : ""}`;
   return `${s.bold(a.id)} ${a.requestedBy}${about}: ${a.action} — ${state}`;
+}
+
+export function reportLines(report: TaskReport, s: Style): string[] {
+  const lines = [`  ${report.summary}`];
+  const colour = { info: s.dim, low: s.cyan, medium: s.yellow, high: s.red, critical: s.red };
+  for (const f of report.findings) {
+    const where = f.file ? s.dim(` ${f.file}${f.line ? `:${f.line}` : ""}`) : "";
+    lines.push(`  ${colour[f.severity](f.severity.padEnd(8))} ${f.description}${where}`);
+  }
+  const list = (name: string, items: string[]) => {
+    if (items.length) lines.push(`  ${s.dim(name)} ${items.join(", ")}`);
+  };
+  list("recommended", report.recommendations);
+  list("modified", report.filesModified);
+  list("created", report.filesCreated);
+  list("errors", report.errors);
+  return lines;
 }

@@ -1,3 +1,5 @@
+import type { TaskReport } from "./task-report.js";
+
 /**
  * The plain data baton keeps. Everything here is JSON-serialisable, so it can
  * cross the store port, a Unix socket or an HTTP response unchanged.
@@ -44,6 +46,8 @@ export interface Task {
   dueAt: number | null;
   /** When it was last escalated to the humans. */
   escalatedAt: number | null;
+  /** The structured report given on completion, if any. */
+  report: TaskReport | null;
   createdBy: string;
   createdAt: number;
   updatedAt: number;

@@ -1,4 +1,5 @@
 import { type BatonConfig, queueFor } from "../domain/config.js";
+import type { TaskReport } from "../domain/task-report.js";
 import {
   parseTaskId,
   validateBody,
@@ -127,12 +128,16 @@ export class TaskService {
     });
   }
 
-  async done(id: string, options: { result?: string; token?: number } = {}): Promise<Task> {
+  async done(
+    id: string,
+    options: { result?: string; token?: number; report?: TaskReport } = {},
+  ): Promise<Task> {
     return this.ctx.store.completeTask({
       ...this.mutation(),
       id: parseTaskId(id),
       token: options.token,
       result: options.result ?? null,
+      report: options.report ?? null,
     });
   }
 

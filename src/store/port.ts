@@ -1,3 +1,4 @@
+import type { TaskReport } from "../domain/task-report.js";
 import type {
   AgentKind,
   AgentView,
@@ -48,7 +49,9 @@ export interface Store {
   getTask(input: { id: string }): Promise<TaskDetail>;
   listTasks(input: ListTasksInput): Promise<Task[]>;
   claimTask(input: ClaimTaskInput): Promise<ClaimResult>;
-  completeTask(input: FinishTaskInput & { result?: string | null }): Promise<Task>;
+  completeTask(
+    input: FinishTaskInput & { result?: string | null; report?: TaskReport | null },
+  ): Promise<Task>;
   failTask(input: FinishTaskInput & { reason: string }): Promise<Task>;
   releaseTask(input: FinishTaskInput): Promise<Task>;
   assignTask(input: Mutation & { id: string; assignee: string | null }): Promise<Task>;

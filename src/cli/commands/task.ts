@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { formatDuration } from "../../util/duration.js";
+import { readReportFile } from "../../workspace/report-file.js";
 import { action, collect, durationOption, tokenOption } from "../context.js";
 import { taskDetail, taskLine, taskTable } from "../format.js";
 
@@ -142,9 +143,26 @@ refused once a newer claim exists.`,
     .argument("<id>")
     .option("--result <text>", "what came of it: a commit, a link, a sentence")
     .option("--token <n>", "the claim's token; refused if the claim was lost", tokenOption)
+    .option("--report <file>", "a structured report, YAML or JSON (see below)")
+    .addHelpText(
+      "after",
+      `
+A report has a summary and, optionally, findings (description, severity info|low|medium|high|critical,
+file, line), recommendations, files_modified, files_created and errors:
+
+  summary: Fixed the login redirect
+  findings:
+    - { description: Session cookie lacked SameSite, severity: medium, file: src/auth/session.ts, line: 42 }
+  files_modified: [src/auth/session.ts]`,
+    )
     .action(
-      action(async (ctx, id: string, o: { result?: string; token?: number }) => {
-        const done = await (await ctx.workspace()).tasks.done(id, o);
+      action(async (ctx, id: string, o: { result?: string; token?: number; report?: string }) => {
+        const report = o.report ? await readReportFile(o.report) : undefined;
+        const done = await (await ctx.workspace()).tasks.done(id, {
+          result: o.result,
+          token: o.token,
+          report,
+        });
         ctx.out.result({ task: done }, () => `completed ${taskLine(done, ctx.out.style)}`);
       }),
     );

@@ -171,6 +171,9 @@ export const MIGRATIONS: readonly string[] = [
     message INTEGER NOT NULL
   );
   `,
+  `
+  ALTER TABLE tasks ADD COLUMN report TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

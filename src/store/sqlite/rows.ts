@@ -1,4 +1,5 @@
 import { formatMessageId } from "../../domain/message-rules.js";
+import type { TaskReport } from "../../domain/task-report.js";
 import type {
   Agent,
   AgentKind,
@@ -35,6 +36,7 @@ export interface TaskRow {
   plan_required: number;
   due_at: number | null;
   escalated_at: number | null;
+  report: string | null;
   created_by: string;
   created_at: number;
   updated_at: number;
@@ -64,6 +66,7 @@ export function toTask(row: TaskRow): Task {
     planRequired: row.plan_required === 1,
     dueAt: row.due_at,
     escalatedAt: row.escalated_at,
+    report: row.report === null ? null : (JSON.parse(row.report) as TaskReport),
     createdBy: row.created_by,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -1,3 +1,4 @@
+import type { TaskReport } from "../../../domain/task-report.js";
 import { isFinal, statusAfterLostAttempt } from "../../../domain/task-rules.js";
 import type { Task } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
@@ -36,13 +37,20 @@ function requireHeldClaim(tx: Tx, input: FinishTaskInput, verb: string): Task {
   );
 }
 
-export function completeTask(tx: Tx, input: FinishTaskInput & { result?: string | null }): Task {
+export function completeTask(
+  tx: Tx,
+  input: FinishTaskInput & { result?: string | null; report?: TaskReport | null },
+): Task {
   const task = requireHeldClaim(tx, input, "complete");
   if (task.planRequired) requireApprovedPlan(tx, task.id);
-  const result = input.result ?? null;
+  const report = input.report ?? null;
+  // Without --result, the report's summary is the result people see in lists.
+  const result = input.result ?? report?.summary ?? null;
   tx.conn.run(
-    `UPDATE tasks SET status = 'done', holder = NULL, claim_expires_at = NULL, result = ?, updated_at = ? WHERE id = ?`,
+    `UPDATE tasks SET status = 'done', holder = NULL, claim_expires_at = NULL, result = ?, report = ?, updated_at = ?
+     WHERE id = ?`,
     result,
+    report === null ? null : JSON.stringify(report),
     tx.now,
     task.id,
   );
@@ -52,10 +60,14 @@ export function completeTask(tx: Tx, input: FinishTaskInput & { result?: string 
     summary: `${tx.actor} completed ${task.id}${result ? `: ${result}` : ""}`,
     data: {
       before: { status: "claimed", holder: task.holder, token: task.token },
-      after: { status: "done", result },
+      after: {
+        status: "done",
+        result,
+        report: report ? { findings: report.findings.length, errors: report.errors.length } : null,
+      },
     },
   });
-  return { ...task, status: "done", holder: null, claimExpiresAt: null, result, updatedAt: tx.now };
+  return { ...task, status: "done", holder: null, claimExpiresAt: null, result, report, updatedAt: tx.now };
 }
 
 export function failTask(tx: Tx, input: FinishTaskInput & { reason: string }): Task {
