@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   "invalid_state", // the task's status does not allow the change
   "forbidden", // this identity may not do that (e.g. an agent approving)
   "approval_required", // a human must approve first (a plan-required task)
+  "gate_failed", // a quality gate turned a completion down
   "not_a_repository", // no git repository around the working directory
   "not_initialised", // no .baton/ in the repository
   "store_corrupt", // the database file cannot be read

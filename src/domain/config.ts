@@ -18,6 +18,32 @@ export interface QueueConfig {
   claimPolicy: ClaimPolicy;
 }
 
+export interface HookConfig {
+  /** The event type that triggers it: task.completed, question.asked, agent.idle ... */
+  on: string;
+  /** The command as an argv array: never a shell string. */
+  run: string[];
+  timeoutMs: number;
+  /** A gate on task.completed turns the completion down when it exits non-zero. */
+  gate: boolean;
+}
+
+/** Events hooks may name; a gate may only be on task.completed. */
+export const HOOK_EVENTS = [
+  "task.added",
+  "task.claimed",
+  "task.completed",
+  "task.failed",
+  "task.released",
+  "task.escalated",
+  "question.asked",
+  "question.answered",
+  "approval.requested",
+  "approval.decided",
+  "message.sent",
+  "agent.idle",
+] as const;
+
 export interface BatonConfig {
   queues: Record<string, QueueConfig>;
   defaultQueue: string;
@@ -28,6 +54,7 @@ export interface BatonConfig {
   offlineAfterMs: number;
   maxAttempts: number;
   guardianIntervalMs: number;
+  hooks: HookConfig[];
 }
 
 const PREFIX = /^[A-Z][A-Z0-9]{0,9}$/;
@@ -60,7 +87,15 @@ export const DEFAULT_CONFIG_TEXT = `{
   // Attempts (failures or expiries) before a task is failed for good, or marked dead.
   "max_attempts": 3,
   // How often \`baton guardian\` sweeps expired claims and leases.
-  "guardian_interval": "10s"
+  "guardian_interval": "10s",
+
+  // Commands run on events, with the event as JSON on stdin: "run" is an argv list (no shell),
+  // "timeout" stops a hook that hangs. A "gate" on task.completed that exits non-zero turns the
+  // completion down; its output becomes a remark for the task's holder. Events: task.added,
+  // task.claimed, task.completed, task.failed, task.released, task.escalated, question.asked,
+  // question.answered, approval.requested, approval.decided, message.sent, agent.idle.
+  // Example: { "on": "task.completed", "run": ["npm", "test"], "timeout": "10m", "gate": true }
+  "hooks": []
 }
 `;
 
@@ -145,7 +180,45 @@ export function normaliseConfig(raw: unknown): BatonConfig {
     offlineAfterMs: durationField(r, "offline_after", "10m"),
     maxAttempts,
     guardianIntervalMs: durationField(r, "guardian_interval", "10s"),
+    hooks: parseHooks(r.hooks),
   };
+}
+
+function parseHooks(raw: unknown): HookConfig[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw))
+    fail(
+      '"hooks" must be a list',
+      '"hooks": [{ "on": "task.completed", "run": ["npm", "test"], "gate": true }]',
+    );
+  return raw.map((item: unknown, i: number) => {
+    const where = `hooks[${i}]`;
+    if (typeof item !== "object" || item === null)
+      fail(`${where} must be an object`, '{ "on": "task.completed", "run": ["npm", "test"] }');
+    const h = item as Record<string, unknown>;
+    if (typeof h.on !== "string" || !HOOK_EVENTS.includes(h.on as (typeof HOOK_EVENTS)[number])) {
+      fail(`${where}.on must be one of ${HOOK_EVENTS.join(", ")}`, '"on": "task.completed"');
+    }
+    if (
+      !Array.isArray(h.run) ||
+      h.run.length === 0 ||
+      !h.run.every((part) => typeof part === "string" && part.length > 0)
+    ) {
+      fail(`${where}.run must be a non-empty list of strings (argv, no shell)`, '"run": ["npm", "test"]');
+    }
+    const gate = h.gate === true;
+    if (gate && h.on !== "task.completed")
+      fail(
+        `${where}: only a hook on task.completed can be a gate`,
+        'drop "gate", or put it on task.completed',
+      );
+    return {
+      on: h.on,
+      run: h.run as string[],
+      timeoutMs: parseDuration(String(h.timeout ?? "60s"), `${where}.timeout`),
+      gate,
+    };
+  });
 }
 
 export function queueFor(config: BatonConfig, name: string | undefined): QueueConfig {

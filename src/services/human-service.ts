@@ -11,16 +11,22 @@ import { parseTaskId } from "../domain/task-rules.js";
 import type { Approval, Question } from "../domain/types.js";
 import { BatonError } from "../errors.js";
 import type { Notified } from "../store/port.js";
+import type { HookService } from "./hook-service.js";
 import type { ServiceContext } from "./service-context.js";
 import { waitFor } from "./wait.js";
 
 /** Questions to the human and approvals by a human, with waits that wake on the answer. */
 export class HumanService {
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly hooks: HookService,
+  ) {}
 
-  private async notified<T>(result: Promise<Notified<T>>): Promise<T> {
+  /** After a commit: wakes the waiters, then runs the hooks on `type` with the result. */
+  private async notified<T extends object>(result: Promise<Notified<T>>, type: string): Promise<T> {
     const { wake, ...rest } = await result;
     if (!this.ctx.dryRun) await this.ctx.waker.notify(wake);
+    await this.hooks.fire(type, { type, actor: this.ctx.actor(), at: this.ctx.clock.now(), ...rest });
     return rest as T;
   }
 
@@ -33,6 +39,7 @@ export class HumanService {
         options: validateOptions(options.options ?? []),
         task: options.task ? parseTaskId(options.task) : null,
       }),
+      "question.asked",
     );
     return question;
   }
@@ -55,6 +62,7 @@ export class HumanService {
         seq,
         answer: validateMessageBody(normaliseAnswer(text, current.options)),
       }),
+      "question.answered",
     );
     return question;
   }
@@ -88,6 +96,7 @@ export class HumanService {
         plan: plan?.trim() || null,
         task: options.task ? parseTaskId(options.task) : null,
       }),
+      "approval.requested",
     );
     return approval;
   }
@@ -108,6 +117,7 @@ export class HumanService {
         approve,
         note: note?.trim() || null,
       }),
+      "approval.decided",
     );
     return approval;
   }

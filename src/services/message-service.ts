@@ -7,6 +7,7 @@ import {
 } from "../domain/message-rules.js";
 import type { Channel, Message } from "../domain/types.js";
 import type { ReadResult, SendResult } from "../store/port.js";
+import type { HookService } from "./hook-service.js";
 import { validateAgentName } from "./identity.js";
 import type { ServiceContext } from "./service-context.js";
 import { waitFor } from "./wait.js";
@@ -27,11 +28,21 @@ export interface ReadOptions {
 }
 
 export class MessageService {
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly hooks: HookService,
+  ) {}
 
   private async deliver(result: Promise<SendResult>): Promise<SendResult> {
     const sent = await result;
     if (!this.ctx.dryRun) await this.ctx.waker.notify(sent.wake);
+    await this.hooks.fire("message.sent", {
+      type: "message.sent",
+      actor: sent.message.sender,
+      at: sent.message.at,
+      message: sent.message,
+      recipients: sent.recipients,
+    });
     return sent;
   }
 

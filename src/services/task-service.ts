@@ -16,6 +16,7 @@ import {
 } from "../domain/types.js";
 import { BatonError } from "../errors.js";
 import type { ClaimResult } from "../store/port.js";
+import type { HookEvent, HookService } from "./hook-service.js";
 import { validateAgentName } from "./identity.js";
 import type { ServiceContext } from "./service-context.js";
 
@@ -71,7 +72,23 @@ function handlerOnlyQueues(config: BatonConfig): Record<string, string> {
 
 /** Tasks as users and agents see them: ids as typed, queues by name, TTLs from config. */
 export class TaskService {
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly hooks: HookService,
+  ) {}
+
+  private event(type: string, fields: Record<string, unknown>): HookEvent {
+    return { type, actor: this.ctx.actor(), at: this.ctx.clock.now(), ...fields };
+  }
+
+  /** Fires agent.idle when the actor no longer holds any claim. */
+  private async maybeIdle(): Promise<void> {
+    if (!this.hooks.has("agent.idle")) return;
+    const actor = this.ctx.actor();
+    const held = await this.ctx.store.listTasks({ status: ["claimed"], involving: actor });
+    if (!held.some((task) => task.holder === actor))
+      await this.hooks.fire("agent.idle", this.event("agent.idle", { agent: actor }));
+  }
 
   private mutation() {
     return { actor: this.ctx.actor(), dryRun: this.ctx.dryRun };
@@ -79,7 +96,7 @@ export class TaskService {
 
   async add(title: string, options: AddTaskOptions = {}): Promise<Task> {
     const queue = queueFor(this.ctx.config, options.queue);
-    return this.ctx.store.addTask({
+    const task = await this.ctx.store.addTask({
       ...this.mutation(),
       prefix: queue.prefix,
       queue: queue.name,
@@ -93,6 +110,8 @@ export class TaskService {
       planRequired: options.planRequired,
       slaMs: queue.slaMinutes === null ? null : queue.slaMinutes * 60_000,
     });
+    await this.hooks.fire("task.added", this.event("task.added", { task }));
+    return task;
   }
 
   async list(options: ListTaskOptions = {}): Promise<Task[]> {
@@ -118,7 +137,7 @@ export class TaskService {
 
   async claim(id?: string, options: ClaimOptions = {}): Promise<ClaimResult> {
     if (options.queue) queueFor(this.ctx.config, options.queue);
-    return this.ctx.store.claimTask({
+    const claim = await this.ctx.store.claimTask({
       ...this.mutation(),
       id: id ? parseTaskId(id) : undefined,
       queue: options.queue,
@@ -126,19 +145,52 @@ export class TaskService {
       ttlMs: options.ttlMs ?? this.ctx.config.claimTtlMs,
       handlerOnly: handlerOnlyQueues(this.ctx.config),
     });
+    if (claim.task && !claim.renewed) {
+      await this.hooks.fire(
+        "task.claimed",
+        this.event("task.claimed", { task: claim.task, token: claim.token }),
+      );
+    }
+    return claim;
   }
 
   async done(
     id: string,
     options: { result?: string; token?: number; report?: TaskReport } = {},
   ): Promise<Task> {
-    return this.ctx.store.completeTask({
+    const input = {
       ...this.mutation(),
       id: parseTaskId(id),
       token: options.token,
       result: options.result ?? null,
       report: options.report ?? null,
-    });
+    };
+    if (this.ctx.config.hooks.some((hook) => hook.on === "task.completed" && hook.gate) && !this.ctx.dryRun) {
+      // Check the claim first (a dry run), so gates never run for a completion that would be refused anyway.
+      const wouldBe = await this.ctx.store.completeTask({ ...input, dryRun: true });
+      const refusal = await this.hooks.gate(
+        "task.completed",
+        this.event("task.completed", { task: wouldBe }),
+      );
+      if (refusal) {
+        const output = refusal.output.trim().slice(-4000);
+        await this.ctx.store.amendTask({
+          actor: input.actor,
+          id: input.id,
+          remark: `Completion turned down: the gate ${refusal.reason}${output ? `\n${output}` : ""}`,
+        });
+        throw new BatonError(
+          "gate_failed",
+          `${input.id} stays in progress: the gate ${refusal.reason}`,
+          `fix what it reports (its output is a remark: baton task show ${input.id}), then run baton task done again`,
+          { id: input.id, output },
+        );
+      }
+    }
+    const done = await this.ctx.store.completeTask(input);
+    await this.hooks.fire("task.completed", this.event("task.completed", { task: done }));
+    await this.maybeIdle();
+    return done;
   }
 
   async fail(id: string, reason: string, options: { token?: number } = {}): Promise<Task> {
@@ -149,16 +201,26 @@ export class TaskService {
         'say what went wrong: --reason "tests fail on CI"',
       );
     }
-    return this.ctx.store.failTask({
+    const failed = await this.ctx.store.failTask({
       ...this.mutation(),
       id: parseTaskId(id),
       token: options.token,
       reason: reason.trim(),
     });
+    await this.hooks.fire("task.failed", this.event("task.failed", { task: failed, reason: reason.trim() }));
+    await this.maybeIdle();
+    return failed;
   }
 
   async release(id: string, options: { token?: number } = {}): Promise<Task> {
-    return this.ctx.store.releaseTask({ ...this.mutation(), id: parseTaskId(id), token: options.token });
+    const released = await this.ctx.store.releaseTask({
+      ...this.mutation(),
+      id: parseTaskId(id),
+      token: options.token,
+    });
+    await this.hooks.fire("task.released", this.event("task.released", { task: released }));
+    await this.maybeIdle();
+    return released;
   }
 
   async assign(id: string, agent: string | null): Promise<Task> {
@@ -208,6 +270,7 @@ export class TaskService {
       reason: reason?.trim() || "escalated by hand",
     });
     if (!this.ctx.dryRun) await this.ctx.waker.notify(wake);
+    await this.hooks.fire("task.escalated", this.event("task.escalated", { escalation }));
     return escalation;
   }
 

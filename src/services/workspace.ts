@@ -7,6 +7,7 @@ import { readConfig } from "../workspace/config-file.js";
 import { findRepositoryRoot } from "../workspace/find-root.js";
 import { openStore } from "../workspace/store-url.js";
 import { AgentService } from "./agent-service.js";
+import { HookService } from "./hook-service.js";
 import { HumanService } from "./human-service.js";
 import { requireIdentity } from "./identity.js";
 import { LeaseService } from "./lease-service.js";
@@ -59,12 +60,13 @@ export class Workspace implements AsyncDisposable {
       actor: () => requireIdentity(identity),
       whoami: () => identity,
     };
-    this.tasks = new TaskService(ctx);
+    const hooks = new HookService(ctx);
+    this.tasks = new TaskService(ctx, hooks);
     this.leases = new LeaseService(ctx);
     this.agents = new AgentService(ctx);
     this.log = new LogService(ctx);
-    this.messages = new MessageService(ctx);
-    this.human = new HumanService(ctx);
+    this.messages = new MessageService(ctx, hooks);
+    this.human = new HumanService(ctx, hooks);
     this.queues = new QueueService(ctx);
   }
 

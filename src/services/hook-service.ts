@@ -1,0 +1,53 @@
+import { describeOutcome, runHook, succeeded } from "../hooks/run-hook.js";
+import type { ServiceContext } from "./service-context.js";
+
+export interface HookEvent {
+  type: string;
+  actor: string;
+  at: number;
+  [key: string]: unknown;
+}
+
+/**
+ * Runs the configured hooks. Gates run before a completion is committed and can
+ * turn it down; the others run after the change is committed and can only
+ * report. Nothing runs on --dry-run.
+ */
+export class HookService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  has(type: string): boolean {
+    return this.ctx.config.hooks.some((hook) => hook.on === type);
+  }
+
+  /** Runs the gates on `type`; returns the refusal of the first that fails, or null when all pass. */
+  async gate(type: string, event: HookEvent): Promise<{ reason: string; output: string } | null> {
+    if (this.ctx.dryRun) return null;
+    for (const hook of this.ctx.config.hooks.filter((h) => h.on === type && h.gate)) {
+      const outcome = await runHook(hook.run, event, { cwd: this.ctx.root, timeoutMs: hook.timeoutMs });
+      if (!succeeded(outcome)) return { reason: describeOutcome(outcome), output: outcome.output };
+    }
+    return null;
+  }
+
+  /** Runs the non-gate hooks on `type` after the change is committed; a failure is logged, never thrown. */
+  async fire(type: string, event: HookEvent): Promise<void> {
+    if (this.ctx.dryRun) return;
+    for (const hook of this.ctx.config.hooks.filter((h) => h.on === type && !h.gate)) {
+      const outcome = await runHook(hook.run, event, { cwd: this.ctx.root, timeoutMs: hook.timeoutMs });
+      if (succeeded(outcome)) continue;
+      await this.ctx.store.appendEvent({
+        actor: event.actor,
+        type: "hook.failed",
+        subject: type,
+        summary: `hook on ${type}: ${describeOutcome(outcome)}`,
+        data: {
+          argv: hook.run,
+          code: outcome.code,
+          timedOut: outcome.timedOut,
+          output: outcome.output.slice(-2000),
+        },
+      });
+    }
+  }
+}
