@@ -7,6 +7,7 @@ import { registerLockCommands } from "./commands/lock.js";
 import { registerLogCommands } from "./commands/log.js";
 import { registerMessageCommands } from "./commands/messages.js";
 import { registerQueueCommands } from "./commands/queue.js";
+import { registerSummaryCommands } from "./commands/summary.js";
 import { registerTaskCommands } from "./commands/task.js";
 
 export function buildProgram(version: string): Command {
@@ -46,6 +47,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 conflict (held by another, lease_lost), 4 
   registerMessageCommands(program);
   registerHumanCommands(program);
   registerQueueCommands(program);
+  registerSummaryCommands(program);
   registerLogCommands(program);
   registerGuardianCommand(program);
   return program;

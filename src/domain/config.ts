@@ -55,6 +55,8 @@ export interface BatonConfig {
   maxAttempts: number;
   guardianIntervalMs: number;
   hooks: HookConfig[];
+  /** Agents whose summary entries come first in the daily report, in this order. */
+  dailySummaryOrder: string[];
 }
 
 const PREFIX = /^[A-Z][A-Z0-9]{0,9}$/;
@@ -95,7 +97,10 @@ export const DEFAULT_CONFIG_TEXT = `{
   // task.claimed, task.completed, task.failed, task.released, task.escalated, question.asked,
   // question.answered, approval.requested, approval.decided, message.sent, agent.idle.
   // Example: { "on": "task.completed", "run": ["npm", "test"], "timeout": "10m", "gate": true }
-  "hooks": []
+  "hooks": [],
+
+  // Whose entries come first in the daily summary (baton summary collect), in this order.
+  "daily_summary_order": []
 }
 `;
 
@@ -181,7 +186,15 @@ export function normaliseConfig(raw: unknown): BatonConfig {
     maxAttempts,
     guardianIntervalMs: durationField(r, "guardian_interval", "10s"),
     hooks: parseHooks(r.hooks),
+    dailySummaryOrder: parseNameList(r.daily_summary_order, "daily_summary_order"),
   };
+}
+
+function parseNameList(raw: unknown, key: string): string[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw) || !raw.every((name) => typeof name === "string"))
+    fail(`"${key}" must be a list of agent names`, `"${key}": ["lead", "backend"]`);
+  return raw as string[];
 }
 
 function parseHooks(raw: unknown): HookConfig[] {

@@ -186,3 +186,20 @@ export interface Escalation {
   /** The message that carried it to the humans. */
   message: string;
 }
+
+export interface SummaryEntry {
+  agent: string;
+  at: number;
+  text: string;
+}
+
+export interface SummaryRound {
+  /** YYYY-MM-DD */
+  day: string;
+  openedBy: string;
+  openedAt: number;
+  collectedAt: number | null;
+  /** The collected markdown report. */
+  report: string | null;
+  entries: SummaryEntry[];
+}

@@ -15,6 +15,7 @@ import { LogService } from "./log-service.js";
 import { MessageService } from "./message-service.js";
 import { QueueService } from "./queue-service.js";
 import type { ServiceContext } from "./service-context.js";
+import { SummaryService } from "./summary-service.js";
 import { TaskService } from "./task-service.js";
 
 export interface OpenWorkspaceOptions {
@@ -41,6 +42,7 @@ export class Workspace implements AsyncDisposable {
   readonly messages: MessageService;
   readonly human: HumanService;
   readonly queues: QueueService;
+  readonly summary: SummaryService;
 
   constructor(
     readonly root: string,
@@ -68,6 +70,7 @@ export class Workspace implements AsyncDisposable {
     this.messages = new MessageService(ctx, hooks);
     this.human = new HumanService(ctx, hooks);
     this.queues = new QueueService(ctx);
+    this.summary = new SummaryService(ctx);
   }
 
   close(): Promise<void> {

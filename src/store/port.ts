@@ -11,6 +11,7 @@ import type {
   Message,
   MessageKind,
   Question,
+  SummaryRound,
   Task,
   TaskDetail,
   TaskStatus,
@@ -99,6 +100,16 @@ export interface Store {
     input: Mutation & { id: string; reason: string },
   ): Promise<Notified<{ escalation: Escalation }>>;
   listEscalations(input: { task?: string }): Promise<Escalation[]>;
+
+  // daily summary
+  /** Opens the day's round; opening it again changes nothing. `created` says whether this call opened it. */
+  openSummaryRound(
+    input: Mutation & { day: string },
+  ): Promise<Notified<{ round: SummaryRound; created: boolean }>>;
+  /** Writes (or rewrites) the actor's entry for the day; the round must be open. */
+  writeSummaryEntry(input: Mutation & { day: string; text: string }): Promise<SummaryRound>;
+  getSummaryRound(input: { day: string }): Promise<SummaryRound | null>;
+  saveSummaryReport(input: Mutation & { day: string; report: string }): Promise<SummaryRound>;
 
   // event log
   appendEvent(input: AppendEventInput): Promise<BatonEvent>;

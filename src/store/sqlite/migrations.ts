@@ -174,6 +174,24 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE tasks ADD COLUMN report TEXT;
   `,
+  `
+  CREATE TABLE summary_rounds (
+    day TEXT PRIMARY KEY,
+    opened_by TEXT NOT NULL,
+    opened_at INTEGER NOT NULL,
+    collected_at INTEGER,
+    report TEXT
+  ) WITHOUT ROWID;
+
+  -- One entry per agent per day: writing again replaces it, so concurrent writers never clash.
+  CREATE TABLE summary_entries (
+    day TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (day, agent)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -25,6 +25,7 @@ import {
 import { addChannel, getThread, listChannels, readMessages, sendMessage } from "./ops/messages.js";
 import { forceReleaseLeases, releaseLeases } from "./ops/release-leases.js";
 import { escalateTask, listEscalations } from "./ops/routing.js";
+import { getSummaryRound, openSummaryRound, saveSummaryReport, writeSummaryEntry } from "./ops/summary.js";
 import { type LeaseRow, toLease } from "./rows.js";
 import { hasExpiredWork, sweepExpiredClaims, sweepExpiredLeases, type Tx } from "./tx.js";
 
@@ -140,6 +141,11 @@ export class SqliteStore implements Store {
 
   escalateTask: Store["escalateTask"] = (input) => this.write(input, escalateTask);
   listEscalations: Store["listEscalations"] = (input) => this.read((tx) => listEscalations(tx, input));
+
+  openSummaryRound: Store["openSummaryRound"] = (input) => this.write(input, openSummaryRound);
+  writeSummaryEntry: Store["writeSummaryEntry"] = (input) => this.write(input, writeSummaryEntry);
+  getSummaryRound: Store["getSummaryRound"] = (input) => this.read((tx) => getSummaryRound(tx, input.day));
+  saveSummaryReport: Store["saveSummaryReport"] = (input) => this.write(input, saveSummaryReport);
 
   appendEvent: Store["appendEvent"] = (input) => this.write(input, appendUserEvent);
   listEvents: Store["listEvents"] = (input) => this.read((tx) => listEvents(tx, input));
