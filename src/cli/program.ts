@@ -6,6 +6,7 @@ import { registerInitCommand } from "./commands/init.js";
 import { registerLockCommands } from "./commands/lock.js";
 import { registerLogCommands } from "./commands/log.js";
 import { registerMessageCommands } from "./commands/messages.js";
+import { registerMirrorCommand } from "./commands/mirror.js";
 import { registerQueueCommands } from "./commands/queue.js";
 import { registerSummaryCommands } from "./commands/summary.js";
 import { registerTaskCommands } from "./commands/task.js";
@@ -48,6 +49,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 conflict (held by another, lease_lost), 4 
   registerHumanCommands(program);
   registerQueueCommands(program);
   registerSummaryCommands(program);
+  registerMirrorCommand(program);
   registerLogCommands(program);
   registerGuardianCommand(program);
   return program;

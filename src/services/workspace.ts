@@ -13,6 +13,7 @@ import { requireIdentity } from "./identity.js";
 import { LeaseService } from "./lease-service.js";
 import { LogService } from "./log-service.js";
 import { MessageService } from "./message-service.js";
+import { MirrorService } from "./mirror-service.js";
 import { QueueService } from "./queue-service.js";
 import type { ServiceContext } from "./service-context.js";
 import { SummaryService } from "./summary-service.js";
@@ -43,6 +44,7 @@ export class Workspace implements AsyncDisposable {
   readonly human: HumanService;
   readonly queues: QueueService;
   readonly summary: SummaryService;
+  readonly mirror: MirrorService;
 
   constructor(
     readonly root: string,
@@ -71,6 +73,7 @@ export class Workspace implements AsyncDisposable {
     this.human = new HumanService(ctx, hooks);
     this.queues = new QueueService(ctx);
     this.summary = new SummaryService(ctx);
+    this.mirror = new MirrorService(ctx);
   }
 
   close(): Promise<void> {

@@ -109,6 +109,8 @@ export interface Store {
   /** Writes (or rewrites) the actor's entry for the day; the round must be open. */
   writeSummaryEntry(input: Mutation & { day: string; text: string }): Promise<SummaryRound>;
   getSummaryRound(input: { day: string }): Promise<SummaryRound | null>;
+  /** Days that have a round, newest first. */
+  listSummaryDays(): Promise<string[]>;
   saveSummaryReport(input: Mutation & { day: string; report: string }): Promise<SummaryRound>;
 
   // event log

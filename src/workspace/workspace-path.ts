@@ -86,3 +86,18 @@ export function toWorkspacePattern(input: string, root: string, cwd: string): st
   }
   return pattern;
 }
+
+/** An absolute path for a folder the caller names, refused unless it resolves inside the workspace. */
+export function toWorkspaceDir(input: string, root: string, cwd: string): string {
+  const absolute = resolve(cwd, input);
+  if (!isInside(root, absolute)) throw outside(input, root, "lies outside the workspace");
+  if (!isInside(root, realpathOfExistingPrefix(absolute)))
+    throw outside(input, root, "leads outside the workspace through a symlink");
+  if (absolute === root)
+    throw new BatonError(
+      "invalid_input",
+      `'${input}' is the workspace root`,
+      "name a folder inside it, e.g. .baton/mirror",
+    );
+  return absolute;
+}

@@ -25,7 +25,13 @@ import {
 import { addChannel, getThread, listChannels, readMessages, sendMessage } from "./ops/messages.js";
 import { forceReleaseLeases, releaseLeases } from "./ops/release-leases.js";
 import { escalateTask, listEscalations } from "./ops/routing.js";
-import { getSummaryRound, openSummaryRound, saveSummaryReport, writeSummaryEntry } from "./ops/summary.js";
+import {
+  getSummaryRound,
+  listSummaryDays,
+  openSummaryRound,
+  saveSummaryReport,
+  writeSummaryEntry,
+} from "./ops/summary.js";
 import { type LeaseRow, toLease } from "./rows.js";
 import { hasExpiredWork, sweepExpiredClaims, sweepExpiredLeases, type Tx } from "./tx.js";
 
@@ -145,6 +151,7 @@ export class SqliteStore implements Store {
   openSummaryRound: Store["openSummaryRound"] = (input) => this.write(input, openSummaryRound);
   writeSummaryEntry: Store["writeSummaryEntry"] = (input) => this.write(input, writeSummaryEntry);
   getSummaryRound: Store["getSummaryRound"] = (input) => this.read((tx) => getSummaryRound(tx, input.day));
+  listSummaryDays: Store["listSummaryDays"] = () => this.read((tx) => listSummaryDays(tx));
   saveSummaryReport: Store["saveSummaryReport"] = (input) => this.write(input, saveSummaryReport);
 
   appendEvent: Store["appendEvent"] = (input) => this.write(input, appendUserEvent);

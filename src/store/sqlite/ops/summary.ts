@@ -118,3 +118,9 @@ export function saveSummaryReport(tx: Tx, input: Mutation & { day: string; repor
   });
   return getSummaryRound(tx, input.day)!;
 }
+
+export function listSummaryDays(tx: Tx): string[] {
+  return tx.conn
+    .all<{ day: string }>(`SELECT day FROM summary_rounds ORDER BY day DESC`)
+    .map((row) => row.day);
+}
