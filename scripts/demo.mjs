@@ -58,8 +58,10 @@ try {
   run(["task", "add", "End-to-end test of login", "--after", "T-2,T-3"]);
   run(["task", "list"]);
 
-  heading("three agents work in parallel; crash-bot dies holding a task");
-  await Promise.all([agent("ada"), agent("linus"), agent("crash-bot", "--crash-after-claim")]);
+  heading("crash-bot claims a task and dies holding it; ada and linus work in parallel");
+  // crash-bot goes first so that it surely holds a task when it dies, however busy the machine.
+  await agent("crash-bot", "--crash-after-claim");
+  await Promise.all([agent("ada"), agent("linus")]);
 
   heading("the result");
   run(["task", "list", "--status", "all"]);

@@ -79,8 +79,8 @@ describe("many OS processes on one SQLite file", () => {
     const repo = tempRepo();
     const as = (name: string) => ({ BATON_AGENT: name });
     baton(repo, ["task", "add", "survive a crash"], as("lead"));
-    // The holder claims through the library with a 1 s TTL, then hangs until killed.
-    const holder = startNode("hold-claim.mjs", [repo, "doomed", "1000"]);
+    // The holder claims through the library with a 2 s TTL, then hangs until killed.
+    const holder = startNode("hold-claim.mjs", [repo, "doomed", "2000"]);
     await waitForOutput(holder.child, /claimed T-1 token \d+/);
     holder.child.kill("SIGKILL");
     const killed = await holder.done;
@@ -88,7 +88,7 @@ describe("many OS processes on one SQLite file", () => {
     const token = Number(/token (\d+)/.exec(killed.stdout)![1]);
 
     expect(baton(repo, ["task", "claim", "--json"], as("rescuer")).json().task).toBeNull();
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await new Promise((resolve) => setTimeout(resolve, 2100));
     const rescued = baton(repo, ["task", "claim", "--json"], as("rescuer")).json();
     expect(rescued.task).toMatchObject({ id: "T-1", attempts: 1 });
     expect(rescued.token as number).toBeGreaterThan(token);
