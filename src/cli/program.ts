@@ -36,6 +36,8 @@ Getting started:
   baton lock src/auth/login.ts               lease the files you will edit
   baton heartbeat                            keep your claims and leases alive
   baton task done T-1 --result "fixed"       finish
+  baton send bob "T-1 is ready for review"   message a teammate; bob reads it with baton inbox
+  baton ask "Which DB?" --wait 30m           ask the human and wait for the answer
   baton agents / baton locks / baton log     see the team
 
 Exit codes: 0 ok, 1 error, 2 usage, 3 conflict (held by another, lease_lost), 4 not found,
