@@ -70,13 +70,26 @@ export class HumanService {
   /** Waits up to `waitMs` for the answer; returns the question, answered or still open. */
   async waitForAnswer(id: string, waitMs: number): Promise<Question> {
     const seq = parsePrefixedId(id, "Q");
-    const check = async () => {
-      const question = await this.ctx.store.getQuestion({ seq });
-      return question.status === "open" ? undefined : question;
-    };
-    return (
-      (await waitFor(this.ctx, [questionTopic(seq)], waitMs, check)) ?? this.ctx.store.getQuestion({ seq })
+    return this.waitUntil(
+      questionTopic(seq),
+      waitMs,
+      () => this.ctx.store.getQuestion({ seq }),
+      (q) => q.status !== "open",
     );
+  }
+
+  /** Re-reads `load` on every wake-up until `settled`, or the time runs out; returns the last state. */
+  private async waitUntil<T>(
+    topic: string,
+    waitMs: number,
+    load: () => Promise<T>,
+    settled: (value: T) => boolean,
+  ): Promise<T> {
+    const check = async () => {
+      const value = await load();
+      return settled(value) ? value : undefined;
+    };
+    return (await waitFor(this.ctx, [topic], waitMs, check)) ?? load();
   }
 
   async requestApproval(action: string, options: { plan?: string; task?: string } = {}): Promise<Approval> {
@@ -133,12 +146,11 @@ export class HumanService {
   /** Waits up to `waitMs` for a decision; returns the approval, decided or still pending. */
   async waitForDecision(id: string, waitMs: number): Promise<Approval> {
     const seq = parsePrefixedId(id, "A");
-    const check = async () => {
-      const approval = await this.ctx.store.getApproval({ seq });
-      return approval.status === "pending" ? undefined : approval;
-    };
-    return (
-      (await waitFor(this.ctx, [approvalTopic(seq)], waitMs, check)) ?? this.ctx.store.getApproval({ seq })
+    return this.waitUntil(
+      approvalTopic(seq),
+      waitMs,
+      () => this.ctx.store.getApproval({ seq }),
+      (a) => a.status !== "pending",
     );
   }
 }

@@ -17,6 +17,12 @@ function readPlan(path: string): string {
   }
 }
 
+/** Rejected → 3; waited and still undecided → 5 (it stays open); otherwise 0. */
+function exitAfter(waited: boolean, open: boolean, rejected = false): number {
+  if (rejected) return EXIT.conflict;
+  return waited && open ? EXIT.timeout : EXIT.ok;
+}
+
 const WAIT_HELP = "block until it is answered, up to this long (exit 5 if not; it stays open)";
 
 export function registerHumanCommands(program: Command): void {
@@ -38,7 +44,7 @@ export function registerHumanCommands(program: Command): void {
         if (o.wait !== undefined && !ctx.globals.dryRun)
           question = await ws.human.waitForAnswer(question.id, o.wait);
         ctx.out.result({ question }, () => questionLine(question, ctx.out.style));
-        return o.wait !== undefined && question.status === "open" ? EXIT.timeout : EXIT.ok;
+        return exitAfter(o.wait !== undefined, question.status === "open");
       }),
     );
 
@@ -68,7 +74,7 @@ export function registerHumanCommands(program: Command): void {
         const question =
           o.wait !== undefined ? await ws.human.waitForAnswer(id, o.wait) : await ws.human.question(id);
         ctx.out.result({ question }, () => questionLine(question, ctx.out.style));
-        return o.wait !== undefined && question.status === "open" ? EXIT.timeout : EXIT.ok;
+        return exitAfter(o.wait !== undefined, question.status === "open");
       }),
     );
 
@@ -109,8 +115,7 @@ export function registerHumanCommands(program: Command): void {
         if (o.wait !== undefined && !ctx.globals.dryRun)
           request = await ws.human.waitForDecision(request.id, o.wait);
         ctx.out.result({ approval: request }, () => approvalLine(request, ctx.out.style));
-        if (request.status === "rejected") return EXIT.conflict;
-        return o.wait !== undefined && request.status === "pending" ? EXIT.timeout : EXIT.ok;
+        return exitAfter(o.wait !== undefined, request.status === "pending", request.status === "rejected");
       }),
     );
   approval
@@ -131,8 +136,7 @@ export function registerHumanCommands(program: Command): void {
           approvalLine(shown, ctx.out.style),
           ...(shown.plan ? ["", shown.plan] : []),
         ]);
-        if (shown.status === "rejected") return EXIT.conflict;
-        return o.wait !== undefined && shown.status === "pending" ? EXIT.timeout : EXIT.ok;
+        return exitAfter(o.wait !== undefined, shown.status === "pending", shown.status === "rejected");
       }),
     );
 

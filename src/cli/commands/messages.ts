@@ -23,6 +23,10 @@ function readOptions(command: Command): Command {
     .option("--limit <n>", "at most N messages", "100");
 }
 
+function fromFlags(o: ReadFlags) {
+  return { all: o.all, ack: o.ack, waitMs: o.wait, limit: Number(o.limit) };
+}
+
 function printRead(ctx: CliContext, result: ReadResult, waited: boolean): number {
   ctx.out.result({ ...result }, () => {
     const lines = result.messages.map((m) => messageLine(m, ctx.out.style));
@@ -99,12 +103,7 @@ Examples:
       ),
   ).action(
     action(async (ctx, o: ReadFlags) => {
-      const result = await (await ctx.workspace()).messages.inbox({
-        all: o.all,
-        ack: o.ack,
-        waitMs: o.wait,
-        limit: Number(o.limit),
-      });
+      const result = await (await ctx.workspace()).messages.inbox(fromFlags(o));
       return printRead(ctx, result, o.wait !== undefined);
     }),
   );
@@ -129,12 +128,7 @@ Examples:
       .argument("<channel>", "#name"),
   ).action(
     action(async (ctx, channel: string, o: ReadFlags) => {
-      const result = await (await ctx.workspace()).messages.read(channel, {
-        all: o.all,
-        ack: o.ack,
-        waitMs: o.wait,
-        limit: Number(o.limit),
-      });
+      const result = await (await ctx.workspace()).messages.read(channel, fromFlags(o));
       return printRead(ctx, result, o.wait !== undefined);
     }),
   );
