@@ -1,4 +1,9 @@
 #!/usr/bin/env node
+import module from "node:module";
+
+// Node 22.1+ keeps compiled code between runs: every command starts faster. Node 20 has no cache.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+
 import { readFileSync } from "node:fs";
 import { CommanderError } from "commander";
 import { BatonError, toBatonError } from "../errors.js";

@@ -1,0 +1,28 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { git, tempDir, tempRepo } from "../../test/helpers/temp-repo.js";
+import { BatonError } from "../errors.js";
+import { findRepositoryRoot } from "./find-root.js";
+
+describe("findRepositoryRoot", () => {
+  it("finds the main root from a subfolder and from a linked worktree, as git does", () => {
+    const repo = tempRepo({ init: false });
+    mkdirSync(join(repo, "a", "b"), { recursive: true });
+    expect(findRepositoryRoot(join(repo, "a", "b"))).toBe(repo);
+    const worktree = join(tempDir(), "wt");
+    git(repo, "worktree", "add", "-q", "-b", "side", worktree);
+    mkdirSync(join(worktree, "deep"));
+    expect(findRepositoryRoot(join(worktree, "deep"))).toBe(repo);
+    expect(git(worktree, "rev-parse", "--path-format=absolute", "--git-common-dir")).toBe(join(repo, ".git"));
+  });
+
+  it("falls back to git for a .git file it cannot read, and refuses outside any repository", () => {
+    const repo = tempRepo({ init: false });
+    const odd = join(repo, "odd");
+    mkdirSync(odd);
+    writeFileSync(join(odd, ".git"), "not a gitdir line\n");
+    expect(() => findRepositoryRoot(odd)).toThrow(BatonError);
+    expect(() => findRepositoryRoot(tempDir())).toThrow(/not inside a git repository/);
+  });
+});
