@@ -5,6 +5,7 @@ import { registerHumanCommands } from "./commands/human.js";
 import { registerInitCommand } from "./commands/init.js";
 import { registerLockCommands } from "./commands/lock.js";
 import { registerLogCommands } from "./commands/log.js";
+import { registerMcpCommand } from "./commands/mcp.js";
 import { registerMessageCommands } from "./commands/messages.js";
 import { registerMirrorCommand } from "./commands/mirror.js";
 import { registerQueueCommands } from "./commands/queue.js";
@@ -52,6 +53,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 conflict (held by another, lease_lost), 4 
   registerQueueCommands(program);
   registerSummaryCommands(program);
   registerMirrorCommand(program);
+  registerMcpCommand(program, version);
   registerLogCommands(program);
   registerGuardianCommand(program);
   return program;

@@ -1,0 +1,57 @@
+import type { Command } from "commander";
+import { parseKind } from "../../services/agent-service.js";
+import { requireIdentity } from "../../services/identity.js";
+import { action, durationOption } from "../context.js";
+
+/** What `serveStdio` in dist/mcp/serve.js takes; the module is loaded at run time, outside the CLI bundle. */
+interface ServeModule {
+  serveStdio(options: {
+    as: string;
+    store?: string;
+    kind?: string;
+    role?: string;
+    maxWaitMs: number;
+    version: string;
+  }): Promise<void>;
+}
+
+export function registerMcpCommand(program: Command, version: string): void {
+  program
+    .command("mcp")
+    .description("serve baton's tools to an MCP host (Claude Code, Codex CLI, Gemini CLI) over stdio")
+    .option("--kind <kind>", "the host: claude, codex, gemini, pi, custom")
+    .option("--role <role>", "the agent's role in the team")
+    .option(
+      "--max-wait <duration>",
+      "the longest a tool blocks before answering pending (hosts cut calls off: Codex after 60 s)",
+      durationOption("--max-wait"),
+      50_000,
+    )
+    .addHelpText(
+      "after",
+      `
+The agent joins as --as NAME (or $BATON_AGENT) when the host starts the server. Tools:
+get_project_info, list_tasks, create_task, claim_task, complete_task, fail_task, release_task,
+lock_files, unlock_files, check_files, send_message, get_messages, chat_with_human, get_answer,
+request_approval, update_status, log_decision.
+
+Example host entry (Claude Code .mcp.json):
+  { "mcpServers": { "baton": { "command": "npx", "args": ["baton", "mcp", "--as", "claude-1", "--kind", "claude"] } } }`,
+    )
+    .action(
+      action(async (ctx, o: { kind?: string; role?: string; maxWait: number }) => {
+        const as = requireIdentity(ctx.globals.as ?? (process.env.BATON_AGENT || undefined));
+        if (o.kind) parseKind(o.kind);
+        // Kept out of the bundle: the MCP SDK is loaded only by this command.
+        const serve = (await import(new URL("../mcp/serve.js", import.meta.url).href)) as ServeModule;
+        await serve.serveStdio({
+          as,
+          store: ctx.globals.store ?? (process.env.BATON_STORE || undefined),
+          kind: o.kind,
+          role: o.role,
+          maxWaitMs: o.maxWait,
+          version,
+        });
+      }),
+    );
+}

@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { type TaskReport, validateReport } from "../domain/task-report.js";
+import { readReportFile } from "../workspace/report-file.js";
+import { toWorkspaceDir } from "../workspace/workspace-path.js";
+
+/** The report as a tool argument; validated again by the domain rules, which give the hint. */
+export const reportSchema = z
+  .object({
+    summary: z.string().min(1).max(4000),
+    findings: z
+      .array(
+        z.object({
+          description: z.string().min(1).max(2000),
+          severity: z.enum(["info", "low", "medium", "high", "critical"]).optional(),
+          file: z.string().max(1024).optional(),
+          line: z.number().int().positive().optional(),
+        }),
+      )
+      .max(200)
+      .optional(),
+    recommendations: z.array(z.string().max(2000)).max(100).optional(),
+    files_modified: z.array(z.string().max(1024)).max(1000).optional(),
+    files_created: z.array(z.string().max(1024)).max(1000).optional(),
+    errors: z.array(z.string().max(2000)).max(100).optional(),
+  })
+  .transform((raw): TaskReport => validateReport(raw));
+
+/** A report file named by the model, read only from inside the workspace. */
+export async function readReportFileOrNull(
+  root: string,
+  path: string | undefined,
+): Promise<TaskReport | null> {
+  if (!path) return null;
+  return readReportFile(toWorkspaceDir(path, root, root));
+}

@@ -1,0 +1,50 @@
+import { BatonError } from "../errors.js";
+import type { Workspace } from "../services/workspace.js";
+
+/**
+ * One MCP connection's state: who it is, and the claim it holds. The claim's
+ * fencing token stays here so the model never handles it; every tool call is a
+ * heartbeat, which keeps the claim and the agent's leases alive.
+ */
+export class McpSession {
+  claim: { id: string; token: number } | null = null;
+
+  constructor(
+    readonly ws: Workspace,
+    readonly agent: string,
+    /** The longest a tool may block before answering "pending" (hosts cut calls off: Codex after 60 s). */
+    readonly maxWaitMs: number,
+  ) {}
+
+  async beat(): Promise<void> {
+    const beat = await this.ws.agents.heartbeat();
+    if (this.claim && beat.lostTasks.includes(this.claim.id)) this.claim = null;
+  }
+
+  /** The token to pass for `id`: the session's own claim's, if it is that task. */
+  tokenFor(id: string): number | undefined {
+    return this.claim && this.claim.id === id.toUpperCase() ? this.claim.token : undefined;
+  }
+
+  requireNoClaim(): void {
+    if (this.claim) {
+      throw new BatonError(
+        "conflict",
+        `you already hold ${this.claim.id}`,
+        `finish it first: complete_task, fail_task or release_task with task_id ${this.claim.id}`,
+        { id: this.claim.id },
+      );
+    }
+  }
+
+  /** The task a tool means: the one given, or the session's current claim. */
+  taskOrClaim(id: string | undefined): string {
+    if (id) return id;
+    if (this.claim) return this.claim.id;
+    throw new BatonError(
+      "usage",
+      "no task_id given and you hold no claim",
+      "pass task_id, or claim a task first with claim_task",
+    );
+  }
+}

@@ -1,0 +1,134 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import type { Approval, Question } from "../../domain/types.js";
+import type { McpSession } from "../session.js";
+import { progress, type ToolExtra, type ToolRunner } from "../tool-runner.js";
+
+const PROGRESS_EVERY_MS = 5000;
+
+/**
+ * Waits for a human in slices, sending progress between them, and gives up
+ * before the host's own limit with a pending answer the model can resume.
+ */
+async function waitForHuman<T>(
+  session: McpSession,
+  extra: ToolExtra,
+  waitSeconds: number | undefined,
+  waitSlice: (ms: number) => Promise<T>,
+  settled: (value: T) => boolean,
+): Promise<T> {
+  const budget = Math.min((waitSeconds ?? Number.POSITIVE_INFINITY) * 1000, session.maxWaitMs);
+  const started = performance.now();
+  for (;;) {
+    const remaining = budget - (performance.now() - started);
+    const value = await waitSlice(Math.max(0, Math.min(PROGRESS_EVERY_MS, remaining)));
+    if (settled(value) || remaining <= PROGRESS_EVERY_MS) return value;
+    await progress(extra, Math.round((performance.now() - started) / 1000), "waiting for the human");
+  }
+}
+
+function questionAnswer(question: Question) {
+  return question.status === "answered"
+    ? { status: "answered", answer: question.answer, question }
+    : {
+        status: "pending",
+        question,
+        hint: `No answer yet; the question stays open. Call get_answer with id ${question.id} to keep waiting, or carry on with other work and check get_messages later: the answer also arrives there.`,
+      };
+}
+
+function approvalAnswer(approval: Approval) {
+  return approval.status === "pending"
+    ? {
+        status: "pending",
+        approval,
+        hint: `No decision yet. Call get_answer with id ${approval.id} to keep waiting; do not start the action before it is approved.`,
+      }
+    : { status: approval.status, note: approval.note, approval };
+}
+
+export function registerHumanTools(server: McpServer, session: McpSession, run: ToolRunner): void {
+  const human = session.ws.human;
+
+  server.registerTool(
+    "chat_with_human",
+    {
+      description:
+        "Ask the human a question and wait for the answer. Use it when you are unsure about requirements, a design choice or something risky, instead of guessing. Give options when there is a clear choice. Returns {status: answered, answer} or, if the human takes long, {status: pending, question} with the id to pass to get_answer.",
+      inputSchema: {
+        question: z.string().min(1).max(16_384),
+        options: z.array(z.string().min(1).max(200)).max(20).optional(),
+        task_id: z.string().max(32).optional(),
+        wait_seconds: z.number().int().min(0).max(86_400).optional().describe("0: ask and return at once"),
+      },
+    },
+    run(async (input, extra) => {
+      const asked = await human.ask(input.question, { options: input.options, task: input.task_id });
+      const question = await waitForHuman(
+        session,
+        extra,
+        input.wait_seconds,
+        (ms) => human.waitForAnswer(asked.id, ms),
+        (q) => q.status !== "open",
+      );
+      return questionAnswer(question);
+    }),
+  );
+
+  server.registerTool(
+    "get_answer",
+    {
+      description:
+        "Resume waiting for the answer to a question (Q-3) or the decision on an approval (A-2) you asked for earlier. Returns the same shape as chat_with_human or request_approval.",
+      inputSchema: {
+        id: z.string().min(1).max(32),
+        wait_seconds: z.number().int().min(0).max(86_400).optional(),
+      },
+    },
+    run(async (input, extra) => {
+      if (/^A-/i.test(input.id)) {
+        const approval = await waitForHuman(
+          session,
+          extra,
+          input.wait_seconds,
+          (ms) => human.waitForDecision(input.id, ms),
+          (a) => a.status !== "pending",
+        );
+        return approvalAnswer(approval);
+      }
+      const question = await waitForHuman(
+        session,
+        extra,
+        input.wait_seconds,
+        (ms) => human.waitForAnswer(input.id, ms),
+        (q) => q.status !== "open",
+      );
+      return questionAnswer(question);
+    }),
+  );
+
+  server.registerTool(
+    "request_approval",
+    {
+      description:
+        "Ask a human to approve an action before you take it (a plan, a merge, a risky command). For a task that requires a plan, pass task_id and the plan; you cannot complete such a task before the plan is approved. Waits like chat_with_human; returns {status: approved|rejected|pending}. If rejected, read the note and change course.",
+      inputSchema: {
+        action: z.string().min(1).max(2000),
+        plan: z.string().max(65_536).optional(),
+        task_id: z.string().max(32).optional(),
+        wait_seconds: z.number().int().min(0).max(86_400).optional(),
+      },
+    },
+    run(async (input, extra) => {
+      const requested = await human.requestApproval(input.action, { plan: input.plan, task: input.task_id });
+      const approval = await waitForHuman(
+        session,
+        extra,
+        input.wait_seconds,
+        (ms) => human.waitForDecision(requested.id, ms),
+        (a) => a.status !== "pending",
+      );
+      return approvalAnswer(approval);
+    }),
+  );
+}
