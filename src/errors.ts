@@ -59,9 +59,25 @@ export class BatonError extends Error {
   }
 }
 
+/**
+ * Whether a thrown value is a baton error. Checked by shape as well as class: a
+ * module loaded at run time beside the CLI bundle (mcp, connect) has its own
+ * copy of the class, and its errors must keep their code and hint.
+ */
+export function isBatonError(error: unknown): error is BatonError {
+  if (error instanceof BatonError) return true;
+  const e = error as { name?: unknown; code?: unknown; hint?: unknown };
+  return (
+    error instanceof Error &&
+    e.name === "BatonError" &&
+    ERROR_CODES.includes(e.code as ErrorCode) &&
+    typeof e.hint === "string"
+  );
+}
+
 /** Wraps anything thrown into a BatonError, keeping a BatonError as it is. */
 export function toBatonError(error: unknown): BatonError {
-  if (error instanceof BatonError) return error;
+  if (isBatonError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new BatonError(
     "internal",

@@ -11,7 +11,7 @@ describe("baton CLI", () => {
     const repo = tempRepo({ init: false });
     const first = baton(repo, ["init", "--json"]);
     expect(first.code).toBe(0);
-    expect(first.json().created).toHaveLength(2);
+    expect(first.json().created).toHaveLength(5); // config, .gitignore, three role templates
     const config = readFileSync(join(repo, ".baton/config.json"), "utf8");
     expect(config).toContain("// ");
     expect(readFileSync(join(repo, ".baton/.gitignore"), "utf8")).toContain("baton.db");

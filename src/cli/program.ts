@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { registerAgentCommands } from "./commands/agent.js";
+import { registerConnectCommands } from "./commands/connect.js";
 import { registerGuardianCommand } from "./commands/guardian.js";
 import { registerHumanCommands } from "./commands/human.js";
 import { registerInitCommand } from "./commands/init.js";
@@ -54,6 +55,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 conflict (held by another, lease_lost), 4 
   registerSummaryCommands(program);
   registerMirrorCommand(program);
   registerMcpCommand(program, version);
+  registerConnectCommands(program);
   registerLogCommands(program);
   registerGuardianCommand(program);
   return program;

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_CONFIG_TEXT } from "../domain/config.js";
+import { ROLE_TEMPLATES } from "../hosts/instructions.js";
 import { BATON_DIR, CONFIG_FILE, DB_FILE, readConfig } from "./config-file.js";
 
 const GITIGNORE = `# The database is local state; config.json and roles/ are meant to be committed.
@@ -15,8 +16,8 @@ export interface InitResult {
 }
 
 /**
- * Writes `.baton/config.json` with commented defaults and a `.gitignore` for
- * the database. Idempotent: existing files are kept unless `force`.
+ * Writes `.baton/config.json` with commented defaults, a `.gitignore` for the
+ * database, and role templates in `.baton/roles/` for the team to edit. Idempotent: existing files are kept unless `force`.
  */
 export function initWorkspaceFiles(
   root: string,
@@ -26,9 +27,13 @@ export function initWorkspaceFiles(
   const files: [string, string][] = [
     [join(dir, CONFIG_FILE), DEFAULT_CONFIG_TEXT],
     [join(dir, ".gitignore"), GITIGNORE],
+    ...Object.entries(ROLE_TEMPLATES).map(([role, text]): [string, string] => [
+      join(dir, "roles", `${role}.md`),
+      text,
+    ]),
   ];
   const result: InitResult = { root, created: [], kept: [] };
-  if (!options.dryRun) mkdirSync(dir, { recursive: true });
+  if (!options.dryRun) mkdirSync(join(dir, "roles"), { recursive: true });
   for (const [path, text] of files) {
     if (existsSync(path) && !options.force) {
       result.kept.push(path);

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { extname } from "node:path";
 import { MAX_REPORT_BYTES, type TaskReport, validateReport } from "../domain/task-report.js";
-import { BatonError } from "../errors.js";
+import { BatonError, isBatonError } from "../errors.js";
 
 /** Reads and validates a report file: JSON by its extension or first character, YAML otherwise. */
 export async function readReportFile(path: string): Promise<TaskReport> {
@@ -16,7 +16,7 @@ export async function readReportFile(path: string): Promise<TaskReport> {
     }
     text = readFileSync(path, "utf8");
   } catch (error) {
-    if (error instanceof BatonError) throw error;
+    if (isBatonError(error)) throw error;
     throw new BatonError(
       "not_found",
       `cannot read the report ${path} (${(error as NodeJS.ErrnoException).code})`,

@@ -1,4 +1,4 @@
-import { BatonError } from "../../errors.js";
+import { BatonError, isBatonError } from "../../errors.js";
 import { sleepSync } from "../../util/sleep.js";
 import { openDatabase, type SqlDatabase, type SqlStatement, sqliteCode } from "./driver.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
@@ -99,7 +99,7 @@ export class Connection {
       this.db.exec("PRAGMA foreign_keys = OFF");
       this.migrate();
     } catch (error) {
-      if (error instanceof BatonError) throw error;
+      if (isBatonError(error)) throw error;
       translateOpenError(error, path);
     }
   }
