@@ -117,6 +117,74 @@ async function benchWakeup(mode) {
   return row;
 }
 
+/** Tool-call round trips through `baton mcp` over stdio, driven by the official MCP client. */
+async function benchMcp() {
+  const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
+  const { StdioClientTransport } = await import("@modelcontextprotocol/sdk/client/stdio.js");
+  const repo = join(scratch, "mcp");
+  mkdirSync(repo);
+  spawnSync("git", ["init", "-q", repo]);
+  initWorkspaceFiles(repo);
+  const count = quick ? 50 : 200;
+  const warmup = 20;
+  await seedTasks(join(repo, ".baton", "baton.db"), count + warmup);
+  log(`MCP round trips over stdio: ${count} pairs each`);
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [resolve(here, "../dist/cli/baton.js"), "mcp", "--as", "bench-agent"],
+    cwd: repo,
+    stderr: "inherit",
+  });
+  const client = new Client({ name: "baton-bench", version: "1" });
+  await client.connect(transport);
+  const call = async (name, args = {}) => {
+    const result = await client.callTool({ name, arguments: args });
+    if (result.isError) throw new Error(`${name}: ${result.content[0].text}`);
+  };
+  const time = async (body) => {
+    const latencies = [];
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      const t0 = performance.now();
+      await body(i);
+      latencies.push(performance.now() - t0);
+    }
+    return { latencies, wallMs: performance.now() - started };
+  };
+  // The first calls pay for module loading, statement preparation and JIT: not what an agent sees later.
+  for (let i = 0; i < warmup; i++) {
+    await call("claim_task");
+    await call("complete_task", { result: "warm-up" });
+    await call("lock_files", { paths: [`warm/file-${i}.ts`] });
+    await call("unlock_files", { paths: [`warm/file-${i}.ts`] });
+  }
+  const claims = await time(async () => {
+    await call("claim_task");
+    await call("complete_task", { result: "ok" });
+  });
+  const locks = await time(async (i) => {
+    await call("lock_files", { paths: [`src/file-${i % 16}.ts`] });
+    await call("unlock_files", { paths: [`src/file-${i % 16}.ts`] });
+  });
+  await client.close();
+  const rowsOut = [
+    ["MCP claim_task + complete_task (stdio)", claims],
+    ["MCP lock_files + unlock_files (stdio)", locks],
+  ].map(([operation, run]) => {
+    const { p50, p99 } = summarise(run.latencies);
+    return {
+      operation,
+      processes: 2,
+      opsPerSec: (run.latencies.length / run.wallMs) * 1000,
+      p50,
+      p99,
+      notes: "pairs of tool calls, round trip",
+    };
+  });
+  rows.push(...rowsOut);
+  return rowsOut;
+}
+
 async function benchTaskList() {
   const repo = join(scratch, "repo");
   mkdirSync(repo);
@@ -161,6 +229,7 @@ try {
   const list = await benchTaskList();
   const wake = await benchWakeup("wake");
   await benchWakeup("poll");
+  const mcp = await benchMcp();
 
   console.log(
     `\nbaton benchmarks — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${quick ? "quick" : "full"} run\n`,
@@ -181,6 +250,13 @@ try {
     list.p50 <= 150,
     `p50 ${list.p50.toFixed(0)} ms, p99 ${list.p99.toFixed(0)} ms`,
   ]);
+  for (const row of mcp) {
+    checks.push([
+      `${row.operation} p99 ≤ 5 ms`,
+      row.p99 <= 5,
+      `p50 ${row.p50.toFixed(2)} ms, p99 ${row.p99.toFixed(2)} ms`,
+    ]);
+  }
   checks.push([
     `wake-up p99 ≤ 5 ms`,
     wake.p99 <= 5,

@@ -1,6 +1,8 @@
 import { BatonError } from "../errors.js";
 import type { Workspace } from "../services/workspace.js";
 
+const BEAT_EVERY_MS = 1000;
+
 /**
  * One MCP connection's state: who it is, and the claim it holds. The claim's
  * fencing token stays here so the model never handles it; every tool call is a
@@ -16,7 +18,17 @@ export class McpSession {
     readonly maxWaitMs: number,
   ) {}
 
+  private lastBeat = 0;
+
+  /**
+   * Every tool call is a heartbeat; within a second of the last one it is not
+   * written again (TTLs are minutes, and a busy model makes many calls a second:
+   * each renewal is a write that would double the cost of every call).
+   */
   async beat(): Promise<void> {
+    const now = performance.now();
+    if (now - this.lastBeat < BEAT_EVERY_MS) return;
+    this.lastBeat = now;
     const beat = await this.ws.agents.heartbeat();
     if (this.claim && beat.lostTasks.includes(this.claim.id)) this.claim = null;
   }
