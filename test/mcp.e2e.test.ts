@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -128,6 +128,21 @@ describe("baton mcp with the official MCP client", () => {
     expect(tooBig.isError).toBe(true);
     expect(baton(repo, ["task", "list", "--json"]).json().tasks).toEqual([]);
     expect(baton(repo, ["locks", "--json"]).json().leases).toEqual([]);
+  });
+
+  it("forgets a claim it lost: lease_lost on completion, then it can claim again", async () => {
+    const repo = tempRepo();
+    writeFileSync(join(repo, ".baton/config.json"), JSON.stringify({ claim_ttl: "1s" }));
+    baton(repo, ["task", "add", "first"], { BATON_AGENT: "lead" });
+    baton(repo, ["task", "add", "second"], { BATON_AGENT: "lead" });
+    const client = await connect(repo, "slow-agent");
+    expect((await call(client, "claim_task", { task_id: "T-1" })).json().task.id).toBe("T-1");
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(baton(repo, ["task", "claim", "T-1", "--json"], { BATON_AGENT: "rescuer" }).code).toBe(0);
+    const lost = await call(client, "complete_task");
+    expect(lost.isError).toBe(true);
+    expect(lost.text).toMatch(/^lease_lost: /);
+    expect((await call(client, "claim_task")).json().task.id).toBe("T-2");
   });
 
   it("two sessions race for one claim and exactly one wins", async () => {

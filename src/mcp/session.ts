@@ -1,4 +1,4 @@
-import { BatonError } from "../errors.js";
+import { BatonError, isBatonError } from "../errors.js";
 import type { Workspace } from "../services/workspace.js";
 
 const BEAT_EVERY_MS = 1000;
@@ -10,6 +10,8 @@ const BEAT_EVERY_MS = 1000;
  */
 export class McpSession {
   claim: { id: string; token: number } | null = null;
+  /** The claim the session last lost, to tell the model why it holds nothing. */
+  private lost: string | null = null;
 
   constructor(
     readonly ws: Workspace,
@@ -30,7 +32,35 @@ export class McpSession {
     if (now - this.lastBeat < BEAT_EVERY_MS) return;
     this.lastBeat = now;
     const beat = await this.ws.agents.heartbeat();
-    if (this.claim && beat.lostTasks.includes(this.claim.id)) this.claim = null;
+    // Not renewed means no longer ours: it expired (perhaps swept by another process) or was taken.
+    if (this.claim && !beat.renewedTasks.some((task) => task.id === this.claim!.id)) this.forget();
+  }
+
+  /** Runs a finishing call on `id`; if the claim turns out lost, the session forgets it before answering. */
+  async finish<T>(id: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (isBatonError(error) && error.code === "lease_lost" && this.claim?.id === id.toUpperCase())
+        this.forget();
+      throw error;
+    }
+  }
+
+  private forget(): void {
+    this.lost = this.claim?.id ?? null;
+    this.claim = null;
+  }
+
+  /** The task was completed, failed or released through this session: it holds nothing now. */
+  finished(id: string): void {
+    if (this.claim?.id === id) this.claim = null;
+  }
+
+  /** Records a new claim. */
+  hold(id: string, token: number): void {
+    this.claim = { id, token };
+    this.lost = null;
   }
 
   /** The token to pass for `id`: the session's own claim's, if it is that task. */
@@ -53,6 +83,14 @@ export class McpSession {
   taskOrClaim(id: string | undefined): string {
     if (id) return id;
     if (this.claim) return this.claim.id;
+    if (this.lost) {
+      throw new BatonError(
+        "lease_lost",
+        `your claim on ${this.lost} was lost: it expired or another agent took it`,
+        "stop working on it; see list_tasks for its state, and claim_task for new work",
+        { id: this.lost },
+      );
+    }
     throw new BatonError(
       "usage",
       "no task_id given and you hold no claim",

@@ -67,7 +67,7 @@ export function registerTaskTools(server: McpServer, session: McpSession, run: T
     run(async (input) => {
       session.requireNoClaim();
       const claim = await ws.tasks.claim(input.task_id, { queue: input.queue, tags: input.tags });
-      if (claim.task && claim.token !== null) session.claim = { id: claim.task.id, token: claim.token };
+      if (claim.task && claim.token !== null) session.hold(claim.task.id, claim.token);
       return { task: claim.task };
     }),
   );
@@ -87,12 +87,10 @@ export function registerTaskTools(server: McpServer, session: McpSession, run: T
     run(async (input) => {
       const id = session.taskOrClaim(input.task_id);
       const report = input.report ?? (await readReportFileOrNull(ws.root, input.report_file));
-      const task = await ws.tasks.done(id, {
-        result: input.result,
-        report: report ?? undefined,
-        token: session.tokenFor(id),
-      });
-      if (session.claim?.id === task.id) session.claim = null;
+      const task = await session.finish(id, () =>
+        ws.tasks.done(id, { result: input.result, report: report ?? undefined, token: session.tokenFor(id) }),
+      );
+      session.finished(task.id);
       return { task };
     }),
   );
@@ -106,8 +104,10 @@ export function registerTaskTools(server: McpServer, session: McpSession, run: T
     },
     run(async (input) => {
       const id = session.taskOrClaim(input.task_id);
-      const task = await ws.tasks.fail(id, input.reason, { token: session.tokenFor(id) });
-      if (session.claim?.id === task.id) session.claim = null;
+      const task = await session.finish(id, () =>
+        ws.tasks.fail(id, input.reason, { token: session.tokenFor(id) }),
+      );
+      session.finished(task.id);
       return { task };
     }),
   );
@@ -121,8 +121,8 @@ export function registerTaskTools(server: McpServer, session: McpSession, run: T
     },
     run(async (input) => {
       const id = session.taskOrClaim(input.task_id);
-      const task = await ws.tasks.release(id, { token: session.tokenFor(id) });
-      if (session.claim?.id === task.id) session.claim = null;
+      const task = await session.finish(id, () => ws.tasks.release(id, { token: session.tokenFor(id) }));
+      session.finished(task.id);
       return { task };
     }),
   );
