@@ -36,10 +36,18 @@ export class McpSession {
     if (this.claim && !beat.renewedTasks.some((task) => task.id === this.claim!.id)) this.forget();
   }
 
-  /** Runs a finishing call on `id`; if the claim turns out lost, the session forgets it before answering. */
-  async finish<T>(id: string, call: () => Promise<T>): Promise<T> {
+  /**
+   * Completes, fails or releases `id` with the session's token for it. Either
+   * way the session stops holding it: done with, or found lost (lease_lost).
+   */
+  async finish<T extends { id: string }>(
+    id: string,
+    call: (token: number | undefined) => Promise<T>,
+  ): Promise<T> {
     try {
-      return await call();
+      const task = await call(this.tokenFor(id));
+      if (this.claim?.id === task.id) this.claim = null;
+      return task;
     } catch (error) {
       if (isBatonError(error) && error.code === "lease_lost" && this.claim?.id === id.toUpperCase())
         this.forget();
@@ -52,11 +60,6 @@ export class McpSession {
     this.claim = null;
   }
 
-  /** The task was completed, failed or released through this session: it holds nothing now. */
-  finished(id: string): void {
-    if (this.claim?.id === id) this.claim = null;
-  }
-
   /** Records a new claim. */
   hold(id: string, token: number): void {
     this.claim = { id, token };
@@ -64,7 +67,7 @@ export class McpSession {
   }
 
   /** The token to pass for `id`: the session's own claim's, if it is that task. */
-  tokenFor(id: string): number | undefined {
+  private tokenFor(id: string): number | undefined {
     return this.claim && this.claim.id === id.toUpperCase() ? this.claim.token : undefined;
   }
 

@@ -87,10 +87,9 @@ export function registerTaskTools(server: McpServer, session: McpSession, run: T
     run(async (input) => {
       const id = session.taskOrClaim(input.task_id);
       const report = input.report ?? (await readReportFileOrNull(ws.root, input.report_file));
-      const task = await session.finish(id, () =>
-        ws.tasks.done(id, { result: input.result, report: report ?? undefined, token: session.tokenFor(id) }),
+      const task = await session.finish(id, (token) =>
+        ws.tasks.done(id, { result: input.result, report: report ?? undefined, token }),
       );
-      session.finished(task.id);
       return { task };
     }),
   );
@@ -104,10 +103,7 @@ export function registerTaskTools(server: McpServer, session: McpSession, run: T
     },
     run(async (input) => {
       const id = session.taskOrClaim(input.task_id);
-      const task = await session.finish(id, () =>
-        ws.tasks.fail(id, input.reason, { token: session.tokenFor(id) }),
-      );
-      session.finished(task.id);
+      const task = await session.finish(id, (token) => ws.tasks.fail(id, input.reason, { token }));
       return { task };
     }),
   );
@@ -121,8 +117,7 @@ export function registerTaskTools(server: McpServer, session: McpSession, run: T
     },
     run(async (input) => {
       const id = session.taskOrClaim(input.task_id);
-      const task = await session.finish(id, () => ws.tasks.release(id, { token: session.tokenFor(id) }));
-      session.finished(task.id);
+      const task = await session.finish(id, (token) => ws.tasks.release(id, { token }));
       return { task };
     }),
   );

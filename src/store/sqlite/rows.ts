@@ -5,6 +5,7 @@ import type {
   AgentKind,
   Approval,
   BatonEvent,
+  Escalation,
   Lease,
   Message,
   MessageKind,
@@ -232,5 +233,25 @@ export function toApproval(row: ApprovalRow): Approval {
     decidedBy: row.decided_by,
     decidedAt: row.decided_at,
     note: row.note,
+  };
+}
+
+export interface EscalationRow {
+  seq: number;
+  task: string;
+  at: number;
+  by: string;
+  reason: string;
+  message: number;
+}
+
+export function toEscalation(row: EscalationRow): Escalation {
+  return {
+    id: `E-${row.seq}`,
+    task: row.task,
+    at: row.at,
+    by: row.by,
+    reason: row.reason,
+    message: formatMessageId(row.message),
   };
 }

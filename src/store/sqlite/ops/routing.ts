@@ -1,28 +1,8 @@
 import { formatMessageId, inboxTopic } from "../../../domain/message-rules.js";
 import type { Escalation } from "../../../domain/types.js";
 import type { Mutation, Notified } from "../../port.js";
-import { type EventRow, toEvent } from "../rows.js";
+import { type EscalationRow, type EventRow, toEscalation, toEvent } from "../rows.js";
 import { appendEvent, requireTask, type Tx, touchActor } from "../tx.js";
-
-interface EscalationRow {
-  seq: number;
-  task: string;
-  at: number;
-  by: string;
-  reason: string;
-  message: number;
-}
-
-function toEscalation(row: EscalationRow): Escalation {
-  return {
-    id: `E-${row.seq}`,
-    task: row.task,
-    at: row.at,
-    by: row.by,
-    reason: row.reason,
-    message: formatMessageId(row.message),
-  };
-}
 
 const iso = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 16);
 
