@@ -31,31 +31,46 @@ export interface ErrorShape {
   code: ErrorCode;
   message: string;
   hint: string;
+  /** The hint for a model calling baton's tools (MCP), when it differs from the CLI's. */
+  toolHint?: string;
   details?: Record<string, unknown>;
 }
 
+/**
+ * What to do next, worded for each face that can show it: `cli` names commands
+ * and flags (`baton task list --ready`), `tool` names MCP tools and their
+ * arguments (`list_tasks with ready=true`). A plain string suits both.
+ */
+export type Hint = string | { cli: string; tool: string };
+
 export class BatonError extends Error {
   readonly code: ErrorCode;
+  /** The hint for a person at the command line. */
   readonly hint: string;
+  /** The hint for a model calling baton's tools. */
+  readonly toolHint: string;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: ErrorCode, message: string, hint: string, details?: Record<string, unknown>) {
+  constructor(code: ErrorCode, message: string, hint: Hint, details?: Record<string, unknown>) {
     super(message);
     this.name = "BatonError";
     this.code = code;
-    this.hint = hint;
+    this.hint = typeof hint === "string" ? hint : hint.cli;
+    this.toolHint = typeof hint === "string" ? hint : hint.tool;
     this.details = details;
   }
 
   toJSON(): ErrorShape {
     const shape: ErrorShape = { code: this.code, message: this.message, hint: this.hint };
+    if (this.toolHint !== this.hint) shape.toolHint = this.toolHint;
     if (this.details) shape.details = this.details;
     return shape;
   }
 
   /** Rebuilds an error that crossed a process boundary as plain data. */
   static fromJSON(shape: ErrorShape): BatonError {
-    return new BatonError(shape.code, shape.message, shape.hint, shape.details);
+    const hint = shape.toolHint ? { cli: shape.hint, tool: shape.toolHint } : shape.hint;
+    return new BatonError(shape.code, shape.message, hint, shape.details);
   }
 }
 

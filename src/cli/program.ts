@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { registerAgentCommands } from "./commands/agent.js";
 import { registerConnectCommands } from "./commands/connect.js";
 import { registerGuardianCommand } from "./commands/guardian.js";
+import { registerHookCommand } from "./commands/hook.js";
 import { registerHumanCommands } from "./commands/human.js";
 import { registerInitCommand } from "./commands/init.js";
 import { registerLockCommands } from "./commands/lock.js";
@@ -56,6 +57,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 conflict (held by another, lease_lost), 4 
   registerMirrorCommand(program);
   registerMcpCommand(program, version);
   registerConnectCommands(program);
+  registerHookCommand(program);
   registerLogCommands(program);
   registerGuardianCommand(program);
   return program;

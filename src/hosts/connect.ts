@@ -1,116 +1,124 @@
-import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BatonError } from "../errors.js";
-import { parseJsonFile, readText, setJson, setMarkdownSection, setTomlTable } from "./host-files.js";
+import type { Tree } from "../workspace/find-root.js";
+import { worktreeAgentFile } from "../workspace/worktree-agent.js";
+import { planClaude } from "./connect-claude.js";
+import { planCodex } from "./connect-codex.js";
+import { planGemini } from "./connect-gemini.js";
+import { planInstructions } from "./connect-instructions.js";
+import { readText } from "./host-files.js";
 import type { Host } from "./host-names.js";
-import { protocolText } from "./instructions.js";
+import { LAUNCHER } from "./instructions.js";
 
-export { writeTextAtomic } from "./host-files.js";
+export { writeTextAtomic } from "../util/write-atomic.js";
 
 export interface FileChange {
   path: string;
   before: string;
   after: string;
+  /** File mode for a new file (the launcher is executable). */
+  mode?: number;
+}
+
+/** Something `connect` cannot do itself: a step left to the user, or a risk to know about. */
+export interface ConnectNote {
+  level: "todo" | "warning";
+  text: string;
+}
+
+export interface ConnectPlan {
+  files: FileChange[];
+  notes: ConnectNote[];
 }
 
 export interface ConnectOptions {
-  root: string;
+  /** The worktree `connect` runs in: host files go to its root, the agent's name to its git dir. */
+  tree: Tree;
+  /** The main checkout, where `.baton/` lives. */
+  hubRoot: string;
   agent: string;
   scope: "project" | "user";
   /** Where user-scope files live; the home folder unless a test says otherwise. */
   home?: string;
+  /** Codex's home ($CODEX_HOME or ~/.codex). */
+  codexHome?: string;
 }
 
 /**
- * How a host should start baton: through the project's own install when it has
- * one (`npx --no-install`, which never downloads a stranger's package of the same
- * name), else this very CLI by absolute path.
+ * The command hosts run: `baton`, found on PATH. It is the one line that works
+ * in a fresh clone, in every worktree, for a project without Node, and fast
+ * (a hook runs on every edit: `npx --no-install baton` costs 0.26–0.41 s a call
+ * here and fails in a worktree without node_modules; node directly 0.05–0.10 s).
+ * An absolute path would work too, but it names one machine's folders in files
+ * the team commits.
  */
-export function batonInvocation(root: string): string[] {
-  if (existsSync(join(root, "node_modules", ".bin", "baton"))) return ["npx", "--no-install", "baton"];
-  return [process.execPath, fileURLToPath(new URL("../cli/baton.js", import.meta.url))];
+export const BATON_COMMAND = "baton";
+
+/** What every host's files share: the agent's name for this worktree and the launcher. */
+export interface HostContext extends ConnectOptions {
+  home: string;
+  codexHome: string;
+  change(path: string, edit: (text: string) => string, mode?: number): FileChange;
 }
 
-const shellQuote = (arg: string) =>
-  /^[A-Za-z0-9_./@:=-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
-
-function claudeHooks(
-  settings: Record<string, unknown>,
-  invocation: string[],
-  agent: string,
-): Record<string, unknown> {
-  const hooks = { ...((settings.hooks as Record<string, unknown[]> | undefined) ?? {}) };
-  const command = (event: string) => [...invocation, "hook", event, "--as", agent].map(shellQuote).join(" ");
-  // Entries an earlier `baton connect` wrote: replaced, so running it twice changes nothing.
-  const ours = (entry: unknown) =>
-    /baton(\.js)?'? hook (pre-edit|session-start|stop)\b/.test(JSON.stringify(entry));
-  const without = (event: string) =>
-    ((hooks[event] as unknown[] | undefined) ?? []).filter((entry) => !ours(entry));
-  hooks.PreToolUse = [
-    ...without("PreToolUse"),
-    { matcher: "Edit|Write|MultiEdit", hooks: [{ type: "command", command: command("pre-edit") }] },
-  ];
-  hooks.SessionStart = [
-    ...without("SessionStart"),
-    { hooks: [{ type: "command", command: command("session-start") }] },
-  ];
-  hooks.Stop = [...without("Stop"), { hooks: [{ type: "command", command: command("stop") }] }];
-  return hooks;
-}
-
-/** The files `baton connect HOST` would write, with their content before and after. Writes nothing. */
-export function planConnect(host: Host, options: ConnectOptions): FileChange[] {
-  const { root, agent, scope } = options;
+/** The files `baton connect HOST` would write, with their content before and after, and what it cannot do. Writes nothing. */
+export function planConnect(host: Host, options: ConnectOptions): ConnectPlan {
   const home = options.home ?? homedir();
-  const invocation = batonInvocation(root);
-  const [command, ...baseArgs] = invocation as [string, ...string[]];
-  const server = (kind: string) => ({ command, args: [...baseArgs, "mcp", "--as", agent, "--kind", kind] });
-  const change = (path: string, edit: (text: string) => string): FileChange => {
-    const before = readText(path);
-    return { path, before, after: edit(before) };
+  const ctx: HostContext = {
+    ...options,
+    home,
+    codexHome: options.codexHome ?? (process.env.CODEX_HOME || join(home, ".codex")),
+    change(path, edit, mode) {
+      const before = readText(path);
+      return { path, before, after: edit(before), mode };
+    },
   };
+  const own = planWorktree(ctx);
+  const hostPlan = planHost(host, ctx);
+  return { files: [...hostPlan.files, ...own], notes: hostPlan.notes };
+}
+
+function planHost(host: Host, ctx: HostContext): ConnectPlan {
   switch (host) {
-    case "claude": {
-      const mcpPath = scope === "project" ? join(root, ".mcp.json") : join(home, ".claude.json");
-      const settingsPath =
-        scope === "project" ? join(root, ".claude", "settings.json") : join(home, ".claude", "settings.json");
-      return [
-        change(mcpPath, (text) => setJson(mcpPath, text, ["mcpServers", "baton"], server("claude"))),
-        change(settingsPath, (text) =>
-          setJson(
-            settingsPath,
-            text,
-            ["hooks"],
-            claudeHooks(parseJsonFile(settingsPath, text), invocation, agent),
-          ),
-        ),
-      ];
-    }
-    case "codex": {
-      const path =
-        scope === "project" ? join(root, ".codex", "config.toml") : join(home, ".codex", "config.toml");
-      const { command: cmd, args } = server("codex");
-      return [change(path, (text) => setTomlTable(path, text, "mcp_servers.baton", { command: cmd, args }))];
-    }
-    case "gemini": {
-      const path =
-        scope === "project" ? join(root, ".gemini", "settings.json") : join(home, ".gemini", "settings.json");
-      return [change(path, (text) => setJson(path, text, ["mcpServers", "baton"], server("gemini")))];
-    }
+    case "claude":
+      return planClaude(ctx);
+    case "codex":
+      return planCodex(ctx);
+    case "gemini":
+      return planGemini(ctx);
     case "pi":
     case "shell":
-    case "aider": {
-      if (scope === "user") {
+    case "aider":
+      if (ctx.scope === "user") {
         throw new BatonError(
           "usage",
           `${host} reads its instructions from the repository`,
           "drop --scope user for this host",
         );
       }
-      const path = join(root, host === "aider" ? "CONVENTIONS.md" : "AGENTS.md");
-      return [change(path, (text) => setMarkdownSection(text, protocolText(agent)))];
-    }
+      return planInstructions(host, ctx);
   }
+}
+
+/**
+ * The worktree's own, never committed: the agent's name in the tree's git dir,
+ * and `.baton/bin/baton`, a launcher with this machine's paths that runs baton
+ * whether or not it is on PATH (in a folder that git-ignores itself).
+ */
+function planWorktree(ctx: HostContext): FileChange[] {
+  const launcher = join(ctx.tree.root, LAUNCHER);
+  const cli = fileURLToPath(new URL("../cli/baton.js", import.meta.url));
+  const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+  const script = `#!/bin/sh
+# Written by \`baton connect\` for this worktree; not committed (see .gitignore beside it).
+# Runs baton whether or not it is on PATH.
+exec ${quote(process.execPath)} ${quote(cli)} "$@"
+`;
+  return [
+    ctx.change(worktreeAgentFile(ctx.tree.gitDir), () => `${ctx.agent}\n`),
+    ctx.change(launcher, () => script, 0o755),
+    ctx.change(join(ctx.tree.root, ".baton", "bin", ".gitignore"), () => "*\n"),
+  ];
 }

@@ -1,24 +1,36 @@
-/** What an agent must know to work in a baton team, for hosts without MCP and for `baton prompt`. */
+/** The command instructions teach: a launcher `baton connect` writes into each worktree (not committed). */
+export const LAUNCHER = ".baton/bin/baton";
+
+/**
+ * What an agent must know to work in a baton team, for hosts without MCP and
+ * for `baton prompt`. It names no agent unless asked to (`baton prompt --as`):
+ * the section goes into AGENTS.md, a committed file every agent reads, so the
+ * name comes from the agent's environment or its worktree instead.
+ */
 export function protocolText(agent?: string): string {
-  const as = agent
-    ? ` (you are \`${agent}\`: \`export BATON_AGENT=${agent}\`)`
-    : " (`export BATON_AGENT=<your name>` first)";
+  const b = LAUNCHER;
+  const who = agent
+    ? `You are \`${agent}\`.`
+    : `It knows who you are: your name comes from \`BATON_AGENT\` or from this worktree (\`${b} whoami\` tells you), so every command works in a fresh shell with nothing exported.`;
   return `## Working in a baton team
 
-This repository is coordinated by baton${as}. Several agents work here at once;
-baton makes sure two never take the same task or edit the same file.
+This repository is coordinated by baton. Several agents work here at once; baton makes sure two never
+take the same task or edit the same file.
 
-1. **Join and look around:** \`baton agent join NAME --kind KIND\`, then \`baton task list --ready\` and \`baton inbox\`.
-2. **Claim before working:** \`baton task claim\` (the next ready task) or \`baton task claim T-3\`. Keep the printed token.
+Run baton as \`${b}\` from the repository's root: that works whether or not \`baton\` is on PATH
+(if the file is missing, ask the human to run \`baton connect\` in this worktree). ${who}
+
+1. **Look around:** \`${b} task list --ready\` and \`${b} inbox\`.
+2. **Claim before working:** \`${b} task claim\` (the next ready task) or \`${b} task claim T-3\`.
    Never work on a task you have not claimed.
-3. **Lock before editing:** \`baton lock src/auth/ --intent "what you will do"\`. If it answers exit 3, someone else holds it:
-   work on something else or \`baton send THEM "..."\`. Unlock when done: \`baton unlock src/auth/\`.
-4. **Stay alive:** run \`baton heartbeat --working-on "T-3 tests"\` at least every few minutes; silent agents lose their claims.
-5. **Ask when unsure:** \`baton ask "question" --options a,b --wait 30m\` rather than guess. Ask for approval before risky
-   actions: \`baton approval request "what" --plan plan.md --wait 1h\`.
-6. **Finish:** \`baton task done T-3 --token N --result "what changed"\` (add \`--report report.yaml\` for findings), or
-   \`baton task fail T-3 --reason "why"\`, or \`baton task release T-3\`. If it answers \`lease_lost\`, stop: the task is no longer yours.
-7. **Read messages** between tasks: \`baton inbox --ack\`, or \`baton inbox --wait 10m --ack\` when idle.
+3. **Lock before editing:** \`${b} lock src/auth/ --intent "what you will do"\`. If it answers exit 3, someone else holds it:
+   work on something else or \`${b} send THEM "..."\`. Unlock when done: \`${b} unlock src/auth/\`.
+4. **Stay alive:** run \`${b} heartbeat --working-on "T-3 tests"\` at least every few minutes; silent agents lose their claims.
+5. **Ask when unsure:** \`${b} ask "question" --options a,b --wait 30m\` rather than guess. Ask for approval before risky
+   actions: \`${b} approval request "what" --plan plan.md --wait 1h\`.
+6. **Finish:** \`${b} task done T-3 --result "what changed"\` (add \`--report report.yaml\` for findings), or
+   \`${b} task fail T-3 --reason "why"\`, or \`${b} task release T-3\`. If it answers \`lease_lost\`, stop: the task is no longer yours.
+7. **Read messages** between tasks: \`${b} inbox --ack\`, or \`${b} inbox --wait 10m --ack\` when idle.
 
 Every command takes \`--json\` and answers errors with a code and a hint.
 `;

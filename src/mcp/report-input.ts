@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type TaskReport, validateReport } from "../domain/task-report.js";
+import type { Workspace } from "../services/workspace.js";
 import { readReportFile } from "../workspace/report-file.js";
 import { toWorkspaceDir } from "../workspace/workspace-path.js";
 
@@ -25,11 +26,11 @@ export const reportSchema = z
   })
   .transform((raw): TaskReport => validateReport(raw));
 
-/** A report file named by the model, read only from inside the workspace. */
+/** A report file named by the model (relative to its worktree's root), read only from inside the repository. */
 export async function readReportFileOrNull(
-  root: string,
+  ws: Workspace,
   path: string | undefined,
 ): Promise<TaskReport | null> {
   if (!path) return null;
-  return readReportFile(toWorkspaceDir(path, root, root));
+  return readReportFile(toWorkspaceDir(path, { ...ws.paths, cwd: ws.paths.treeRoot }, ws.root));
 }

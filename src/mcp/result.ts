@@ -7,13 +7,20 @@ export function ok(data: unknown): CallToolResult {
 }
 
 /**
- * The one place a failure becomes a tool error: `isError` and a text that leads
- * with the stable code and ends with what to do, which is all the model has.
+ * The one place a failure becomes a tool error: `isError`, a text that leads
+ * with the stable code and ends with what to do (worded with tool names: it is
+ * all the model has), and the same as structured content with the details
+ * (who holds a lease, until when) for a host or a program to read.
  */
 export function failure(error: unknown): CallToolResult {
   const e = toBatonError(error);
+  const hint = e.toolHint ?? e.hint;
+  const details = e.details ? `\nDetails: ${JSON.stringify(e.details)}` : "";
   return {
     isError: true,
-    content: [{ type: "text", text: `${e.code}: ${e.message}\nWhat to do: ${e.hint}` }],
+    content: [{ type: "text", text: `${e.code}: ${e.message}\nWhat to do: ${hint}${details}` }],
+    structuredContent: {
+      error: { code: e.code, message: e.message, hint, ...(e.details ? { details: e.details } : {}) },
+    },
   };
 }

@@ -21,9 +21,10 @@ export async function serveStdio(options: ServeOptions): Promise<void> {
   const ws = await openWorkspace({ as: options.as, store: options.store });
   const joined = await ws.agents.join({ kind: options.kind as AgentKind | undefined, role: options.role });
   const session = new McpSession(ws, joined.name, options.maxWaitMs);
+  await session.resume();
   const server = createMcpServer(session, options.version);
   const closed = new Promise<void>((resolve) => {
-    server.server.onclose = () => resolve();
+    server.onclose = () => resolve();
   });
   await server.connect(new StdioServerTransport());
   await closed;

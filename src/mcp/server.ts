@@ -1,6 +1,7 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { McpSession } from "./session.js";
-import { toolRunner } from "./tool-runner.js";
+import { ToolRegistry } from "./tool-registry.js";
 import { registerFileTools } from "./tools/file-tools.js";
 import { registerHumanTools } from "./tools/human-tools.js";
 import { registerMessageTools } from "./tools/message-tools.js";
@@ -11,20 +12,24 @@ import { registerTaskTools } from "./tools/task-tools.js";
  * baton as an MCP server, for one session (one agent). A factory, so any
  * transport can serve it: stdio today (`baton mcp`), HTTP in the hub later.
  */
-export function createMcpServer(session: McpSession, version: string): McpServer {
-  const server = new McpServer(
+export function createMcpServer(session: McpSession, version: string): Server {
+  const server = new Server(
     { name: "baton", version },
     {
-      capabilities: { logging: {} },
+      capabilities: { tools: {}, logging: {} },
       instructions:
         "baton coordinates the agents working on this repository. Call get_project_info first. Claim a task before working on it, lock the files you edit, ask the human when unsure, and finish with complete_task.",
     },
   );
-  const run = toolRunner(session);
-  registerProjectTools(server, session, run);
-  registerTaskTools(server, session, run);
-  registerFileTools(server, session, run);
-  registerMessageTools(server, session, run);
-  registerHumanTools(server, session, run);
+  const tools = new ToolRegistry(session);
+  registerProjectTools(tools, session);
+  registerTaskTools(tools, session);
+  registerFileTools(tools, session);
+  registerMessageTools(tools, session);
+  registerHumanTools(tools, session);
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.list() }));
+  server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
+    tools.call(request.params.name, request.params.arguments, extra),
+  );
   return server;
 }

@@ -60,6 +60,19 @@ export class McpSession {
     this.claim = null;
   }
 
+  /**
+   * Takes up the claim this agent already holds, so a new session (the host
+   * restarted, or the model's context was reset) goes on with it: the
+   * session-start hook has just told the model it holds that task.
+   */
+  async resume(): Promise<void> {
+    const held = (await this.ws.tasks.list({ mine: true })).filter(
+      (task) => task.status === "claimed" && task.holder === this.agent && task.token !== null,
+    );
+    const latest = held.sort((a, b) => b.token! - a.token!)[0];
+    if (latest) this.hold(latest.id, latest.token!);
+  }
+
   /** Records a new claim. */
   hold(id: string, token: number): void {
     this.claim = { id, token };

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { writeTextAtomic } from "../util/write-atomic.js";
 
 /**
  * Writes each page atomically (a temp file beside it, then rename) and only when
@@ -11,10 +12,7 @@ export function writeFiles(dir: string, pages: Map<string, string>): string[] {
   for (const [relative, content] of pages) {
     const path = join(dir, relative);
     if (existsSync(path) && readFileSync(path, "utf8") === content) continue;
-    mkdirSync(dirname(path), { recursive: true });
-    const temp = `${path}.${process.pid}.tmp`;
-    writeFileSync(temp, content);
-    renameSync(temp, path);
+    writeTextAtomic(path, content);
     written.push(relative);
   }
   return written;

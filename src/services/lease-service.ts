@@ -28,7 +28,7 @@ export class LeaseService {
         "no path given",
         "name one or more files, folders or globs: baton lock src/api.ts",
       );
-    return paths.map((path) => toWorkspacePattern(path, this.ctx.root, this.ctx.cwd));
+    return paths.map((path) => toWorkspacePattern(path, this.ctx.paths));
   }
 
   async lock(paths: string[], options: LockOptions = {}): Promise<AcquireResult> {
@@ -66,6 +66,11 @@ export class LeaseService {
   /** Live leases that overlap a path: who would stop you editing it. */
   async check(path: string): Promise<Lease[]> {
     const [pattern] = this.normalise([path]);
+    return this.overlapping(pattern!);
+  }
+
+  /** Live leases that overlap a repository-relative pattern, already normalised. */
+  async overlapping(pattern: string): Promise<Lease[]> {
     return this.ctx.store.listLeases({ overlapping: pattern });
   }
 

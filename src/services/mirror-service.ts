@@ -9,9 +9,10 @@ export const DEFAULT_MIRROR_DIR = join(".baton", "mirror");
 export class MirrorService {
   constructor(private readonly ctx: ServiceContext) {}
 
-  /** The mirror folder, refused unless inside the workspace. Relative paths are from the workspace root. */
+  /** The mirror folder, refused unless inside the workspace. The default is the hub's; a given one is from where you are. */
   resolveDir(dir?: string): string {
-    return toWorkspaceDir(dir ?? DEFAULT_MIRROR_DIR, this.ctx.root, dir ? this.ctx.cwd : this.ctx.root);
+    const scope = dir ? this.ctx.paths : { ...this.ctx.paths, cwd: this.ctx.root };
+    return toWorkspaceDir(dir ?? DEFAULT_MIRROR_DIR, scope, this.ctx.root);
   }
 
   async state(): Promise<MirrorState> {

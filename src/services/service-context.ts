@@ -2,15 +2,18 @@ import type { Clock } from "../clock.js";
 import type { BatonConfig } from "../domain/config.js";
 import type { Waker } from "../notify/waker.js";
 import type { Store } from "../store/port.js";
+import type { PathScope } from "../workspace/workspace-path.js";
 
 /** What every service gets from its workspace. */
 export interface ServiceContext {
   store: Store;
   config: BatonConfig;
-  /** The repository's main root (a real path). */
+  /** The hub root: the repository's main checkout, where `.baton/` lives (a real path). */
   root: string;
   /** Where relative paths are resolved from. */
   cwd: string;
+  /** The tree (worktree) the caller works in and the repository its paths must stay in. */
+  paths: PathScope;
   clock: Clock;
   /** Wakes waiters (inbox --wait, ask --wait) after a commit that concerns them. */
   waker: Waker;

@@ -1,11 +1,14 @@
 import { realpathSync } from "node:fs";
 import { type Clock, systemClock } from "../clock.js";
 import type { BatonConfig } from "../domain/config.js";
+import { BatonError, isBatonError } from "../errors.js";
 import { Waker, wakeDirFor } from "../notify/waker.js";
 import type { Store } from "../store/port.js";
 import { readConfig } from "../workspace/config-file.js";
-import { findRepositoryRoot } from "../workspace/find-root.js";
+import { findTree, hubRootOf, type Tree } from "../workspace/find-root.js";
 import { openStore } from "../workspace/store-url.js";
+import type { PathScope } from "../workspace/workspace-path.js";
+import { readWorktreeAgent } from "../workspace/worktree-agent.js";
 import { AgentService } from "./agent-service.js";
 import { HookService } from "./hook-service.js";
 import { HumanService } from "./human-service.js";
@@ -24,16 +27,23 @@ export interface OpenWorkspaceOptions {
   cwd?: string;
   /** Store URL (`sqlite:PATH` or a path); default: `.baton/baton.db` at the repository's main root. */
   store?: string;
-  /** The agent acting; default: the BATON_AGENT environment variable. */
+  /** The agent acting; default: the BATON_AGENT environment variable, then the worktree's agent (`baton connect`). */
   as?: string;
   /** Run every change without keeping it. */
   dryRun?: boolean;
   clock?: Clock;
 }
 
+/** Where the acting identity came from, for `baton whoami` and for warnings. */
+export type IdentitySource = "option" | "environment" | "worktree";
+
 /**
- * One repository's hub, seen by one identity: the services every face (CLI,
- * MCP, HTTP) shares. Open it with `openWorkspace`, close it when done.
+ * One repository's hub, seen by one identity from one working tree: the
+ * services every face (CLI, MCP, HTTP) shares. Open it with `openWorkspace`,
+ * close it when done.
+ *
+ * Two roots: `root` is the hub root (the main checkout, where `.baton/` lives),
+ * `tree` the worktree the caller works in, where lease paths start.
  */
 export class Workspace implements AsyncDisposable {
   readonly tasks: TaskService;
@@ -46,18 +56,34 @@ export class Workspace implements AsyncDisposable {
   readonly summary: SummaryService;
   readonly mirror: MirrorService;
 
+  readonly paths: PathScope;
+
   constructor(
     readonly root: string,
     readonly config: BatonConfig,
     readonly store: Store,
     readonly identity: string | undefined,
-    options: { cwd: string; dryRun: boolean; clock: Clock },
+    options: {
+      cwd: string;
+      dryRun: boolean;
+      clock: Clock;
+      tree?: Tree;
+      identitySource?: IdentitySource;
+    },
   ) {
+    this.tree = options.tree;
+    this.identitySource = identity ? (options.identitySource ?? "option") : undefined;
+    this.paths = {
+      commonDir: options.tree?.commonDir,
+      treeRoot: options.tree?.root ?? root,
+      cwd: options.cwd,
+    };
     const ctx: ServiceContext = {
       store,
       config,
       root,
       cwd: options.cwd,
+      paths: this.paths,
       clock: options.clock,
       waker: new Waker(wakeDirFor(store.location)),
       dryRun: options.dryRun,
@@ -76,6 +102,10 @@ export class Workspace implements AsyncDisposable {
     this.mirror = new MirrorService(ctx);
   }
 
+  /** The worktree the caller works in; undefined for a store opened outside any repository. */
+  readonly tree: Tree | undefined;
+  readonly identitySource: IdentitySource | undefined;
+
   close(): Promise<void> {
     return this.store.close();
   }
@@ -89,16 +119,57 @@ export async function openWorkspace(options: OpenWorkspaceOptions = {}): Promise
   const cwd = realpathSync(options.cwd ?? process.cwd());
   const clock = options.clock ?? systemClock;
   // An explicit store may live outside any repository; then paths are relative to cwd.
-  const root = options.store ? (tryRepositoryRoot(cwd) ?? cwd) : findRepositoryRoot(cwd);
+  const tree = options.store ? tryTree(cwd) : findTree(cwd);
+  const root = tree ? hubRootOf(tree) : cwd;
   const config = readConfig(root);
-  const store = openStore(options.store, root, cwd, clock);
-  const identity = options.as ?? (process.env.BATON_AGENT || undefined);
-  return new Workspace(root, config, store, identity, { cwd, dryRun: options.dryRun ?? false, clock });
+  const store = openHubStore(options.store, root, cwd, clock, tree);
+  const { identity, source } = resolveIdentity(options.as, tree);
+  return new Workspace(root, config, store, identity, {
+    cwd,
+    dryRun: options.dryRun ?? false,
+    clock,
+    tree,
+    identitySource: source,
+  });
 }
 
-function tryRepositoryRoot(cwd: string): string | undefined {
+/**
+ * Who acts: `--as`, else `BATON_AGENT` (set by whoever launched the agent),
+ * else the worktree's agent recorded by `baton connect`. Never a committed file.
+ */
+export function resolveIdentity(
+  as: string | undefined,
+  tree: Tree | undefined,
+): { identity: string | undefined; source: IdentitySource | undefined } {
+  if (as) return { identity: as, source: "option" };
+  if (process.env.BATON_AGENT) return { identity: process.env.BATON_AGENT, source: "environment" };
+  const recorded = tree ? readWorktreeAgent(tree.gitDir) : undefined;
+  return recorded ? { identity: recorded, source: "worktree" } : { identity: undefined, source: undefined };
+}
+
+/** The store; in a linked worktree, a hub that is not set up is explained as the main checkout's. */
+function openHubStore(
+  url: string | undefined,
+  root: string,
+  cwd: string,
+  clock: Clock,
+  tree: Tree | undefined,
+) {
   try {
-    return findRepositoryRoot(cwd);
+    return openStore(url, root, cwd, clock);
+  } catch (error) {
+    if (!isBatonError(error) || error.code !== "not_initialised" || !tree || tree.root === root) throw error;
+    throw new BatonError(
+      "not_initialised",
+      `baton is not set up for this repository: its hub lives in the main checkout ${root}, which has no .baton/`,
+      `run \`baton init\` in ${root} (every worktree of the repository shares that hub)`,
+    );
+  }
+}
+
+function tryTree(cwd: string): Tree | undefined {
+  try {
+    return findTree(cwd);
   } catch {
     return undefined;
   }

@@ -4,33 +4,61 @@ import { basename, dirname, join, resolve } from "node:path";
 import { BatonError } from "../errors.js";
 
 /**
- * The workspace root is the repository's main working tree, found through its
- * git common dir: every linked worktree of the repository shares that dir, so
- * every agent in any worktree finds the same hub.
- *
- * The usual layouts are read straight from the file system (a `.git` folder, or a
- * worktree's `.git` file pointing at `<common>/worktrees/<name>`), which saves a
- * `git` process on every command; anything else asks `git rev-parse --git-common-dir`.
+ * One working tree of a repository: the main checkout or a linked worktree.
+ * Every tree of a repository shares its git common dir, which is how every
+ * agent, in whichever worktree, finds the same hub.
  */
-export function findRepositoryRoot(cwd: string): string {
-  const fast = process.env.GIT_DIR || process.env.GIT_COMMON_DIR ? undefined : readCommonDir(cwd);
-  const commonDir = fast ?? askGit(cwd);
-  // A bare repository has no working tree; its common dir is the repository itself.
-  const root = basename(commonDir) === ".git" ? dirname(commonDir) : commonDir;
-  return realpathSync(root);
+export interface Tree {
+  /** The tree's top folder (a real path): where repository-relative paths start. */
+  root: string;
+  /** The tree's own git dir: `.git` of the main checkout, `<common>/worktrees/<name>` of a linked one. */
+  gitDir: string;
+  /** The git dir every tree of the repository shares. */
+  commonDir: string;
 }
 
-function readCommonDir(cwd: string): string | undefined {
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+/**
+ * The tree that holds `start` (a folder). The usual layouts are read straight
+ * from the file system (a `.git` folder, or a worktree's `.git` file pointing
+ * at `<common>/worktrees/<name>`), which saves a `git` process on every command
+ * and every hook call; anything else asks git.
+ */
+export function findTree(start: string): Tree {
+  const fast = process.env.GIT_DIR || process.env.GIT_COMMON_DIR ? undefined : readTree(start);
+  return fast ?? askGit(start);
+}
+
+/** The repository's main root, where `.baton/` lives: the main working tree (a real path). */
+export function hubRootOf(tree: Tree): string {
+  // A bare repository has no working tree; its common dir is the repository itself.
+  return basename(tree.commonDir) === ".git" ? dirname(tree.commonDir) : tree.commonDir;
+}
+
+export function findRepositoryRoot(cwd: string): string {
+  return hubRootOf(findTree(cwd));
+}
+
+/**
+ * The tree whose top folder is the nearest one above `start` holding a `.git`
+ * entry, read without git; undefined when the layout needs git to decide.
+ */
+export function readTree(start: string): Tree | undefined {
+  for (let dir = realpathSync(start); ; dir = dirname(dir)) {
     const dotGit = join(dir, ".git");
     if (existsSync(dotGit)) {
       try {
-        if (statSync(dotGit).isDirectory()) return dotGit;
+        if (statSync(dotGit).isDirectory()) {
+          const gitDir = realpathSync(dotGit);
+          return { root: dir, gitDir, commonDir: gitDir };
+        }
         const match = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, "utf8"));
         if (!match) return undefined;
-        const gitDir = resolve(dir, match[1]!.trim());
+        const gitDir = realpathSync(resolve(dir, match[1]!.trim()));
         const common = join(gitDir, "commondir");
-        return existsSync(common) ? resolve(gitDir, readFileSync(common, "utf8").trim()) : gitDir;
+        const commonDir = existsSync(common)
+          ? realpathSync(resolve(gitDir, readFileSync(common, "utf8").trim()))
+          : gitDir;
+        return { root: dir, gitDir, commonDir };
       } catch {
         return undefined; // let git decide
       }
@@ -39,16 +67,24 @@ function readCommonDir(cwd: string): string | undefined {
   }
 }
 
-function askGit(cwd: string): string {
+function askGit(cwd: string): Tree {
+  let lines: string[];
   try {
-    const out = execFileSync("git", ["rev-parse", "--path-format=absolute", "--git-common-dir"], {
-      cwd,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    }).trim();
-    return resolve(cwd, out);
+    lines = execFileSync(
+      "git",
+      ["rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir", "--show-toplevel"],
+      { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+    )
+      .trim()
+      .split("\n");
   } catch (error) {
     const missingGit = (error as NodeJS.ErrnoException).code === "ENOENT";
+    // A bare repository answers the first two and fails on --show-toplevel.
+    const bare = !missingGit && tryGit(cwd, ["rev-parse", "--path-format=absolute", "--git-common-dir"]);
+    if (bare) {
+      const commonDir = realpathSync(resolve(cwd, bare));
+      return { root: commonDir, gitDir: commonDir, commonDir };
+    }
     throw new BatonError(
       "not_a_repository",
       missingGit ? "git is not installed or not on PATH" : `${cwd} is not inside a git repository`,
@@ -56,5 +92,15 @@ function askGit(cwd: string): string {
         ? "install git; baton finds the workspace through it"
         : "run baton inside the repository your agents work on (git init first if it is new), or pass --store",
     );
+  }
+  const [gitDir, commonDir, top] = lines.map((line) => realpathSync(resolve(cwd, line)));
+  return { root: top!, gitDir: gitDir!, commonDir: commonDir! };
+}
+
+function tryGit(cwd: string, args: string[]): string | undefined {
+  try {
+    return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return undefined;
   }
 }

@@ -1,15 +1,31 @@
-import { existsSync, realpathSync, statSync } from "node:fs";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { isAbsolute, relative, sep } from "node:path";
 import { isGlob } from "../domain/lease-pattern.js";
-import { BatonError } from "../errors.js";
+import { BatonError, isBatonError } from "../errors.js";
+import { findTree } from "./find-root.js";
+import { existingAncestor, resolveReal } from "./real-path.js";
 
 const MAX_PATTERN_LENGTH = 1024;
 
-function outside(input: string, root: string, why: string): BatonError {
+/** Where a path typed by a user or agent is resolved from, and which repository it must stay in. */
+export interface PathScope {
+  /**
+   * The git common dir of the repository: every tree sharing it is inside the
+   * workspace. Undefined for a store opened outside any repository (--store),
+   * where the tree root alone bounds the workspace.
+   */
+  commonDir: string | undefined;
+  /** The tree the command runs in (named in errors). */
+  treeRoot: string;
+  /** Where relative paths start. */
+  cwd: string;
+}
+
+function outside(input: string, scope: PathScope, why: string): BatonError {
   return new BatonError(
     "outside_workspace",
     `'${input}' ${why}`,
-    `name a path inside the workspace ${root}, relative to where you are or to the root`,
+    `name a path inside the repository (this worktree is ${scope.treeRoot}), relative to where you are or to its root`,
   );
 }
 
@@ -18,26 +34,45 @@ function isInside(root: string, target: string): boolean {
   return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
 }
 
-/** Resolves symlinks along the longest prefix of `target` that exists. */
-function realpathOfExistingPrefix(target: string): string {
-  let existing = target;
-  const rest: string[] = [];
-  while (!existsSync(existing)) {
-    const parent = resolve(existing, "..");
-    if (parent === existing) break;
-    rest.unshift(existing.slice(parent.length + (parent.endsWith(sep) ? 0 : 1)));
-    existing = parent;
-  }
-  return join(realpathSync(existing), ...rest);
+/** A real path inside one of the repository's trees, as that tree's root and the slash-separated path below it. */
+export interface RepoPath {
+  treeRoot: string;
+  /** Relative to the tree's root: the same file has the same key in every worktree. */
+  rel: string;
 }
 
 /**
- * Turns a path or glob typed by a user or agent into the workspace-relative,
- * slash-separated form stored in leases, refusing anything that resolves
- * outside the workspace: `..` that climbs out, another absolute path, or a
- * symlink that leads out. `root` must itself be a real path.
+ * Places a real absolute path in the repository: the tree that holds it (the
+ * nearest folder above it with a `.git` entry) must share the repository's
+ * common dir, so a file of any worktree counts, and a file of another
+ * repository, a submodule or the world outside does not.
  */
-export function toWorkspacePattern(input: string, root: string, cwd: string): string {
+export function placeInRepository(real: string, input: string, scope: PathScope): RepoPath {
+  let treeRoot = scope.treeRoot;
+  if (scope.commonDir === undefined) {
+    if (!isInside(treeRoot, real)) throw outside(input, scope, "lies outside the workspace");
+    return { treeRoot, rel: relative(treeRoot, real).split(sep).join("/") };
+  }
+  try {
+    const tree = findTree(existingAncestor(real));
+    if (tree.commonDir !== scope.commonDir) throw outside(input, scope, "belongs to another repository");
+    treeRoot = tree.root;
+  } catch (error) {
+    if (isBatonError(error) && error.code === "outside_workspace") throw error;
+    throw outside(input, scope, "lies outside the repository");
+  }
+  if (!isInside(treeRoot, real)) throw outside(input, scope, "lies outside the repository");
+  return { treeRoot, rel: relative(treeRoot, real).split(sep).join("/") };
+}
+
+/**
+ * Turns a path or glob typed by a user or agent into the repository-relative,
+ * slash-separated form stored in leases. The part before any wildcard is
+ * resolved as the kernel would, symlinks included, so two names of one file
+ * give one key, and `src/a.ts` in one worktree is `src/a.ts` in every other.
+ * Anything that resolves outside the repository's trees is refused.
+ */
+export function toWorkspacePattern(input: string, scope: PathScope): string {
   const text = input.trim();
   if (!text)
     throw new BatonError(
@@ -51,7 +86,7 @@ export function toWorkspacePattern(input: string, root: string, cwd: string): st
   const segments = text.split(/[\\/]+/);
   const firstGlob = segments.findIndex((segment) => isGlob(segment));
   if (firstGlob >= 0 && segments.slice(firstGlob).some((segment) => segment === "..")) {
-    throw outside(input, root, "climbs out with '..' after a wildcard");
+    throw outside(input, scope, "climbs out with '..' after a wildcard");
   }
   if (segments.some((segment) => segment.includes("**") && segment !== "**")) {
     throw new BatonError(
@@ -68,14 +103,10 @@ export function toWorkspacePattern(input: string, root: string, cwd: string): st
           .filter((s) => s !== "." && s !== "")
           .join("/")
       : "";
-  const absolute = resolve(cwd, staticPart || ".");
-  if (!isInside(root, absolute)) throw outside(input, root, "lies outside the workspace");
-  if (!isInside(root, realpathOfExistingPrefix(absolute)))
-    throw outside(input, root, "leads outside the workspace through a symlink");
-  const rel = relative(root, absolute).split(sep).join("/");
+  const real = resolveReal(scope.cwd, staticPart || ".");
+  const { rel } = placeInRepository(real, input, scope);
   // A folder (existing, or written with a trailing slash) covers everything below it.
-  const folder =
-    !globPart && (/[\\/]$/.test(text) || (existsSync(absolute) && statSync(absolute).isDirectory()));
+  const folder = !globPart && (/[\\/]$/.test(text) || (existsSync(real) && statSync(real).isDirectory()));
   const pattern = [rel, folder ? "**" : globPart].filter(Boolean).join("/");
   if (pattern === "" || pattern === "." || pattern === "**") {
     throw new BatonError(
@@ -87,17 +118,25 @@ export function toWorkspacePattern(input: string, root: string, cwd: string): st
   return pattern;
 }
 
-/** An absolute path for a folder the caller names, refused unless it resolves inside the workspace. */
-export function toWorkspaceDir(input: string, root: string, cwd: string): string {
-  const absolute = resolve(cwd, input);
-  if (!isInside(root, absolute)) throw outside(input, root, "lies outside the workspace");
-  if (!isInside(root, realpathOfExistingPrefix(absolute)))
-    throw outside(input, root, "leads outside the workspace through a symlink");
-  if (absolute === root)
+/** A file a host is about to edit, as its repository-relative path; undefined when it is not in the repository. */
+export function repositoryFile(file: string, scope: PathScope): RepoPath | undefined {
+  try {
+    return placeInRepository(resolveReal(scope.cwd, file), file, scope);
+  } catch (error) {
+    if (isBatonError(error) && error.code === "outside_workspace") return undefined;
+    throw error;
+  }
+}
+
+/** A real absolute path for a folder or file the caller names, refused unless it resolves inside the repository. */
+export function toWorkspaceDir(input: string, scope: PathScope, hubRoot: string): string {
+  const real = resolveReal(scope.cwd, input);
+  placeInRepository(real, input, scope);
+  if (real === hubRoot || real === scope.treeRoot)
     throw new BatonError(
       "invalid_input",
       `'${input}' is the workspace root`,
       "name a folder inside it, e.g. .baton/mirror",
     );
-  return absolute;
+  return real;
 }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { BatonError } from "../../errors.js";
 import { formatDuration } from "../../util/duration.js";
+import { worktreeAgentFile } from "../../workspace/worktree-agent.js";
 import { action } from "../context.js";
 import { agentTable } from "../format.js";
 
@@ -41,6 +42,41 @@ export function registerAgentCommands(program: Command): void {
           const released = [...left.releasedTasks, ...left.releasedLeases];
           return `${left.agent} left${released.length ? `; released ${released.join(", ")}` : ""}`;
         });
+      }),
+    );
+
+  program
+    .command("whoami")
+    .description(
+      "who baton takes you for, and why: --as, BATON_AGENT, or this worktree's agent (baton connect)",
+    )
+    .action(
+      action(async (ctx) => {
+        const ws = await ctx.workspace();
+        const source = {
+          option: "--as",
+          environment: "BATON_AGENT",
+          worktree: `this worktree's agent, ${ws.tree ? worktreeAgentFile(ws.tree.gitDir) : ""}`,
+        };
+        ctx.out.result(
+          {
+            agent: ws.identity ?? null,
+            source: ws.identitySource ?? null,
+            tree: ws.paths.treeRoot,
+            hub: ws.root,
+          },
+          () =>
+            ws.identity
+              ? [
+                  `${ctx.out.style.bold(ws.identity)} ${ctx.out.style.dim(`(from ${source[ws.identitySource!]})`)}`,
+                ]
+              : [
+                  "nobody: commands that change state will ask who is acting",
+                  ctx.out.style.dim(
+                    "pass --as NAME, export BATON_AGENT=NAME, or run baton connect HOST --as NAME here",
+                  ),
+                ],
+        );
       }),
     );
 

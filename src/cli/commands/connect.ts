@@ -1,38 +1,91 @@
-import { readFileSync } from "node:fs";
-import { relative } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, relative } from "node:path";
 import type { Command } from "commander";
 import { BatonError } from "../../errors.js";
-import { preEdit, sessionStart, stop } from "../../hosts/hook-handlers.js";
 import { HOSTS, type Host } from "../../hosts/host-names.js";
 import { protocolText } from "../../hosts/instructions.js";
 import { lineDiff } from "../../hosts/line-diff.js";
 import { requireIdentity } from "../../services/identity.js";
-import { findRepositoryRoot } from "../../workspace/find-root.js";
+import { which } from "../../util/which.js";
+import { BATON_DIR } from "../../workspace/config-file.js";
+import { findRepositoryRoot, findTree, hubRootOf, type Tree } from "../../workspace/find-root.js";
+import { readWorktreeAgent, worktreeAgentFile } from "../../workspace/worktree-agent.js";
 import { action } from "../context.js";
 
 type ConnectModule = typeof import("../../hosts/connect.js");
+type Note = { level: "todo" | "warning"; text: string };
+
+/** connect writes files that start baton's MCP server: the hub must exist, or every host fails at start. */
+function requireHub(tree: Tree, hubRoot: string): void {
+  if (existsSync(join(hubRoot, BATON_DIR))) return;
+  const linked = tree.root !== hubRoot;
+  throw new BatonError(
+    "not_initialised",
+    linked
+      ? `baton is not set up for this repository: its hub lives in the main checkout ${hubRoot}, which has no .baton/`
+      : `baton is not set up in ${hubRoot}`,
+    linked
+      ? `run \`baton init\` in ${hubRoot} first (every worktree shares that hub), then connect again here`
+      : "run `baton init` first, then connect again",
+  );
+}
+
+function identityNotes(tree: Tree, hubRoot: string, agent: string, previous: string | undefined): Note[] {
+  const notes: Note[] = [];
+  if (previous && previous !== agent)
+    notes.push({
+      level: "warning",
+      text: `this worktree's agent was ${previous}, now ${agent}; two agents in one worktree need BATON_AGENT set each`,
+    });
+  if (tree.root === hubRoot)
+    notes.push({
+      level: "warning",
+      text: `this is the main checkout: baton commands run here without --as or BATON_AGENT act as ${agent} (its name is in ${worktreeAgentFile(tree.gitDir)}); give each agent a worktree of its own`,
+    });
+  return notes;
+}
+
+function pathNotes(): Note[] {
+  if (which("baton")) return [];
+  return [
+    {
+      level: "warning",
+      text: "`baton` is not on PATH, and the hosts start it from there: install it once on this machine (npm install -g <baton package or folder>, or npm link in a clone of baton)",
+    },
+  ];
+}
 
 export function registerConnectCommands(program: Command): void {
   program
     .command("connect")
     .description(
-      "connect an agent host to this workspace: MCP config (claude, codex, gemini) or instructions (pi, aider, shell)",
+      "connect an agent host in this worktree: MCP server and edit guard (claude, codex, gemini), instructions (pi, aider, shell)",
     )
     .argument("<host>", HOSTS.join(" | "))
-    .option("--scope <scope>", "project (files in the repository) or user (your home folder)", "project")
+    .option("--scope <scope>", "project (files in this worktree) or user (your home folder)", "project")
     .addHelpText(
       "after",
       `
-Writes, merging into what is there (other servers, unknown keys and comments are kept; running it
-twice changes nothing):
-  claude  .mcp.json, and .claude/settings.json hooks: before Edit/Write/MultiEdit \`baton hook pre-edit\`
-          denies an edit of a file another agent has locked; SessionStart and Stop hooks
-  codex   .codex/config.toml [mcp_servers.baton]      gemini  .gemini/settings.json
-  pi, shell  AGENTS.md section                         aider   CONVENTIONS.md section
-With --scope user: ~/.claude.json and ~/.claude/settings.json, ~/.codex/config.toml, ~/.gemini/settings.json.
+Run it in the worktree the agent works in, once per agent. It writes, merging into what is there
+(other servers, unknown keys and comments are kept; running it twice changes nothing):
+  claude  .mcp.json; .claude/settings.json: hooks (before Edit/Write/NotebookEdit/Bash the edit guard
+          denies writing a file another agent has locked; session start; stop) and mcp__baton allowed;
+          the same hooks in ~/.claude/settings.json, so the guard holds wherever Claude Code starts
+  codex   .codex/config.toml [mcp_servers.baton] (tools approved), codex_hooks on; .codex/hooks.json
+  gemini  .gemini/settings.json: mcpServers.baton (trusted) and a BeforeTool edit guard
+  pi      AGENTS.md section, and .pi/extensions/baton-guard.ts (the edit guard)
+  shell   AGENTS.md section        aider  CONVENTIONS.md section
+These files name no agent and no machine path: commit them. The agent's name goes into this
+worktree's git dir (never committed), and .baton/bin/baton is a launcher for this machine (ignored
+by git). An agent started with BATON_AGENT=NAME acts as NAME whatever this worktree says.
+Hosts run \`baton\` from PATH: install it once per machine (npm install -g, or npm link in a clone).
+--scope user writes ~/.claude.json, ~/.codex/config.toml or ~/.gemini/settings.json instead.
 --dry-run prints the diff and writes nothing.
 
-Example:  baton connect claude --as claude-1`,
+Examples:
+  baton connect claude --as claude-1                 in the main checkout
+  cd ../wt-2 && baton connect claude --as claude-2   a second Claude agent in its own worktree`,
     )
     .action(
       action(async (ctx, host: string, o: { scope: string }) => {
@@ -40,53 +93,47 @@ Example:  baton connect claude --as claude-1`,
           throw new BatonError("usage", `unknown host '${host}'`, `use one of: ${HOSTS.join(", ")}`);
         if (o.scope !== "project" && o.scope !== "user")
           throw new BatonError("usage", `bad --scope '${o.scope}'`, "use project or user");
-        const agent = requireIdentity(ctx.globals.as ?? (process.env.BATON_AGENT || undefined));
-        const root = findRepositoryRoot(process.cwd());
+        const tree = findTree(process.cwd());
+        const hubRoot = hubRootOf(tree);
+        requireHub(tree, hubRoot);
+        const previous = readWorktreeAgent(tree.gitDir);
+        const agent = requireIdentity(ctx.globals.as ?? (process.env.BATON_AGENT || undefined) ?? previous);
         // Loaded at run time, outside the CLI bundle: its file-format parsers are for this command only.
         const { planConnect, writeTextAtomic } = (await import(
           new URL("../hosts/connect.js", import.meta.url).href
         )) as ConnectModule;
-        const changes = planConnect(host as Host, { root, agent, scope: o.scope });
-        const changed = changes.filter((c) => c.before !== c.after);
-        if (!ctx.globals.dryRun) for (const c of changed) writeTextAtomic(c.path, c.after);
-        const show = (path: string) => relative(process.cwd(), path) || path;
+        const plan = planConnect(host as Host, { tree, hubRoot, agent, scope: o.scope });
+        const changed = plan.files.filter((c) => c.before !== c.after);
+        if (!ctx.globals.dryRun) for (const c of changed) writeTextAtomic(c.path, c.after, c.mode);
+        const notes = [...plan.notes, ...identityNotes(tree, hubRoot, agent, previous), ...pathNotes()];
+        const show = (path: string) => {
+          const rel = relative(process.cwd(), path);
+          return rel && !rel.startsWith("..") ? rel : path.replace(homedir(), "~");
+        };
         ctx.out.result(
-          { host, agent, files: changes.map((c) => ({ path: c.path, changed: c.before !== c.after })) },
+          {
+            host,
+            agent,
+            tree: tree.root,
+            hub: hubRoot,
+            files: plan.files.map((c) => ({ path: c.path, changed: c.before !== c.after })),
+            notes,
+          },
           () => {
-            if (changed.length === 0) return `${host} is already connected as ${agent}; nothing to change`;
-            if (ctx.globals.dryRun)
-              return changed.flatMap((c) => [`--- ${show(c.path)}`, lineDiff(c.before, c.after)]);
-            return changed.map((c) => `wrote ${show(c.path)}`);
+            const s = ctx.out.style;
+            const lines = ctx.globals.dryRun
+              ? changed.flatMap((c) => [`--- ${show(c.path)}`, lineDiff(c.before, c.after)])
+              : plan.files.map((c) =>
+                  c.before !== c.after ? `wrote ${show(c.path)}` : s.dim(`unchanged ${show(c.path)}`),
+                );
+            lines.push(`${host} in ${show(tree.root) || "."} acts as ${s.bold(agent)}`);
+            for (const note of notes)
+              lines.push(
+                note.level === "warning" ? s.yellow(`warning: ${note.text}`) : `to do: ${note.text}`,
+              );
+            return lines;
           },
         );
-      }),
-    );
-
-  program
-    .command("hook")
-    .description("handle a Claude Code hook (reads the hook JSON on stdin): pre-edit, session-start, stop")
-    .argument("<event>", "pre-edit | session-start | stop")
-    .action(
-      action(async (ctx, event: string) => {
-        const handlers = { "pre-edit": preEdit, "session-start": sessionStart, stop } as const;
-        const handler = handlers[event as keyof typeof handlers];
-        if (!handler)
-          throw new BatonError("usage", `unknown hook '${event}'`, "use pre-edit, session-start or stop");
-        // A hook must never break the host: whatever goes wrong, answer nothing and let it proceed.
-        try {
-          let input: Record<string, unknown> = {};
-          try {
-            const parsed: unknown = JSON.parse(readFileSync(0, "utf8") || "{}");
-            if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
-              input = parsed as Record<string, unknown>;
-          } catch {
-            // not JSON: treat as no input
-          }
-          const output = await handler(await ctx.workspace(), input);
-          if (output) process.stdout.write(`${JSON.stringify(output)}\n`);
-        } catch (error) {
-          process.stderr.write(`baton hook ${event}: ${(error as Error).message}\n`);
-        }
       }),
     );
 

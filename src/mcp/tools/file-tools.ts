@@ -1,58 +1,53 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { parseDuration } from "../../util/duration.js";
 import type { McpSession } from "../session.js";
-import type { ToolRunner } from "../tool-runner.js";
+import type { ToolRegistry } from "../tool-registry.js";
 
 const paths = z.array(z.string().min(1).max(1024)).min(1).max(100);
 
-export function registerFileTools(server: McpServer, session: McpSession, run: ToolRunner): void {
+export function registerFileTools(tools: ToolRegistry, session: McpSession): void {
   const ws = session.ws;
 
-  server.registerTool(
-    "lock_files",
-    {
-      description:
-        "Lease files, folders or globs (src/auth/, src/**/*.ts) before editing them, so no other agent edits them at the same time. All are granted or none. Returns {granted, conflicts}; on conflicts, each names who holds the path, why and until when: work on something else or message the holder. Paths are relative to the repository root.",
-      inputSchema: {
-        paths,
-        intent: z.string().max(200).optional().describe("what you will do, shown to others"),
-        ttl: z.string().max(16).optional().describe("e.g. 30m; renewed by every tool call"),
-        shared: z.boolean().optional(),
-      },
+  tools.add("lock_files", {
+    title: "Lock files before editing",
+    description:
+      "Lease files, folders or globs (src/auth/, src/**/*.ts) before editing them, so no other agent edits them at the same time. All are granted or none. Returns {granted, conflicts}; on conflicts, each names who holds the path, why and until when: work on something else or message the holder. Paths are relative to the repository root.",
+    input: {
+      paths,
+      intent: z.string().max(200).optional().describe("what you will do, shown to others"),
+      ttl: z.string().max(16).optional().describe("e.g. 30m; renewed by every tool call"),
+      shared: z.boolean().optional(),
     },
-    run(async (input) =>
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    run: async (input) =>
       ws.leases.lock(input.paths, {
         intent: input.intent,
         shared: input.shared,
         ttlMs: input.ttl ? parseDuration(input.ttl, "ttl") : undefined,
       }),
-    ),
-  );
+  });
 
-  server.registerTool(
-    "unlock_files",
-    {
-      description: "Release your leases when you are done editing, so others can take them.",
-      inputSchema: { paths },
-    },
-    run(async (input) => ({ released: await ws.leases.unlock(input.paths) })),
-  );
+  tools.add("unlock_files", {
+    title: "Unlock files",
+    description: "Release your leases when you are done editing, so others can take them.",
+    input: { paths },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    run: async (input) => ({ released: await ws.leases.unlock(input.paths) }),
+  });
 
-  server.registerTool(
-    "check_files",
-    {
-      description:
-        "Who holds leases on these paths? Returns {files: [{path, free, leases}]}; free is false when another agent holds one.",
-      inputSchema: { paths },
-    },
-    run(async (input) => ({
+  tools.add("check_files", {
+    title: "Who holds these files",
+    description:
+      "Who holds leases on these paths? Returns {files: [{path, free, leases}]}; free is false when another agent holds one.",
+    input: { paths },
+    annotations: { readOnlyHint: true },
+    run: async (input) => ({
       files: await Promise.all(
         input.paths.map(async (path) => {
           const leases = await ws.leases.check(path);
           return { path, free: leases.every((lease) => lease.holder === session.agent), leases };
         }),
       ),
-    })),
-  );
+    }),
+  });
 }

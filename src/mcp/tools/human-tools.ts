@@ -1,8 +1,8 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { Approval, Question } from "../../domain/types.js";
+import { progress, type ToolExtra } from "../progress.js";
 import type { McpSession } from "../session.js";
-import { progress, type ToolExtra, type ToolRunner } from "../tool-runner.js";
+import type { ToolRegistry } from "../tool-registry.js";
 
 const PROGRESS_EVERY_MS = 5000;
 
@@ -47,22 +47,21 @@ function approvalAnswer(approval: Approval) {
     : { status: approval.status, note: approval.note, approval };
 }
 
-export function registerHumanTools(server: McpServer, session: McpSession, run: ToolRunner): void {
+export function registerHumanTools(tools: ToolRegistry, session: McpSession): void {
   const human = session.ws.human;
 
-  server.registerTool(
-    "chat_with_human",
-    {
-      description:
-        "Ask the human a question and wait for the answer. Use it when you are unsure about requirements, a design choice or something risky, instead of guessing. Give options when there is a clear choice. Returns {status: answered, answer} or, if the human takes long, {status: pending, question} with the id to pass to get_answer.",
-      inputSchema: {
-        question: z.string().min(1).max(16_384),
-        options: z.array(z.string().min(1).max(200)).max(20).optional(),
-        task_id: z.string().max(32).optional(),
-        wait_seconds: z.number().int().min(0).max(86_400).optional().describe("0: ask and return at once"),
-      },
+  tools.add("chat_with_human", {
+    title: "Ask the human",
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    description:
+      "Ask the human a question and wait for the answer. Use it when you are unsure about requirements, a design choice or something risky, instead of guessing. Give options when there is a clear choice. Returns {status: answered, answer} or, if the human takes long, {status: pending, question} with the id to pass to get_answer.",
+    input: {
+      question: z.string().min(1).max(16_384),
+      options: z.array(z.string().min(1).max(200)).max(20).optional(),
+      task_id: z.string().max(32).optional(),
+      wait_seconds: z.number().int().min(0).max(86_400).optional().describe("0: ask and return at once"),
     },
-    run(async (input, extra) => {
+    run: async (input, extra) => {
       const asked = await human.ask(input.question, { options: input.options, task: input.task_id });
       const question = await waitForHuman(
         session,
@@ -72,20 +71,19 @@ export function registerHumanTools(server: McpServer, session: McpSession, run: 
         (q) => q.status !== "open",
       );
       return questionAnswer(question);
-    }),
-  );
-
-  server.registerTool(
-    "get_answer",
-    {
-      description:
-        "Resume waiting for the answer to a question (Q-3) or the decision on an approval (A-2) you asked for earlier. Returns the same shape as chat_with_human or request_approval.",
-      inputSchema: {
-        id: z.string().min(1).max(32),
-        wait_seconds: z.number().int().min(0).max(86_400).optional(),
-      },
     },
-    run(async (input, extra) => {
+  });
+
+  tools.add("get_answer", {
+    title: "Wait for an answer",
+    annotations: { readOnlyHint: true },
+    description:
+      "Resume waiting for the answer to a question (Q-3) or the decision on an approval (A-2) you asked for earlier. Returns the same shape as chat_with_human or request_approval.",
+    input: {
+      id: z.string().min(1).max(32),
+      wait_seconds: z.number().int().min(0).max(86_400).optional(),
+    },
+    run: async (input, extra) => {
       if (/^A-/i.test(input.id)) {
         const approval = await waitForHuman(
           session,
@@ -104,22 +102,21 @@ export function registerHumanTools(server: McpServer, session: McpSession, run: 
         (q) => q.status !== "open",
       );
       return questionAnswer(question);
-    }),
-  );
-
-  server.registerTool(
-    "request_approval",
-    {
-      description:
-        "Ask a human to approve an action before you take it (a plan, a merge, a risky command). For a task that requires a plan, pass task_id and the plan; you cannot complete such a task before the plan is approved. Waits like chat_with_human; returns {status: approved|rejected|pending}. If rejected, read the note and change course.",
-      inputSchema: {
-        action: z.string().min(1).max(2000),
-        plan: z.string().max(65_536).optional(),
-        task_id: z.string().max(32).optional(),
-        wait_seconds: z.number().int().min(0).max(86_400).optional(),
-      },
     },
-    run(async (input, extra) => {
+  });
+
+  tools.add("request_approval", {
+    title: "Ask a human to approve",
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    description:
+      "Ask a human to approve an action before you take it (a plan, a merge, a risky command). For a task that requires a plan, pass task_id and the plan; you cannot complete such a task before the plan is approved. Waits like chat_with_human; returns {status: approved|rejected|pending}. If rejected, read the note and change course.",
+    input: {
+      action: z.string().min(1).max(2000),
+      plan: z.string().max(65_536).optional(),
+      task_id: z.string().max(32).optional(),
+      wait_seconds: z.number().int().min(0).max(86_400).optional(),
+    },
+    run: async (input, extra) => {
       const requested = await human.requestApproval(input.action, { plan: input.plan, task: input.task_id });
       const approval = await waitForHuman(
         session,
@@ -129,6 +126,6 @@ export function registerHumanTools(server: McpServer, session: McpSession, run: 
         (a) => a.status !== "pending",
       );
       return approvalAnswer(approval);
-    }),
-  );
+    },
+  });
 }

@@ -1,26 +1,25 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { BatonError } from "../../errors.js";
+import { progress } from "../progress.js";
 import type { McpSession } from "../session.js";
-import { progress, type ToolRunner } from "../tool-runner.js";
+import type { ToolRegistry } from "../tool-registry.js";
 
-export function registerMessageTools(server: McpServer, session: McpSession, run: ToolRunner): void {
+export function registerMessageTools(tools: ToolRegistry, session: McpSession): void {
   const ws = session.ws;
 
-  server.registerTool(
-    "send_message",
-    {
-      description:
-        "Send a message to an agent (to: its name), a channel (to: #name) or everyone (to: *, optionally role). Messages to busy or offline agents are kept until they read them. Returns {message, recipients}.",
-      inputSchema: {
-        to: z.string().min(1).max(64),
-        text: z.string().min(1).max(16_384),
-        role: z.string().max(64).optional().describe("with to=*: only agents with this role"),
-        urgent: z.boolean().optional(),
-        reply_to: z.string().max(32).optional().describe("a message id (M-12) to reply to in its thread"),
-      },
+  tools.add("send_message", {
+    title: "Send a message",
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    description:
+      "Send a message to an agent (to: its name), a channel (to: #name) or everyone (to: *, optionally role). Messages to busy or offline agents are kept until they read them. Returns {message, recipients}.",
+    input: {
+      to: z.string().min(1).max(64),
+      text: z.string().min(1).max(16_384),
+      role: z.string().max(64).optional().describe("with to=*: only agents with this role"),
+      urgent: z.boolean().optional(),
+      reply_to: z.string().max(32).optional().describe("a message id (M-12) to reply to in its thread"),
     },
-    run(async (input) => {
+    run: async (input) => {
       const options = { urgent: input.urgent, replyTo: input.reply_to };
       const sent =
         input.to === "*"
@@ -29,20 +28,19 @@ export function registerMessageTools(server: McpServer, session: McpSession, run
             ? await ws.messages.post(input.to, input.text, options)
             : await ws.messages.send(input.to, input.text, options);
       return { message: sent.message, recipients: sent.recipients };
-    }),
-  );
-
-  server.registerTool(
-    "get_messages",
-    {
-      description:
-        "Read your unread messages (direct, broadcasts, answers and decisions addressed to you) and mark them read. With wait_seconds, waits for one to arrive: use it when you have nothing else to do. Returns {messages, unread}.",
-      inputSchema: {
-        wait_seconds: z.number().int().min(0).max(3600).optional(),
-        channel: z.string().max(64).optional().describe("read a channel (#name) instead of your inbox"),
-      },
     },
-    run(async (input, extra) => {
+  });
+
+  tools.add("get_messages", {
+    title: "Read your messages",
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    description:
+      "Read your unread messages (direct, broadcasts, answers and decisions addressed to you) and mark them read. With wait_seconds, waits for one to arrive: use it when you have nothing else to do. Returns {messages, unread}.",
+    input: {
+      wait_seconds: z.number().int().min(0).max(3600).optional(),
+      channel: z.string().max(64).optional().describe("read a channel (#name) instead of your inbox"),
+    },
+    run: async (input, extra) => {
       const budget = Math.min((input.wait_seconds ?? 0) * 1000, session.maxWaitMs);
       const read = (waitMs: number) =>
         input.channel
@@ -56,26 +54,24 @@ export function registerMessageTools(server: McpServer, session: McpSession, run
         if (result.messages.length > 0 || remaining <= 5000) return result;
         await progress(extra, Math.round((performance.now() - started) / 1000), "waiting for a message");
       }
-    }),
-  );
-
-  server.registerTool(
-    "update_status",
-    {
-      description:
-        "Say what you are working on, shown to the team and the human. Every tool call already keeps your claim and leases alive; call this when your focus changes.",
-      inputSchema: { working_on: z.string().min(1).max(200) },
     },
-    run(async (input) => ws.agents.heartbeat({ workingOn: input.working_on })),
-  );
+  });
 
-  server.registerTool(
-    "log_decision",
-    {
-      description: "Record a decision (and why) in the team's log, so others and the daily summary see it.",
-      inputSchema: { decision: z.string().min(1).max(2000), task_id: z.string().max(32).optional() },
-    },
-    run(async (input) => {
+  tools.add("update_status", {
+    title: "Say what you work on",
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    description:
+      "Say what you are working on, shown to the team and the human. Every tool call already keeps your claim and leases alive; call this when your focus changes.",
+    input: { working_on: z.string().min(1).max(200) },
+    run: async (input) => ws.agents.heartbeat({ workingOn: input.working_on }),
+  });
+
+  tools.add("log_decision", {
+    title: "Record a decision",
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    description: "Record a decision (and why) in the team's log, so others and the daily summary see it.",
+    input: { decision: z.string().min(1).max(2000), task_id: z.string().max(32).optional() },
+    run: async (input) => {
       if (input.task_id && !/^[A-Za-z][A-Za-z0-9]*-\d+$/.test(input.task_id)) {
         throw new BatonError(
           "invalid_input",
@@ -90,6 +86,6 @@ export function registerMessageTools(server: McpServer, session: McpSession, run
           input.task_id ? { task: input.task_id } : undefined,
         ),
       };
-    }),
-  );
+    },
+  });
 }

@@ -1,17 +1,15 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { McpSession } from "../session.js";
-import type { ToolRunner } from "../tool-runner.js";
+import type { ToolRegistry } from "../tool-registry.js";
 
-export function registerProjectTools(server: McpServer, session: McpSession, run: ToolRunner): void {
+export function registerProjectTools(tools: ToolRegistry, session: McpSession): void {
   const ws = session.ws;
-  server.registerTool(
-    "get_project_info",
-    {
-      description:
-        "Start here: who you are in the team, the task you hold, your unread messages, what is ready to claim, and the team's queues and rules. Call it at the start of a session and whenever you lose track.",
-      inputSchema: {},
-    },
-    run(async () => {
+  tools.add("get_project_info", {
+    title: "Project, team and your work",
+    annotations: { readOnlyHint: true },
+    description:
+      "Start here: who you are in the team, the task you hold, your unread messages, what is ready to claim, and the team's queues and rules. Call it at the start of a session and whenever you lose track.",
+    input: {},
+    run: async () => {
       const [ready, mine, agents, inbox, questions] = await Promise.all([
         ws.tasks.list({ ready: true }),
         ws.tasks.list({ mine: true }),
@@ -43,6 +41,6 @@ export function registerProjectTools(server: McpServer, session: McpSession, run
           "finish with complete_task (with a report), or fail_task / release_task",
         ],
       };
-    }),
-  );
+    },
+  });
 }

@@ -1,6 +1,6 @@
+import { assertClaimable } from "../../../domain/claim-rules.js";
 import type { Task } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
-import { formatDuration } from "../../../util/duration.js";
 import type { ClaimResult, ClaimTaskInput } from "../../port.js";
 import { TASK_COLUMNS, type TaskRow, toTask } from "../rows.js";
 import { appendEvent, nextToken, requireTask, sweepExpiredClaims, type Tx, touchActor } from "../tx.js";
@@ -43,48 +43,14 @@ export function readyParams(actor: string, input: ReadyQuery): Record<string, un
 }
 
 function checkClaimable(tx: Tx, task: Task): void {
-  if (task.status === "claimed") {
-    throw new BatonError(
-      "conflict",
-      `${task.id} is claimed by ${task.holder} (claim expires in ${formatDuration(task.claimExpiresAt! - tx.now)})`,
-      "take another task (baton task claim picks the next ready one) or ask its holder",
-      { id: task.id, holder: task.holder, expiresAt: task.claimExpiresAt },
-    );
-  }
-  if (task.status !== "open") {
-    throw new BatonError("invalid_state", `${task.id} is ${task.status}`, "only open tasks can be claimed", {
-      id: task.id,
-      status: task.status,
-    });
-  }
-  if (task.assignee && task.assignee !== tx.actor) {
-    throw new BatonError(
-      "conflict",
-      `${task.id} is assigned to ${task.assignee}`,
-      `ask for it to be reassigned (baton task assign ${task.id} ${tx.actor}) or take another task`,
-      { id: task.id, assignee: task.assignee },
-    );
-  }
   const waiting = tx.conn.all<{ id: string; status: string }>(
     `SELECT dt.id, dt.status FROM task_deps d JOIN tasks dt ON dt.id = d.depends_on
      WHERE d.task_id = ? AND dt.status <> 'done'`,
     task.id,
   );
-  if (waiting.length > 0) {
-    throw new BatonError(
-      "not_ready",
-      `${task.id} waits on ${waiting.map((w) => `${w.id} (${w.status})`).join(", ")}`,
-      "claim one of those first, or run `baton task list --ready` for tasks you can start now",
-      { id: task.id, waitingOn: waiting.map((w) => w.id) },
-    );
-  }
+  assertClaimable(task, tx.actor, waiting, tx.now);
 }
 
-/**
- * The atomic claim: inside one write transaction, pick (or check) the task and
- * turn it into a lease held by the actor with a fresh fencing token. Claiming a
- * task the actor already holds renews it and keeps its token (idempotent).
- */
 /** Handler-only queues this actor's role does not handle. */
 function closedQueues(handlerOnly: Record<string, string> | undefined, role: string | null): string[] {
   return Object.entries(handlerOnly ?? {})
@@ -92,6 +58,11 @@ function closedQueues(handlerOnly: Record<string, string> | undefined, role: str
     .map(([queue]) => queue);
 }
 
+/**
+ * The atomic claim: inside one write transaction, pick (or check) the task and
+ * turn it into a lease held by the actor with a fresh fencing token. Claiming a
+ * task the actor already holds renews it and keeps its token (idempotent).
+ */
 export function claimTask(tx: Tx, input: ClaimTaskInput): ClaimResult {
   const { role } = touchActor(tx);
   sweepExpiredClaims(tx);

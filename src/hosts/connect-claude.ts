@@ -1,0 +1,64 @@
+import { join } from "node:path";
+import { BATON_COMMAND, type ConnectPlan, type FileChange, type HostContext } from "./connect.js";
+import { mergeHooks } from "./hook-entries.js";
+import { parseJsonFile, setJson } from "./host-files.js";
+
+/**
+ * Claude Code (2.1.x): baton's MCP server in `.mcp.json`, the hooks in
+ * `.claude/settings.json`, both in the worktree's root and naming no agent.
+ *
+ * Claude Code loads `.claude/settings.json` only from the folder it starts in
+ * (started from a subfolder, the root's hooks do not run), but it loads the
+ * user's `~/.claude/settings.json` everywhere and runs a hook command found in
+ * both only once. So the same hooks also go into the user's settings: the guard
+ * holds wherever Claude Code starts, and does nothing outside baton repositories.
+ */
+const HOOKS = {
+  // Edit, Write and NotebookEdit in 2.1.330; MultiEdit in earlier versions; Bash for shell edits.
+  PreToolUse: { matcher: "Edit|Write|MultiEdit|NotebookEdit|Bash", event: "pre-edit" },
+  SessionStart: { event: "session-start" },
+  Stop: { event: "stop" },
+};
+
+const hookCommand = (event: string) => `${BATON_COMMAND} hook ${event} --host claude`;
+
+function withHooks(path: string, text: string): string {
+  const settings = parseJsonFile(path, text);
+  return setJson(path, text, ["hooks"], mergeHooks(settings.hooks, HOOKS, hookCommand));
+}
+
+/** Adds `mcp__baton` to `permissions.allow` (honoured once the folder is trusted in Claude Code). */
+function withAllowedTools(path: string, text: string): string {
+  const settings = parseJsonFile(path, text);
+  const permissions = (settings.permissions ?? {}) as Record<string, unknown>;
+  const allow = Array.isArray(permissions.allow) ? (permissions.allow as unknown[]) : [];
+  if (allow.includes("mcp__baton")) return text;
+  return setJson(path, text, ["permissions", "allow"], [...allow, "mcp__baton"]);
+}
+
+export function planClaude(ctx: HostContext): ConnectPlan {
+  const server = { command: BATON_COMMAND, args: ["mcp", "--kind", "claude"] };
+  const userSettings = join(ctx.home, ".claude", "settings.json");
+  const files: FileChange[] = [];
+  if (ctx.scope === "project") {
+    const mcp = join(ctx.tree.root, ".mcp.json");
+    const settings = join(ctx.tree.root, ".claude", "settings.json");
+    files.push(
+      ctx.change(mcp, (text) => setJson(mcp, text, ["mcpServers", "baton"], server)),
+      ctx.change(settings, (text) => withAllowedTools(settings, withHooks(settings, text))),
+    );
+  } else {
+    const claudeJson = join(ctx.home, ".claude.json");
+    files.push(ctx.change(claudeJson, (text) => setJson(claudeJson, text, ["mcpServers", "baton"], server)));
+  }
+  files.push(ctx.change(userSettings, (text) => withHooks(userSettings, text)));
+  return {
+    files,
+    notes: [
+      {
+        level: "todo",
+        text: "headless runs (claude -p) need --allowedTools mcp__baton, until you trust this folder once in Claude Code (then .claude/settings.json's allow list applies)",
+      },
+    ],
+  };
+}

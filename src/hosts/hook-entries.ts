@@ -1,0 +1,53 @@
+/**
+ * The hooks block that Claude Code, Codex and Gemini CLI share:
+ * `{EVENT: [{matcher?, hooks: [{type: "command", command}]}]}`.
+ */
+export interface HookSpec {
+  matcher?: string;
+  /** baton's own event name: `baton hook EVENT`. */
+  event: string;
+  /** A handler name, where the host shows one (Gemini CLI). */
+  name?: string;
+}
+
+/**
+ * Entries an earlier `baton connect` wrote, in any of its forms (`baton hook …`,
+ * `npx --no-install baton hook …`, `/path/node /path/baton.js hook …`): replaced,
+ * so running connect again changes nothing and an old form does not linger.
+ */
+const OURS = /\bbaton(\.js)?'? hook (pre-edit|session-start|stop)\b/;
+
+/** Whether a hooks-block entry (or handler) is one baton wrote. */
+export function isOurHook(entry: unknown): boolean {
+  return OURS.test(JSON.stringify(entry));
+}
+
+export function mergeHooks(
+  existing: unknown,
+  specs: Record<string, HookSpec>,
+  command: (event: string) => string,
+  /** Seconds the host waits for the hook, where its default is long (Codex: 600). */
+  timeout?: number,
+): Record<string, unknown> {
+  const hooks: Record<string, unknown> =
+    typeof existing === "object" && existing !== null && !Array.isArray(existing)
+      ? { ...(existing as Record<string, unknown>) }
+      : {};
+  for (const [hostEvent, spec] of Object.entries(specs)) {
+    const current = Array.isArray(hooks[hostEvent]) ? (hooks[hostEvent] as unknown[]) : [];
+    const others = current.filter((entry) => !isOurHook(entry));
+    const entry = {
+      ...(spec.matcher ? { matcher: spec.matcher } : {}),
+      hooks: [
+        {
+          ...(spec.name ? { name: spec.name } : {}),
+          type: "command",
+          command: command(spec.event),
+          ...(timeout ? { timeout } : {}),
+        },
+      ],
+    };
+    hooks[hostEvent] = [...others, entry];
+  }
+  return hooks;
+}

@@ -1,0 +1,158 @@
+import type { CallToolResult, Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import { type ZodIssue, type ZodRawShape, z } from "zod";
+import { zodToJsonSchema } from "zod-to-json-schema";
+import { BatonError } from "../errors.js";
+import type { ToolExtra } from "./progress.js";
+import { failure, ok } from "./result.js";
+import type { McpSession } from "./session.js";
+
+export interface ToolDefinition<S extends ZodRawShape> {
+  title: string;
+  description: string;
+  input: S;
+  /** What a host may assume about the tool (MCP tool annotations); every baton tool stays inside baton's own store. */
+  annotations: Omit<ToolAnnotations, "title" | "openWorldHint">;
+  run(input: z.infer<z.ZodObject<S>>, extra: ToolExtra): Promise<unknown>;
+}
+
+interface Registered {
+  schema: z.ZodTypeAny;
+  listing: Tool;
+  run(input: unknown, extra: ToolExtra): Promise<unknown>;
+}
+
+type JsonSchema = { properties?: Record<string, { type?: unknown; enum?: unknown[] }>; required?: string[] };
+
+/**
+ * baton's tools, validated strictly: an argument name the tool does not have
+ * (`claim_task {"id": "T-2"}`, a natural guess for `task_id`) or a value of the
+ * wrong type is a tool error that lists the valid arguments, never dropped in
+ * silence. The SDK's own McpServer drops unknown keys and reports bad types as
+ * a dump of zod issues, so baton answers `tools/list` and `tools/call` itself.
+ */
+export class ToolRegistry {
+  private readonly tools = new Map<string, Registered>();
+
+  constructor(private readonly session: McpSession) {}
+
+  add<S extends ZodRawShape>(name: string, definition: ToolDefinition<S>): void {
+    const schema = z.object(definition.input).strict();
+    const json = zodToJsonSchema(schema, {
+      $refStrategy: "none",
+      effectStrategy: "input",
+      pipeStrategy: "input",
+    }) as Record<string, unknown>;
+    delete json.$schema;
+    this.tools.set(name, {
+      schema,
+      listing: {
+        name,
+        title: definition.title,
+        description: definition.description,
+        inputSchema: json as Tool["inputSchema"],
+        annotations: { title: definition.title, openWorldHint: false, ...definition.annotations },
+      },
+      run: (input, extra) => definition.run(input as z.infer<z.ZodObject<S>>, extra),
+    });
+  }
+
+  list(): Tool[] {
+    return [...this.tools.values()].map((tool) => tool.listing);
+  }
+
+  /** Every call: a heartbeat, strict validation, then the tool; any failure becomes a tool error with its hint. */
+  async call(name: string, args: unknown, extra: ToolExtra): Promise<CallToolResult> {
+    try {
+      const tool = this.tools.get(name);
+      if (!tool) {
+        throw new BatonError(
+          "usage",
+          `there is no tool '${name}'`,
+          `baton's tools are: ${[...this.tools.keys()].join(", ")}`,
+        );
+      }
+      await this.session.beat();
+      return ok(await tool.run(this.validate(name, tool, args ?? {}), extra));
+    } catch (error) {
+      return failure(error);
+    }
+  }
+
+  private validate(name: string, tool: Registered, args: unknown): unknown {
+    const parsed = tool.schema.safeParse(args);
+    if (parsed.success) return parsed.data;
+    const schema = tool.listing.inputSchema as JsonSchema;
+    const issue = parsed.error.issues[0]!;
+    throw new BatonError(
+      "invalid_input",
+      `${name}: ${describeIssue(issue, schema)}`,
+      argumentsHint(name, schema),
+      {
+        arguments: Object.keys(schema.properties ?? {}),
+        issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+      },
+    );
+  }
+}
+
+function typeOf(property: { type?: unknown; enum?: unknown[] } | undefined): string {
+  if (!property) return "any";
+  if (Array.isArray(property.enum)) return `one of ${property.enum.map((v) => JSON.stringify(v)).join(", ")}`;
+  const items = (property as { items?: { type?: unknown } }).items;
+  if (property.type === "array" && items?.type) return `array of ${String(items.type)}`;
+  return String(property.type ?? "any");
+}
+
+/** `claim_task takes task_id (string), queue (string), tags (array of string)`. */
+function argumentsHint(name: string, schema: JsonSchema): string {
+  const entries = Object.entries(schema.properties ?? {});
+  if (entries.length === 0) return `${name} takes no arguments: call it with {}`;
+  const required = new Set(schema.required ?? []);
+  const list = entries.map(
+    ([key, property]) => `${key} (${typeOf(property)}${required.has(key) ? ", required" : ""})`,
+  );
+  return `${name} takes ${list.join(", ")}`;
+}
+
+/** The valid argument a wrong name most likely meant: `id` → `task_id`, `path` → `paths`. */
+function closest(key: string, valid: string[]): string | undefined {
+  const k = key.toLowerCase();
+  return (
+    valid.find((v) => v === k) ??
+    valid.find((v) => v.endsWith(`_${k}`) || v.startsWith(`${k}_`) || v === `${k}s` || `${v}s` === k) ??
+    valid.find((v) => editDistance(v, k) <= 2)
+  );
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+function describeIssue(issue: ZodIssue, schema: JsonSchema): string {
+  const path = issue.path.join(".");
+  const valid = Object.keys(schema.properties ?? {});
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return issue.keys
+        .map((key) => {
+          const guess = closest(key, valid);
+          return `unknown argument '${key}'${guess ? ` (did you mean '${guess}'?)` : ""}`;
+        })
+        .join("; ");
+    case "invalid_type":
+      if (issue.received === "undefined") return `missing required argument '${path}' (${issue.expected})`;
+      if (issue.path.length === 0) return `the arguments must be an object, not ${issue.received}`;
+      return `argument '${path}' must be ${issue.expected}, not ${issue.received}`;
+    case "invalid_enum_value":
+      return `argument '${path}' must be one of ${issue.options.map((o) => JSON.stringify(o)).join(", ")}, not ${JSON.stringify(issue.received)}`;
+    default:
+      return `argument '${path}': ${issue.message}`;
+  }
+}

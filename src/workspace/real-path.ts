@@ -1,0 +1,64 @@
+import { lstatSync, readlinkSync, realpathSync } from "node:fs";
+import { dirname, isAbsolute, join } from "node:path";
+import { BatonError } from "../errors.js";
+
+/** The kernel gives up after 40 links (Linux's MAXSYMLINKS); so does baton. */
+const MAX_LINKS = 40;
+
+/**
+ * Resolves `input` against the folder `base` the way the kernel does: each
+ * symlink is followed where it stands, so `link/../x` is the parent of the
+ * link's target, not `x` beside the link. A tail that does not exist yet (a
+ * file about to be created) is kept as written; a dangling link is followed to
+ * where it points. So every path operation (lock, check, unlock, the edit
+ * guard) agrees on one file whatever name it was given.
+ */
+export function resolveReal(base: string, input: string): string {
+  const queue = input.split(/[\\/]+/);
+  let current = isAbsolute(input) ? "/" : realpathSync(base);
+  let links = 0;
+  while (queue.length > 0) {
+    const segment = queue.shift()!;
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") {
+      current = dirname(current);
+      continue;
+    }
+    const next = join(current, segment);
+    if (!isSymlink(next)) {
+      current = next;
+      continue;
+    }
+    if (++links > MAX_LINKS) {
+      throw new BatonError(
+        "invalid_input",
+        `'${input}' goes round a symlink loop`,
+        "fix or remove the looping link, or name the file by its real path",
+      );
+    }
+    const target = readlinkSync(next);
+    if (isAbsolute(target)) current = "/";
+    queue.unshift(...target.split(/[\\/]+/));
+  }
+  return current;
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false; // not there (yet): kept as written
+  }
+}
+
+/** The deepest folder of `path` that exists (a real path). */
+export function existingAncestor(path: string): string {
+  for (let dir = path; ; dir = dirname(dir)) {
+    try {
+      if (lstatSync(dir).isDirectory()) return realpathSync(dir);
+    } catch {
+      // keep climbing
+    }
+    if (dirname(dir) === dir) return dir;
+  }
+}
