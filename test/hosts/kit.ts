@@ -1,0 +1,94 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { baton, CLI, type CliResult, git, tempDir, tempRepo } from "../helpers/temp-repo.js";
+
+/**
+ * What every real-host test shares: the pinned hosts (installed by
+ * scripts/install-test-hosts.mjs, never downloaded by a test), a `baton` on
+ * PATH as a user who installed it would have, and a team repository with
+ * linked worktrees. Each host's own runner and fake model live beside this file.
+ */
+const ROOT = resolve(import.meta.dirname, "../..");
+export const HOST_VERSIONS = JSON.parse(readFileSync(join(ROOT, "test/hosts/hosts.json"), "utf8")) as Record<
+  string,
+  { package: string; version: string; bin: string }
+>;
+
+/** The installed host's executable; a missing host fails the test loudly, never skips it. */
+export function hostBin(host: "claude" | "codex" | "gemini" | "pi" | "node24"): string {
+  const spec = HOST_VERSIONS[host]!;
+  const bin = join(ROOT, "node_modules/.cache/baton-hosts", host, "node_modules/.bin", spec.bin);
+  if (!existsSync(bin)) {
+    throw new Error(
+      `${spec.package}@${spec.version} is not installed: run \`node scripts/install-test-hosts.mjs\` (npm test does)`,
+    );
+  }
+  return bin;
+}
+
+let binDir: string | undefined;
+
+/** A folder holding `baton` (this build's CLI), to put on the hosts' PATH. */
+export function batonBinDir(): string {
+  if (binDir && existsSync(join(binDir, "baton"))) return binDir;
+  binDir = join(tempDir("baton-bin-"), "bin");
+  mkdirSync(binDir);
+  writeFileSync(join(binDir, "baton"), `#!/bin/sh\nexec '${process.execPath}' '${CLI}' "$@"\n`);
+  chmodSync(join(binDir, "baton"), 0o755);
+  return binDir;
+}
+
+/** A minimal environment for a host: an isolated HOME, `baton` on PATH (unless told not to), no BATON_AGENT. */
+export function hostEnv(
+  home: string,
+  extra: Record<string, string> = {},
+  options: { batonOnPath?: boolean } = {},
+): Record<string, string> {
+  const path = [
+    ...(options.batonOnPath === false ? [] : [batonBinDir()]),
+    ...(process.env.PATH ?? "").split(":").filter((dir) => dir && !existsSync(join(dir, "baton"))),
+  ].join(":");
+  return { PATH: path, HOME: home, LANG: "C.UTF-8", TERM: "dumb", NO_COLOR: "1", ...extra };
+}
+
+export interface Team {
+  /** The main checkout, where `.baton/` lives. */
+  repo: string;
+  /** Linked worktrees by name, each on branch `baton/<name>`. */
+  worktrees: Record<string, string>;
+}
+
+/**
+ * A repository with baton set up, a committed `src/a.ts` and `src/b.ts`, and
+ * linked worktrees outside the main checkout, as a team that gives each agent
+ * its own worktree has.
+ */
+export function teamRepo(worktreeNames: string[] = []): Team {
+  const repo = tempRepo();
+  mkdirSync(join(repo, "src", "deep"), { recursive: true });
+  writeFileSync(join(repo, "src", "a.ts"), "export const a = 1;\n");
+  writeFileSync(join(repo, "src", "b.ts"), "export const b = 1;\n");
+  writeFileSync(join(repo, "src", "deep", "c.ts"), "export const c = 1;\n");
+  git(repo, "add", "-A");
+  git(repo, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "sources");
+  const parent = tempDir("baton-worktrees-");
+  const worktrees: Record<string, string> = {};
+  for (const name of worktreeNames) {
+    const path = join(parent, name);
+    git(repo, "worktree", "add", "-q", "-b", `baton/${name}`, path);
+    worktrees[name] = path;
+  }
+  return { repo, worktrees };
+}
+
+/** `baton connect HOST --as AGENT` in `cwd`, as the user would run it, with the host's HOME. */
+export function connect(host: string, cwd: string, agent: string, env: Record<string, string>): CliResult {
+  const result = baton(cwd, ["connect", host, "--as", agent, "--json"], env);
+  if (result.code !== 0) throw new Error(`baton connect ${host} failed: ${result.stdout}${result.stderr}`);
+  return result;
+}
+
+/** Runs baton as some agent from `cwd` (a teammate locking a file, the lead adding a task). */
+export function as(agent: string, cwd: string, args: string[]): CliResult {
+  return baton(cwd, [...args, "--as", agent]);
+}
