@@ -1,25 +1,19 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseJsonc } from "jsonc-parser";
 import { parse as parseToml } from "smol-toml";
 import { describe, expect, it } from "vitest";
-import { baton, CLI, tempRepo } from "./helpers/temp-repo.js";
+import { codexHookHash } from "../src/hosts/codex-hook-trust.js";
+import { baton, git, tempDir, tempRepo, testHome } from "./helpers/temp-repo.js";
+import { batonBinDir, teamRepo } from "./hosts/kit.js";
 
 const as = (name: string) => ({ BATON_AGENT: name });
-
-/** Runs `baton hook EVENT` with a hook input on stdin, as Claude Code does. */
-function hook(repo: string, event: string, input: string, agent = "claude-1") {
-  const result = spawnSync(process.execPath, [CLI, "hook", event, "--as", agent], {
-    cwd: repo,
-    input,
-    encoding: "utf8",
-  });
-  return { code: result.status, stdout: result.stdout, json: () => JSON.parse(result.stdout) };
-}
+const read = (path: string) => readFileSync(path, "utf8");
+const onPath = () => ({ PATH: `${batonBinDir()}:${process.env.PATH}` });
 
 describe("baton connect", () => {
-  it("claude: merges .mcp.json keeping other servers, unknown keys and comments; adds hooks; idempotent", () => {
+  it("claude: identity-free .mcp.json and hooks in the worktree, merged and idempotent; the guard's hooks in user settings too", () => {
     const repo = tempRepo();
     writeFileSync(
       join(repo, ".mcp.json"),
@@ -30,176 +24,239 @@ describe("baton connect", () => {
       join(repo, ".claude/settings.json"),
       JSON.stringify({
         permissions: { allow: ["Bash(ls)"] },
-        hooks: { PreToolUse: [{ matcher: "Bash", hooks: [{ type: "command", command: "mine" }] }] },
+        hooks: {
+          PreToolUse: [
+            { matcher: "Bash", hooks: [{ type: "command", command: "mine" }] },
+            // An entry an older baton wrote, with a machine path and a name: replaced.
+            {
+              matcher: "Edit|Write|MultiEdit",
+              hooks: [{ type: "command", command: "/usr/bin/node /x/baton.js hook pre-edit --as claude-9" }],
+            },
+          ],
+        },
       }),
     );
     const dry = baton(repo, ["connect", "claude", "--dry-run"], as("claude-1"));
     expect(dry.stdout).toContain('+       "args": [');
-    expect(readFileSync(join(repo, ".mcp.json"), "utf8")).not.toContain("baton");
-    expect(baton(repo, ["connect", "claude"], as("claude-1")).code).toBe(0);
-    const mcpText = readFileSync(join(repo, ".mcp.json"), "utf8");
+    expect(read(join(repo, ".mcp.json"))).not.toContain("baton");
+    expect(existsSync(join(repo, ".git", "baton-agent"))).toBe(false);
+
+    const done = baton(repo, ["connect", "claude", "--json"], as("claude-1"));
+    expect(done.code).toBe(0);
+    const mcpText = read(join(repo, ".mcp.json"));
     expect(mcpText).toContain("// team servers");
     const mcp = parseJsonc(mcpText);
     expect(mcp.extra).toBe(true);
     expect(mcp.mcpServers.other).toEqual({ command: "x" });
-    expect(mcp.mcpServers.baton.args.slice(-5)).toEqual(["mcp", "--as", "claude-1", "--kind", "claude"]);
-    const settings = JSON.parse(readFileSync(join(repo, ".claude/settings.json"), "utf8"));
-    expect(settings.permissions).toEqual({ allow: ["Bash(ls)"] });
-    expect(settings.hooks.PreToolUse).toHaveLength(2);
-    expect(settings.hooks.PreToolUse[1].matcher).toBe("Edit|Write|MultiEdit");
-    expect(settings.hooks.SessionStart[0].hooks[0].command).toContain("hook session-start --as claude-1");
-    const before = readFileSync(join(repo, ".claude/settings.json"), "utf8");
+    // No agent and no machine path in a committed file.
+    expect(mcp.mcpServers.baton).toEqual({ command: "baton", args: ["mcp", "--kind", "claude"] });
+    const settingsText = read(join(repo, ".claude/settings.json"));
+    expect(settingsText).not.toMatch(/claude-1|claude-9|\/usr\/bin|baton\.js/);
+    const settings = JSON.parse(settingsText);
+    expect(settings.permissions.allow).toEqual(["Bash(ls)", "mcp__baton"]);
+    expect(settings.hooks.PreToolUse).toEqual([
+      { matcher: "Bash", hooks: [{ type: "command", command: "mine" }] },
+      {
+        matcher: "Edit|Write|MultiEdit|NotebookEdit|Bash",
+        hooks: [{ type: "command", command: "baton hook pre-edit --host claude" }],
+      },
+    ]);
+    expect(settings.hooks.SessionStart[0].hooks[0].command).toBe("baton hook session-start --host claude");
+    // The same hook command in the user's settings: Claude Code runs it once, from any folder.
+    const user = JSON.parse(read(join(testHome(), ".claude/settings.json")));
+    expect(user.hooks.PreToolUse[0].hooks[0].command).toBe("baton hook pre-edit --host claude");
+    // The agent's name lives in the worktree's git dir, and baton acts as it there.
+    expect(read(join(repo, ".git", "baton-agent"))).toBe("claude-1\n");
+    expect(baton(repo, ["whoami", "--json"]).json()).toMatchObject({ agent: "claude-1", source: "worktree" });
+    expect(baton(repo, ["whoami", "--json"], as("lea")).json()).toMatchObject({
+      agent: "lea",
+      source: "environment",
+    });
+    const report = done.json();
+    expect(report.agent).toBe("claude-1");
+    expect(report.notes.map((n: { text: string }) => n.text).join("\n")).toMatch(/--allowedTools mcp__baton/);
+
+    const before = read(join(repo, ".claude/settings.json"));
     const again = baton(repo, ["connect", "claude", "--json"], as("claude-1")).json();
     expect(again.files.every((f: { changed: boolean }) => !f.changed)).toBe(true);
-    expect(readFileSync(join(repo, ".claude/settings.json"), "utf8")).toBe(before);
+    expect(read(join(repo, ".claude/settings.json"))).toBe(before);
   });
 
-  it("codex: writes [mcp_servers.baton] in config.toml, keeping comments and other tables; gemini: settings.json", () => {
+  it("two agents of one host in two worktrees: each worktree its own files and its own name, the main checkout untouched", () => {
+    const { repo, worktrees } = teamRepo(["wt-1", "wt-2"]);
+    expect(baton(worktrees["wt-1"]!, ["connect", "claude", "--as", "claude-1"]).code).toBe(0);
+    const second = baton(join(worktrees["wt-2"]!, "src"), ["connect", "claude", "--as", "claude-2"]);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain("acts as claude-2");
+    for (const [name, tree] of Object.entries(worktrees)) {
+      expect(existsSync(join(tree, ".mcp.json")), name).toBe(true);
+      expect(existsSync(join(tree, ".claude/settings.json")), name).toBe(true);
+      expect(existsSync(join(tree, "src/.mcp.json")), name).toBe(false);
+    }
+    expect(existsSync(join(repo, ".mcp.json"))).toBe(false);
+    // Identical committed files: either worktree's can be committed and merged without a conflict.
+    expect(read(join(worktrees["wt-1"]!, ".mcp.json"))).toBe(read(join(worktrees["wt-2"]!, ".mcp.json")));
+    expect(baton(worktrees["wt-1"]!, ["whoami", "--json"]).json().agent).toBe("claude-1");
+    expect(baton(join(worktrees["wt-2"]!, "src/deep"), ["whoami", "--json"]).json().agent).toBe("claude-2");
+    expect(baton(repo, ["whoami", "--json"]).json().agent).toBeNull();
+    // The launcher and the name are not for git: nothing to commit but the host files.
+    const status = git(worktrees["wt-1"]!, "status", "--porcelain");
+    expect(status).not.toContain(".baton/bin");
+    expect(status).toContain(".mcp.json");
+  });
+
+  it("says what it cannot do: baton not on PATH, the main checkout's name, replacing a worktree's agent", () => {
+    const { worktrees } = teamRepo(["wt-1"]);
+    const noPath = baton(worktrees["wt-1"]!, ["connect", "claude", "--as", "claude-1", "--json"], {
+      PATH: "/usr/bin:/bin",
+    }).json();
+    expect(noPath.notes.some((n: { text: string }) => /not on PATH/.test(n.text))).toBe(true);
+    const withPath = baton(
+      worktrees["wt-1"]!,
+      ["connect", "claude", "--as", "claude-1", "--json"],
+      onPath(),
+    ).json();
+    expect(withPath.notes.some((n: { text: string }) => /not on PATH/.test(n.text))).toBe(false);
+    expect(withPath.notes.some((n: { text: string }) => /main checkout/.test(n.text))).toBe(false);
+    const replaced = baton(worktrees["wt-1"]!, ["connect", "pi", "--as", "pi-1"]);
+    expect(replaced.stdout).toMatch(/this worktree's agent was claude-1, now pi-1/);
+    const main = baton(tempRepo(), ["connect", "shell", "--as", "sh-1"]);
+    expect(main.stdout).toMatch(/main checkout/);
+  });
+
+  it("refuses a worktree whose main checkout has no .baton/, naming where to run init, writing nothing", () => {
+    const repo = tempRepo({ init: false });
+    const worktree = join(tempDir(), "wt");
+    git(repo, "worktree", "add", "-q", "-b", "wt", worktree);
+    const refused = baton(worktree, ["connect", "claude", "--as", "c-1", "--json"]);
+    expect(refused.code).toBe(1);
+    expect(refused.json().error.code).toBe("not_initialised");
+    expect(refused.json().error.hint).toContain(`baton init\` in ${repo}`);
+    expect(existsSync(join(worktree, ".mcp.json"))).toBe(false);
+    expect(existsSync(join(testHome(), ".claude"))).toBe(false);
+    // Every command from there explains the same.
+    expect(baton(worktree, ["task", "list", "--json"]).json().error.message).toContain("main checkout");
+  });
+
+  it("codex: [mcp_servers.baton] approved and required, hooks.json, and the hooks trusted by hash in the user's config", () => {
     const repo = tempRepo();
     mkdirSync(join(repo, ".codex"));
     writeFileSync(
       join(repo, ".codex/config.toml"),
       '# my codex\nmodel = "o4"\n\n[mcp_servers.other]\ncommand = "x"\n',
     );
-    expect(baton(repo, ["connect", "codex"], as("codex-1")).code).toBe(0);
-    expect(baton(repo, ["connect", "codex"], as("codex-1")).stdout).toContain("nothing to change");
-    const text = readFileSync(join(repo, ".codex/config.toml"), "utf8");
+    const codexHome = join(testHome(), ".codex");
+    mkdirSync(codexHome);
+    writeFileSync(join(codexHome, "config.toml"), '# mine\nmodel = "gpt-5.5"\n');
+    const first = baton(repo, ["connect", "codex", "--json"], as("codex-1")).json();
+    expect(first.notes.some((n: { text: string }) => /trust this project in Codex/.test(n.text))).toBe(true);
+    const again = baton(repo, ["connect", "codex", "--json"], as("codex-1")).json();
+    expect(again.files.every((f: { changed: boolean }) => !f.changed)).toBe(true);
+    const text = read(join(repo, ".codex/config.toml"));
     expect(text.startsWith("# my codex")).toBe(true);
-    const toml = parseToml(text) as {
-      model: string;
-      mcp_servers: Record<string, { command: string; args?: string[] }>;
-    };
+    const toml = parseToml(text) as { model: string; mcp_servers: Record<string, Record<string, unknown>> };
     expect(toml.model).toBe("o4");
     expect(toml.mcp_servers.other!.command).toBe("x");
-    expect(toml.mcp_servers.baton!.args!.slice(-4)).toEqual(["--as", "codex-1", "--kind", "codex"]);
-    expect(baton(repo, ["connect", "gemini"], as("gem-1")).code).toBe(0);
-    expect(
-      JSON.parse(readFileSync(join(repo, ".gemini/settings.json"), "utf8")).mcpServers.baton.args,
-    ).toContain("gem-1");
+    expect(toml.mcp_servers.baton).toEqual({
+      command: "baton",
+      args: ["mcp", "--kind", "codex"],
+      default_tools_approval_mode: "approve",
+      required: true,
+    });
+    const hooksPath = join(repo, ".codex/hooks.json");
+    const hooks = JSON.parse(read(hooksPath)).hooks;
+    const pre = hooks.PreToolUse[0];
+    expect(pre.matcher).toContain("apply_patch");
+    expect(pre.hooks[0]).toMatchObject({ command: "baton hook pre-edit --host codex", timeout: 30 });
+    const user = read(join(codexHome, "config.toml"));
+    expect(user.startsWith("# mine")).toBe(true);
+    const state = (parseToml(user) as { hooks: { state: Record<string, { trusted_hash: string }> } }).hooks
+      .state;
+    expect(state[`${hooksPath}:pre_tool_use:0:0`]!.trusted_hash).toBe(
+      codexHookHash("PreToolUse", pre.matcher, pre.hooks[0]),
+    );
+    expect(Object.keys(state)).toHaveLength(3);
+    // Once the user trusts the project, connect stops asking.
+    writeFileSync(
+      join(codexHome, "config.toml"),
+      `${read(join(codexHome, "config.toml"))}\n[projects."${repo}"]\ntrust_level = "trusted"\n`,
+    );
+    const trusted = baton(repo, ["connect", "codex", "--json"], as("codex-1")).json();
+    expect(trusted.notes.some((n: { text: string }) => /trust this project/.test(n.text))).toBe(false);
   });
 
-  it("refuses a config that does not parse, changing nothing", () => {
+  it("gemini: mcpServers.baton trusted, a BeforeTool guard in the project and in user settings", () => {
     const repo = tempRepo();
-    writeFileSync(join(repo, ".mcp.json"), "{ not json");
+    const result = baton(repo, ["connect", "gemini", "--json"], as("gem-1")).json();
+    expect(result.notes.some((n: { text: string }) => /trustedFolders/.test(n.text))).toBe(true);
+    const settings = JSON.parse(read(join(repo, ".gemini/settings.json")));
+    expect(settings.mcpServers.baton).toEqual({
+      command: "baton",
+      args: ["mcp", "--kind", "gemini"],
+      trust: true,
+    });
+    expect(settings.hooks.BeforeTool[0]).toMatchObject({ matcher: "write_file|replace|run_shell_command" });
+    expect(settings.hooks.BeforeTool[0].hooks[0].command).toBe("baton hook pre-edit --host gemini");
+    const user = JSON.parse(read(join(testHome(), ".gemini/settings.json")));
+    expect(user.hooks.BeforeTool[0].hooks[0].command).toBe("baton hook pre-edit --host gemini");
+    expect(user.mcpServers).toBeUndefined();
+    mkdirSync(join(testHome(), ".gemini"), { recursive: true });
+    writeFileSync(
+      join(testHome(), ".gemini/trustedFolders.json"),
+      JSON.stringify({ [repo]: "TRUST_FOLDER" }),
+    );
+    const trusted = baton(repo, ["connect", "gemini", "--json"], as("gem-1")).json();
+    expect(trusted.notes.some((n: { text: string }) => /trustedFolders/.test(n.text))).toBe(false);
+  });
+
+  it("refuses a config that does not parse, naming the line, changing nothing", () => {
+    const repo = tempRepo();
+    writeFileSync(join(repo, ".mcp.json"), '{\n  "mcpServers": {\n    "x": nope\n  }\n}\n');
     const broken = baton(repo, ["connect", "claude", "--json"], as("claude-1"));
     expect(broken.code).toBe(2);
-    expect(broken.json().error.message).toContain("does not parse");
-    expect(readFileSync(join(repo, ".mcp.json"), "utf8")).toBe("{ not json");
+    expect(broken.json().error.message).toMatch(/does not parse as JSON \(line 3, column \d+\)/);
+    expect(read(join(repo, ".mcp.json"))).toContain("nope");
     expect(existsSync(join(repo, ".claude/settings.json"))).toBe(false);
+    expect(existsSync(join(repo, ".git/baton-agent"))).toBe(false);
     mkdirSync(join(repo, ".codex"));
-    writeFileSync(join(repo, ".codex/config.toml"), "[broken\n");
-    expect(baton(repo, ["connect", "codex"], as("c")).code).toBe(2);
+    writeFileSync(join(repo, ".codex/config.toml"), 'model = "o4"\n[broken\n');
+    const toml = baton(repo, ["connect", "codex", "--json"], as("c"));
+    expect(toml.code).toBe(2);
+    expect(toml.json().error.message).toMatch(/TOML \(line 2/);
+    expect(read(join(repo, ".codex/config.toml"))).toBe('model = "o4"\n[broken\n');
+    mkdirSync(join(testHome(), ".gemini"), { recursive: true });
+    writeFileSync(join(testHome(), ".gemini/settings.json"), "[1, 2]");
+    expect(baton(repo, ["connect", "gemini", "--json"], as("g")).json().error.message).toMatch(/JSON object/);
+    expect(existsSync(join(repo, ".gemini"))).toBe(false);
     expect(baton(repo, ["connect", "vim"], as("c")).code).toBe(2);
+    expect(baton(repo, ["connect", "claude"]).code).toBe(2); // nobody named
   });
 
-  it("pi, aider and shell: an instructions section, replaced in place on the next run", () => {
-    const repo = tempRepo();
-    writeFileSync(join(repo, "AGENTS.md"), "# Our agents\n\nBe nice.\n");
-    expect(baton(repo, ["connect", "pi"], as("pi-1")).code).toBe(0);
-    expect(baton(repo, ["connect", "shell"], as("pi-1")).stdout).toContain("nothing to change");
-    baton(repo, ["connect", "shell"], as("sh-2"));
-    const agents = readFileSync(join(repo, "AGENTS.md"), "utf8");
+  it("pi, aider and shell: one identity-free section, a launcher that works without baton on PATH, pi's guard extension", () => {
+    const { worktrees } = teamRepo(["wt-1"]);
+    const tree = worktrees["wt-1"]!;
+    writeFileSync(join(tree, "AGENTS.md"), "# Our agents\n\nBe nice.\n");
+    expect(baton(tree, ["connect", "pi"], as("pi-1")).code).toBe(0);
+    const agents = read(join(tree, "AGENTS.md"));
     expect(agents.startsWith("# Our agents\n\nBe nice.\n")).toBe(true);
-    expect(agents.match(/baton:start/g)).toHaveLength(1);
-    expect(agents).toContain("export BATON_AGENT=sh-2");
-    expect(baton(repo, ["connect", "aider"], as("a")).code).toBe(0);
-    expect(readFileSync(join(repo, "CONVENTIONS.md"), "utf8")).toContain("baton task claim");
-  });
-});
-
-describe("baton hook (Claude Code hooks) and baton prompt", () => {
-  it("pre-edit denies an edit of a file another agent has locked, and allows the rest", () => {
-    const repo = tempRepo();
-    mkdirSync(join(repo, "src"));
-    baton(repo, ["lock", "src/auth.ts", "--intent", "refactor"], as("codex-2"));
-    const denied = hook(
-      repo,
-      "pre-edit",
-      JSON.stringify({
-        hook_event_name: "PreToolUse",
-        tool_name: "Edit",
-        cwd: repo,
-        tool_input: { file_path: join(repo, "src/auth.ts") },
-      }),
-    );
-    expect(denied.code).toBe(0);
-    expect(denied.json().hookSpecificOutput).toMatchObject({
-      hookEventName: "PreToolUse",
-      permissionDecision: "deny",
+    expect(agents).toContain(".baton/bin/baton task claim");
+    expect(agents).not.toMatch(/pi-1|export BATON_AGENT/);
+    baton(tree, ["connect", "shell"], as("sh-2"));
+    expect(read(join(tree, "AGENTS.md"))).toBe(agents);
+    expect(read(join(tree, "AGENTS.md")).match(/baton:start/g)).toHaveLength(1);
+    expect(read(join(tree, ".pi/extensions/baton-guard.ts"))).toContain('"hook", "pre-edit", "--host", "pi"');
+    // The launcher runs baton with PATH emptied of it, and knows who this worktree is.
+    const launcher = join(tree, ".baton/bin/baton");
+    expect(statSync(launcher).mode & 0o111).not.toBe(0);
+    const who = spawnSync(launcher, ["whoami", "--json"], {
+      cwd: tree,
+      encoding: "utf8",
+      env: { PATH: "/usr/bin:/bin", HOME: testHome() },
     });
-    expect(denied.json().hookSpecificOutput.permissionDecisionReason).toContain("codex-2 (refactor)");
-    const relativePath = hook(
-      repo,
-      "pre-edit",
-      JSON.stringify({ tool_name: "Write", cwd: repo, tool_input: { file_path: "src/auth.ts" } }),
-    );
-    expect(relativePath.json().hookSpecificOutput.permissionDecision).toBe("deny");
-    expect(
-      hook(
-        repo,
-        "pre-edit",
-        JSON.stringify({
-          tool_name: "Edit",
-          cwd: repo,
-          tool_input: { file_path: join(repo, "src/free.ts") },
-        }),
-      ).stdout,
-    ).toBe("");
-    expect(
-      hook(
-        repo,
-        "pre-edit",
-        JSON.stringify({ tool_name: "Edit", tool_input: { file_path: join(repo, "src/auth.ts") } }),
-        "codex-2",
-      ).stdout,
-    ).toBe("");
-  });
-
-  it("never crashes on an unexpected or malformed hook input", () => {
-    const repo = tempRepo();
-    for (const input of [
-      "",
-      "not json",
-      "[1,2]",
-      '{"tool_input": 5}',
-      '{"tool_input": {"file_path": 7}}',
-      "null",
-    ]) {
-      const result = hook(repo, "pre-edit", input);
-      expect(result.code).toBe(0);
-      expect(result.stdout).toBe("");
-    }
-    expect(hook(repo, "stop", "garbage").code).toBe(0);
-  });
-
-  it("session-start puts the agent's task and unread messages in its context; stop records it idle", () => {
-    const repo = tempRepo();
-    baton(repo, ["task", "add", "Fix the login", "--body", "See issue 12"], as("lead"));
-    baton(repo, ["task", "claim", "T-1"], as("claude-1"));
-    baton(repo, ["send", "claude-1", "use the v2 API"], as("lead"));
-    baton(repo, ["heartbeat", "--working-on", "T-1"], as("claude-1"));
-    const context = hook(
-      repo,
-      "session-start",
-      JSON.stringify({ hook_event_name: "SessionStart", source: "startup" }),
-    ).json();
-    expect(context.hookSpecificOutput.hookEventName).toBe("SessionStart");
-    expect(context.hookSpecificOutput.additionalContext).toContain("You hold T-1: Fix the login");
-    expect(context.hookSpecificOutput.additionalContext).toContain("use the v2 API");
-    expect(hook(repo, "stop", JSON.stringify({ stop_hook_active: false })).stdout).toBe("");
-    expect(
-      baton(repo, ["agents", "--json"])
-        .json()
-        .agents.find((a: { name: string }) => a.name === "claude-1").workingOn,
-    ).toBeNull();
-  });
-
-  it("prompt prints the protocol, with a role from .baton/roles/", () => {
-    const repo = tempRepo();
-    const text = baton(repo, ["prompt", "--role", "reviewer"], as("rev-1")).stdout;
-    expect(text).toContain("export BATON_AGENT=rev-1");
-    expect(text).toContain("Claim before working");
-    expect(text).toContain("# Role: reviewer");
-    expect(baton(repo, ["prompt", "--role", "astronaut"]).code).toBe(4);
+    expect(JSON.parse(who.stdout)).toMatchObject({ agent: "sh-2", source: "worktree", tree });
+    expect(baton(tree, ["connect", "aider"], as("a")).code).toBe(0);
+    expect(read(join(tree, "CONVENTIONS.md"))).toContain(".baton/bin/baton task claim");
+    rmSync(join(tree, ".baton/bin"), { recursive: true });
+    expect(baton(tree, ["connect", "pi", "--scope", "user"], as("pi-1")).code).toBe(2);
   });
 });

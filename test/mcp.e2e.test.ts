@@ -30,12 +30,29 @@ async function connect(repo: string, agent: string, extraArgs: string[] = []): P
   return client;
 }
 
-type ToolAnswer = { isError?: boolean; content: { type: string; text: string }[] };
+type ToolAnswer = {
+  isError?: boolean;
+  content: { type: string; text: string }[];
+  structuredContent?: {
+    error?: { code: string; message: string; hint: string; details?: Record<string, unknown> };
+  };
+};
 
 async function call(client: Client, name: string, args: Record<string, unknown> = {}, options = {}) {
   const result = (await client.callTool({ name, arguments: args }, undefined, options)) as ToolAnswer;
   const text = result.content[0]!.text;
-  return { isError: result.isError === true, text, json: () => JSON.parse(text) };
+  return {
+    isError: result.isError === true,
+    text,
+    error: result.structuredContent?.error,
+    json: () => JSON.parse(text),
+  };
+}
+
+/** A hint shown to a model must name tools, never a CLI command or flag it cannot run. */
+function expectToolWorded(hint: string | undefined): void {
+  expect(hint).toBeTruthy();
+  expect(hint).not.toMatch(/\bbaton [a-z]|(^|\s)--[a-z]/);
 }
 
 describe("baton mcp with the official MCP client", () => {
@@ -66,7 +83,112 @@ describe("baton mcp with the official MCP client", () => {
     for (const tool of tools) {
       expect(tool.description!.length).toBeGreaterThan(40);
       expect(tool.inputSchema.type).toBe("object");
+      // A host learns from the schema itself that no other argument exists.
+      expect(tool.inputSchema.additionalProperties, tool.name).toBe(false);
+      expect(tool.annotations?.openWorldHint, tool.name).toBe(false);
+      expect(typeof tool.annotations?.readOnlyHint, tool.name).toBe("boolean");
+      expect(tool.title, tool.name).toBeTruthy();
     }
+    const readOnly = tools.filter((t) => t.annotations?.readOnlyHint).map((t) => t.name);
+    expect(readOnly.sort()).toEqual(["check_files", "get_answer", "get_project_info", "list_tasks"]);
+    expect(tools.find((t) => t.name === "lock_files")!.annotations).toMatchObject({ idempotentHint: true });
+    expect(tools.find((t) => t.name === "claim_task")!.inputSchema.properties).toHaveProperty("task_id");
+  });
+
+  it("refuses unknown argument names and wrong types with a tool error that lists the valid ones, changing nothing", async () => {
+    const repo = tempRepo();
+    baton(repo, ["task", "add", "first"], { BATON_AGENT: "lead" });
+    baton(repo, ["task", "add", "second"], { BATON_AGENT: "lead" });
+    const client = await connect(repo, "claude-1");
+    const guessed = await call(client, "claim_task", { id: "T-2" });
+    expect(guessed.isError).toBe(true);
+    expect(guessed.text).toContain(
+      "invalid_input: claim_task: unknown argument 'id' (did you mean 'task_id'?)",
+    );
+    expect(guessed.text).toContain(
+      "claim_task takes task_id (string), queue (string), tags (array of string)",
+    );
+    expect(guessed.error).toMatchObject({
+      code: "invalid_input",
+      details: { arguments: ["task_id", "queue", "tags"] },
+    });
+    // Nothing was claimed: the natural guess did not silently take another task.
+    expect(
+      baton(repo, ["task", "list", "--json"])
+        .json()
+        .tasks.map((t: { status: string }) => t.status),
+    ).toEqual(["open", "open"]);
+    const wrongType = await call(client, "create_task", { title: 42 });
+    expect(wrongType.text).toContain("argument 'title' must be string, not number");
+    expect(wrongType.text).toContain("title (string, required)");
+    const plural = await call(client, "lock_files", { path: "src/a.ts" });
+    expect(plural.text).toContain("unknown argument 'path' (did you mean 'paths'?)");
+    expect((await call(client, "lock_files", {})).text).toContain("missing required argument 'paths'");
+    expect((await call(client, "list_tasks", { status: ["opened"] })).text).toMatch(
+      /argument 'status\.0' must be one of "open"/,
+    );
+    expect((await call(client, "get_project_info", { verbose: true })).text).toContain(
+      "get_project_info takes no arguments",
+    );
+    const noTool = await call(client, "claim", {});
+    expect(noTool.text).toMatch(/there is no tool 'claim'.*\n.*claim_task/);
+    expect(baton(repo, ["locks", "--json"]).json().leases).toEqual([]);
+    expect(baton(repo, ["task", "list", "--json"]).json().tasks).toHaveLength(2);
+  });
+
+  it("tool errors carry their details as structured content, with hints that name tools", async () => {
+    const repo = tempRepo();
+    baton(repo, ["task", "add", "taken"], { BATON_AGENT: "lead" });
+    baton(repo, ["task", "add", "later", "--after", "T-1"], { BATON_AGENT: "lead" });
+    baton(repo, ["task", "add", "risky", "--plan-required"], { BATON_AGENT: "lead" });
+    baton(repo, ["task", "claim", "T-1"], { BATON_AGENT: "other" });
+    const client = await connect(repo, "claude-1");
+    const held = await call(client, "claim_task", { task_id: "T-1" });
+    expect(held.error).toMatchObject({ code: "conflict", details: { id: "T-1", holder: "other" } });
+    expect(held.text).toContain('Details: {"id":"T-1","holder":"other"');
+    expectToolWorded(held.error!.hint);
+    expect(held.error!.hint).toContain("send_message");
+    const waiting = await call(client, "claim_task", { task_id: "T-2" });
+    expect(waiting.error).toMatchObject({ code: "not_ready", details: { waitingOn: ["T-1"] } });
+    expectToolWorded(waiting.error!.hint);
+    expect(waiting.error!.hint).toContain("list_tasks");
+    const missing = await call(client, "claim_task", { task_id: "T-99" });
+    expect(missing.error!.code).toBe("not_found");
+    expectToolWorded(missing.error!.hint);
+    expect((await call(client, "claim_task", { task_id: "T-3" })).isError).toBe(false);
+    const gated = await call(client, "complete_task", { result: "done" });
+    expect(gated.error!.code).toBe("approval_required");
+    expectToolWorded(gated.error!.hint);
+    expect(gated.error!.hint).toContain("request_approval");
+    for (const error of [
+      await call(client, "send_message", { to: "*", role: "ghosts", text: "hi" }),
+      await call(client, "send_message", { to: "x", text: "hi", reply_to: "M-999" }),
+      await call(client, "create_task", { title: "x".repeat(150) }),
+      await call(client, "get_answer", { id: "Q-42" }),
+      await call(client, "get_answer", { id: "A-42" }),
+      await call(client, "unlock_files", { paths: ["nothing/held.ts"] }),
+      await call(client, "complete_task", { task_id: "T-3", report_file: "no-such-report.yaml" }),
+    ]) {
+      if (error.isError) expectToolWorded(error.error!.hint);
+    }
+  });
+
+  it("a new session of an agent that holds a claim takes it up and can finish it", async () => {
+    const repo = tempRepo();
+    baton(repo, ["task", "add", "long job"], { BATON_AGENT: "lead" });
+    const first = await connect(repo, "claude-1");
+    expect((await call(first, "claim_task")).json().task.id).toBe("T-1");
+    await first.close();
+    clients.splice(clients.indexOf(first), 1);
+    const second = await connect(repo, "claude-1");
+    expect((await call(second, "get_project_info")).json().claim).toMatchObject({
+      id: "T-1",
+      holder: "claude-1",
+    });
+    expect((await call(second, "claim_task")).text).toContain("you already hold T-1");
+    expect((await call(second, "complete_task", { result: "done after a restart" })).json().task.status).toBe(
+      "done",
+    );
   });
 
   it("drives the task and file tools; the server carries the claim token", async () => {
@@ -117,8 +239,6 @@ describe("baton mcp with the official MCP client", () => {
   it("answers bad arguments and unknown ids with a tool error and a hint, changing nothing", async () => {
     const repo = tempRepo();
     const client = await connect(repo, "claude-1");
-    const wrongType = await call(client, "create_task", { title: 42 });
-    expect(wrongType.isError).toBe(true);
     const unknown = await call(client, "claim_task", { task_id: "T-99" });
     expect(unknown.isError).toBe(true);
     expect(unknown.text).toMatch(/^not_found: no task T-99\nWhat to do: /);

@@ -20,11 +20,10 @@ export function validateOptions(options: readonly string[]): string[] | null {
   const clean = options.map((option) => option.trim()).filter(Boolean);
   if (clean.length === 0) return null;
   if (clean.length === 1) {
-    throw new BatonError(
-      "invalid_input",
-      "a question with options needs at least two",
-      'give a choice: --options "yes,no"',
-    );
+    throw new BatonError("invalid_input", "a question with options needs at least two", {
+      cli: 'give a choice: --options "yes,no"',
+      tool: 'give at least two options, e.g. ["yes", "no"]',
+    });
   }
   if (new Set(clean).size !== clean.length)
     throw new BatonError("invalid_input", "the options repeat", "list each option once");
@@ -38,7 +37,10 @@ export function validateOptions(options: readonly string[]): string[] | null {
 export function normaliseAnswer(answer: string, options: string[] | null): string {
   const text = answer.trim();
   if (!text)
-    throw new BatonError("invalid_input", "an empty answer", 'write it: baton answer Q-3 "use the v2 API"');
+    throw new BatonError("invalid_input", "an empty answer", {
+      cli: 'write it: baton answer Q-3 "use the v2 API"',
+      tool: "write the answer",
+    });
   if (!options) return text;
   const index = Number(text);
   if (Number.isInteger(index) && index >= 1 && index <= options.length) return options[index - 1]!;

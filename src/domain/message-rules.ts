@@ -8,11 +8,10 @@ const MESSAGE_ID = /^M-(\d+)$/i;
 export function validateMessageBody(text: string): string {
   const body = text.trim();
   if (!body)
-    throw new BatonError(
-      "invalid_input",
-      "an empty message",
-      'write something: baton send bob "T-3 is ready for review"',
-    );
+    throw new BatonError("invalid_input", "an empty message", {
+      cli: 'write something: baton send bob "T-3 is ready for review"',
+      tool: "write the message in text",
+    });
   const bytes = Buffer.byteLength(body);
   if (bytes > MAX_MESSAGE_BYTES) {
     throw new BatonError(
@@ -40,11 +39,10 @@ export function parseChannelName(text: string): string {
 export function parseMessageId(text: string): number {
   const match = MESSAGE_ID.exec(text.trim());
   if (!match)
-    throw new BatonError(
-      "invalid_input",
-      `'${text}' is not a message id`,
-      "message ids look like M-12 (see baton inbox --all)",
-    );
+    throw new BatonError("invalid_input", `'${text}' is not a message id`, {
+      cli: "message ids look like M-12 (see baton inbox --all)",
+      tool: "message ids look like M-12, as get_messages returns them",
+    });
   return Number(match[1]);
 }
 

@@ -8,17 +8,19 @@ const TAG = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}$/;
 export function validateTitle(title: string): string {
   const trimmed = title.trim();
   if (!trimmed) {
-    throw new BatonError(
-      "invalid_input",
-      "a task needs a title",
-      'write one: baton task add "Fix the login redirect"',
-    );
+    throw new BatonError("invalid_input", "a task needs a title", {
+      cli: 'write one: baton task add "Fix the login redirect"',
+      tool: 'give a title, e.g. "Fix the login redirect"',
+    });
   }
   if (trimmed.length > MAX_TITLE_LENGTH) {
     throw new BatonError(
       "invalid_input",
       `the title is ${trimmed.length} characters; the limit is ${MAX_TITLE_LENGTH}`,
-      "keep the title short and put the detail in --body",
+      {
+        cli: "keep the title short and put the detail in --body",
+        tool: "keep the title short and put the detail in body",
+      },
     );
   }
   return trimmed;

@@ -82,16 +82,18 @@ export class ToolRegistry {
     const parsed = tool.schema.safeParse(args);
     if (parsed.success) return parsed.data;
     const schema = tool.listing.inputSchema as JsonSchema;
-    const issue = parsed.error.issues[0]!;
-    throw new BatonError(
-      "invalid_input",
-      `${name}: ${describeIssue(issue, schema)}`,
-      argumentsHint(name, schema),
-      {
-        arguments: Object.keys(schema.properties ?? {}),
-        issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-      },
+    // A wrong name first: the missing argument it hides is usually the same one.
+    const issues = [...parsed.error.issues].sort(
+      (a, b) => Number(b.code === "unrecognized_keys") - Number(a.code === "unrecognized_keys"),
     );
+    const what = issues
+      .slice(0, 3)
+      .map((issue) => describeIssue(issue, schema))
+      .join("; ");
+    throw new BatonError("invalid_input", `${name}: ${what}`, argumentsHint(name, schema), {
+      arguments: Object.keys(schema.properties ?? {}),
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    });
   }
 }
 

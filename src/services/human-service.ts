@@ -116,11 +116,10 @@ export class HumanService {
 
   async decide(id: string, approve: boolean, note?: string): Promise<Approval> {
     if (!approve && !note?.trim()) {
-      throw new BatonError(
-        "invalid_input",
-        "a rejection needs a reason",
-        'say why, so the agent can change course: --reason "touches the billing schema"',
-      );
+      throw new BatonError("invalid_input", "a rejection needs a reason", {
+        cli: 'say why, so the agent can change course: --reason "touches the billing schema"',
+        tool: "say why, so the agent can change course",
+      });
     }
     const { approval } = await this.notified(
       this.ctx.store.decideApproval({

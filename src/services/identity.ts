@@ -22,11 +22,10 @@ export function validateAgentName(name: string): string {
 /** The caller's identity, required by every change: who did it goes in the log. */
 export function requireIdentity(name: string | undefined): string {
   if (!name) {
-    throw new BatonError(
-      "usage",
-      "who is acting? this command changes state and needs an agent name",
-      "pass --as NAME, or export BATON_AGENT=NAME once in the agent's shell",
-    );
+    throw new BatonError("usage", "who is acting? this command changes state and needs an agent name", {
+      cli: "pass --as NAME, export BATON_AGENT=NAME, or run baton connect HOST --as NAME in this worktree",
+      tool: "the server was started without an agent name: set BATON_AGENT for it, or run baton connect in this worktree",
+    });
   }
   return validateAgentName(name);
 }

@@ -23,11 +23,10 @@ export class LeaseService {
   /** Workspace-relative form of paths typed relative to the working directory. */
   normalise(paths: string[]): string[] {
     if (paths.length === 0)
-      throw new BatonError(
-        "usage",
-        "no path given",
-        "name one or more files, folders or globs: baton lock src/api.ts",
-      );
+      throw new BatonError("usage", "no path given", {
+        cli: "name one or more files, folders or globs: baton lock src/api.ts",
+        tool: 'name one or more paths, e.g. ["src/api.ts"]',
+      });
     return paths.map((path) => toWorkspacePattern(path, this.ctx.paths));
   }
 

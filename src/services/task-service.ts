@@ -182,7 +182,10 @@ export class TaskService {
         throw new BatonError(
           "gate_failed",
           `${input.id} stays in progress: the gate ${refusal.reason}`,
-          `fix what it reports (its output is a remark: baton task show ${input.id}), then run baton task done again`,
+          {
+            cli: `fix what it reports (its output is a remark: baton task show ${input.id}), then run baton task done again`,
+            tool: "fix what it reports (its output is in details.output), then call complete_task again",
+          },
           { id: input.id, output },
         );
       }
@@ -195,11 +198,10 @@ export class TaskService {
 
   async fail(id: string, reason: string, options: { token?: number } = {}): Promise<Task> {
     if (!reason.trim()) {
-      throw new BatonError(
-        "invalid_input",
-        "a failure needs a reason",
-        'say what went wrong: --reason "tests fail on CI"',
-      );
+      throw new BatonError("invalid_input", "a failure needs a reason", {
+        cli: 'say what went wrong: --reason "tests fail on CI"',
+        tool: "say what went wrong in reason",
+      });
     }
     const failed = await this.ctx.store.failTask({
       ...this.mutation(),
@@ -249,11 +251,10 @@ export class TaskService {
 
   async amend(id: string, remark: string): Promise<TaskDetail> {
     if (!remark.trim())
-      throw new BatonError(
-        "invalid_input",
-        "an empty remark",
-        'write what changed: baton task amend T-3 "also cover the API"',
-      );
+      throw new BatonError("invalid_input", "an empty remark", {
+        cli: 'write what changed: baton task amend T-3 "also cover the API"',
+        tool: "write what changed",
+      });
     return this.ctx.store.amendTask({
       ...this.mutation(),
       id: parseTaskId(id),

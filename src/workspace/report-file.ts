@@ -32,7 +32,10 @@ export async function readReportFile(path: string): Promise<TaskReport> {
     throw new BatonError(
       "invalid_input",
       `the report ${path} is not valid ${json ? "JSON" : "YAML"}: ${(error as Error).message.split("\n")[0]}`,
-      "fix the file; see `baton task done --help` for the shape of a report",
+      {
+        cli: "fix the file; see `baton task done --help` for the shape of a report",
+        tool: "fix the file; its fields are those of complete_task's report argument",
+      },
     );
   }
   return validateReport(raw);

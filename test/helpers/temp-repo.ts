@@ -52,12 +52,34 @@ export interface CliResult {
   json: () => any;
 }
 
-/** Runs the built CLI as a user would, with argv (never a shell string). */
+let home: string | undefined;
+afterEach(() => {
+  home = undefined;
+});
+
+/**
+ * A home folder for the test's baton processes: `connect` writes host settings
+ * there (~/.claude, ~/.codex, ~/.gemini), never into the real one.
+ */
+export function testHome(): string {
+  home ??= tempDir("baton-home-");
+  return home;
+}
+
+/** Runs the built CLI as a user would, with argv (never a shell string), in an isolated HOME. */
 export function baton(cwd: string, args: string[], env: Record<string, string | undefined> = {}): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd,
     encoding: "utf8",
-    env: { ...process.env, BATON_AGENT: undefined, BATON_STORE: undefined, NO_COLOR: "1", ...env },
+    env: {
+      ...process.env,
+      BATON_AGENT: undefined,
+      BATON_STORE: undefined,
+      CODEX_HOME: undefined,
+      HOME: testHome(),
+      NO_COLOR: "1",
+      ...env,
+    },
   });
   return {
     code: result.status ?? -1,

@@ -1,12 +1,11 @@
 import type { Command } from "commander";
 import { parseKind } from "../../services/agent-service.js";
-import { requireIdentity } from "../../services/identity.js";
 import { action, durationOption } from "../context.js";
 
 /** What `serveStdio` in dist/mcp/serve.js takes; the module is loaded at run time, outside the CLI bundle. */
 interface ServeModule {
   serveStdio(options: {
-    as: string;
+    as?: string;
     store?: string;
     kind?: string;
     role?: string;
@@ -30,7 +29,8 @@ export function registerMcpCommand(program: Command, version: string): void {
     .addHelpText(
       "after",
       `
-The agent joins as --as NAME (or $BATON_AGENT) when the host starts the server. Tools:
+The agent joins as --as NAME (or $BATON_AGENT, or the name baton connect --as recorded
+in the worktree) when the host starts the server. Tools:
 get_project_info, list_tasks, create_task, claim_task, complete_task, fail_task, release_task,
 lock_files, unlock_files, check_files, send_message, get_messages, chat_with_human, get_answer,
 request_approval, update_status, log_decision.
@@ -40,12 +40,13 @@ Example host entry (Claude Code .mcp.json):
     )
     .action(
       action(async (ctx, o: { kind?: string; role?: string; maxWait: number }) => {
-        const as = requireIdentity(ctx.globals.as ?? (process.env.BATON_AGENT || undefined));
+        // No name here means the workspace's: BATON_AGENT, else the worktree's (`baton connect --as`);
+        // joining the team below still refuses to start without one.
         if (o.kind) parseKind(o.kind);
         // Kept out of the bundle: the MCP SDK is loaded only by this command.
         const serve = (await import(new URL("../mcp/serve.js", import.meta.url).href)) as ServeModule;
         await serve.serveStdio({
-          as,
+          as: ctx.globals.as,
           store: ctx.globals.store ?? (process.env.BATON_STORE || undefined),
           kind: o.kind,
           role: o.role,

@@ -61,7 +61,8 @@ function isFolder(path: string): boolean {
 /** Why the edit is refused, worded for the model: with baton's MCP tools, or with the CLI (pi). */
 export function denyReason(held: HeldFile[], now: number, tools: "mcp" | "cli"): string {
   const lines = held.map(({ file, lease }) => {
-    const intent = lease.intent ? ` (${lease.intent})` : "";
+    const why = [lease.path !== file ? `lease on ${lease.path}` : "", lease.intent ?? ""].filter(Boolean);
+    const intent = why.length ? ` (${why.join(": ")})` : "";
     return `${file} is locked by ${lease.holder}${intent} for ${formatDuration(lease.expiresAt - now)} more.`;
   });
   const holders = [...new Set(held.map((h) => h.lease.holder))];

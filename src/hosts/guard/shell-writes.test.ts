@@ -39,6 +39,14 @@ describe("shellWrites", () => {
     expect(paths("cd $DIR && echo x > a.ts; echo y > /abs/b.ts")).toEqual(["/abs/b.ts"]);
   });
 
+  it("reads the script of bash -c, sh -lc and eval as a command line of its own", () => {
+    expect(paths("bash -c 'echo x > src/a.ts'")).toEqual(["src/a.ts"]);
+    expect(paths('cd src && sh -lc "cd api && echo x > a.ts"')).toEqual(["src/api|a.ts"]);
+    expect(paths("eval 'printf x >> log.txt'")).toEqual(["log.txt"]);
+    expect(paths("bash script.sh > out.txt")).toEqual(["out.txt"]);
+    expect(paths('bash -c \'bash -c "bash -c \\"bash -c \\\\\\"echo > deep\\\\\\"\\""\'')).toEqual([]);
+  });
+
   it("leaves out what it cannot know, and treats heredoc bodies as data", () => {
     expect(paths('echo x > "$OUT"')).toEqual([]);
     expect(paths("echo x > $(pick)")).toEqual([]);

@@ -133,11 +133,20 @@ function into(sources: string[], dest: string): Target[] {
   return [{ path: dest }];
 }
 
+const SHELLS = new Set(["sh", "bash", "dash", "zsh", "ksh"]);
+
 /** What one simple command (its words after prefixes) writes. */
-function commandTargets(words: string[]): Target[] {
+function commandTargets(words: string[], depth: number): Target[] {
   const [name, ...args] = words;
   if (!name) return [];
   const base = name.split("/").pop()!;
+  // `bash -c 'echo x > f'` and `eval 'echo x > f'`: the script is a command line of its own.
+  if (depth < 3 && (base === "eval" || SHELLS.has(base))) {
+    const script =
+      base === "eval" ? args.join(" ") : args[args.findIndex((a) => /^-[a-z]*c[a-z]*$/.test(a)) + 1];
+    if (base !== "eval" && !args.some((a) => /^-[a-z]*c[a-z]*$/.test(a))) return [];
+    return script ? writesOf(script, depth + 1) : [];
+  }
   const operands = (list: string[]) => list.filter((a) => a !== "" && !a.startsWith("-"));
   switch (base) {
     case "tee":
@@ -203,6 +212,10 @@ function commandTargets(words: string[]): Target[] {
 }
 
 export function shellWrites(command: string): ShellWrite[] {
+  return writesOf(command, 0).filter((w) => w.path !== "" && !w.cwd.includes("\0"));
+}
+
+function writesOf(command: string, depth: number): ShellWrite[] {
   const tokens = tokenize(command);
   const writes: ShellWrite[] = [];
   let cwd = "";
@@ -217,7 +230,15 @@ export function shellWrites(command: string): ShellWrite[] {
       // `cd` with an unknowable target: later relative paths cannot be placed.
       cwd = dir === undefined || dir === "" || dir === "-" ? "\0" : joinCwd(cwd, dir);
     } else {
-      for (const target of commandTargets(words)) writes.push(at(target));
+      for (const target of commandTargets(words, depth)) {
+        // A nested script's paths are relative to where it starts: this command's cwd.
+        const nested = target as Partial<ShellWrite>;
+        writes.push(
+          nested.cwd !== undefined
+            ? { ...target, cwd: nested.cwd.startsWith("/") ? nested.cwd : joinCwd(cwd, nested.cwd) }
+            : at(target),
+        );
+      }
     }
     words = [];
   };
@@ -243,10 +264,11 @@ export function shellWrites(command: string): ShellWrite[] {
     if (SEPARATORS.has(token.op)) finish();
   }
   finish();
-  return writes.filter((w) => w.path !== "" && !w.cwd.includes("\0"));
+  return writes;
 }
 
 function joinCwd(cwd: string, dir: string): string {
+  if (!dir) return cwd;
   if (dir.startsWith("/")) return dir;
   return cwd ? `${cwd}/${dir}` : dir;
 }

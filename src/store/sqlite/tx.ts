@@ -90,9 +90,17 @@ export function findTask(tx: Tx, id: string): Task | undefined {
 export function requireTask(tx: Tx, id: string): Task {
   const task = findTask(tx, id);
   if (!task) {
-    throw new BatonError("not_found", `no task ${id}`, "list tasks with `baton task list --status all`", {
-      id,
-    });
+    throw new BatonError(
+      "not_found",
+      `no task ${id}`,
+      {
+        cli: "list tasks with `baton task list --status all`",
+        tool: 'list tasks with list_tasks (status ["all"]) to find the id',
+      },
+      {
+        id,
+      },
+    );
   }
   return task;
 }

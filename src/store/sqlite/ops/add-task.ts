@@ -11,8 +11,8 @@ export function addTask(tx: Tx, input: AddTaskInput): Task {
     if (!findTask(tx, dep)) {
       throw new BatonError(
         "not_found",
-        `--after names ${dep}, which does not exist`,
-        "check the id with `baton task list`",
+        `the dependency ${dep} does not exist`,
+        { cli: "check the id with `baton task list`", tool: "check the id with list_tasks" },
         { id: dep },
       );
     }

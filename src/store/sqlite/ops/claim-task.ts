@@ -75,7 +75,10 @@ export function claimTask(tx: Tx, input: ClaimTaskInput): ClaimResult {
       throw new BatonError(
         "forbidden",
         `${task.id} is in ${task.queue}, which only agents with the role ${handler} may claim (${tx.actor}'s role: ${role ?? "none"})`,
-        `leave it to a ${handler}, or take another task (baton task claim picks one you may take)`,
+        {
+          cli: `leave it to a ${handler}, or take another task (baton task claim picks one you may take)`,
+          tool: `leave it to a ${handler}, or take another task (claim_task without task_id picks one you may take)`,
+        },
         { id: task.id, queue: task.queue, handler },
       );
     }

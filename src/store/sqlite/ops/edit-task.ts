@@ -130,11 +130,10 @@ export function removeDependency(tx: Tx, input: Mutation & { id: string; depends
     input.dependsOn,
   );
   if (removed.changes === 0) {
-    throw new BatonError(
-      "not_found",
-      `${input.id} does not wait on ${input.dependsOn}`,
-      `see its dependencies: baton task show ${input.id}`,
-    );
+    throw new BatonError("not_found", `${input.id} does not wait on ${input.dependsOn}`, {
+      cli: `see its dependencies: baton task show ${input.id}`,
+      tool: `see its dependencies in list_tasks`,
+    });
   }
   tx.conn.run(`UPDATE tasks SET updated_at = ? WHERE id = ?`, tx.now, task.id);
   appendEvent(tx, {

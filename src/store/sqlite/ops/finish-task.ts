@@ -31,7 +31,10 @@ function requireHeldClaim(tx: Tx, input: FinishTaskInput, verb: string): Task {
     "lease_lost",
     `cannot ${verb} ${task.id}: ${yours}; ${now}`,
     task.status === "open"
-      ? `your claim ended (expired or released); claim it again with \`baton task claim ${task.id}\` before continuing`
+      ? {
+          cli: `your claim ended (expired or released); claim it again with \`baton task claim ${task.id}\` before continuing`,
+          tool: `your claim ended (expired or released); claim it again with claim_task (task_id ${task.id}) before continuing`,
+        }
       : "stop work on this task: someone else holds it now, or it is finished",
     { id: task.id, status: task.status, holder: task.holder, token: task.token },
   );

@@ -16,7 +16,10 @@ import { sendMessage } from "./messages.js";
 export function getQuestion(tx: Tx, seq: number): Question {
   const row = tx.conn.get<QuestionRow>(`SELECT * FROM questions WHERE seq = ?`, seq);
   if (!row)
-    throw new BatonError("not_found", `no question Q-${seq}`, "see the questions with `baton questions`");
+    throw new BatonError("not_found", `no question Q-${seq}`, {
+      cli: "see the questions with `baton questions`",
+      tool: "pass the id chat_with_human returned (Q-3)",
+    });
   return toQuestion(row);
 }
 
@@ -89,7 +92,10 @@ export function answerQuestion(
 export function getApproval(tx: Tx, seq: number): Approval {
   const row = tx.conn.get<ApprovalRow>(`SELECT * FROM approvals WHERE seq = ?`, seq);
   if (!row)
-    throw new BatonError("not_found", `no approval A-${seq}`, "see the approvals with `baton approvals`");
+    throw new BatonError("not_found", `no approval A-${seq}`, {
+      cli: "see the approvals with `baton approvals`",
+      tool: "pass the id request_approval returned (A-2)",
+    });
   return toApproval(row);
 }
 
@@ -186,8 +192,14 @@ export function requireApprovedPlan(tx: Tx, taskId: string): void {
     "approval_required",
     `${taskId} needs an approved plan before it can be done${pending ? ` (A-${pending.seq} is waiting for a human)` : ""}`,
     pending
-      ? `wait for the decision: baton approval show A-${pending.seq} --wait 30m`
-      : `submit one: baton approval request "plan for ${taskId}" --plan plan.md --task ${taskId} --wait 30m`,
+      ? {
+          cli: `wait for the decision: baton approval show A-${pending.seq} --wait 30m`,
+          tool: `wait for the decision with get_answer (id A-${pending.seq}), then call complete_task again`,
+        }
+      : {
+          cli: `submit one: baton approval request "plan for ${taskId}" --plan plan.md --task ${taskId} --wait 30m`,
+          tool: `submit your plan with request_approval (task_id ${taskId}, plan), and once it is approved call complete_task again`,
+        },
     { id: taskId },
   );
 }

@@ -10,11 +10,12 @@ function requireChannel(tx: Tx, name: string): void {
     const known = tx.conn
       .all<{ name: string }>(`SELECT name FROM channels ORDER BY name`)
       .map((c) => `#${c.name}`);
-    throw new BatonError(
-      "not_found",
-      `no channel #${name}`,
-      `create it with \`baton channel add #${name}\`${known.length ? `, or use one of: ${known.join(", ")}` : ""}`,
-    );
+    throw new BatonError("not_found", `no channel #${name}`, {
+      cli: `create it with \`baton channel add #${name}\`${known.length ? `, or use one of: ${known.join(", ")}` : ""}`,
+      tool: known.length
+        ? `use one of: ${known.join(", ")}`
+        : "ask the human to create the channel, or message agents directly",
+    });
   }
 }
 
@@ -25,7 +26,10 @@ function recipientsOf(tx: Tx, input: SendMessageInput): string[] {
       throw new BatonError(
         "not_found",
         `no agent named ${to} has joined`,
-        `check the name with \`baton agents\`; to leave a message for an agent that has not joined yet, add --new`,
+        {
+          cli: "check the name with `baton agents`; to leave a message for an agent that has not joined yet, add --new",
+          tool: "check the name in get_project_info's team",
+        },
         { to },
       );
     }
@@ -43,7 +47,7 @@ function recipientsOf(tx: Tx, input: SendMessageInput): string[] {
       throw new BatonError(
         "not_found",
         `no agent has the role ${input.to}`,
-        "see the roles with `baton agents`",
+        { cli: "see the roles with `baton agents`", tool: "see the team and its roles in get_project_info" },
         { role: input.to },
       );
     }
@@ -64,11 +68,10 @@ export function sendMessage(tx: Tx, input: SendMessageInput): SendResult {
       input.replyTo,
     );
     if (!original) {
-      throw new BatonError(
-        "not_found",
-        `no message ${formatMessageId(input.replyTo)} to reply to`,
-        "see message ids with `baton inbox --all`",
-      );
+      throw new BatonError("not_found", `no message ${formatMessageId(input.replyTo)} to reply to`, {
+        cli: "see message ids with `baton inbox --all`",
+        tool: "message ids (M-12) are in the messages get_messages returns",
+      });
     }
     thread = original.thread ?? original.seq;
   }
@@ -163,11 +166,10 @@ export function getThread(tx: Tx, seq: number): Message[] {
     seq,
   );
   if (!root)
-    throw new BatonError(
-      "not_found",
-      `no message ${formatMessageId(seq)}`,
-      "see message ids with `baton inbox --all`",
-    );
+    throw new BatonError("not_found", `no message ${formatMessageId(seq)}`, {
+      cli: "see message ids with `baton inbox --all`",
+      tool: "message ids (M-12) are in the messages get_messages returns",
+    });
   const first = root.thread ?? root.seq;
   return tx.conn
     .all<MessageRow>(`SELECT * FROM messages WHERE seq = ? OR thread = ? ORDER BY seq`, first, first)

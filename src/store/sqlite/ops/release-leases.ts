@@ -22,7 +22,10 @@ export function releaseLeases(tx: Tx, input: ReleaseLeasesInput): Lease[] {
         row
           ? `${path}: token ${input.token} is not your current lease (it is ${row.token})`
           : `${tx.actor} holds no lease on ${path}${holders.length ? ` (held by ${holders.map((h) => h.holder).join(", ")})` : ""}`,
-        "it expired or was released; see `baton locks`, and lock it again before editing",
+        {
+          cli: "it expired or was released; see `baton locks`, and lock it again before editing",
+          tool: "it expired or was released; see check_files, and lock_files again before editing",
+        },
         { path },
       );
     }
@@ -49,11 +52,10 @@ export function forceReleaseLeases(tx: Tx, input: Mutation & { paths: string[] }
     released.push(...rows.map(toLease));
   }
   if (released.length === 0) {
-    throw new BatonError(
-      "not_found",
-      `no lease on ${input.paths.join(", ")}`,
-      "see the live leases with `baton locks`",
-    );
+    throw new BatonError("not_found", `no lease on ${input.paths.join(", ")}`, {
+      cli: "see the live leases with `baton locks`",
+      tool: "see who holds what with check_files; your leases end by themselves when you stop renewing them",
+    });
   }
   appendEvent(tx, {
     type: "lease.force_released",

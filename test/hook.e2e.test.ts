@@ -1,0 +1,320 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { baton, CLI, git, tempDir, tempRepo, testHome } from "./helpers/temp-repo.js";
+import { teamRepo } from "./hosts/kit.js";
+
+/** Runs `baton hook EVENT --host HOST` with a hook input on stdin, as a host does: no BATON_AGENT unless given. */
+function hook(cwd: string, event: string, host: string, input: unknown, env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [CLI, "hook", event, "--host", host], {
+    cwd,
+    input: typeof input === "string" ? input : JSON.stringify(input),
+    encoding: "utf8",
+    env: { ...process.env, BATON_AGENT: undefined, HOME: testHome(), ...env },
+  });
+  const parsed = () => JSON.parse(result.stdout);
+  return {
+    code: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    /** The deny reason in whichever form the host reads, or null when the call is allowed. */
+    denied: (): string | null => {
+      if (!result.stdout.trim()) return null;
+      const out = parsed();
+      if (out.decision === "deny") return out.reason;
+      if (out.hookSpecificOutput?.permissionDecision === "deny")
+        return out.hookSpecificOutput.permissionDecisionReason;
+      return null;
+    },
+    json: parsed,
+  };
+}
+
+const lockAs = (agent: string, cwd: string, ...paths: string[]) =>
+  expect(baton(cwd, ["lock", ...paths, "--intent", "refactor", "--as", agent]).code).toBe(0);
+
+describe("baton hook pre-edit: the edit guard, in each host's form", () => {
+  it("Claude Code: Edit, Write, NotebookEdit and MultiEdit of a file another agent holds are denied; the rest allowed", () => {
+    const { repo } = teamRepo();
+    lockAs("codex-2", repo, "src/a.ts", "nb.ipynb");
+    const call = (tool_name: string, tool_input: object, cwd = repo) =>
+      hook(cwd, "pre-edit", "claude", { hook_event_name: "PreToolUse", tool_name, tool_input, cwd });
+    const edit = call("Edit", { file_path: join(repo, "src/a.ts"), old_string: "1", new_string: "2" });
+    expect(edit.json().hookSpecificOutput).toMatchObject({
+      hookEventName: "PreToolUse",
+      permissionDecision: "deny",
+    });
+    expect(edit.denied()).toMatch(/src\/a\.ts is locked by codex-2 \(refactor\) for \d+m\d+s more/);
+    expect(edit.denied()).toContain("send_message to codex-2");
+    expect(call("Write", { file_path: "src/a.ts", content: "x" }).denied()).not.toBeNull();
+    expect(call("Write", { file_path: "a.ts", content: "x" }, join(repo, "src")).denied()).not.toBeNull();
+    expect(
+      call("NotebookEdit", { notebook_path: join(repo, "nb.ipynb"), new_source: "x" }).denied(),
+    ).not.toBeNull();
+    expect(call("MultiEdit", { file_path: join(repo, "src/a.ts"), edits: [] }).denied()).not.toBeNull();
+    expect(call("Bash", { command: "cd src && echo 2 > a.ts" }).denied()).not.toBeNull();
+    // Reading, a free file, and a shell command that writes nothing of theirs go through.
+    expect(call("Read", { file_path: join(repo, "src/a.ts") }).stdout).toBe("");
+    expect(call("Edit", { file_path: join(repo, "src/b.ts") }).stdout).toBe("");
+    expect(call("Bash", { command: "cat src/a.ts > /tmp/copy.txt && npm test" }).stdout).toBe("");
+    // The holder itself may edit.
+    const own = hook(
+      repo,
+      "pre-edit",
+      "claude",
+      { tool_name: "Edit", tool_input: { file_path: join(repo, "src/a.ts") } },
+      {
+        BATON_AGENT: "codex-2",
+      },
+    );
+    expect(own.stdout).toBe("");
+  });
+
+  it("Codex: apply_patch (as its own tool or in a shell heredoc) and shell redirections are read for the files they write", () => {
+    const { repo } = teamRepo();
+    lockAs("claude-1", repo, "src/a.ts");
+    const patch =
+      "*** Begin Patch\n*** Update File: src/a.ts\n@@\n-export const a = 1;\n+export const a = 2;\n*** End Patch\n";
+    const call = (tool_name: string, command: string) =>
+      hook(repo, "pre-edit", "codex", {
+        hook_event_name: "PreToolUse",
+        tool_name,
+        tool_input: { command },
+        cwd: repo,
+      });
+    const viaTool = call("apply_patch", patch);
+    expect(viaTool.json().hookSpecificOutput.permissionDecision).toBe("deny");
+    expect(viaTool.denied()).toContain("locked by claude-1");
+    expect(call("Bash", `apply_patch <<'EOF'\n${patch}EOF\n`).denied()).not.toBeNull();
+    expect(call("Bash", "printf 'x' >> src/a.ts").denied()).not.toBeNull();
+    expect(call("Bash", "sed -i 's/1/2/' src/a.ts").denied()).not.toBeNull();
+    expect(call("Bash", "rm -rf src").denied()).not.toBeNull();
+    expect(call("Bash", "git mv src/a.ts src/z.ts").stdout).toBe(""); // git's own writes are not read: a documented gap
+    expect(call("apply_patch", patch.replace("src/a.ts", "src/b.ts")).stdout).toBe("");
+    expect(call("Bash", "cat src/a.ts | wc -l").stdout).toBe("");
+  });
+
+  it("Gemini CLI: write_file, replace and run_shell_command denied with {decision, reason}", () => {
+    const { repo } = teamRepo();
+    lockAs("claude-1", repo, "src/");
+    const call = (tool_name: string, tool_input: object) =>
+      hook(repo, "pre-edit", "gemini", { hook_event_name: "BeforeTool", tool_name, tool_input, cwd: repo });
+    const write = call("write_file", { file_path: join(repo, "src/new.ts"), content: "x" });
+    expect(write.json()).toEqual({
+      decision: "deny",
+      reason: expect.stringContaining("src/new.ts is locked by claude-1 (lease on src/**: refactor)"),
+    });
+    expect(
+      call("replace", { file_path: "src/a.ts", old_string: "1", new_string: "2", instruction: "x" }).denied(),
+    ).not.toBeNull();
+    expect(call("run_shell_command", { command: "echo x > src/deep/c.ts" }).denied()).not.toBeNull();
+    expect(call("write_file", { file_path: join(repo, "README.md"), content: "x" }).stdout).toBe("");
+    // Without --host, Gemini's event name tells its form.
+    const detected = spawnSync(process.execPath, [CLI, "hook", "pre-edit"], {
+      cwd: repo,
+      input: JSON.stringify({
+        hook_event_name: "BeforeTool",
+        tool_name: "write_file",
+        tool_input: { file_path: "src/a.ts" },
+        cwd: repo,
+      }),
+      encoding: "utf8",
+      env: { ...process.env, BATON_AGENT: undefined },
+    });
+    expect(JSON.parse(detected.stdout).decision).toBe("deny");
+  });
+
+  it("pi: write, edit and bash, with a reason that names the CLI (pi has no MCP tools)", () => {
+    const { repo } = teamRepo();
+    lockAs("claude-1", repo, "src/a.ts");
+    const call = (tool_name: string, tool_input: object) =>
+      hook(repo, "pre-edit", "pi", { hook_event_name: "PreToolUse", tool_name, tool_input, cwd: repo });
+    const reason = call("edit", { path: "src/a.ts", edits: [{ oldText: "1", newText: "2" }] }).denied();
+    expect(reason).toContain("locked by claude-1");
+    expect(reason).toContain(".baton/bin/baton send claude-1");
+    expect(reason).not.toContain("send_message");
+    expect(call("write", { path: join(repo, "src/a.ts"), content: "x" }).denied()).not.toBeNull();
+    expect(call("bash", { command: "tee src/a.ts < /dev/null" }).denied()).not.toBeNull();
+  });
+
+  it("one file, whatever its name: through symlinks, from a subfolder, from another worktree", () => {
+    const { repo, worktrees } = teamRepo(["wt-1", "wt-2"]);
+    const [wt1, wt2] = [worktrees["wt-1"]!, worktrees["wt-2"]!];
+    lockAs("claude-1", wt1, "src/a.ts");
+    const call = (cwd: string, file: string) =>
+      hook(
+        cwd,
+        "pre-edit",
+        "claude",
+        { tool_name: "Write", tool_input: { file_path: file, content: "x" }, cwd },
+        {
+          BATON_AGENT: "claude-2",
+        },
+      );
+    // The same repository path in the other worktree and in the main checkout.
+    expect(call(wt2, join(wt2, "src/a.ts")).denied()).toContain("src/a.ts is locked by claude-1");
+    expect(call(wt2, join(repo, "src/a.ts")).denied()).not.toBeNull();
+    expect(call(join(wt2, "src/deep"), "../a.ts").denied()).not.toBeNull();
+    // Links inside the tree lead to the leased file; a link to outside is not the repository's.
+    symlinkSync("src", join(wt2, "alias"));
+    symlinkSync(join(wt2, "src", "a.ts"), join(wt2, "a-link.ts"));
+    symlinkSync(".", join(wt2, "here"));
+    expect(call(wt2, "alias/a.ts").denied()).not.toBeNull();
+    expect(call(wt2, join(wt2, "a-link.ts")).denied()).not.toBeNull();
+    expect(call(wt2, "here/here/src/a.ts").denied()).not.toBeNull();
+    const outside = tempDir();
+    symlinkSync(outside, join(wt2, "out"));
+    expect(call(wt2, "out/a.ts").stdout).toBe("");
+    expect(call(wt2, "alias/b.ts").stdout).toBe("");
+  });
+
+  it("takes the agent's name from the worktree that baton connect recorded", () => {
+    const { worktrees } = teamRepo(["wt-1"]);
+    const wt1 = worktrees["wt-1"]!;
+    expect(baton(wt1, ["connect", "claude", "--as", "claude-1"]).code).toBe(0);
+    expect(baton(wt1, ["lock", "src/a.ts"]).code).toBe(0); // as claude-1, from the worktree record
+    const mine = hook(wt1, "pre-edit", "claude", {
+      tool_name: "Edit",
+      tool_input: { file_path: "src/a.ts" },
+      cwd: wt1,
+    });
+    expect(mine.stdout).toBe("");
+    const theirs = hook(
+      wt1,
+      "pre-edit",
+      "claude",
+      { tool_name: "Edit", tool_input: { file_path: "src/a.ts" }, cwd: wt1 },
+      {
+        BATON_AGENT: "claude-2",
+      },
+    );
+    expect(theirs.denied()).toContain("claude-1");
+  });
+
+  it("never breaks the host: any input shape, outside a repository, a repository without baton", () => {
+    const { repo } = teamRepo();
+    lockAs("x", repo, "src/a.ts");
+    const shapes = [
+      "",
+      "not json",
+      "[1,2]",
+      "null",
+      "42",
+      '{"tool_input": 5}',
+      '{"tool_name": "Edit", "tool_input": {"file_path": 7}}',
+      '{"tool_name": "Edit", "tool_input": {"file_path": ""}}',
+      '{"tool_name": "Bash", "tool_input": {"command": ["bash", "-lc"]}}',
+      '{"tool_name": "Bash", "tool_input": {"command": "echo \\"unterminated > src/a.ts"}}',
+      '{"tool_name": "Bash", "tool_input": {"command": "cat <<EOF\\nno end"}}',
+      '{"tool_name": "apply_patch", "tool_input": {"command": "*** Begin Patch\\n*** Update File: \\n"}}',
+      `{"tool_name": "Write", "tool_input": {"file_path": "${"a/".repeat(3000)}x"}}`,
+      '{"tool_name": "Write", "tool_input": {"file_path": "/etc/passwd"}, "cwd": 12}',
+      '{"tool_name": "Write", "tool_input": {"file_path": "src/\\u0000x"}}',
+    ];
+    // Every shape through the Claude form, a sample through the others (each call is a process).
+    for (const host of ["claude", "codex", "gemini", "pi"]) {
+      for (const input of host === "claude"
+        ? shapes
+        : shapes.filter((_, i) => i % 4 === ["codex", "gemini", "pi"].indexOf(host))) {
+        const result = hook(repo, "pre-edit", host, input);
+        expect(result.code, `${host} ${input.slice(0, 60)}`).toBe(0);
+        expect(result.stderr, input.slice(0, 60)).toBe("");
+      }
+    }
+    const loop = join(repo, "loop");
+    symlinkSync("loop", loop);
+    expect(
+      hook(repo, "pre-edit", "claude", { tool_name: "Write", tool_input: { file_path: "loop/x" }, cwd: repo })
+        .code,
+    ).toBe(0);
+    const nowhere = tempDir();
+    expect(
+      hook(nowhere, "pre-edit", "claude", { tool_name: "Write", tool_input: { file_path: "x" } }),
+    ).toMatchObject({
+      code: 0,
+      stdout: "",
+      stderr: "",
+    });
+    const plain = tempRepo({ init: false });
+    expect(
+      hook(plain, "pre-edit", "gemini", { tool_name: "write_file", tool_input: { file_path: "x" } }),
+    ).toMatchObject({
+      code: 0,
+      stdout: "",
+      stderr: "",
+    });
+    expect(hook(repo, "pre-edit", "vim", {}).code).toBe(2);
+  });
+
+  it("when baton cannot run in a baton repository, it says so once per session on stderr, then stays quiet", () => {
+    const { repo } = teamRepo();
+    writeFileSync(
+      join(repo, ".baton", "baton.db"),
+      "this is not a database, and it is long enough to be read as one",
+    );
+    const input = (session: string) => ({
+      session_id: session,
+      tool_name: "Write",
+      tool_input: { file_path: "src/a.ts" },
+    });
+    const session = `s-${Date.now()}-${Math.random()}`;
+    const first = hook(repo, "pre-edit", "claude", input(session));
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/baton: the edit guard is off: .+\nWhat to do: /);
+    const second = hook(repo, "pre-edit", "claude", input(session));
+    expect(second).toMatchObject({ code: 0, stdout: "", stderr: "" });
+    expect(hook(repo, "pre-edit", "claude", input(`${session}-other`)).code).toBe(1);
+    // A worktree whose files show the team uses baton, while its main checkout has no hub: said, with where to run init.
+    const plain = tempRepo({ init: false });
+    const worktree = join(tempDir(), "wt");
+    git(plain, "worktree", "add", "-q", "-b", "wt", worktree);
+    mkdirSync(join(worktree, ".baton"));
+    writeFileSync(join(worktree, ".baton", "config.json"), "{}\n");
+    const unset = hook(worktree, "pre-edit", "claude", input(session));
+    expect(unset.code).toBe(1);
+    expect(unset.stderr).toContain(`baton init\` in ${plain}`);
+  });
+});
+
+describe("baton hook session-start and stop", () => {
+  it("session-start puts the agent's task and unread messages in its context, in each host's form; stop records it idle", () => {
+    const repo = tempRepo();
+    baton(repo, ["task", "add", "Fix the login", "--body", "See issue 12", "--as", "lead"]);
+    baton(repo, ["task", "claim", "T-1", "--as", "claude-1"]);
+    baton(repo, ["send", "claude-1", "use the v2 API", "--as", "lead"]);
+    baton(repo, ["heartbeat", "--working-on", "T-1", "--as", "claude-1"]);
+    for (const host of ["claude", "codex", "gemini"]) {
+      const context = hook(
+        repo,
+        "session-start",
+        host,
+        { hook_event_name: "SessionStart", source: "startup" },
+        {
+          BATON_AGENT: "claude-1",
+        },
+      ).json();
+      expect(context.hookSpecificOutput.hookEventName).toBe("SessionStart");
+      expect(context.hookSpecificOutput.additionalContext).toContain("You hold T-1: Fix the login");
+      expect(context.hookSpecificOutput.additionalContext).toContain("complete_task");
+      expect(context.hookSpecificOutput.additionalContext).toContain("use the v2 API");
+    }
+    const anonymous = hook(repo, "session-start", "claude", {}).json();
+    expect(anonymous.hookSpecificOutput.additionalContext).toMatch(/no agent name/);
+    expect(
+      hook(repo, "stop", "claude", { stop_hook_active: false }, { BATON_AGENT: "claude-1" }).stdout,
+    ).toBe("");
+    const agents = baton(repo, ["agents", "--json"]).json().agents;
+    expect(agents.find((a: { name: string }) => a.name === "claude-1").workingOn).toBeNull();
+  });
+
+  it("prompt prints the protocol, with a role from .baton/roles/", () => {
+    const repo = tempRepo();
+    const text = baton(repo, ["prompt", "--role", "reviewer", "--as", "rev-1"]).stdout;
+    expect(text).toContain("You are `rev-1`");
+    expect(text).toContain("Claim before working");
+    expect(text).toContain("# Role: reviewer");
+    expect(baton(repo, ["prompt"]).stdout).toContain("BATON_AGENT");
+    expect(baton(repo, ["prompt", "--role", "astronaut"]).code).toBe(4);
+  });
+});

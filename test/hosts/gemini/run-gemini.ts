@@ -1,0 +1,105 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { hostBin, hostEnv } from "../kit.js";
+
+/**
+ * Runs the real Gemini CLI headless against a fake model, in an isolated HOME.
+ * Only the user's own Gemini setup is done here (an API key login, no update
+ * checks or telemetry, trusted folders); baton's part comes from `baton connect`.
+ */
+
+/** ~/.gemini/settings.json as a user who logged in with an API key has it. Run before `baton connect`, which merges into it. */
+export function setupHome(home: string): void {
+  mkdirSync(join(home, ".gemini"), { recursive: true });
+  const settings = {
+    security: { auth: { selectedType: "gemini-api-key" } },
+    general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
+    privacy: { usageStatisticsEnabled: false },
+    telemetry: { enabled: false },
+    ide: { enabled: false },
+  };
+  writeFileSync(join(home, ".gemini", "settings.json"), `${JSON.stringify(settings, null, 2)}\n`);
+}
+
+/**
+ * Trusts a folder as the user does by hand (what `baton connect` lists as a to-do):
+ * Gemini ignores an untrusted folder's .gemini/settings.json, and headless runs there exit 55.
+ */
+export function trustFolder(home: string, folder: string): void {
+  const file = join(home, ".gemini", "trustedFolders.json");
+  const rules = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
+  rules[folder] = "TRUST_FOLDER";
+  writeFileSync(file, `${JSON.stringify(rules, null, 2)}\n`);
+}
+
+export interface GeminiRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The stream-json events (one JSON object per stdout line). */
+  events: Record<string, unknown>[];
+}
+
+export interface GeminiOptions {
+  cwd: string;
+  home: string;
+  baseUrl: string;
+  prompt: string;
+  env?: Record<string, string>;
+  /**
+   * After `-p PROMPT`. auto_edit by default: Gemini's default mode offers the
+   * model no write_file or replace at all in a headless run.
+   */
+  args?: string[];
+  timeoutMs?: number;
+}
+
+export function runGemini(options: GeminiOptions): Promise<GeminiRun> {
+  const args = options.args ?? ["--output-format", "stream-json", "--approval-mode", "auto_edit"];
+  const env = hostEnv(options.home, {
+    GEMINI_API_KEY: "dummy",
+    GOOGLE_GEMINI_BASE_URL: options.baseUrl,
+    // Gemini otherwise re-spawns itself with a bigger heap: a second process for nothing.
+    GEMINI_CLI_NO_RELAUNCH: "true",
+    ...options.env,
+  });
+  const child = spawn(process.execPath, [hostBin("gemini"), "-p", options.prompt, ...args], {
+    cwd: options.cwd,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const timeoutMs = options.timeoutMs ?? 90_000;
+  const timer = setTimeout(() => {
+    stderr += `\n[run-gemini] killed after ${timeoutMs} ms\n`;
+    child.kill("SIGKILL");
+  }, timeoutMs);
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, events: parseEvents(stdout) });
+    });
+  });
+}
+
+function parseEvents(stdout: string): Record<string, unknown>[] {
+  const events: Record<string, unknown>[] = [];
+  for (const line of stdout.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      events.push(JSON.parse(line));
+    } catch {
+      // not an event
+    }
+  }
+  return events;
+}

@@ -1,0 +1,129 @@
+import { spawn } from "node:child_process";
+import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { hostBin, hostEnv } from "../kit.js";
+
+/**
+ * Runs the real pi headless (`pi -p --mode json`) against the fake model. pi's
+ * own user setup is a provider in ~/.pi/agent/models.json: the fake speaks the
+ * OpenAI Chat Completions api, without the developer role or reasoning effort.
+ */
+export const PROVIDER = "fake";
+export const MODEL = "fake-model";
+
+/** What a user does once: tell pi about the provider and its model. */
+export function setupHome(home: string, baseUrl: string): void {
+  const agentDir = join(home, ".pi", "agent");
+  mkdirSync(agentDir, { recursive: true });
+  const models = {
+    providers: {
+      [PROVIDER]: {
+        baseUrl,
+        api: "openai-completions",
+        apiKey: "fake-key",
+        compat: { supportsDeveloperRole: false, supportsReasoningEffort: false },
+        models: [
+          {
+            id: MODEL,
+            name: "Fake scripted model",
+            reasoning: false,
+            input: ["text"],
+            contextWindow: 128000,
+            maxTokens: 4096,
+            cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+          },
+        ],
+      },
+    },
+  };
+  writeFileSync(join(agentDir, "models.json"), JSON.stringify(models, null, 2));
+  writeFileSync(join(agentDir, "settings.json"), JSON.stringify({ quietStartup: true }, null, 2));
+}
+
+export interface PiRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** pi's JSON event stream (one object per stdout line). */
+  // biome-ignore lint/suspicious/noExplicitAny: pi's events are read loosely
+  events: any[];
+}
+
+export interface PiOptions {
+  cwd: string;
+  home: string;
+  baseUrl: string;
+  prompt: string;
+  /** Extra environment on top of kit.hostEnv. */
+  env?: Record<string, string>;
+  /** false: no `baton` on PATH, as for a user who never installed it globally. */
+  batonOnPath?: boolean;
+  args?: string[];
+  timeoutMs?: number;
+}
+
+export function runPi(options: PiOptions): Promise<PiRun> {
+  const {
+    cwd,
+    home,
+    baseUrl,
+    prompt,
+    env = {},
+    batonOnPath = true,
+    args = [],
+    timeoutMs = 120_000,
+  } = options;
+  setupHome(home, baseUrl);
+  // The bin links to pi's cli.js; running it with this Node needs no `node` on PATH.
+  const cli = realpathSync(hostBin("pi"));
+  const argv = [
+    cli,
+    "-p",
+    "--mode",
+    "json",
+    "--offline",
+    "--provider",
+    PROVIDER,
+    "--model",
+    MODEL,
+    ...args,
+    prompt,
+  ];
+  const childEnv = hostEnv(home, { PI_OFFLINE: "1", PI_TELEMETRY: "0", ...env }, { batonOnPath });
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, argv, { cwd, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      stderr += `\n[run-pi] killed after ${timeoutMs} ms`;
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, events: parseEvents(stdout) });
+    });
+  });
+}
+
+function parseEvents(stdout: string): unknown[] {
+  return stdout
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line) => {
+      try {
+        return JSON.parse(line);
+      } catch {
+        return { type: "unparsed", line };
+      }
+    });
+}
