@@ -6,7 +6,7 @@
  *   BENCH_QUICK=1 npm run bench   shorter runs, for a smoke test
  */
 import { fork, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { initWorkspaceFiles, SqliteStore } from "../dist/index.js";
@@ -192,6 +192,65 @@ async function benchMcp() {
   return single;
 }
 
+/**
+ * One edit-guard hook call, as a host makes it on every edit: a whole process
+ * reading the hook JSON and answering. Three ways to start it, interleaved so
+ * the machine's noise falls on all alike: `baton` on PATH (what connect writes),
+ * node directly, and `npx --no-install baton` (the baseline it replaced).
+ */
+async function benchHookCall() {
+  const repo = join(scratch, "hook");
+  mkdirSync(join(repo, "src"), { recursive: true });
+  spawnSync("git", ["init", "-q", repo]);
+  initWorkspaceFiles(repo);
+  const cli = resolve(here, "../dist/cli/baton.js");
+  // A project install of baton, as npx finds it, and a `baton` on PATH, as a global install gives.
+  mkdirSync(join(repo, "node_modules", ".bin"), { recursive: true });
+  symlinkSync(cli, join(repo, "node_modules", ".bin", "baton"));
+  writeFileSync(join(repo, "package.json"), '{"name":"hook-bench","private":true}\n');
+  const bin = join(scratch, "bin");
+  mkdirSync(bin);
+  writeFileSync(join(bin, "baton"), `#!/bin/sh\nexec '${process.execPath}' '${cli}' "$@"\n`, { mode: 0o755 });
+  if (spawnSync(process.execPath, [cli, "lock", "src/a.ts", "--as", "other"], { cwd: repo }).status !== 0)
+    throw new Error("could not lock src/a.ts");
+  const input = JSON.stringify({
+    hook_event_name: "PreToolUse",
+    tool_name: "Edit",
+    tool_input: { file_path: join(repo, "src/a.ts") },
+    cwd: repo,
+  });
+  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, BATON_AGENT: "claude-1" };
+  const ways = {
+    path: ["baton", ["hook", "pre-edit", "--host", "claude"]],
+    node: [process.execPath, [cli, "hook", "pre-edit", "--host", "claude"]],
+    npx: ["npx", ["--no-install", "baton", "hook", "pre-edit", "--host", "claude"]],
+  };
+  const walls = { path: [], node: [], npx: [] };
+  const runs = quick ? 5 : 20;
+  log(`edit-guard hook calls: ${runs} of each, interleaved`);
+  for (let i = 0; i < runs + 1; i++) {
+    for (const [way, [command, args]] of Object.entries(ways)) {
+      const t0 = performance.now();
+      const result = spawnSync(command, args, { cwd: repo, input, encoding: "utf8", env });
+      const wall = performance.now() - t0;
+      if (!result.stdout.includes('"permissionDecision":"deny"'))
+        throw new Error(`hook via ${way} did not deny: ${result.stdout}${result.stderr}`);
+      if (i > 0) walls[way].push(wall); // the first round warms the file cache
+    }
+  }
+  const row = (operation, latencies, notes) => {
+    const { p50, p99 } = summarise(latencies);
+    return { operation, processes: 1, opsPerSec: 1000 / p50, p50, p99, notes };
+  };
+  const result = {
+    path: row("hook pre-edit: `baton` on PATH (wall)", walls.path, "what connect writes; denies"),
+    node: row("hook pre-edit: node baton.js (wall)", walls.node, "node directly"),
+    npx: row("hook pre-edit: baseline npx --no-install (wall)", walls.npx, "what connect wrote before"),
+  };
+  rows.push(result.path, result.node, result.npx);
+  return result;
+}
+
 async function benchTaskList() {
   const repo = join(scratch, "repo");
   mkdirSync(repo);
@@ -237,6 +296,7 @@ try {
   const wake = await benchWakeup("wake");
   await benchWakeup("poll");
   const mcp = await benchMcp();
+  const hook = await benchHookCall();
 
   console.log(
     `\nbaton benchmarks — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${quick ? "quick" : "full"} run\n`,
@@ -264,6 +324,11 @@ try {
       `p50 ${row.p50.toFixed(2)} ms, p99 ${row.p99.toFixed(2)} ms`,
     ]);
   }
+  checks.push([
+    "hook pre-edit through `baton` on PATH ≤ ½ of npx --no-install (p50)",
+    hook.path.p50 <= hook.npx.p50 / 2,
+    `${hook.path.p50.toFixed(0)} ms vs ${hook.npx.p50.toFixed(0)} ms`,
+  ]);
   checks.push([
     `wake-up p99 ≤ 5 ms`,
     wake.p99 <= 5,
