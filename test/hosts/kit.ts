@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { baton, CLI, type CliResult, git, tempDir, tempRepo } from "../helpers/temp-repo.js";
@@ -91,4 +92,65 @@ export function connect(host: string, cwd: string, agent: string, env: Record<st
 /** Runs baton as some agent from `cwd` (a teammate locking a file, the lead adding a task). */
 export function as(agent: string, cwd: string, args: string[]): CliResult {
   return baton(cwd, [...args, "--as", agent]);
+}
+
+export interface HostRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The JSON lines of stdout (stream-json, --json, --mode json); other lines are left out. */
+  events: Record<string, unknown>[];
+}
+
+/**
+ * Runs a host to its end with an argv array (never a shell string), collecting
+ * its output; a host still running after `timeoutMs` is killed and says so in stderr.
+ */
+export function runHostProcess(
+  command: string,
+  argv: string[],
+  options: { cwd: string; env: Record<string, string>; timeoutMs?: number },
+): Promise<HostRun> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  return new Promise((resolveRun) => {
+    const child = spawn(command, argv, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => {
+      stderr += `\n[host] killed after ${timeoutMs} ms`;
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    const finish = (code: number | null) => {
+      clearTimeout(timer);
+      resolveRun({ code, stdout, stderr, events: jsonLines(stdout) });
+    };
+    child.on("error", (error) => {
+      stderr += `\n[host] could not start ${command}: ${error.message}`;
+      finish(-1);
+    });
+    child.on("close", finish);
+  });
+}
+
+function jsonLines(text: string): Record<string, unknown>[] {
+  const events: Record<string, unknown>[] = [];
+  for (const line of text.split("\n")) {
+    if (!line.trim().startsWith("{")) continue;
+    try {
+      events.push(JSON.parse(line));
+    } catch {
+      // not an event line
+    }
+  }
+  return events;
 }

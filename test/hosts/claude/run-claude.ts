@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { HOST_VERSIONS, hostBin, hostEnv } from "../kit.js";
+import { HOST_VERSIONS, type HostRun, hostBin, hostEnv, runHostProcess } from "../kit.js";
 
 /** The key Claude Code sends to the fake model; its last 20 characters are pre-approved in `~/.claude.json`. */
 const API_KEY = "sk-ant-dummy";
@@ -23,13 +22,7 @@ export function setupHome(home: string): void {
   writeFileSync(join(home, ".claude.json"), `${JSON.stringify(claudeJson, null, 2)}\n`);
 }
 
-export interface ClaudeRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** The stream-json events, one per line of stdout. */
-  events: Record<string, unknown>[];
-}
+export type ClaudeRun = HostRun;
 
 export interface RunOptions {
   cwd: string;
@@ -56,40 +49,5 @@ export function runClaude(options: RunOptions): Promise<ClaudeRun> {
     ...options.env,
   });
   const argv = ["-p", options.prompt, "--output-format", "stream-json", "--verbose", ...(options.args ?? [])];
-  return new Promise((resolve) => {
-    const child = spawn(hostBin("claude"), argv, {
-      cwd: options.cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    const timer = setTimeout(() => {
-      stderr += `\nkilled after ${options.timeoutMs ?? 120_000} ms`;
-      child.kill("SIGKILL");
-    }, options.timeoutMs ?? 120_000);
-    const finish = (code: number | null) => {
-      clearTimeout(timer);
-      const events: Record<string, unknown>[] = [];
-      for (const line of stdout.split("\n")) {
-        try {
-          if (line.trim()) events.push(JSON.parse(line));
-        } catch {
-          // not an event line
-        }
-      }
-      resolve({ code, stdout, stderr, events });
-    };
-    child.on("error", (error) => {
-      stderr += `\nspawn error: ${error.message}`;
-      finish(-1);
-    });
-    child.on("close", finish);
-  });
+  return runHostProcess(hostBin("claude"), argv, { cwd: options.cwd, env, timeoutMs: options.timeoutMs });
 }

@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { hostBin, hostEnv } from "../kit.js";
+import { type HostRun, hostBin, hostEnv, runHostProcess } from "../kit.js";
 
 /**
  * Runs the real Gemini CLI headless against a fake model, in an isolated HOME.
@@ -33,13 +32,7 @@ export function trustFolder(home: string, folder: string): void {
   writeFileSync(file, `${JSON.stringify(rules, null, 2)}\n`);
 }
 
-export interface GeminiRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** The stream-json events (one JSON object per stdout line). */
-  events: Record<string, unknown>[];
-}
+export type GeminiRun = HostRun;
 
 export interface GeminiOptions {
   cwd: string;
@@ -64,42 +57,9 @@ export function runGemini(options: GeminiOptions): Promise<GeminiRun> {
     GEMINI_CLI_NO_RELAUNCH: "true",
     ...options.env,
   });
-  const child = spawn(process.execPath, [hostBin("gemini"), "-p", options.prompt, ...args], {
+  return runHostProcess(process.execPath, [hostBin("gemini"), "-p", options.prompt, ...args], {
     cwd: options.cwd,
     env,
-    stdio: ["ignore", "pipe", "pipe"],
+    timeoutMs: options.timeoutMs ?? 90_000,
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  const timeoutMs = options.timeoutMs ?? 90_000;
-  const timer = setTimeout(() => {
-    stderr += `\n[run-gemini] killed after ${timeoutMs} ms\n`;
-    child.kill("SIGKILL");
-  }, timeoutMs);
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, events: parseEvents(stdout) });
-    });
-  });
-}
-
-function parseEvents(stdout: string): Record<string, unknown>[] {
-  const events: Record<string, unknown>[] = [];
-  for (const line of stdout.split("\n")) {
-    if (!line.startsWith("{")) continue;
-    try {
-      events.push(JSON.parse(line));
-    } catch {
-      // not an event
-    }
-  }
-  return events;
 }

@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { hostBin, hostEnv } from "../kit.js";
+import { hostBin, hostEnv, runHostProcess } from "../kit.js";
 
 /**
  * Runs the real pi headless (`pi -p --mode json`) against the fake model. pi's
@@ -90,40 +89,5 @@ export function runPi(options: PiOptions): Promise<PiRun> {
     prompt,
   ];
   const childEnv = hostEnv(home, { PI_OFFLINE: "1", PI_TELEMETRY: "0", ...env }, { batonOnPath });
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { cwd, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => {
-      stderr += `\n[run-pi] killed after ${timeoutMs} ms`;
-      child.kill("SIGKILL");
-    }, timeoutMs);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, events: parseEvents(stdout) });
-    });
-  });
-}
-
-function parseEvents(stdout: string): unknown[] {
-  return stdout
-    .split("\n")
-    .filter((line) => line.trim())
-    .map((line) => {
-      try {
-        return JSON.parse(line);
-      } catch {
-        return { type: "unparsed", line };
-      }
-    });
+  return runHostProcess(process.execPath, argv, { cwd, env: childEnv, timeoutMs });
 }
