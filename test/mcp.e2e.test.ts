@@ -4,13 +4,14 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { baton, CLI, tempRepo } from "./helpers/temp-repo.js";
+import { teamRepo } from "./hosts/kit.js";
 
 const clients: Client[] = [];
 afterEach(async () => {
   while (clients.length) await clients.pop()!.close();
 });
 
-/** The official MCP client starts `baton mcp` as a child process, as a host would. */
+/** The official MCP client starts `baton mcp` as a child process, as a host would; agent "" passes no --as. */
 async function connect(repo: string, agent: string, extraArgs: string[] = []): Promise<Client> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined)) as Record<
     string,
@@ -19,7 +20,7 @@ async function connect(repo: string, agent: string, extraArgs: string[] = []): P
   delete env.BATON_AGENT;
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [CLI, "mcp", "--as", agent, "--kind", "claude", ...extraArgs],
+    args: [CLI, "mcp", ...(agent ? ["--as", agent] : []), "--kind", "claude", ...extraArgs],
     cwd: repo,
     env,
     stderr: "pipe",
@@ -171,6 +172,22 @@ describe("baton mcp with the official MCP client", () => {
     ]) {
       if (error.isError) expectToolWorded(error.error!.hint);
     }
+  });
+
+  it("started in a connected worktree's subfolder: the worktree's agent, paths from the worktree's root", async () => {
+    const { worktrees } = teamRepo(["wt-1"]);
+    const tree = worktrees["wt-1"]!;
+    expect(baton(tree, ["connect", "claude", "--as", "claude-7"]).code).toBe(0);
+    const client = await connect(join(tree, "src", "deep"), "");
+    expect((await call(client, "get_project_info")).json()).toMatchObject({ you: "claude-7" });
+    const locked = (await call(client, "lock_files", { paths: ["src/a.ts"] })).json();
+    expect(locked.granted.map((l: { path: string }) => l.path)).toEqual(["src/a.ts"]);
+    expect(baton(tree, ["locks", "--json"]).json().leases).toEqual([
+      expect.objectContaining({ path: "src/a.ts", holder: "claude-7" }),
+    ]);
+    // Without any name, the server refuses to start and says how to give one.
+    const plain = tempRepo();
+    await expect(connect(plain, "")).rejects.toThrow();
   });
 
   it("a new session of an agent that holds a claim takes it up and can finish it", async () => {

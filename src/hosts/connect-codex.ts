@@ -14,8 +14,12 @@ import { parseJsonFile, parseTomlFile, readText, setJson, setTomlTable } from ".
  * in `tool_input.command`) or `Bash`; the guard reads the files out of both.
  *
  * Codex reads a project's `.codex/` only once the project is trusted, and runs a
- * hook only once the user's config trusts its hash. connect trusts baton's own
- * hooks; trusting the project is the user's decision, so it checks and says so.
+ * hook only once the user's config trusts its hash. In a linked worktree Codex
+ * reads `.codex/config.toml` from the worktree but hooks only from the main
+ * checkout's `.codex/` (hooks.json or config.toml, keyed by that path), so the
+ * hooks go there: they name no agent, and each hook acts as the agent of the
+ * worktree it runs in. connect trusts baton's own hooks; trusting the project
+ * is the user's decision, so it checks and says so.
  */
 const HOOKS = {
   PreToolUse: { matcher: "apply_patch|Bash|Edit|Write|exec_command|shell", event: "pre-edit" },
@@ -42,7 +46,7 @@ function isTrusted(configPath: string, roots: string[]): boolean {
 export function planCodex(ctx: HostContext): ConnectPlan {
   const dir = ctx.scope === "project" ? join(ctx.tree.root, ".codex") : ctx.codexHome;
   const config = join(dir, "config.toml");
-  const hooksPath = join(dir, "hooks.json");
+  const hooksPath = join(ctx.scope === "project" ? join(ctx.hubRoot, ".codex") : dir, "hooks.json");
   const userConfig = join(ctx.codexHome, "config.toml");
   const server = {
     command: BATON_COMMAND,

@@ -104,7 +104,9 @@ export interface HostRun {
 
 /**
  * Runs a host to its end with an argv array (never a shell string), collecting
- * its output; a host still running after `timeoutMs` is killed and says so in stderr.
+ * its output. It runs in a process group of its own, so a host still running
+ * after `timeoutMs` is killed with everything it started (Codex's native binary,
+ * MCP servers), and says so in stderr.
  */
 export function runHostProcess(
   command: string,
@@ -128,7 +130,11 @@ export function runHostProcess(
     });
     const timer = setTimeout(() => {
       stderr += `\n[host] killed after ${timeoutMs} ms`;
-      child.kill("SIGKILL");
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
     }, timeoutMs);
     const finish = (code: number | null) => {
       clearTimeout(timer);
