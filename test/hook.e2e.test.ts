@@ -45,7 +45,7 @@ describe("baton hook pre-edit: the edit guard, in each host's form", () => {
       hookEventName: "PreToolUse",
       permissionDecision: "deny",
     });
-    expect(edit.denied()).toMatch(/src\/a\.ts is locked by codex-2 \(refactor\) for \d+m\d+s more/);
+    expect(edit.denied()).toMatch(/src\/a\.ts is locked by codex-2 \(refactor\) for \d+m(\d+s)? more/);
     expect(edit.denied()).toContain("send_message to codex-2");
     expect(call("Write", { file_path: "src/a.ts", content: "x" }).denied()).not.toBeNull();
     expect(call("Write", { file_path: "a.ts", content: "x" }, join(repo, "src")).denied()).not.toBeNull();

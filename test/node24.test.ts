@@ -31,6 +31,7 @@ describe.skipIf(!runsHere && !process.env.CI)("Node 24 with its built-in node:sq
       "test/mirror.e2e.test.ts",
       "test/mcp.e2e.test.ts",
       "test/connect.e2e.test.ts",
+      "test/hook.e2e.test.ts",
     ];
     const reporters = ["--reporter=dot", "--reporter=./test/helpers/summary-reporter.ts"];
     const result = spawnSync(node24, [vitest, "run", ...suites, ...reporters], {
