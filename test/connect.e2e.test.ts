@@ -1,5 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { parse as parseJsonc } from "jsonc-parser";
 import { parse as parseToml } from "smol-toml";
@@ -207,6 +217,25 @@ describe("baton connect", () => {
     );
     const trusted = baton(repo, ["connect", "gemini", "--json"], as("gem-1")).json();
     expect(trusted.notes.some((n: { text: string }) => /trustedFolders/.test(n.text))).toBe(false);
+  });
+
+  it("follows a host file's symlink inside the repository, and refuses one that leads out, writing nothing", () => {
+    const repo = tempRepo();
+    mkdirSync(join(repo, "config"));
+    writeFileSync(join(repo, "config", "mcp.json"), '{"mcpServers": {}}\n');
+    symlinkSync("config/mcp.json", join(repo, ".mcp.json"));
+    expect(baton(repo, ["connect", "claude"], as("claude-1")).code).toBe(0);
+    expect(lstatSync(join(repo, ".mcp.json")).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(read(join(repo, "config", "mcp.json"))).mcpServers.baton.command).toBe("baton");
+    const outside = tempDir();
+    const other = tempRepo();
+    mkdirSync(join(other, ".baton"), { recursive: true });
+    symlinkSync(outside, join(other, ".baton", "bin"));
+    const refused = baton(other, ["connect", "pi", "--json"], as("pi-1"));
+    expect(refused.json().error.code).toBe("outside_workspace");
+    expect(readdirSync(outside)).toEqual([]);
+    expect(existsSync(join(other, "AGENTS.md"))).toBe(false);
+    expect(existsSync(join(other, ".git", "baton-agent"))).toBe(false);
   });
 
   it("refuses a config that does not parse, naming the line, changing nothing", () => {

@@ -63,7 +63,7 @@ export function planCodex(ctx: HostContext): ConnectPlan {
       mergeHooks(current.hooks, HOOKS, hookCommand, HOOK_TIMEOUT_SECONDS),
     );
   });
-  const trust = codexHookTrust(hooksPath, parseJsonFile(hooksPath, hooks.after).hooks);
+  const trust = codexHookTrust(hooks.path, parseJsonFile(hooks.path, hooks.after).hooks);
   const files = [
     ctx.change(config, (text) => setTomlTable(config, text, "mcp_servers.baton", server)),
     hooks,

@@ -1,8 +1,10 @@
+import { realpathSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BatonError } from "../errors.js";
 import type { Tree } from "../workspace/find-root.js";
+import { resolveReal } from "../workspace/real-path.js";
 import { worktreeAgentFile } from "../workspace/worktree-agent.js";
 import { planClaude } from "./connect-claude.js";
 import { planCodex } from "./connect-codex.js";
@@ -66,18 +68,52 @@ export interface HostContext extends ConnectOptions {
 /** The files `baton connect HOST` would write, with their content before and after, and what it cannot do. Writes nothing. */
 export function planConnect(host: Host, options: ConnectOptions): ConnectPlan {
   const home = options.home ?? homedir();
+  const codexHome = options.codexHome ?? (process.env.CODEX_HOME || join(home, ".codex"));
+  const allowed = [options.tree.root, options.hubRoot, options.tree.gitDir, home, codexHome];
   const ctx: HostContext = {
     ...options,
     home,
-    codexHome: options.codexHome ?? (process.env.CODEX_HOME || join(home, ".codex")),
+    codexHome,
     change(path, edit, mode) {
-      const before = readText(path);
-      return { path, before, after: edit(before), mode };
+      const real = writablePath(path, allowed);
+      const before = readText(real);
+      return { path: real, before, after: edit(before), mode };
     },
   };
   const own = planWorktree(ctx);
   const hostPlan = planHost(host, ctx);
   return { files: [...hostPlan.files, ...own], notes: hostPlan.notes };
+}
+
+/**
+ * Where a write to `path` really lands: links are followed (a host file may be
+ * a link the team keeps elsewhere in the repository), but never out of the
+ * repository, the worktree's git dir or the user's home: a link that leads out
+ * is refused before anything is written.
+ */
+function writablePath(path: string, allowed: string[]): string {
+  const real = resolveReal("/", path);
+  const inside = (root: string) => {
+    const rel = relative(realOrSelf(root), real);
+    return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+  };
+  if (!allowed.some(inside)) {
+    throw new BatonError(
+      "outside_workspace",
+      `${path} leads to ${real} through a symlink, outside the repository and your home; nothing was written`,
+      "remove the link or point it inside the repository, then run baton connect again",
+      { path, real },
+    );
+  }
+  return real;
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 function planHost(host: Host, ctx: HostContext): ConnectPlan {
