@@ -67,25 +67,32 @@ export function registerConnectCommands(program: Command): void {
     .addHelpText(
       "after",
       `
-Run it in the worktree the agent works in, once per agent. It writes, merging into what is there
-(other servers, unknown keys and comments are kept; running it twice changes nothing):
-  claude  .mcp.json; .claude/settings.json: hooks (before Edit/Write/NotebookEdit/Bash the edit guard
-          denies writing a file another agent has locked; session start; stop) and mcp__baton allowed;
-          the same hooks in ~/.claude/settings.json, so the guard holds wherever Claude Code starts
-  codex   .codex/config.toml [mcp_servers.baton] (tools approved), codex_hooks on; .codex/hooks.json
-  gemini  .gemini/settings.json: mcpServers.baton (trusted) and a BeforeTool edit guard
-  pi      AGENTS.md section, and .pi/extensions/baton-guard.ts (the edit guard)
-  shell   AGENTS.md section        aider  CONVENTIONS.md section
-These files name no agent and no machine path: commit them. The agent's name goes into this
-worktree's git dir (never committed), and .baton/bin/baton is a launcher for this machine (ignored
-by git). An agent started with BATON_AGENT=NAME acts as NAME whatever this worktree says.
-Hosts run \`baton\` from PATH: install it once per machine (npm install -g, or npm link in a clone).
---scope user writes ~/.claude.json, ~/.codex/config.toml or ~/.gemini/settings.json instead.
---dry-run prints the diff and writes nothing.
+Run it in the worktree the agent works in, once per agent. It merges into
+what is there (other servers, unknown keys and comments are kept; running it
+twice changes nothing):
+  claude  .mcp.json; .claude/settings.json: hooks (the edit guard before Edit,
+          Write, NotebookEdit and Bash; session start; stop), mcp__baton
+          allowed; the same hooks in ~/.claude/settings.json, so the guard
+          holds wherever Claude Code starts
+  codex   .codex/config.toml [mcp_servers.baton] (tools approved, required);
+          hooks.json in the main checkout's .codex/ (where Codex reads them),
+          trusted by hash in ~/.codex/config.toml
+  gemini  .gemini/settings.json: mcpServers.baton (trusted), the edit guard
+          before write_file, replace, run_shell_command; the same hooks in
+          ~/.gemini/settings.json
+  pi      AGENTS.md section; .pi/extensions/baton-guard.ts (the edit guard)
+  shell   AGENTS.md section           aider   CONVENTIONS.md section
+These files name no agent and no machine path: commit them. The agent's name
+goes into this worktree's git dir (never committed), and .baton/bin/baton is a
+launcher for this machine (ignored by git). An agent started with
+BATON_AGENT=NAME acts as NAME whatever this worktree says. Hosts run \`baton\`
+from PATH: install it once per machine (npm install -g, or npm link in a
+clone). --scope user writes the home folder's files instead. --dry-run prints
+the diff and writes nothing.
 
 Examples:
-  baton connect claude --as claude-1                 in the main checkout
-  cd ../wt-2 && baton connect claude --as claude-2   a second Claude agent in its own worktree`,
+  git worktree add ../wt-2 -b baton/claude-2    a worktree for the agent
+  cd ../wt-2 && baton connect claude --as claude-2`,
     )
     .action(
       action(async (ctx, host: string, o: { scope: string }) => {

@@ -85,14 +85,17 @@ export function registerHookCommand(program: Command): void {
       "after",
       `
 Written into hosts' configs by \`baton connect\`; you do not run it yourself.
-  pre-edit       before a tool writes files (Claude Code Edit/Write/NotebookEdit/Bash, Codex apply_patch
-                 and shell, Gemini CLI write_file/replace/run_shell_command): denies the call, in the host's
-                 own form, when another agent holds an exclusive lease on a file it would write
-  session-start  puts the agent's task and unread messages into the new session's context
+  pre-edit       before a tool writes files (Claude Code Edit, Write,
+                 NotebookEdit, Bash; Codex apply_patch and shell; Gemini CLI
+                 write_file, replace, run_shell_command; pi write, edit, bash):
+                 denies the call, in the host's own form, when another agent
+                 holds an exclusive lease on a file it would write
+  session-start  puts the agent's task and unread messages into the context
   stop           records the agent idle
 
-A hook never breaks its host: a file outside the repository, or a repository without baton, is
-allowed silently; when baton itself cannot run, it says so once per session on stderr (exit 1).`,
+A hook never breaks its host: a file outside the repository, or a repository
+without baton, is allowed silently; when baton itself cannot run, it says so
+once per session on stderr (exit 1).`,
     )
     .action(
       action(async (ctx, event: string, o: { host?: string }) => {
