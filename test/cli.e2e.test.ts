@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../src/store/sqlite/driver.js";
@@ -305,5 +305,28 @@ describe("baton CLI: guardian and dry-run joins", () => {
     });
     const again = baton(repo, ["guardian", "--once"]);
     expect(again.stdout).toContain("nothing expired");
+  });
+
+  it("a holder can always release what it holds, by the key it was granted under, even after a symlink or a removed folder", () => {
+    const repo = tempRepo();
+    const as = (agent: string) => ({ BATON_AGENT: agent });
+    mkdirSync(join(repo, "src"));
+    writeFileSync(join(repo, "src", "a.ts"), "");
+    expect(baton(repo, ["lock", "later/a.ts"], as("a")).code).toBe(0);
+    symlinkSync("src", join(repo, "later"));
+    expect(baton(repo, ["lock", "src/a.ts"], as("b")).code).toBe(0);
+    // `later/a.ts` now leads to src/a.ts (b's), but a's own key is released, and b keeps its lease.
+    expect(baton(repo, ["lock", "force-release", "later/a.ts"], as("lea")).code).toBe(0);
+    const leases = () =>
+      baton(repo, ["locks", "--json"])
+        .json()
+        .leases.map((l: { path: string; holder: string }) => `${l.path} ${l.holder}`);
+    expect(leases()).toEqual(["src/a.ts b"]);
+    mkdirSync(join(repo, "vend"));
+    expect(baton(repo, ["lock", "vend/x.js", "gen/"], as("a")).code).toBe(0);
+    rmSync(join(repo, "vend"), { recursive: true });
+    symlinkSync(tempDir(), join(repo, "vend"));
+    expect(baton(repo, ["unlock", "vend/x.js", "gen"], as("a")).code).toBe(0);
+    expect(leases()).toEqual(["src/a.ts b"]);
   });
 });

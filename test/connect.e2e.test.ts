@@ -238,6 +238,51 @@ describe("baton connect", () => {
     expect(existsSync(join(other, ".git", "baton-agent"))).toBe(false);
   });
 
+  it("refuses a config whose keys have another shape than baton needs, and keeps a file's mode", () => {
+    const repo = tempRepo();
+    const cases: [string, string, string][] = [
+      [".claude/settings.json", '{"hooks": []}', "claude"],
+      [".claude/settings.json", '{"hooks": {"PreToolUse": {}}}', "claude"],
+      [".claude/settings.json", '{"permissions": []}', "claude"],
+      [".mcp.json", '{"mcpServers": []}', "claude"],
+      [".gemini/settings.json", '{"mcpServers": "x"}', "gemini"],
+      [".codex/config.toml", 'mcp_servers = "x"\n', "codex"],
+      [".codex/config.toml", "[mcp_servers]\nbaton = 5\n", "codex"],
+      [".codex/config.toml", 'a = """\n[mcp_servers.baton]\n"""\n', "codex"],
+    ];
+    for (const [file, text, host] of cases) {
+      rmSync(join(repo, ".claude"), { recursive: true, force: true });
+      rmSync(join(repo, ".codex"), { recursive: true, force: true });
+      rmSync(join(repo, ".gemini"), { recursive: true, force: true });
+      rmSync(join(repo, ".mcp.json"), { force: true });
+      mkdirSync(join(repo, file, ".."), { recursive: true });
+      writeFileSync(join(repo, file), text);
+      const refused = baton(repo, ["connect", host, "--json"], as("a-1"));
+      expect(refused.code, `${file}: ${text}`).toBe(2);
+      expect(refused.json().error.code).toBe("invalid_input");
+      expect(read(join(repo, file)), file).toBe(text);
+    }
+    // A config holding a key keeps its 0600 mode; a byte-order mark stays.
+    rmSync(join(repo, ".codex"), { recursive: true, force: true });
+    const codexHome = join(testHome(), ".codex");
+    mkdirSync(codexHome, { recursive: true });
+    writeFileSync(join(codexHome, "config.toml"), 'api_key = "secret"\n', { mode: 0o600 });
+    writeFileSync(join(repo, ".mcp.json"), '\uFEFF{"mcpServers": {}}\n');
+    expect(baton(repo, ["connect", "codex"], as("c-1")).code).toBe(0);
+    expect(statSync(join(codexHome, "config.toml")).mode & 0o777).toBe(0o600);
+    expect(baton(repo, ["connect", "claude"], as("c-1")).code).toBe(0);
+    expect(read(join(repo, ".mcp.json")).startsWith("\uFEFF")).toBe(true);
+  });
+
+  it("warns when another worktree already has the same agent name", () => {
+    const { worktrees } = teamRepo(["wt-1", "wt-2"]);
+    expect(baton(worktrees["wt-1"]!, ["connect", "shell", "--as", "dup"]).code).toBe(0);
+    const twin = baton(worktrees["wt-2"]!, ["connect", "shell", "--as", "dup", "--json"]).json();
+    expect(
+      twin.notes.some((n: { text: string }) => /dup is also the agent of another worktree/.test(n.text)),
+    ).toBe(true);
+  });
+
   it("refuses a config that does not parse, naming the line, changing nothing", () => {
     const repo = tempRepo();
     writeFileSync(join(repo, ".mcp.json"), '{\n  "mcpServers": {\n    "x": nope\n  }\n}\n');

@@ -90,7 +90,27 @@ describe("baton hook pre-edit: the edit guard, in each host's form", () => {
     expect(call("Bash", "printf 'x' >> src/a.ts").denied()).not.toBeNull();
     expect(call("Bash", "sed -i 's/1/2/' src/a.ts").denied()).not.toBeNull();
     expect(call("Bash", "rm -rf src").denied()).not.toBeNull();
-    expect(call("Bash", "git mv src/a.ts src/z.ts").stdout).toBe(""); // git's own writes are not read: a documented gap
+    expect(call("Bash", "git mv src/a.ts src/z.ts").denied()).not.toBeNull();
+    expect(call("Bash", "mkdir -p build && cd build && echo x > ../src/a.ts").denied()).not.toBeNull();
+    expect(
+      call(
+        "Bash",
+        "cd src && apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: a.ts\n*** End Patch\nEOF",
+      ).denied(),
+    ).not.toBeNull();
+    expect(call("Bash", "cp /etc/hostname src").denied()).toBeNull(); // into src/hostname: nobody's
+    // Codex may send argv, and a `cmd` instead of a `command`.
+    const argv = (command: string[]) =>
+      hook(repo, "pre-edit", "codex", { tool_name: "Bash", tool_input: { command }, cwd: repo }).denied();
+    expect(argv(["bash", "-c", "--", "rm src/a.ts"])).not.toBeNull();
+    expect(argv(["/usr/bin/env", "bash", "-lc", "rm src/a.ts"])).not.toBeNull();
+    expect(argv(["rm", "#", "src/a.ts"])).not.toBeNull();
+    const cmd = hook(repo, "pre-edit", "codex", {
+      tool_name: "exec_command",
+      tool_input: { cmd: "rm src/a.ts" },
+      cwd: repo,
+    });
+    expect(cmd.denied()).not.toBeNull();
     expect(call("apply_patch", patch.replace("src/a.ts", "src/b.ts")).stdout).toBe("");
     expect(call("Bash", "cat src/a.ts | wc -l").stdout).toBe("");
   });
@@ -136,6 +156,27 @@ describe("baton hook pre-edit: the edit guard, in each host's form", () => {
     expect(reason).not.toContain("send_message");
     expect(call("write", { path: join(repo, "src/a.ts"), content: "x" }).denied()).not.toBeNull();
     expect(call("bash", { command: "tee src/a.ts < /dev/null" }).denied()).not.toBeNull();
+  });
+
+  it("guards a file of a baton repository whatever folder the host runs in, and a folder that does not exist yet", () => {
+    const { repo } = teamRepo();
+    lockAs("claude-1", repo, "src/a.ts");
+    const input = { tool_name: "Write", tool_input: { file_path: join(repo, "src/a.ts"), content: "x" } };
+    const elsewhere = tempDir();
+    expect(hook(elsewhere, "pre-edit", "claude", { ...input, cwd: elsewhere }).denied()).toContain(
+      "claude-1",
+    );
+    const otherRepo = tempRepo();
+    expect(hook(otherRepo, "pre-edit", "claude", { ...input, cwd: otherRepo }).denied()).toContain(
+      "claude-1",
+    );
+    expect(hook(repo, "pre-edit", "claude", { ...input, cwd: join(repo, "gone") }).denied()).toContain(
+      "claude-1",
+    );
+    // Without a name, the reason says why the caller's own lease counts too.
+    expect(hook(elsewhere, "pre-edit", "claude", { ...input, cwd: elsewhere }).denied()).toContain(
+      "does not know which agent you are",
+    );
   });
 
   it("one file, whatever its name: through symlinks, from a subfolder, from another worktree", () => {

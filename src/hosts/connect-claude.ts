@@ -24,7 +24,7 @@ const hookCommand = (event: string) => `${BATON_COMMAND} hook ${event} --host cl
 
 function withHooks(path: string, text: string): string {
   const settings = parseJsonFile(path, text);
-  return setJson(path, text, ["hooks"], mergeHooks(settings.hooks, HOOKS, hookCommand));
+  return setJson(path, text, ["hooks"], mergeHooks(path, settings.hooks, HOOKS, hookCommand));
 }
 
 /** Adds `mcp__baton` to `permissions.allow` (honoured once the folder is trusted in Claude Code). */

@@ -60,7 +60,7 @@ export function planCodex(ctx: HostContext): ConnectPlan {
       hooksPath,
       text,
       ["hooks"],
-      mergeHooks(current.hooks, HOOKS, hookCommand, HOOK_TIMEOUT_SECONDS),
+      mergeHooks(hooksPath, current.hooks, HOOKS, hookCommand, HOOK_TIMEOUT_SECONDS),
     );
   });
   const trust = codexHookTrust(hooks.path, parseJsonFile(hooks.path, hooks.after).hooks);

@@ -50,7 +50,7 @@ function withBaton(path: string, text: string, server: object | undefined): stri
     path,
     withServer,
     ["hooks"],
-    mergeHooks(settings.hooks, HOOKS, hookCommand, HOOK_TIMEOUT_MS),
+    mergeHooks(path, settings.hooks, HOOKS, hookCommand, HOOK_TIMEOUT_MS),
   );
 }
 

@@ -1,3 +1,5 @@
+import { BatonError } from "../errors.js";
+
 /**
  * The hooks block that Claude Code, Codex and Gemini CLI share:
  * `{EVENT: [{matcher?, hooks: [{type: "command", command}]}]}`.
@@ -23,6 +25,7 @@ export function isOurHook(entry: unknown): boolean {
 }
 
 export function mergeHooks(
+  path: string,
   existing: unknown,
   specs: Record<string, HookSpec>,
   command: (event: string) => string,
@@ -34,7 +37,15 @@ export function mergeHooks(
       ? { ...(existing as Record<string, unknown>) }
       : {};
   for (const [hostEvent, spec] of Object.entries(specs)) {
-    const current = Array.isArray(hooks[hostEvent]) ? (hooks[hostEvent] as unknown[]) : [];
+    if (hooks[hostEvent] !== undefined && !Array.isArray(hooks[hostEvent])) {
+      throw new BatonError(
+        "invalid_input",
+        `${path}: "hooks.${hostEvent}" is not a list of hook groups; nothing was changed`,
+        "fix that key by hand (or remove it), then run baton connect again",
+        { path, key: `hooks.${hostEvent}` },
+      );
+    }
+    const current = (hooks[hostEvent] as unknown[] | undefined) ?? [];
     const others = current.filter((entry) => !isOurHook(entry));
     const entry = {
       ...(spec.matcher ? { matcher: spec.matcher } : {}),

@@ -24,10 +24,12 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   return { line: before.length, column: before.at(-1)!.length + 1 };
 }
 
+const BOM = "\uFEFF";
+
 export function parseJsonFile(path: string, text: string): Record<string, unknown> {
   if (!text.trim()) return {};
   const errors: ParseError[] = [];
-  const value: unknown = parse(text, errors, { allowTrailingComma: true });
+  const value: unknown = parse(text.replace(/^\uFEFF/, ""), errors, { allowTrailingComma: true });
   if (errors.length > 0) throw malformed(path, "JSON", lineAndColumn(text, errors[0]!.offset));
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw malformed(path, "a JSON object");
@@ -45,12 +47,43 @@ export function parseTomlFile(path: string, text: string): Record<string, unknow
 
 const FORMAT: ModificationOptions = { formattingOptions: { insertSpaces: true, tabSize: 2, eol: "\n" } };
 
-/** Sets `value` at `keyPath`, keeping every other key, the comments and the formatting. */
+const kindOf = (value: unknown) =>
+  value === null
+    ? "null"
+    : Array.isArray(value)
+      ? "an array"
+      : typeof value === "object"
+        ? "an object"
+        : typeof value;
+
+/**
+ * Sets `value` at `keyPath`, keeping every other key, the comments and the
+ * formatting (and a byte-order mark). A key on the way that holds something
+ * other than an object, or a container of another kind where baton puts one,
+ * is the user's to fix: refused, nothing written, rather than overwritten.
+ */
 export function setJson(path: string, text: string, keyPath: string[], value: unknown): string {
-  parseJsonFile(path, text);
-  const base = text.trim() ? text : "{}\n";
+  let current: unknown = parseJsonFile(path, text);
+  keyPath.forEach((key, i) => {
+    const here = (current as Record<string, unknown>)[key];
+    const last = i === keyPath.length - 1;
+    const wanted = last ? kindOf(value) : "an object";
+    const container = wanted === "an object" || wanted === "an array";
+    if (here !== undefined && container && kindOf(here) !== wanted) {
+      throw new BatonError(
+        "invalid_input",
+        `${path}: "${keyPath.slice(0, i + 1).join(".")}" is ${kindOf(here)}, where baton needs ${wanted}; nothing was changed`,
+        "fix that key by hand (or remove it), then run baton connect again",
+        { path, key: keyPath.slice(0, i + 1).join(".") },
+      );
+    }
+    current = here ?? {};
+  });
+  const bom = text.startsWith(BOM) ? BOM : "";
+  const body = bom ? text.slice(1) : text;
+  const base = body.trim() ? body : "{}\n";
   const next = applyEdits(base, modify(base, keyPath, value, FORMAT));
-  return next.endsWith("\n") ? next : `${next}\n`;
+  return `${bom}${next.endsWith("\n") ? next : `${next}\n`}`;
 }
 
 export type TomlValue = string | boolean | string[];
@@ -86,8 +119,54 @@ export function setTomlTable(
   const section = [`[${table}]`, ...body].join("\n");
   const lines = text.split("\n");
   const span = tableSpan(lines, table);
-  if (!span) return `${text.trimEnd()}${text.trim() ? "\n\n" : ""}${section}\n`;
-  return [...lines.slice(0, span.start), section, ...lines.slice(span.end)].join("\n");
+  const next = span
+    ? [...lines.slice(0, span.start), section, ...lines.slice(span.end)].join("\n")
+    : `${text.trimEnd()}${text.trim() ? "\n\n" : ""}${section}\n`;
+  return verified(path, text, next, table, entries);
+}
+
+/** `a.b."c.d"` → ["a", "b", "c.d"]. */
+function tablePath(table: string): string[] {
+  return (table.match(/"(?:[^"\\]|\\.)*"|[^.]+/g) ?? []).map((part) =>
+    part.startsWith('"') ? (JSON.parse(part) as string) : part,
+  );
+}
+
+/**
+ * Text edits on TOML are checked by parsing the result: a file that writes the
+ * same table another way (inline, dotted keys, inside a multi-line string) would
+ * be broken by them, so it is refused untouched instead.
+ */
+function verified(
+  path: string,
+  before: string,
+  after: string,
+  table: string,
+  entries: Record<string, TomlValue>,
+): string {
+  let parsed: Record<string, unknown> | undefined;
+  try {
+    parsed = parseToml(after) as Record<string, unknown>;
+  } catch {
+    parsed = undefined;
+  }
+  let node: unknown = parsed;
+  for (const key of tablePath(table)) node = (node as Record<string, unknown> | undefined)?.[key];
+  const ok =
+    node !== undefined &&
+    Object.entries(entries).every(
+      ([key, value]) => JSON.stringify((node as Record<string, unknown>)[key]) === JSON.stringify(value),
+    );
+  if (!ok) {
+    const line = Object.entries(entries).map(([key, value]) => `${key} = ${tomlValue(value)}`);
+    throw new BatonError(
+      "invalid_input",
+      `${path} defines ${tablePath(table)[0]} in a form baton cannot add [${table}] to without changing its meaning; nothing was changed`,
+      `add this by hand, then run baton connect again:\n[${table}]\n${line.join("\n")}`,
+      { path },
+    );
+  }
+  return before === after ? before : after;
 }
 
 /**

@@ -42,19 +42,42 @@ export class LeaseService {
   }
 
   async unlock(paths: string[], options: { token?: number } = {}): Promise<Lease[]> {
+    const actor = this.ctx.actor();
+    const held = await this.ctx.store.listLeases({ holder: actor });
     return this.ctx.store.releaseLeases({
-      actor: this.ctx.actor(),
+      actor,
       dryRun: this.ctx.dryRun,
-      paths: this.normalise(paths),
+      paths: this.releaseKeys(paths, held),
       token: options.token,
     });
   }
 
   async forceRelease(paths: string[]): Promise<Lease[]> {
+    const all = await this.ctx.store.listLeases({});
     return this.ctx.store.forceReleaseLeases({
       actor: this.ctx.actor(),
       dryRun: this.ctx.dryRun,
-      paths: this.normalise(paths),
+      paths: this.releaseKeys(paths, all),
+    });
+  }
+
+  /**
+   * The stored keys to release. A lease is keyed by where its path led when it
+   * was granted; if a symlink appeared or a folder vanished since, the same text
+   * now leads elsewhere (or outside). Releasing must still work: a key typed as
+   * it is stored wins over where the path leads now, so a holder can always let
+   * go, and a force-release never falls through to another lease.
+   */
+  private releaseKeys(paths: string[], leases: Lease[]): string[] {
+    if (paths.length === 0) return this.normalise(paths);
+    const stored = new Set(leases.map((lease) => lease.path));
+    return paths.map((path) => {
+      const literal = path
+        .trim()
+        .replace(/^(\.\/)+/, "")
+        .replace(/\/{2,}/g, "/");
+      const asTyped = [literal, `${literal.replace(/\/+$/, "")}/**`].find((key) => stored.has(key));
+      return asTyped ?? this.normalise([path])[0]!;
     });
   }
 

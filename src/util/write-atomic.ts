@@ -1,13 +1,24 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 /**
  * Writes a file through a temp file beside it and a rename, so a reader (or a
- * host loading its config) never sees half a file, and a crash leaves the old one.
+ * host loading its config) never sees half a file, and a crash leaves the old
+ * one. A file that exists keeps its mode (a config holding a key stays 0600);
+ * `mode` is for a new file.
  */
 export function writeTextAtomic(path: string, text: string, mode?: number): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, text, mode === undefined ? undefined : { mode });
+  const kept = existingMode(path);
+  writeFileSync(temp, text, { mode: kept ?? mode ?? 0o644 });
   renameSync(temp, path);
+}
+
+function existingMode(path: string): number | undefined {
+  try {
+    return statSync(path).mode & 0o7777;
+  } catch {
+    return undefined;
+  }
 }

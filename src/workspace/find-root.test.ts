@@ -38,6 +38,18 @@ describe("findRepositoryRoot", () => {
     }
   });
 
+  it("puts a submodule's hub and a --separate-git-dir repository's hub in their work tree, not in the git dir", () => {
+    const outer = tempRepo({ init: false });
+    const inner = tempRepo({ init: false });
+    git(outer, "-c", "protocol.file.allow=always", "submodule", "add", "-q", inner, "sub");
+    expect(findRepositoryRoot(join(outer, "sub"))).toBe(join(outer, "sub"));
+    const work = join(tempDir(), "work");
+    const store = join(tempDir(), "store.git");
+    git(tempDir(), "init", "-q", `--separate-git-dir=${store}`, work);
+    expect(findRepositoryRoot(work)).toBe(work);
+    expect(findTree(work).gitDir).toBe(store);
+  });
+
   it("falls back to git for a .git file it cannot read, and refuses outside any repository", () => {
     const repo = tempRepo({ init: false });
     const odd = join(repo, "odd");

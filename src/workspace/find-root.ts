@@ -28,10 +28,29 @@ export function findTree(start: string): Tree {
   return fast ?? askGit(start);
 }
 
-/** The repository's main root, where `.baton/` lives: the main working tree (a real path). */
+/**
+ * The repository's main root, where `.baton/` lives: the main working tree (a
+ * real path). The main checkout is the tree whose git dir is the common dir
+ * (also when that dir is not named `.git`: a submodule's, `--separate-git-dir`).
+ * From a linked worktree: the folder holding `.git`, or the work tree the common
+ * dir's config names; a bare repository has none, and is its own hub.
+ */
 export function hubRootOf(tree: Tree): string {
-  // A bare repository has no working tree; its common dir is the repository itself.
-  return basename(tree.commonDir) === ".git" ? dirname(tree.commonDir) : tree.commonDir;
+  if (tree.gitDir === tree.commonDir) return tree.root;
+  if (basename(tree.commonDir) === ".git") return dirname(tree.commonDir);
+  const configured = configuredWorktree(tree.commonDir);
+  return configured ?? tree.commonDir;
+}
+
+/** `core.worktree` in a git dir's config (submodules record their checkout there). */
+function configuredWorktree(commonDir: string): string | undefined {
+  try {
+    const config = readFileSync(join(commonDir, "config"), "utf8");
+    const match = /^\s*worktree\s*=\s*(.+?)\s*$/m.exec(config);
+    return match ? realpathSync(resolve(commonDir, match[1]!)) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function findRepositoryRoot(cwd: string): string {
@@ -54,6 +73,7 @@ export function readTree(start: string): Tree | undefined {
         const match = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, "utf8"));
         if (!match) return undefined;
         const gitDir = realpathSync(resolve(dir, match[1]!.trim()));
+        if (!statSync(gitDir).isDirectory()) return undefined; // a gitdir line that names a file: git decides
         const common = join(gitDir, "commondir");
         const commonDir = existsSync(common)
           ? realpathSync(resolve(gitDir, readFileSync(common, "utf8").trim()))

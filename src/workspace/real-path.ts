@@ -1,5 +1,5 @@
-import { lstatSync, readlinkSync, realpathSync } from "node:fs";
-import { dirname, isAbsolute, join } from "node:path";
+import { existsSync, lstatSync, readlinkSync, realpathSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { BatonError } from "../errors.js";
 
 /** The kernel gives up after 40 links (Linux's MAXSYMLINKS); so does baton. */
@@ -15,7 +15,12 @@ const MAX_LINKS = 40;
  */
 export function resolveReal(base: string, input: string): string {
   const queue = input.split(/[\\/]+/);
-  let current = isAbsolute(input) ? "/" : realpathSync(base);
+  // A base that does not exist (a folder a command creates first) is resolved the same way.
+  let current = isAbsolute(input)
+    ? "/"
+    : existsSync(base)
+      ? realpathSync(base)
+      : resolveReal("/", resolve(base));
   let links = 0;
   while (queue.length > 0) {
     const segment = queue.shift()!;

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { writeTextAtomic } from "../util/write-atomic.js";
 
@@ -32,4 +32,18 @@ export function writeWorktreeAgent(gitDir: string, name: string): void {
 
 export function clearWorktreeAgent(gitDir: string): void {
   rmSync(worktreeAgentFile(gitDir), { force: true });
+}
+
+/** Every worktree of the repository that has an agent recorded: the main checkout's and each linked one's. */
+export function recordedAgents(commonDir: string): { gitDir: string; name: string }[] {
+  let linked: string[] = [];
+  try {
+    linked = readdirSync(join(commonDir, "worktrees")).map((name) => join(commonDir, "worktrees", name));
+  } catch {
+    // no linked worktrees
+  }
+  return [commonDir, ...linked].flatMap((gitDir) => {
+    const name = readWorktreeAgent(gitDir);
+    return name ? [{ gitDir, name }] : [];
+  });
 }

@@ -10,7 +10,7 @@ import { requireIdentity } from "../../services/identity.js";
 import { which } from "../../util/which.js";
 import { BATON_DIR } from "../../workspace/config-file.js";
 import { findRepositoryRoot, findTree, hubRootOf, type Tree } from "../../workspace/find-root.js";
-import { readWorktreeAgent, worktreeAgentFile } from "../../workspace/worktree-agent.js";
+import { readWorktreeAgent, recordedAgents, worktreeAgentFile } from "../../workspace/worktree-agent.js";
 import { action } from "../context.js";
 
 type ConnectModule = typeof import("../../hosts/connect.js");
@@ -33,6 +33,12 @@ function requireHub(tree: Tree, hubRoot: string): void {
 
 function identityNotes(tree: Tree, hubRoot: string, agent: string, previous: string | undefined): Note[] {
   const notes: Note[] = [];
+  const twins = recordedAgents(tree.commonDir).filter((r) => r.name === agent && r.gitDir !== tree.gitDir);
+  if (twins.length > 0)
+    notes.push({
+      level: "warning",
+      text: `${agent} is also the agent of another worktree (${twins.map((t) => t.gitDir).join(", ")}): two agents with one name share their claims and leases, and the edit guard cannot tell them apart; give each its own name`,
+    });
   if (previous && previous !== agent)
     notes.push({
       level: "warning",

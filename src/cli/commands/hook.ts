@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { BatonError, toBatonError } from "../../errors.js";
+import { editTargets } from "../../hosts/guard/edit-targets.js";
 import { denyReason, heldFiles } from "../../hosts/guard/pre-edit.js";
 import {
   contextAnswer,
@@ -14,26 +15,78 @@ import {
   hasMcpTools,
 } from "../../hosts/hook-answers.js";
 import { sessionContext, sessionStopped } from "../../hosts/session-hooks.js";
-import type { Workspace } from "../../services/workspace.js";
+import { openWorkspace, resolveIdentity, type Workspace } from "../../services/workspace.js";
 import { BATON_DIR } from "../../workspace/config-file.js";
-import { findTree } from "../../workspace/find-root.js";
-import { action } from "../context.js";
+import { findTree, hubRootOf, type Tree } from "../../workspace/find-root.js";
+import { existingAncestor } from "../../workspace/real-path.js";
+import { action, type CliContext } from "../context.js";
 
 type HookInput = Record<string, unknown>;
-type Handler = (ws: Workspace, input: HookInput, host: HookHost) => Promise<object | null>;
+type Handler = (ctx: CliContext, input: HookInput, host: HookHost) => Promise<object | null>;
 
 const HANDLERS: Record<string, Handler> = {
-  "pre-edit": async (ws, input, host) => {
-    const held = await heldFiles(ws, input);
-    if (held.length === 0) return null;
-    return denyAnswer(host, denyReason(held, Date.now(), hasMcpTools(host) ? "mcp" : "cli"));
+  "pre-edit": async (ctx, input, host) => {
+    const ws = await guardWorkspace(ctx, input);
+    try {
+      const held = await heldFiles(ws, input);
+      if (held.length === 0) return null;
+      return denyAnswer(host, denyReason(held, Date.now(), hasMcpTools(host) ? "mcp" : "cli", ws.identity));
+    } finally {
+      await ws.close();
+    }
   },
-  "session-start": async (ws, _input, host) => contextAnswer(host, await sessionContext(ws)),
-  stop: async (ws) => {
-    await sessionStopped(ws);
+  "session-start": async (ctx, _input, host) =>
+    contextAnswer(host, await sessionContext(await ctx.workspace())),
+  stop: async (ctx) => {
+    await sessionStopped(await ctx.workspace());
     return null;
   },
 };
+
+/** The session's folder: the hook input's `cwd` when it is one, else where the hook runs. */
+function sessionCwd(input: HookInput): string {
+  const cwd = input.cwd;
+  if (typeof cwd === "string" && cwd && isDirectory(cwd)) return cwd;
+  return process.cwd();
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The hub that guards the files a call writes: the repository of the first of
+ * them that lives in a baton repository, wherever the host runs (Claude Code
+ * started outside the repository still runs the user-level hook). Who is
+ * editing comes from the session's own folder, as for any command there.
+ */
+async function guardWorkspace(ctx: CliContext, input: HookInput): Promise<Workspace> {
+  const cwd = sessionCwd(input);
+  let sessionTree: Tree | undefined;
+  try {
+    sessionTree = findTree(cwd);
+  } catch {
+    sessionTree = undefined;
+  }
+  const dirs = editTargets(input).writes.map((w) => existingAncestor(resolve(cwd, w.cwd, w.path)));
+  const hubDir =
+    dirs.find((dir) => {
+      try {
+        return existsSync(join(hubRootOf(findTree(dir)), BATON_DIR));
+      } catch {
+        return false;
+      }
+    }) ?? cwd;
+  return openWorkspace({
+    cwd: hubDir,
+    as: resolveIdentity(ctx.globals.as, sessionTree).identity,
+    store: ctx.globals.store ?? (process.env.BATON_STORE || undefined),
+  });
+}
 
 /** The hook's JSON on stdin, whatever arrives: anything but an object counts as an empty one. */
 function readInput(): HookInput {
@@ -53,7 +106,9 @@ function readInput(): HookInput {
  */
 function sayOnce(input: HookInput, event: string, error: BatonError): void {
   const session = typeof input.session_id === "string" ? input.session_id : `ppid-${process.ppid}`;
-  const key = createHash("sha256").update(`${session}\n${process.cwd()}\n${error.code}`).digest("hex");
+  const key = createHash("sha256")
+    .update(`${session}\n${process.cwd()}\n${error.code}\n${error.message}`)
+    .digest("hex");
   try {
     closeSync(openSync(join(tmpdir(), `baton-hook-${key.slice(0, 24)}`), "wx"));
   } catch {
@@ -67,7 +122,8 @@ function sayOnce(input: HookInput, event: string, error: BatonError): void {
 /** Whether this tree shows that its team uses baton (committed `.baton/` files) though its hub is not set up. */
 function usesBaton(): boolean {
   try {
-    return existsSync(join(findTree(process.cwd()).root, BATON_DIR));
+    const tree = findTree(process.cwd());
+    return existsSync(join(tree.root, BATON_DIR)) || existsSync(join(hubRootOf(tree), BATON_DIR));
   } catch {
     return false;
   }
@@ -107,7 +163,7 @@ once per session on stderr (exit 1).`,
         const input = readInput();
         const host = (o.host as HookHost | undefined) ?? detectHost(input);
         try {
-          const output = await handler(await ctx.workspace(), input, host);
+          const output = await handler(ctx, input, host);
           if (output) process.stdout.write(`${JSON.stringify(output)}\n`);
         } catch (error) {
           const e = toBatonError(error);

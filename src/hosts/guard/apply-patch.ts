@@ -13,14 +13,16 @@
  */
 const HEADER = /^\*\*\* (?:Update File|Add File|Delete File|Move to): (.+)$/;
 
-export function isApplyPatch(text: string): boolean {
-  return /^\*\*\* Begin Patch\s*$/m.test(text);
+/** Whether text is a patch itself (apply_patch's raw input), not a shell command that holds one. */
+export function isRawPatch(text: string): boolean {
+  return /^\s*\*\*\* Begin Patch\s*(\r?\n|$)/.test(text);
 }
 
+/** The files a patch's headers name; a header is a line of its own, so a context line that quotes one is not. */
 export function patchTargets(text: string): string[] {
   const files: string[] = [];
   for (const line of text.split(/\r?\n/)) {
-    const match = HEADER.exec(line.trim());
+    const match = HEADER.exec(line.trimEnd());
     if (match) files.push(match[1]!.trim());
   }
   return files;

@@ -1,4 +1,4 @@
-import { isApplyPatch, patchTargets } from "./apply-patch.js";
+import { isRawPatch, patchTargets } from "./apply-patch.js";
 import { type ShellWrite, shellWrites } from "./shell-writes.js";
 
 /**
@@ -26,18 +26,18 @@ export interface EditTargets {
 const str = (value: unknown): string | undefined =>
   typeof value === "string" && value.length > 0 ? value : undefined;
 
-/** The script of a command given as text or as argv (`["bash", "-lc", "..."]`). */
+/**
+ * A command given as text, or as argv (`["bash", "-lc", "..."]`), as a command
+ * line: each argument quoted, so `#`, spaces and quotes in one stay in it.
+ */
 function commandText(command: unknown): string | undefined {
   if (typeof command === "string") return command;
   if (!Array.isArray(command) || !command.every((part) => typeof part === "string")) return undefined;
-  const parts = command as string[];
-  const script = parts.findIndex((part) => /^-[a-z]*c$/.test(part));
-  if (script >= 0 && /(^|\/)(ba|z|da)?sh$/.test(parts[0] ?? "")) return parts[script + 1];
-  return parts.join(" ");
+  return (command as string[]).map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(" ");
 }
 
 function fromText(text: string): ShellWrite[] {
-  if (isApplyPatch(text)) return patchTargets(text).map((path) => ({ path, cwd: "" }));
+  if (isRawPatch(text)) return patchTargets(text).map((path) => ({ path, cwd: "" }));
   return shellWrites(text);
 }
 
@@ -46,27 +46,32 @@ export function editTargets(input: Record<string, unknown>): EditTargets {
   const raw = input.tool_input ?? input.toolInput;
   if (typeof raw !== "object" || raw === null) {
     // Codex's apply_patch may arrive as raw text rather than an object.
-    return { tool, writes: typeof raw === "string" && isApplyPatch(raw) ? fromText(raw) : [] };
+    return { tool, writes: typeof raw === "string" && isRawPatch(raw) ? fromText(raw) : [] };
   }
   const toolInput = raw as Record<string, unknown>;
   if (FILE_TOOLS.test(tool)) {
     const writes: ShellWrite[] = [];
     for (const field of PATH_FIELDS) {
       const path = str(toolInput[field]);
-      if (path) writes.push({ path, cwd: "" });
+      if (path) writes.push({ path, cwd: "", literal: true });
     }
     // MultiEdit-style batches: {edits: [{file_path}]} where a host sends them.
     if (Array.isArray(toolInput.edits)) {
       for (const edit of toolInput.edits) {
         const path = str((edit as Record<string, unknown> | null)?.file_path);
-        if (path) writes.push({ path, cwd: "" });
+        if (path) writes.push({ path, cwd: "", literal: true });
       }
     }
     return { tool, writes };
   }
   if (SHELL_TOOLS.test(tool) || PATCH_TOOLS.test(tool)) {
     const workdir = str(toolInput.workdir) ?? str(toolInput.dir_path) ?? str(toolInput.directory) ?? "";
-    const texts = [commandText(toolInput.command), str(toolInput.input), str(toolInput.patch)];
+    const texts = [
+      commandText(toolInput.command),
+      commandText(toolInput.cmd),
+      str(toolInput.input),
+      str(toolInput.patch),
+    ];
     const writes = texts
       .filter((text): text is string => text !== undefined)
       .flatMap(fromText)

@@ -8,6 +8,7 @@ import { formatDuration } from "../../util/duration.js";
 import { repositoryFile, toWorkspacePattern } from "../../workspace/workspace-path.js";
 import { LAUNCHER } from "../instructions.js";
 import { editTargets } from "./edit-targets.js";
+import type { ShellWrite } from "./shell-writes.js";
 
 /** An edit the guard refuses: the file as the repository names it, and the lease that holds it. */
 export interface HeldFile {
@@ -25,27 +26,39 @@ export async function heldFiles(ws: Workspace, input: Record<string, unknown>): 
   const { writes } = editTargets(input);
   const cwd = typeof input.cwd === "string" && input.cwd ? input.cwd : process.cwd();
   const held: HeldFile[] = [];
+  const seen = new Set<string>();
   for (const write of writes) {
     const scope = { ...ws.paths, cwd: resolve(cwd, write.cwd) };
-    const pattern = placed(write.path, write.below === true, scope);
-    if (!pattern) continue;
-    const leases = await ws.leases.overlapping(pattern);
-    const other = leases.find((lease) => lease.exclusive && lease.holder !== ws.identity);
-    if (other) held.push({ file: pattern, lease: other });
+    for (const pattern of placed(write, scope)) {
+      if (seen.has(pattern)) continue;
+      seen.add(pattern);
+      const leases = await ws.leases.overlapping(pattern);
+      const other = leases.find((lease) => lease.exclusive && lease.holder !== ws.identity);
+      if (other) held.push({ file: pattern, lease: other });
+    }
   }
   return held;
 }
 
-/** The repository pattern for a written path; undefined when it is not the repository's to guard. */
-function placed(path: string, below: boolean, scope: Workspace["paths"]): string | undefined {
+/**
+ * The repository patterns a write touches; none when it is not the
+ * repository's to guard. A file tool's path is a name as it stands; a shell
+ * word with wildcards is a glob (`[...]` read as one character either way); a
+ * folder removed or moved covers what is below it; a copy into an existing
+ * folder lands on the name inside it.
+ */
+function placed(write: ShellWrite, scope: Workspace["paths"]): string[] {
   try {
-    if (isGlob(path)) return toWorkspacePattern(path, scope);
-    const file = repositoryFile(path, scope);
-    if (!file || file.rel === "") return undefined;
-    const folder = below && isFolder(resolve(file.treeRoot, file.rel));
-    return folder ? `${file.rel}/**` : file.rel;
+    if (!write.literal && /[*?[]/.test(write.path))
+      return [toWorkspacePattern(write.path.replace(/\[[^\]/]*\]/g, "?"), scope)];
+    const file = repositoryFile(write.path, scope);
+    if (!file || file.rel === "") return [];
+    const folder = isFolder(resolve(file.treeRoot, file.rel));
+    if (folder && write.into)
+      return write.into.map((source) => `${file.rel}/${source.replace(/\/+$/, "").split("/").pop()}`);
+    return [folder && write.below ? `${file.rel}/**` : file.rel];
   } catch (error) {
-    if (isBatonError(error) && error.code !== "internal") return undefined; // outside, or a path that is no path
+    if (isBatonError(error) && error.code !== "internal") return []; // outside, or a path that is no path
     throw error;
   }
 }
@@ -58,9 +71,16 @@ function isFolder(path: string): boolean {
   }
 }
 
+const LISTED = 5;
+
 /** Why the edit is refused, worded for the model: with baton's MCP tools, or with the CLI (pi). */
-export function denyReason(held: HeldFile[], now: number, tools: "mcp" | "cli"): string {
-  const lines = held.map(({ file, lease }) => {
+export function denyReason(
+  held: HeldFile[],
+  now: number,
+  tools: "mcp" | "cli",
+  identity: string | undefined,
+): string {
+  const lines = held.slice(0, LISTED).map(({ file, lease }) => {
     const why = [lease.path !== file ? `lease on ${lease.path}` : "", lease.intent ?? ""].filter(Boolean);
     const intent = why.length ? ` (${why.join(": ")})` : "";
     return `${file} is locked by ${lease.holder}${intent} for ${formatDuration(lease.expiresAt - now)} more.`;
@@ -70,5 +90,10 @@ export function denyReason(held: HeldFile[], now: number, tools: "mcp" | "cli"):
     tools === "mcp"
       ? `send_message to ${holders.join(", ")}. Lock files before editing them (lock_files) to avoid this.`
       : `${LAUNCHER} send ${holders[0]} "...". Lock files before editing them (${LAUNCHER} lock PATH) to avoid this.`;
-  return `${lines.join(" ")} The edit was not made. Work on something else, or ask them: ${ask}`;
+  if (held.length > LISTED) lines.push(`And ${held.length - LISTED} more.`);
+  // Without a name every lease is someone else's, the caller's own included: say so.
+  const who = identity
+    ? ""
+    : " (baton does not know which agent you are: the session has no BATON_AGENT and its worktree has no agent; run baton connect there.)";
+  return `${lines.join(" ")} The edit was not made.${who} Work on something else, or ask them: ${ask}`;
 }

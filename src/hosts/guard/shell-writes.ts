@@ -1,274 +1,147 @@
+import { isAbsolute, join } from "node:path";
+import { patchTargets } from "./apply-patch.js";
+import { commandTargets, commandWords, type Target } from "./shell-commands.js";
+import { expandBraces, type Token, tokenize } from "./shell-tokens.js";
+
 /**
  * The files a shell command would write, read from its text: a best effort,
- * not a shell. It understands quoting, `;` `&&` `||` `|` and newlines between
- * commands, `cd DIR` before a command, redirections (`>`, `>>`, `&>`, `2>`,
- * `>|`, `<>`), heredoc bodies (skipped: they are data), and the usual writers:
- * tee, sed -i, perl -i, mv, cp, rm, touch, truncate, ln, install, dd of=.
- * Anything it cannot know (`$VAR`, `$(...)`, backquotes) is left out rather than
- * guessed. Missing a write means the guard lets one edit through; a wrong
- * target would refuse a harmless command, so it errs towards leaving out.
+ * not a shell. It follows `cd` (and pushd) the way the shell does: not out of
+ * a subshell `( )`, a pipe or a background job, and after `||` as either
+ * folder; reads redirections (`>`, `>>`, `&>`, `2>`, `>|`, `<>`, `>&file`), the
+ * usual writers (shell-commands.ts), `bash -c`/`sh -c`/`eval` scripts,
+ * command substitutions, and apply_patch heredocs. What it cannot know (`$VAR`
+ * paths, `cd $DIR`, files a program writes by itself) is left out rather than
+ * guessed: a wrong target would refuse a harmless command.
  */
-
-export interface ShellWrite {
-  /** The path as written, relative to `cwd`. */
-  path: string;
-  /** When the path is a folder, everything below it is written too (rm -r, mv). */
-  below?: boolean;
-  /** The folder the command runs in after any `cd` before it ("" = where the shell started). */
+export interface ShellWrite extends Target {
+  /** The folder the path is relative to ("" = where the shell started); absolute paths need none. */
   cwd: string;
 }
 
-type Token = { word: string; op?: undefined } | { op: string; word?: undefined };
-
-const SKIPPED_TARGETS = /^\/dev\/(null|stdout|stderr|tty|fd\/\d+)$/;
-/** Words that run the command after them. */
-const PREFIXES = new Set(["sudo", "env", "command", "builtin", "exec", "nohup", "time", "nice", "doas"]);
-
-/** Splits a command line into words and operators, skipping heredoc bodies. Unknowable words become null-ish "". */
-function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  const heredocs: string[] = [];
-  let i = 0;
-  let word = "";
-  let inWord = false;
-  let opaque = false; // the word holds an expansion we cannot evaluate
-  const endWord = () => {
-    if (inWord) tokens.push({ word: opaque ? "" : word });
-    word = "";
-    inWord = false;
-    opaque = false;
-  };
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === "\n") {
-      endWord();
-      tokens.push({ op: ";" });
-      i++;
-      // Heredoc bodies start on the next line: skip each up to its delimiter.
-      for (const delimiter of heredocs.splice(0)) {
-        while (i < text.length) {
-          const end = text.indexOf("\n", i);
-          const line = text.slice(i, end < 0 ? text.length : end);
-          i = end < 0 ? text.length : end + 1;
-          if (line.replace(/^\t+/, "") === delimiter) break;
-        }
-      }
-      continue;
-    }
-    if (c === " " || c === "\t") {
-      endWord();
-      i++;
-      continue;
-    }
-    if (c === "#" && !inWord) {
-      while (i < text.length && text[i] !== "\n") i++;
-      continue;
-    }
-    if (c === "'") {
-      const end = text.indexOf("'", i + 1);
-      word += text.slice(i + 1, end < 0 ? text.length : end);
-      inWord = true;
-      i = end < 0 ? text.length : end + 1;
-      continue;
-    }
-    if (c === '"') {
-      inWord = true;
-      i++;
-      while (i < text.length && text[i] !== '"') {
-        if (text[i] === "\\" && i + 1 < text.length) {
-          word += text[i + 1];
-          i += 2;
-          continue;
-        }
-        if (text[i] === "$" || text[i] === "`") opaque = true;
-        word += text[i++];
-      }
-      i++;
-      continue;
-    }
-    if (c === "\\") {
-      if (text[i + 1] !== "\n") word += text[i + 1] ?? "";
-      inWord = true;
-      i += 2;
-      continue;
-    }
-    if (c === "$" || c === "`") opaque = true;
-    const op = /^(<<<|<<-|<<|&>>|&>|>>|>\||<>|&&|\|\||[0-9]*>>|[0-9]*>&?|[;&|()<>])/.exec(text.slice(i));
-    if (op && !(c >= "0" && c <= "9" && inWord)) {
-      endWord();
-      const name = op[0]!.replace(/^[0-9]+/, "");
-      tokens.push({ op: name });
-      i += op[0]!.length;
-      if (name === "<<" || name === "<<-") {
-        // The delimiter: the next word, quotes removed.
-        while (text[i] === " ") i++;
-        const match = /^(['"]?)([^\s'";&|<>]+)\1/.exec(text.slice(i));
-        if (match) {
-          heredocs.push(match[2]!);
-          i += match[0]!.length;
-        }
-      }
-      continue;
-    }
-    word += c;
-    inWord = true;
-    i++;
-  }
-  endWord();
-  return tokens;
-}
-
+const UNKNOWN = "\0";
+const MAX_DEPTH = 4;
 const REDIRECTS = new Set([">", ">>", "&>", "&>>", ">|", "<>"]);
-const SEPARATORS = new Set([";", "&&", "||", "|", "&", "(", ")"]);
-
-type Target = { path: string; below?: boolean };
-
-const plain = (paths: string[]): Target[] => paths.filter(Boolean).map((path) => ({ path }));
-const basename = (path: string) => path.replace(/\/+$/, "").split("/").pop() ?? path;
-
-/** Copying or moving into `dest`: into a folder when it says so (a trailing slash, or several sources). */
-function into(sources: string[], dest: string): Target[] {
-  if (dest.endsWith("/") || sources.length > 1)
-    return sources.map((source) => ({ path: `${dest.replace(/\/+$/, "")}/${basename(source)}` }));
-  return [{ path: dest }];
-}
-
+const SEPARATORS = new Set([";", "&&", "||", "|", "&", ";;"]);
+/** Words that open or close a compound command; what follows them is a command of its own. */
+const RESERVED = new Set([
+  "if",
+  "then",
+  "else",
+  "elif",
+  "fi",
+  "do",
+  "done",
+  "while",
+  "until",
+  "!",
+  "{",
+  "}",
+  "esac",
+]);
 const SHELLS = new Set(["sh", "bash", "dash", "zsh", "ksh"]);
 
-/** What one simple command (its words after prefixes) writes. */
-function commandTargets(words: string[], depth: number): Target[] {
-  const [name, ...args] = words;
-  if (!name) return [];
-  const base = name.split("/").pop()!;
-  // `bash -c 'echo x > f'` and `eval 'echo x > f'`: the script is a command line of its own.
-  if (depth < 3 && (base === "eval" || SHELLS.has(base))) {
-    const script =
-      base === "eval" ? args.join(" ") : args[args.findIndex((a) => /^-[a-z]*c[a-z]*$/.test(a)) + 1];
-    if (base !== "eval" && !args.some((a) => /^-[a-z]*c[a-z]*$/.test(a))) return [];
-    return script ? writesOf(script, depth + 1) : [];
-  }
-  const operands = (list: string[]) => list.filter((a) => a !== "" && !a.startsWith("-"));
-  switch (base) {
-    case "tee":
-    case "touch":
-    case "unlink":
-    case "shred":
-      return plain(operands(args));
-    case "truncate":
-      return plain(operands(args.filter((a, i) => a !== "-s" && args[i - 1] !== "-s")));
-    case "rm": {
-      const below = args.some((a) => /^-[a-zA-Z]*[rR]/.test(a) || a === "--recursive");
-      return operands(args).map((path) => ({ path, below }));
-    }
-    case "mv": {
-      const list = operands(args);
-      if (list.length < 2) return [];
-      const sources = list.slice(0, -1);
-      return [...sources.map((path) => ({ path, below: true })), ...into(sources, list.at(-1)!)];
-    }
-    case "cp":
-    case "install":
-    case "ln": {
-      const list = operands(args);
-      return list.length >= 2 ? into(list.slice(0, -1), list.at(-1)!) : [];
-    }
-    case "sed": {
-      if (!args.some((a) => /^-[a-zA-Z]*i/.test(a) || a.startsWith("--in-place"))) return [];
-      const list: string[] = [];
-      let scriptSeen = args.some((a) => a === "-e" || a === "-f" || a === "--expression");
-      for (let i = 0; i < args.length; i++) {
-        const a = args[i]!;
-        if (a === "-e" || a === "-f" || a === "--expression" || a === "--file") {
-          i++;
-          continue;
-        }
-        if (a.startsWith("-")) continue;
-        if (!scriptSeen) {
-          scriptSeen = true;
-          continue;
-        }
-        list.push(a);
-      }
-      return plain(list);
-    }
-    case "perl": {
-      if (!args.some((a) => /^-[a-zA-Z]*i/.test(a))) return [];
-      const list: string[] = [];
-      for (let i = 0; i < args.length; i++) {
-        const a = args[i]!;
-        if (/^-[a-zA-Z]*e$/.test(a)) {
-          i++;
-          continue;
-        }
-        if (!a.startsWith("-")) list.push(a);
-      }
-      return plain(list);
-    }
-    case "dd":
-      return plain(args.filter((a) => a.startsWith("of=")).map((a) => a.slice(3)));
-    default:
-      return [];
-  }
-}
-
 export function shellWrites(command: string): ShellWrite[] {
-  return writesOf(command, 0).filter((w) => w.path !== "" && !w.cwd.includes("\0"));
+  return writesOf(command, [""], 0).filter((w) => w.path !== "" && !w.cwd.includes(UNKNOWN));
 }
 
-function writesOf(command: string, depth: number): ShellWrite[] {
-  const tokens = tokenize(command);
-  const writes: ShellWrite[] = [];
-  let cwd = "";
-  let words: string[] = [];
-  // An absolute path needs no cwd, even after a `cd` we could not follow.
-  const at = (target: Target): ShellWrite => ({ ...target, cwd: target.path.startsWith("/") ? "" : cwd });
-  const finish = () => {
-    while (words.length > 0 && (PREFIXES.has(words[0]!) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!)))
-      words.shift();
-    if (words[0] === "cd") {
-      const dir = words[1];
-      // `cd` with an unknowable target: later relative paths cannot be placed.
-      cwd = dir === undefined || dir === "" || dir === "-" ? "\0" : joinCwd(cwd, dir);
-    } else {
-      for (const target of commandTargets(words, depth)) {
-        // A nested script's paths are relative to where it starts: this command's cwd.
-        const nested = target as Partial<ShellWrite>;
-        writes.push(
-          nested.cwd !== undefined
-            ? { ...target, cwd: nested.cwd.startsWith("/") ? nested.cwd : joinCwd(cwd, nested.cwd) }
-            : at(target),
-        );
-      }
-    }
-    words = [];
-  };
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    if (token.op === undefined) {
-      words.push(token.word);
-      continue;
-    }
-    if (REDIRECTS.has(token.op)) {
-      const target = tokens[i + 1];
-      if (target?.op === undefined && target?.word && !SKIPPED_TARGETS.test(target.word)) {
-        writes.push(at({ path: target.word }));
-      }
-      i++;
-      continue;
-    }
-    if (token.op === "<" || token.op === "<<<" || token.op === ">&") {
-      i++; // read from, or a descriptor duplicated (2>&1): nothing written
-      continue;
-    }
-    if (token.op === "<<" || token.op === "<<-") continue; // the heredoc body is data
-    if (SEPARATORS.has(token.op)) finish();
-  }
-  finish();
-  return writes;
+interface Command {
+  words: { text: string; opaque: boolean }[];
+  redirects: string[];
+  bodies: string[];
 }
 
 function joinCwd(cwd: string, dir: string): string {
-  if (!dir) return cwd;
-  if (dir.startsWith("/")) return dir;
-  return cwd ? `${cwd}/${dir}` : dir;
+  if (isAbsolute(dir)) return dir;
+  return cwd ? join(cwd, dir) : dir;
+}
+
+function writesOf(text: string, start: string[], depth: number): ShellWrite[] {
+  const { tokens, substitutions } = tokenize(text);
+  const writes: ShellWrite[] = [];
+  let cwds = start;
+  const scopes: string[][] = [];
+  let before = ";";
+  let command: Command = { words: [], redirects: [], bodies: [] };
+  const at = (target: Target) => {
+    for (const cwd of isAbsolute(target.path) ? [""] : cwds) writes.push({ ...target, cwd });
+  };
+  const finish = (after: string) => {
+    const { redirects, bodies } = command;
+    const words = command.words.flatMap((w) => (w.opaque ? [""] : expandBraces(w.text)));
+    command = { words: [], redirects: [], bodies: [] };
+    for (const path of redirects) at({ path });
+    while (words.length > 0 && RESERVED.has(words[0]!)) words.shift();
+    if (words[0] === "for" || words[0] === "case" || words[0] === "function") return;
+    const run = commandWords(words);
+    const name = run[0]?.split("/").pop();
+    if (name === "cd" || name === "pushd" || name === "popd") {
+      // A cd in a pipe or a background job runs in a subshell of its own: it moves nothing after it.
+      if (before === "|" || after === "|" || after === "&") return;
+      const dir = name === "popd" ? undefined : run.slice(1).find((w) => !w.startsWith("-") || w === "-");
+      const moved = !dir || dir === "-" ? [UNKNOWN] : cwds.map((cwd) => joinCwd(cwd, dir));
+      cwds = before === "||" ? [...new Set([...cwds, ...moved])] : moved;
+      return;
+    }
+    if (depth < MAX_DEPTH && name === "eval") {
+      writes.push(...writesOf(run.slice(1).join(" "), cwds, depth + 1));
+      return;
+    }
+    if (depth < MAX_DEPTH && name && SHELLS.has(name)) {
+      const flag = run.findIndex((w, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(w));
+      if (flag < 0) return; // a script file or stdin: not readable from here
+      const script = run.slice(flag + 1).find((w) => w !== "--");
+      if (script) writes.push(...writesOf(script, cwds, depth + 1));
+      return;
+    }
+    if (name === "apply_patch" || name === "applypatch") {
+      for (const body of bodies) for (const path of patchTargets(body)) at({ path });
+      return;
+    }
+    for (const target of commandTargets(run)) at(target);
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const token: Token = tokens[i]!;
+    if (token.kind === "word") {
+      command.words.push({ text: token.text, opaque: token.opaque });
+      continue;
+    }
+    const next = tokens[i + 1];
+    const operand = next?.kind === "word" ? next : undefined;
+    if (REDIRECTS.has(token.op) || token.op === ">&") {
+      i++;
+      if (!operand || operand.opaque) continue;
+      // `2>&1`, `>&-`: a descriptor; `>&file`: bash's redirect of both outputs to a file.
+      if (token.op === ">&" && /^(\d+|-)$/.test(operand.text)) continue;
+      if (!/^\/dev\/(null|stdout|stderr|tty|fd\/\d+)$/.test(operand.text))
+        command.redirects.push(operand.text);
+      continue;
+    }
+    if (token.op === "<" || token.op === "<<<") {
+      i++;
+      continue;
+    }
+    if (token.op === "<<" || token.op === "<<-") {
+      if (token.body !== undefined) command.bodies.push(token.body);
+      continue;
+    }
+    if (token.op === "(") {
+      // `( ... )` is a subshell: a cd inside it ends with it. `name()` starts a function.
+      if (command.words.length === 0) scopes.push(cwds);
+      continue;
+    }
+    if (token.op === ")") {
+      finish(")");
+      cwds = scopes.pop() ?? cwds;
+      before = ")";
+      continue;
+    }
+    if (SEPARATORS.has(token.op)) {
+      finish(token.op);
+      before = token.op;
+    }
+  }
+  finish(";");
+  for (const inner of depth < MAX_DEPTH ? substitutions : [])
+    writes.push(...writesOf(inner, start, depth + 1));
+  return writes;
 }
