@@ -1,6 +1,5 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { isGlob } from "../../domain/lease-pattern.js";
 import type { Lease } from "../../domain/types.js";
 import { isBatonError } from "../../errors.js";
 import type { Workspace } from "../../services/workspace.js";
