@@ -19,7 +19,7 @@ const CLI_ONLY = new Set([
   "workspace/find-root.ts",
 ]);
 const COMMAND =
-  /`baton [a-z]|\bbaton (task|lock|locks|agents?|inbox|questions|approvals?|channel|send|answer|approve|init) |\s--[a-z]{2,}/;
+  /`baton [a-z]|\bbaton (init|task|lock|locks|unlock|agents?|whoami|heartbeat|log|guardian|send|broadcast|inbox|channel|post|read|thread|ask|questions?|answer|approvals?|approve|reject|queue|escalations|summary|mirror|mcp|connect|hook|prompt)\b|\s--[a-z]{2,}/;
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -188,6 +189,75 @@ describe("baton mcp with the official MCP client", () => {
     // Without any name, the server refuses to start and says how to give one.
     const plain = tempRepo();
     await expect(connect(plain, "")).rejects.toThrow();
+  });
+
+  it("holds one claim per session even when a host sends claims at once; nested unknown keys are refused", async () => {
+    const repo = tempRepo();
+    for (let i = 0; i < 6; i++) baton(repo, ["task", "add", `t${i}`], { BATON_AGENT: "lead" });
+    const client = await connect(repo, "claude-1");
+    const results = await Promise.all(Array.from({ length: 6 }, () => call(client, "claim_task")));
+    expect(results.filter((r) => !r.isError)).toHaveLength(1);
+    expect(results.filter((r) => r.text.includes("you already hold"))).toHaveLength(5);
+    expect(baton(repo, ["task", "list", "--status", "claimed", "--json"]).json().tasks).toHaveLength(1);
+    const nested = await call(client, "complete_task", { report: { summary: "s", extra: 1 } });
+    expect(nested.text).toContain("unknown key 'extra' in 'report'");
+    const finding = await call(client, "complete_task", {
+      report: { summary: "s", findings: [{ description: "d", x: 1 }] },
+    });
+    expect(finding.text).toContain("unknown key 'x' in 'report.findings.0'");
+    expect(baton(repo, ["task", "list", "--status", "claimed", "--json"]).json().tasks).toHaveLength(1);
+    const role = await call(client, "send_message", { to: "lead", role: "dev", text: "hi" });
+    expect(role.error?.code).toBe("invalid_input");
+  });
+
+  it("refuses to serve a human, or to make one; ends cleanly when the host closes stdin", () => {
+    const repo = tempRepo();
+    baton(repo, ["agent", "join", "lea", "--kind", "human"]);
+    const serve = (args: string[], input = "") =>
+      spawnSync(process.execPath, [CLI, "mcp", ...args], {
+        cwd: repo,
+        input,
+        encoding: "utf8",
+        env: { ...process.env, BATON_AGENT: undefined },
+      });
+    const asHuman = serve(["--as", "lea", "--kind", "claude"]);
+    expect(asHuman.status).not.toBe(0);
+    expect(asHuman.stderr).toContain("lea is a human");
+    expect(
+      baton(repo, ["agents", "--json"])
+        .json()
+        .agents.find((a: { name: string }) => a.name === "lea").kind,
+    ).toBe("human");
+    const makeHuman = serve(["--as", "mallory", "--kind", "human"]);
+    expect(makeHuman.status).toBe(2);
+    expect(
+      baton(repo, ["agents", "--json"])
+        .json()
+        .agents.some((a: { name: string }) => a.name === "mallory"),
+    ).toBe(false);
+    const eof = serve(["--as", "claude-1", "--kind", "claude"]);
+    expect(eof.status).toBe(0);
+    expect(eof.stderr).toBe("");
+  });
+
+  it("sends progress while a long quality gate runs on complete_task", async () => {
+    const repo = tempRepo();
+    writeFileSync(
+      join(repo, ".baton/config.json"),
+      JSON.stringify({ hooks: [{ on: "task.completed", run: ["sleep", "6"], gate: true, timeout: "30s" }] }),
+    );
+    baton(repo, ["task", "add", "gated"], { BATON_AGENT: "lead" });
+    const client = await connect(repo, "claude-1");
+    expect((await call(client, "claim_task")).isError).toBe(false);
+    const beats: number[] = [];
+    const done = await call(
+      client,
+      "complete_task",
+      { result: "ok" },
+      { onprogress: (p: { progress: number }) => beats.push(p.progress) },
+    );
+    expect(done.json().task.status).toBe("done");
+    expect(beats.length).toBeGreaterThan(0);
   });
 
   it("a new session of an agent that holds a claim takes it up and can finish it", async () => {

@@ -5,11 +5,10 @@ export function parsePrefixedId(text: string, prefix: "Q" | "A"): number {
   const match = new RegExp(`^${prefix}-(\\d+)$`, "i").exec(text.trim());
   if (!match) {
     const what = prefix === "Q" ? "question" : "approval";
-    throw new BatonError(
-      "invalid_input",
-      `'${text}' is not a ${what} id`,
-      `${what} ids look like ${prefix}-3 (see baton ${what}s)`,
-    );
+    throw new BatonError("invalid_input", `'${text}' is not ${prefix === "Q" ? "a" : "an"} ${what} id`, {
+      cli: `${what} ids look like ${prefix}-3 (see baton ${what}s)`,
+      tool: `${what} ids look like ${prefix}-3, as ${prefix === "Q" ? "chat_with_human" : "request_approval"} returned it`,
+    });
   }
   return Number(match[1]);
 }

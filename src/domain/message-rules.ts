@@ -10,7 +10,7 @@ export function validateMessageBody(text: string): string {
   if (!body)
     throw new BatonError("invalid_input", "an empty message", {
       cli: 'write something: baton send bob "T-3 is ready for review"',
-      tool: "write the message in text",
+      tool: "write something: the text was empty",
     });
   const bytes = Buffer.byteLength(body);
   if (bytes > MAX_MESSAGE_BYTES) {

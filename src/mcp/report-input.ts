@@ -10,12 +10,14 @@ export const reportSchema = z
     summary: z.string().min(1).max(4000),
     findings: z
       .array(
-        z.object({
-          description: z.string().min(1).max(2000),
-          severity: z.enum(["info", "low", "medium", "high", "critical"]).optional(),
-          file: z.string().max(1024).optional(),
-          line: z.number().int().positive().optional(),
-        }),
+        z
+          .object({
+            description: z.string().min(1).max(2000),
+            severity: z.enum(["info", "low", "medium", "high", "critical"]).optional(),
+            file: z.string().max(1024).optional(),
+            line: z.number().int().positive().optional(),
+          })
+          .strict(),
       )
       .max(200)
       .optional(),
@@ -24,6 +26,7 @@ export const reportSchema = z
     files_created: z.array(z.string().max(1024)).max(1000).optional(),
     errors: z.array(z.string().max(2000)).max(100).optional(),
   })
+  .strict()
   .transform((raw): TaskReport => validateReport(raw));
 
 /** A report file named by the model (relative to its worktree's root), read only from inside the repository. */

@@ -21,6 +21,18 @@ export class McpSession {
   ) {}
 
   private lastBeat = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Runs the session's claim changes one at a time: a host may send calls
+   * concurrently, and ten claim_task calls at once must still leave one claim
+   * (each checks "you already hold" only after the one before it finished).
+   */
+  serial<T>(body: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(body, body);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
 
   /**
    * Every tool call is a heartbeat; within a second of the last one it is not

@@ -2,7 +2,7 @@ import type { CallToolResult, Tool, ToolAnnotations } from "@modelcontextprotoco
 import { type ZodIssue, type ZodRawShape, z } from "zod";
 import { zodToJsonSchema } from "zod-to-json-schema";
 import { BatonError } from "../errors.js";
-import type { ToolExtra } from "./progress.js";
+import { progress, type ToolExtra } from "./progress.js";
 import { failure, ok } from "./result.js";
 import type { McpSession } from "./session.js";
 
@@ -12,10 +12,13 @@ export interface ToolDefinition<S extends ZodRawShape> {
   input: S;
   /** What a host may assume about the tool (MCP tool annotations); every baton tool stays inside baton's own store. */
   annotations: Omit<ToolAnnotations, "title" | "openWorldHint">;
+  /** The tool sends its own progress (it waits in slices); others get a beat every 5 s while they run. */
+  ownProgress?: boolean;
   run(input: z.infer<z.ZodObject<S>>, extra: ToolExtra): Promise<unknown>;
 }
 
 interface Registered {
+  ownProgress: boolean;
   schema: z.ZodTypeAny;
   listing: Tool;
   run(input: unknown, extra: ToolExtra): Promise<unknown>;
@@ -44,6 +47,7 @@ export class ToolRegistry {
     }) as Record<string, unknown>;
     delete json.$schema;
     this.tools.set(name, {
+      ownProgress: definition.ownProgress === true,
       schema,
       listing: {
         name,
@@ -72,7 +76,9 @@ export class ToolRegistry {
         );
       }
       await this.session.beat();
-      return ok(await tool.run(this.validate(name, tool, args ?? {}), extra));
+      const input = this.validate(name, tool, args ?? {});
+      const run = () => tool.run(input, extra);
+      return ok(await (tool.ownProgress ? run() : whileReporting(extra, run)));
     } catch (error) {
       return failure(error);
     }
@@ -94,6 +100,25 @@ export class ToolRegistry {
       arguments: Object.keys(schema.properties ?? {}),
       issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
     });
+  }
+}
+
+const PROGRESS_EVERY_MS = 5000;
+
+/**
+ * Sends progress while a call runs long (a quality gate running the tests on
+ * complete_task), so a host that counts progress as life does not cut it off.
+ */
+async function whileReporting<T>(extra: ToolExtra, body: () => Promise<T>): Promise<T> {
+  if (extra._meta?.progressToken === undefined) return body();
+  let beats = 0;
+  const timer = setInterval(() => {
+    progress(extra, ++beats * (PROGRESS_EVERY_MS / 1000), "working").catch(() => undefined);
+  }, PROGRESS_EVERY_MS);
+  try {
+    return await body();
+  } finally {
+    clearInterval(timer);
   }
 }
 
@@ -142,6 +167,8 @@ function describeIssue(issue: ZodIssue, schema: JsonSchema): string {
   const valid = Object.keys(schema.properties ?? {});
   switch (issue.code) {
     case "unrecognized_keys":
+      if (issue.path.length > 0)
+        return `unknown key ${issue.keys.map((k) => `'${k}'`).join(", ")} in '${path}'`;
       return issue.keys
         .map((key) => {
           const guess = closest(key, valid);

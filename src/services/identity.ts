@@ -24,7 +24,7 @@ export function requireIdentity(name: string | undefined): string {
   if (!name) {
     throw new BatonError("usage", "who is acting? this command changes state and needs an agent name", {
       cli: "pass --as NAME, export BATON_AGENT=NAME, or run baton connect HOST --as NAME in this worktree",
-      tool: "the server was started without an agent name: set BATON_AGENT for it, or run baton connect in this worktree",
+      tool: "the server was started without an agent name: its host must set BATON_AGENT, or this worktree must have its agent recorded",
     });
   }
   return validateAgentName(name);

@@ -22,11 +22,10 @@ export class LogService {
       );
     }
     if (!summary.trim())
-      throw new BatonError(
-        "invalid_input",
-        "an empty summary",
-        'say what was decided: baton log write decision "use SQLite"',
-      );
+      throw new BatonError("invalid_input", "an empty summary", {
+        cli: 'say what was decided: baton log write decision "use SQLite"',
+        tool: "say what was decided in decision",
+      });
     return this.ctx.store.appendEvent({
       actor: this.ctx.actor(),
       dryRun: this.ctx.dryRun,

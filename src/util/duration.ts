@@ -9,15 +9,16 @@ const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
  */
 export function parseDuration(text: string, what = "duration"): number {
   const input = text.trim().toLowerCase();
-  if (/^\d+(\.\d+)?$/.test(input)) return Math.round(Number(input) * 1000);
   let total = 0;
+  if (/^\d+(\.\d+)?$/.test(input)) total = Number(input) * 1000;
   let consumed = 0;
   PART.lastIndex = 0;
-  for (let match = PART.exec(input); match; match = PART.exec(input)) {
+  for (let match = total > 0 ? null : PART.exec(input); match; match = PART.exec(input)) {
     total += Number(match[1]) * UNIT_MS[match[2]!]!;
     consumed = PART.lastIndex;
   }
-  if (input === "" || consumed !== input.length || total <= 0) {
+  if (total > 0 && /^\d+(\.\d+)?$/.test(input)) consumed = input.length;
+  if (input === "" || consumed !== input.length || !(total >= 1)) {
     throw new BatonError(
       "invalid_input",
       `bad ${what} '${text}'`,

@@ -136,7 +136,7 @@ export function toWorkspaceDir(input: string, scope: PathScope, hubRoot: string)
     throw new BatonError(
       "invalid_input",
       `'${input}' is the workspace root`,
-      "name a folder inside it, e.g. .baton/mirror",
+      "name a file or folder inside it",
     );
   return real;
 }

@@ -51,6 +51,7 @@ export function registerHumanTools(tools: ToolRegistry, session: McpSession): vo
   const human = session.ws.human;
 
   tools.add("chat_with_human", {
+    ownProgress: true,
     title: "Ask the human",
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     description:
@@ -75,6 +76,7 @@ export function registerHumanTools(tools: ToolRegistry, session: McpSession): vo
   });
 
   tools.add("get_answer", {
+    ownProgress: true,
     title: "Wait for an answer",
     annotations: { readOnlyHint: true },
     description:
@@ -106,6 +108,7 @@ export function registerHumanTools(tools: ToolRegistry, session: McpSession): vo
   });
 
   tools.add("request_approval", {
+    ownProgress: true,
     title: "Ask a human to approve",
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     description:

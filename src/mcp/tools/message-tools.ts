@@ -20,6 +20,13 @@ export function registerMessageTools(tools: ToolRegistry, session: McpSession): 
       reply_to: z.string().max(32).optional().describe("a message id (M-12) to reply to in its thread"),
     },
     run: async (input) => {
+      if (input.role !== undefined && input.to !== "*") {
+        throw new BatonError(
+          "invalid_input",
+          `role applies to a broadcast, and to is '${input.to}'`,
+          'to reach every agent with a role, pass to "*" with role; to reach one agent, drop role',
+        );
+      }
       const options = { urgent: input.urgent, replyTo: input.reply_to };
       const sent =
         input.to === "*"
@@ -32,6 +39,7 @@ export function registerMessageTools(tools: ToolRegistry, session: McpSession): 
   });
 
   tools.add("get_messages", {
+    ownProgress: true,
     title: "Read your messages",
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     description:

@@ -60,12 +60,13 @@ export function registerTaskTools(tools: ToolRegistry, session: McpSession): voi
       queue: z.string().max(64).optional(),
       tags: z.array(z.string().max(64)).max(20).optional(),
     },
-    run: async (input) => {
-      session.requireNoClaim();
-      const claim = await ws.tasks.claim(input.task_id, { queue: input.queue, tags: input.tags });
-      if (claim.task && claim.token !== null) session.hold(claim.task.id, claim.token);
-      return { task: claim.task };
-    },
+    run: (input) =>
+      session.serial(async () => {
+        session.requireNoClaim();
+        const claim = await ws.tasks.claim(input.task_id, { queue: input.queue, tags: input.tags });
+        if (claim.task && claim.token !== null) session.hold(claim.task.id, claim.token);
+        return { task: claim.task };
+      }),
   });
 
   tools.add("complete_task", {
@@ -79,14 +80,15 @@ export function registerTaskTools(tools: ToolRegistry, session: McpSession): voi
       report: reportSchema.optional(),
       report_file: z.string().max(1024).optional().describe("or a YAML/JSON report file in the repository"),
     },
-    run: async (input) => {
-      const id = session.taskOrClaim(input.task_id);
-      const report = input.report ?? (await readReportFileOrNull(ws, input.report_file));
-      const task = await session.finish(id, (token) =>
-        ws.tasks.done(id, { result: input.result, report: report ?? undefined, token }),
-      );
-      return { task };
-    },
+    run: (input) =>
+      session.serial(async () => {
+        const id = session.taskOrClaim(input.task_id);
+        const report = input.report ?? (await readReportFileOrNull(ws, input.report_file));
+        const task = await session.finish(id, (token) =>
+          ws.tasks.done(id, { result: input.result, report: report ?? undefined, token }),
+        );
+        return { task };
+      }),
   });
 
   tools.add("fail_task", {
@@ -95,11 +97,12 @@ export function registerTaskTools(tools: ToolRegistry, session: McpSession): voi
     description:
       "Give up on your claimed task, saying why. It goes back to the queue for another attempt (until its attempts run out). Use when you are blocked or the task cannot be done as written.",
     input: { task_id: z.string().max(32).optional(), reason: z.string().min(1).max(2000) },
-    run: async (input) => {
-      const id = session.taskOrClaim(input.task_id);
-      const task = await session.finish(id, (token) => ws.tasks.fail(id, input.reason, { token }));
-      return { task };
-    },
+    run: (input) =>
+      session.serial(async () => {
+        const id = session.taskOrClaim(input.task_id);
+        const task = await session.finish(id, (token) => ws.tasks.fail(id, input.reason, { token }));
+        return { task };
+      }),
   });
 
   tools.add("release_task", {
@@ -108,10 +111,11 @@ export function registerTaskTools(tools: ToolRegistry, session: McpSession): voi
     description:
       "Hand your claimed task back to the queue without counting an attempt (you will not do it after all).",
     input: { task_id: z.string().max(32).optional() },
-    run: async (input) => {
-      const id = session.taskOrClaim(input.task_id);
-      const task = await session.finish(id, (token) => ws.tasks.release(id, { token }));
-      return { task };
-    },
+    run: (input) =>
+      session.serial(async () => {
+        const id = session.taskOrClaim(input.task_id);
+        const task = await session.finish(id, (token) => ws.tasks.release(id, { token }));
+        return { task };
+      }),
   });
 }
