@@ -160,3 +160,16 @@ function jsonLines(text: string): Record<string, unknown>[] {
   }
   return events;
 }
+
+/** What every host runner takes: where to run, its HOME, the fake model's URL and the prompt. */
+export interface HostRunOptions {
+  cwd: string;
+  home: string;
+  /** The fake model's URL. */
+  baseUrl: string;
+  prompt: string;
+  env?: Record<string, string>;
+  /** Arguments after the host's own. */
+  args?: string[];
+  timeoutMs?: number;
+}

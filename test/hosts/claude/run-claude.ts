@@ -1,6 +1,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { HOST_VERSIONS, type HostRun, hostBin, hostEnv, runHostProcess } from "../kit.js";
+import {
+  HOST_VERSIONS,
+  type HostRun,
+  type HostRunOptions,
+  hostBin,
+  hostEnv,
+  runHostProcess,
+} from "../kit.js";
 
 /** The key Claude Code sends to the fake model; its last 20 characters are pre-approved in `~/.claude.json`. */
 const API_KEY = "sk-ant-dummy";
@@ -24,15 +31,7 @@ export function setupHome(home: string): void {
 
 export type ClaudeRun = HostRun;
 
-export interface RunOptions {
-  cwd: string;
-  home: string;
-  baseUrl: string;
-  prompt: string;
-  env?: Record<string, string>;
-  args?: string[];
-  timeoutMs?: number;
-}
+export type RunOptions = HostRunOptions;
 
 /**
  * `claude -p PROMPT --output-format stream-json --verbose ARGS` against the

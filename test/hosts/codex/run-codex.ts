@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type HostRun, hostBin, hostEnv, runHostProcess } from "../kit.js";
+import { type HostRun, type HostRunOptions, hostBin, hostEnv, runHostProcess } from "../kit.js";
 
 /**
  * Runs the real Codex CLI headless (`codex exec --json`) against the fake
@@ -62,16 +62,7 @@ export function trustProject(home: string, root: string): void {
 
 export type CodexRun = HostRun;
 
-export function runCodex(options: {
-  cwd: string;
-  home: string;
-  /** The fake model's URL. */
-  baseUrl: string;
-  prompt: string;
-  env?: Record<string, string>;
-  args?: string[];
-  timeoutMs?: number;
-}): Promise<CodexRun> {
+export function runCodex(options: HostRunOptions): Promise<CodexRun> {
   const argv = [
     hostBin("codex"),
     "exec",

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type HostRun, hostBin, hostEnv, runHostProcess } from "../kit.js";
+import { type HostRun, type HostRunOptions, hostBin, hostEnv, runHostProcess } from "../kit.js";
 
 /**
  * Runs the real Gemini CLI headless against a fake model, in an isolated HOME.
@@ -34,19 +34,11 @@ export function trustFolder(home: string, folder: string): void {
 
 export type GeminiRun = HostRun;
 
-export interface GeminiOptions {
-  cwd: string;
-  home: string;
-  baseUrl: string;
-  prompt: string;
-  env?: Record<string, string>;
-  /**
-   * After `-p PROMPT`. auto_edit by default: Gemini's default mode offers the
-   * model no write_file or replace at all in a headless run.
-   */
-  args?: string[];
-  timeoutMs?: number;
-}
+/**
+ * Gemini's `args` come after `-p PROMPT`; auto_edit by default: Gemini's default
+ * mode offers the model no write_file or replace at all in a headless run.
+ */
+export type GeminiOptions = HostRunOptions;
 
 export function runGemini(options: GeminiOptions): Promise<GeminiRun> {
   const args = options.args ?? ["--output-format", "stream-json", "--approval-mode", "auto_edit"];

@@ -1,6 +1,6 @@
 import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { hostBin, hostEnv, runHostProcess } from "../kit.js";
+import { type HostRunOptions, hostBin, hostEnv, runHostProcess } from "../kit.js";
 
 /**
  * Runs the real pi headless (`pi -p --mode json`) against the fake model. pi's
@@ -48,17 +48,9 @@ export interface PiRun {
   events: any[];
 }
 
-export interface PiOptions {
-  cwd: string;
-  home: string;
-  baseUrl: string;
-  prompt: string;
-  /** Extra environment on top of kit.hostEnv. */
-  env?: Record<string, string>;
+export interface PiOptions extends HostRunOptions {
   /** false: no `baton` on PATH, as for a user who never installed it globally. */
   batonOnPath?: boolean;
-  args?: string[];
-  timeoutMs?: number;
 }
 
 export function runPi(options: PiOptions): Promise<PiRun> {
