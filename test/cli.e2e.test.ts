@@ -1,8 +1,9 @@
+import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../src/store/sqlite/driver.js";
-import { baton, git, tempDir, tempRepo } from "./helpers/temp-repo.js";
+import { baton, CLI, git, tempDir, tempRepo } from "./helpers/temp-repo.js";
 
 const as = (name: string) => ({ BATON_AGENT: name });
 
@@ -328,5 +329,28 @@ describe("baton CLI: guardian and dry-run joins", () => {
     symlinkSync(tempDir(), join(repo, "vend"));
     expect(baton(repo, ["unlock", "vend/x.js", "gen"], as("a")).code).toBe(0);
     expect(leases()).toEqual(["src/a.ts b"]);
+  });
+
+  it("ends quietly when its reader closes the pipe early", async () => {
+    const repo = tempRepo();
+    // `baton task --help | head -1`, with argv arrays: head reads a line and leaves.
+    const head = spawn("head", ["-1"], { stdio: ["pipe", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [CLI, "task", "--help"], {
+      cwd: repo,
+      stdio: ["ignore", head.stdin, "pipe"],
+    });
+    head.stdin.destroy();
+    let stderr = "";
+    child.stderr!.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    let line = "";
+    head.stdout.on("data", (chunk) => {
+      line += chunk;
+    });
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    expect(line).toMatch(/^Usage: baton task/);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
   });
 });

@@ -37,4 +37,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`baton --help | head`) closes the pipe: that is the end of the output, not a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 process.exitCode = await main(process.argv.slice(2));
