@@ -2,6 +2,9 @@ import { existsSync, lstatSync, readlinkSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { BatonError } from "../errors.js";
 
+/** A path's separators: `/`, and `\` only where the system reads it as one (on POSIX it is a file name's character). */
+export const SEPARATOR = process.platform === "win32" ? /[\\/]+/ : /\/+/;
+
 /** The kernel gives up after 40 links (Linux's MAXSYMLINKS); so does baton. */
 const MAX_LINKS = 40;
 
@@ -14,7 +17,7 @@ const MAX_LINKS = 40;
  * guard) agrees on one file whatever name it was given.
  */
 export function resolveReal(base: string, input: string): string {
-  const queue = input.split(/[\\/]+/);
+  const queue = input.split(SEPARATOR);
   // A base that does not exist (a folder a command creates first) is resolved the same way.
   let current = isAbsolute(input)
     ? "/"
@@ -43,7 +46,7 @@ export function resolveReal(base: string, input: string): string {
     }
     const target = readlinkSync(next);
     if (isAbsolute(target)) current = "/";
-    queue.unshift(...target.split(/[\\/]+/));
+    queue.unshift(...target.split(SEPARATOR));
   }
   return current;
 }

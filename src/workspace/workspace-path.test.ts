@@ -88,6 +88,13 @@ describe("toWorkspacePattern", () => {
     expect(pattern("src/jump/../x.ts", root)).toBe("deep/x.ts");
   });
 
+  it("keeps a name as typed: a trailing space and a backslash are characters; a file is not a folder", () => {
+    const root = setup();
+    expect(pattern("src/app.ts ", root)).toBe("src/app.ts ");
+    expect(pattern("src\\app.ts", root)).toBe("src\\app.ts");
+    expect(refusal(() => pattern("src/app.ts/", root))).toBe("invalid_input");
+  });
+
   it("refuses a symlink loop with a clear message, and the whole workspace", () => {
     const root = setup();
     symlinkSync("loop-b", join(root, "loop-a"));

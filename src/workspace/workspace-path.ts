@@ -3,7 +3,7 @@ import { isAbsolute, relative, sep } from "node:path";
 import { isGlob } from "../domain/lease-pattern.js";
 import { BatonError, isBatonError } from "../errors.js";
 import { findTree } from "./find-root.js";
-import { existingAncestor, resolveReal } from "./real-path.js";
+import { existingAncestor, resolveReal, SEPARATOR } from "./real-path.js";
 
 const MAX_PATTERN_LENGTH = 1024;
 
@@ -73,8 +73,9 @@ export function placeInRepository(real: string, input: string, scope: PathScope)
  * Anything that resolves outside the repository's trees is refused.
  */
 export function toWorkspacePattern(input: string, scope: PathScope): string {
-  const text = input.trim();
-  if (!text)
+  // Kept as typed: `"a.ts "` and `a.ts` are two files, as for the edit guard and the file system.
+  const text = input;
+  if (!text.trim())
     throw new BatonError(
       "invalid_input",
       "an empty path",
@@ -83,7 +84,7 @@ export function toWorkspacePattern(input: string, scope: PathScope): string {
   if (text.length > MAX_PATTERN_LENGTH || text.includes("\0")) {
     throw new BatonError("invalid_input", "the path is too long or holds a NUL byte", "name a normal path");
   }
-  const segments = text.split(/[\\/]+/);
+  const segments = text.split(SEPARATOR);
   const firstGlob = segments.findIndex((segment) => isGlob(segment));
   if (firstGlob >= 0 && segments.slice(firstGlob).some((segment) => segment === "..")) {
     throw outside(input, scope, "climbs out with '..' after a wildcard");
@@ -106,7 +107,16 @@ export function toWorkspacePattern(input: string, scope: PathScope): string {
   const real = resolveReal(scope.cwd, staticPart || ".");
   const { rel } = placeInRepository(real, input, scope);
   // A folder (existing, or written with a trailing slash) covers everything below it.
-  const folder = !globPart && (/[\\/]$/.test(text) || (existsSync(real) && statSync(real).isDirectory()));
+  const isDir = existsSync(real) && statSync(real).isDirectory();
+  const slashed = /\/$/.test(text);
+  if (!globPart && slashed && existsSync(real) && !isDir) {
+    throw new BatonError(
+      "invalid_input",
+      `'${input}' names a file as a folder`,
+      "drop the trailing slash to lock the file",
+    );
+  }
+  const folder = !globPart && (slashed || isDir);
   const pattern = [rel, folder ? "**" : globPart].filter(Boolean).join("/");
   if (pattern === "" || pattern === "." || pattern === "**") {
     throw new BatonError(
