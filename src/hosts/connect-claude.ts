@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { BATON_COMMAND, type ConnectPlan, type FileChange, type HostContext } from "./connect.js";
-import { mergeHooks } from "./hook-entries.js";
+import { setHooks } from "./hook-entries.js";
 import { parseJsonFile, setJson } from "./host-files.js";
 
 /**
@@ -23,8 +23,7 @@ const HOOKS = {
 const hookCommand = (event: string) => `${BATON_COMMAND} hook ${event} --host claude`;
 
 function withHooks(path: string, text: string): string {
-  const settings = parseJsonFile(path, text);
-  return setJson(path, text, ["hooks"], mergeHooks(path, settings.hooks, HOOKS, hookCommand));
+  return setHooks(path, text, HOOKS, hookCommand);
 }
 
 /** Adds `mcp__baton` to `permissions.allow` (honoured once the folder is trusted in Claude Code). */

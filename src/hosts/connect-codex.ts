@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { codexHookTrust } from "./codex-hook-trust.js";
 import { BATON_COMMAND, type ConnectPlan, type HostContext } from "./connect.js";
-import { mergeHooks } from "./hook-entries.js";
-import { parseJsonFile, parseTomlFile, readText, setJson, setTomlTable } from "./host-files.js";
+import { setHooks } from "./hook-entries.js";
+import { parseJsonFile, parseTomlFile, readText, setTomlTable } from "./host-files.js";
 
 /**
  * Codex CLI (0.169): baton's MCP server in `.codex/config.toml`, with every
@@ -54,15 +54,9 @@ export function planCodex(ctx: HostContext): ConnectPlan {
     default_tools_approval_mode: "approve",
     required: true,
   };
-  const hooks = ctx.change(hooksPath, (text) => {
-    const current = parseJsonFile(hooksPath, text);
-    return setJson(
-      hooksPath,
-      text,
-      ["hooks"],
-      mergeHooks(hooksPath, current.hooks, HOOKS, hookCommand, HOOK_TIMEOUT_SECONDS),
-    );
-  });
+  const hooks = ctx.change(hooksPath, (text) =>
+    setHooks(hooksPath, text, HOOKS, hookCommand, HOOK_TIMEOUT_SECONDS),
+  );
   const trust = codexHookTrust(hooks.path, parseJsonFile(hooks.path, hooks.after).hooks);
   const files = [
     ctx.change(config, (text) => setTomlTable(config, text, "mcp_servers.baton", server)),

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { BATON_COMMAND, type ConnectPlan, type HostContext } from "./connect.js";
-import { mergeHooks } from "./hook-entries.js";
+import { setHooks } from "./hook-entries.js";
 import { parseJsonFile, readText, setJson } from "./host-files.js";
 
 /**
@@ -45,13 +45,7 @@ function isTrustedFolder(home: string, folder: string): boolean {
 
 function withBaton(path: string, text: string, server: object | undefined): string {
   const withServer = server ? setJson(path, text, ["mcpServers", "baton"], server) : text;
-  const settings = parseJsonFile(path, withServer);
-  return setJson(
-    path,
-    withServer,
-    ["hooks"],
-    mergeHooks(path, settings.hooks, HOOKS, hookCommand, HOOK_TIMEOUT_MS),
-  );
+  return setHooks(path, withServer, HOOKS, hookCommand, HOOK_TIMEOUT_MS);
 }
 
 export function planGemini(ctx: HostContext): ConnectPlan {

@@ -1,4 +1,5 @@
 import { BatonError } from "../errors.js";
+import { parseJsonFile, setJson } from "./host-files.js";
 
 /**
  * The hooks block that Claude Code, Codex and Gemini CLI share:
@@ -61,4 +62,16 @@ export function mergeHooks(
     hooks[hostEvent] = [...others, entry];
   }
   return hooks;
+}
+
+/** Sets a host config file's `hooks` block to the existing one with baton's entries merged in. */
+export function setHooks(
+  path: string,
+  text: string,
+  specs: Record<string, HookSpec>,
+  command: (event: string) => string,
+  timeout?: number,
+): string {
+  const hooks = parseJsonFile(path, text).hooks;
+  return setJson(path, text, ["hooks"], mergeHooks(path, hooks, specs, command, timeout));
 }

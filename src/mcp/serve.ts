@@ -2,7 +2,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import type { AgentKind } from "../domain/types.js";
 import { BatonError } from "../errors.js";
 import { openWorkspace, type Workspace } from "../services/workspace.js";
-import { findTree } from "../workspace/find-root.js";
+import { tryTree } from "../workspace/find-root.js";
 import { createMcpServer } from "./server.js";
 import { McpSession } from "./session.js";
 
@@ -21,11 +21,7 @@ export interface ServeOptions {
  * starts it there too. Outside any tree (an explicit store), the folder itself.
  */
 function treeRoot(cwd: string): string {
-  try {
-    return findTree(cwd).root;
-  } catch {
-    return cwd;
-  }
+  return tryTree(cwd)?.root ?? cwd;
 }
 
 /**

@@ -1,12 +1,12 @@
 import { realpathSync } from "node:fs";
 import { type Clock, systemClock } from "../clock.js";
 import type { BatonConfig } from "../domain/config.js";
-import { BatonError, isBatonError } from "../errors.js";
+import { isBatonError } from "../errors.js";
 import { Waker, wakeDirFor } from "../notify/waker.js";
 import type { Store } from "../store/port.js";
 import { readConfig } from "../workspace/config-file.js";
-import { findTree, hubRootOf, type Tree } from "../workspace/find-root.js";
-import { openStore } from "../workspace/store-url.js";
+import { findTree, hubRootOf, type Tree, tryTree } from "../workspace/find-root.js";
+import { hubNotSetUp, openStore } from "../workspace/store-url.js";
 import type { PathScope } from "../workspace/workspace-path.js";
 import { readWorktreeAgent } from "../workspace/worktree-agent.js";
 import { AgentService } from "./agent-service.js";
@@ -159,18 +159,6 @@ function openHubStore(
     return openStore(url, root, cwd, clock);
   } catch (error) {
     if (!isBatonError(error) || error.code !== "not_initialised" || !tree || tree.root === root) throw error;
-    throw new BatonError(
-      "not_initialised",
-      `baton is not set up for this repository: its hub lives in the main checkout ${root}, which has no .baton/`,
-      `run \`baton init\` in ${root} (every worktree of the repository shares that hub)`,
-    );
-  }
-}
-
-function tryTree(cwd: string): Tree | undefined {
-  try {
-    return findTree(cwd);
-  } catch {
-    return undefined;
+    throw hubNotSetUp(root, true);
   }
 }

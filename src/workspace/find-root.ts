@@ -53,6 +53,15 @@ function configuredWorktree(commonDir: string): string | undefined {
   }
 }
 
+/** The tree that holds `start`, or undefined outside any repository. */
+export function tryTree(start: string): Tree | undefined {
+  try {
+    return findTree(start);
+  } catch {
+    return undefined;
+  }
+}
+
 export function findRepositoryRoot(cwd: string): string {
   return hubRootOf(findTree(cwd));
 }

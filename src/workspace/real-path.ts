@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readlinkSync, realpathSync } from "node:fs";
+import { existsSync, lstatSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { BatonError } from "../errors.js";
 
@@ -68,5 +68,14 @@ export function existingAncestor(path: string): string {
       // keep climbing
     }
     if (dirname(dir) === dir) return dir;
+  }
+}
+
+/** Whether `path` is a folder (links followed); false when it is not there. */
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }

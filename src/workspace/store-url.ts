@@ -11,15 +11,27 @@ import { BATON_DIR, DB_FILE } from "./config-file.js";
  * embedded default), relative paths from `cwd`. Without a URL, the workspace's
  * own `.baton/baton.db`, which `baton init` creates.
  */
-export function openStore(url: string | undefined, root: string, cwd: string, clock: Clock): Store {
-  if (!url) {
-    if (!existsSync(join(root, BATON_DIR))) {
-      throw new BatonError(
+/**
+ * The hub has no `.baton/`. Seen from a linked worktree, the hub is somewhere
+ * else (the main checkout), so the error says where to run init.
+ */
+export function hubNotSetUp(root: string, fromLinkedWorktree: boolean): BatonError {
+  return fromLinkedWorktree
+    ? new BatonError(
+        "not_initialised",
+        `baton is not set up for this repository: its hub lives in the main checkout ${root}, which has no .baton/`,
+        `run \`baton init\` in ${root} (every worktree of the repository shares that hub)`,
+      )
+    : new BatonError(
         "not_initialised",
         `baton is not set up in ${root}`,
         "run `baton init` in the repository (it writes .baton/config.json), or pass --store PATH",
       );
-    }
+}
+
+export function openStore(url: string | undefined, root: string, cwd: string, clock: Clock): Store {
+  if (!url) {
+    if (!existsSync(join(root, BATON_DIR))) throw hubNotSetUp(root, false);
     return new SqliteStore({ path: join(root, BATON_DIR, DB_FILE), clock });
   }
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();

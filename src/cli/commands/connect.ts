@@ -7,9 +7,11 @@ import { HOSTS, type Host } from "../../hosts/host-names.js";
 import { protocolText } from "../../hosts/instructions.js";
 import { lineDiff } from "../../hosts/line-diff.js";
 import { requireIdentity } from "../../services/identity.js";
+import { resolveIdentity } from "../../services/workspace.js";
 import { which } from "../../util/which.js";
 import { BATON_DIR } from "../../workspace/config-file.js";
 import { findRepositoryRoot, findTree, hubRootOf, type Tree } from "../../workspace/find-root.js";
+import { hubNotSetUp } from "../../workspace/store-url.js";
 import { readWorktreeAgent, recordedAgents, worktreeAgentFile } from "../../workspace/worktree-agent.js";
 import { action } from "../context.js";
 
@@ -18,17 +20,7 @@ type Note = { level: "todo" | "warning"; text: string };
 
 /** connect writes files that start baton's MCP server: the hub must exist, or every host fails at start. */
 function requireHub(tree: Tree, hubRoot: string): void {
-  if (existsSync(join(hubRoot, BATON_DIR))) return;
-  const linked = tree.root !== hubRoot;
-  throw new BatonError(
-    "not_initialised",
-    linked
-      ? `baton is not set up for this repository: its hub lives in the main checkout ${hubRoot}, which has no .baton/`
-      : `baton is not set up in ${hubRoot}`,
-    linked
-      ? `run \`baton init\` in ${hubRoot} first (every worktree shares that hub), then connect again here`
-      : "run `baton init` first, then connect again",
-  );
+  if (!existsSync(join(hubRoot, BATON_DIR))) throw hubNotSetUp(hubRoot, tree.root !== hubRoot);
 }
 
 function identityNotes(tree: Tree, hubRoot: string, agent: string, previous: string | undefined): Note[] {
@@ -110,7 +102,7 @@ Examples:
         const hubRoot = hubRootOf(tree);
         requireHub(tree, hubRoot);
         const previous = readWorktreeAgent(tree.gitDir);
-        const agent = requireIdentity(ctx.globals.as ?? (process.env.BATON_AGENT || undefined) ?? previous);
+        const agent = requireIdentity(resolveIdentity(ctx.globals.as, tree).identity);
         // Loaded at run time, outside the CLI bundle: its file-format parsers are for this command only.
         const { planConnect, writeTextAtomic } = (await import(
           new URL("../hosts/connect.js", import.meta.url).href

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, openSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { BatonError, toBatonError } from "../../errors.js";
 import { editTargets } from "../../hosts/guard/edit-targets.js";
 import { denyReason, heldFiles } from "../../hosts/guard/pre-edit.js";
+import type { ShellWrite } from "../../hosts/guard/shell-writes.js";
 import {
   contextAnswer,
   denyAnswer,
@@ -17,7 +18,7 @@ import {
 import { sessionContext, sessionStopped } from "../../hosts/session-hooks.js";
 import { openWorkspace, resolveIdentity, type Workspace } from "../../services/workspace.js";
 import { BATON_DIR } from "../../workspace/config-file.js";
-import { findTree, hubRootOf, type Tree } from "../../workspace/find-root.js";
+import { hubRootOf, tryTree } from "../../workspace/find-root.js";
 import { existingAncestor } from "../../workspace/real-path.js";
 import { action, type CliContext } from "../context.js";
 
@@ -26,9 +27,11 @@ type Handler = (ctx: CliContext, input: HookInput, host: HookHost) => Promise<ob
 
 const HANDLERS: Record<string, Handler> = {
   "pre-edit": async (ctx, input, host) => {
-    const ws = await guardWorkspace(ctx, input);
+    const cwd = sessionCwd(input);
+    const { writes } = editTargets(input);
+    const ws = await guardWorkspace(ctx, writes, cwd);
     try {
-      const held = await heldFiles(ws, input);
+      const held = await heldFiles(ws, writes, cwd);
       if (held.length === 0) return null;
       return denyAnswer(host, denyReason(held, Date.now(), hasMcpTools(host) ? "mcp" : "cli", ws.identity));
     } finally {
@@ -43,19 +46,9 @@ const HANDLERS: Record<string, Handler> = {
   },
 };
 
-/** The session's folder: the hook input's `cwd` when it is one, else where the hook runs. */
+/** The session's folder, where relative paths start: the hook input's `cwd`, else where the hook runs. */
 function sessionCwd(input: HookInput): string {
-  const cwd = input.cwd;
-  if (typeof cwd === "string" && cwd && isDirectory(cwd)) return cwd;
-  return process.cwd();
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
+  return typeof input.cwd === "string" && input.cwd ? input.cwd : process.cwd();
 }
 
 /**
@@ -64,26 +57,16 @@ function isDirectory(path: string): boolean {
  * started outside the repository still runs the user-level hook). Who is
  * editing comes from the session's own folder, as for any command there.
  */
-async function guardWorkspace(ctx: CliContext, input: HookInput): Promise<Workspace> {
-  const cwd = sessionCwd(input);
-  let sessionTree: Tree | undefined;
-  try {
-    sessionTree = findTree(cwd);
-  } catch {
-    sessionTree = undefined;
-  }
-  const dirs = editTargets(input).writes.map((w) => existingAncestor(resolve(cwd, w.cwd, w.path)));
-  const hubDir =
-    dirs.find((dir) => {
-      try {
-        return existsSync(join(hubRootOf(findTree(dir)), BATON_DIR));
-      } catch {
-        return false;
-      }
-    }) ?? cwd;
+async function guardWorkspace(ctx: CliContext, writes: ShellWrite[], cwd: string): Promise<Workspace> {
+  const usesHub = (dir: string) => {
+    const tree = tryTree(dir);
+    return tree !== undefined && existsSync(join(hubRootOf(tree), BATON_DIR));
+  };
+  const dirs = writes.map((w) => existingAncestor(resolve(cwd, w.cwd, w.path)));
+  const session = existingAncestor(resolve(cwd));
   return openWorkspace({
-    cwd: hubDir,
-    as: resolveIdentity(ctx.globals.as, sessionTree).identity,
+    cwd: dirs.find(usesHub) ?? session,
+    as: resolveIdentity(ctx.globals.as, tryTree(session)).identity,
     store: ctx.globals.store ?? (process.env.BATON_STORE || undefined),
   });
 }
@@ -121,12 +104,11 @@ function sayOnce(input: HookInput, event: string, error: BatonError): void {
 
 /** Whether this tree shows that its team uses baton (committed `.baton/` files) though its hub is not set up. */
 function usesBaton(): boolean {
-  try {
-    const tree = findTree(process.cwd());
-    return existsSync(join(tree.root, BATON_DIR)) || existsSync(join(hubRootOf(tree), BATON_DIR));
-  } catch {
-    return false;
-  }
+  const tree = tryTree(process.cwd());
+  return (
+    tree !== undefined &&
+    (existsSync(join(tree.root, BATON_DIR)) || existsSync(join(hubRootOf(tree), BATON_DIR)))
+  );
 }
 
 export function registerHookCommand(program: Command): void {

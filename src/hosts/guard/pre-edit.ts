@@ -1,12 +1,11 @@
-import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Lease } from "../../domain/types.js";
 import { isBatonError } from "../../errors.js";
 import type { Workspace } from "../../services/workspace.js";
 import { formatDuration } from "../../util/duration.js";
+import { isDirectory } from "../../workspace/real-path.js";
 import { repositoryFile, toWorkspacePattern } from "../../workspace/workspace-path.js";
 import { LAUNCHER } from "../instructions.js";
-import { editTargets } from "./edit-targets.js";
 import type { ShellWrite } from "./shell-writes.js";
 
 /** An edit the guard refuses: the file as the repository names it, and the lease that holds it. */
@@ -21,9 +20,7 @@ export interface HeldFile {
  * path, relative to the worktree that holds it), so an edit through a symlink,
  * from another worktree or from a subfolder meets the same lease.
  */
-export async function heldFiles(ws: Workspace, input: Record<string, unknown>): Promise<HeldFile[]> {
-  const { writes } = editTargets(input);
-  const cwd = typeof input.cwd === "string" && input.cwd ? input.cwd : process.cwd();
+export async function heldFiles(ws: Workspace, writes: ShellWrite[], cwd: string): Promise<HeldFile[]> {
   const held: HeldFile[] = [];
   const seen = new Set<string>();
   for (const write of writes) {
@@ -52,21 +49,13 @@ function placed(write: ShellWrite, scope: Workspace["paths"]): string[] {
       return [toWorkspacePattern(write.path.replace(/\[[^\]/]*\]/g, "?"), scope)];
     const file = repositoryFile(write.path, scope);
     if (!file || file.rel === "") return [];
-    const folder = isFolder(resolve(file.treeRoot, file.rel));
+    const folder = isDirectory(resolve(file.treeRoot, file.rel));
     if (folder && write.into)
       return write.into.map((source) => `${file.rel}/${source.replace(/\/+$/, "").split("/").pop()}`);
     return [folder && write.below ? `${file.rel}/**` : file.rel];
   } catch (error) {
     if (isBatonError(error) && error.code !== "internal") return []; // outside, or a path that is no path
     throw error;
-  }
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }
 
