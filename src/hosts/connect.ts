@@ -1,10 +1,11 @@
 import { realpathSync } from "node:fs";
 import { homedir } from "node:os";
-import { isAbsolute, join, relative } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BatonError } from "../errors.js";
 import type { Tree } from "../workspace/find-root.js";
 import { resolveReal } from "../workspace/real-path.js";
+import { isInside } from "../workspace/workspace-path.js";
 import { worktreeAgentFile } from "../workspace/worktree-agent.js";
 import { planClaude } from "./connect-claude.js";
 import { planCodex } from "./connect-codex.js";
@@ -93,11 +94,7 @@ export function planConnect(host: Host, options: ConnectOptions): ConnectPlan {
  */
 function writablePath(path: string, allowed: string[]): string {
   const real = resolveReal("/", path);
-  const inside = (root: string) => {
-    const rel = relative(realOrSelf(root), real);
-    return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
-  };
-  if (!allowed.some(inside)) {
+  if (!allowed.some((root) => isInside(realOrSelf(root), real))) {
     throw new BatonError(
       "outside_workspace",
       `${path} leads to ${real} through a symlink, outside the repository and your home; nothing was written`,

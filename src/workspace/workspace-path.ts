@@ -29,7 +29,8 @@ function outside(input: string, scope: PathScope, why: string): BatonError {
   );
 }
 
-function isInside(root: string, target: string): boolean {
+/** Whether `target` is `root` or below it (both already resolved). */
+export function isInside(root: string, target: string): boolean {
   const rel = relative(root, target);
   return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
 }
