@@ -11,6 +11,7 @@ import type {
   Task,
   TaskDetail,
 } from "../domain/types.js";
+import { neutralise, oneLine as t } from "../util/control-chars.js";
 import { formatDuration } from "../util/duration.js";
 import { type Style, table } from "./style.js";
 
@@ -34,7 +35,7 @@ function statusText(task: Task, s: Style): string {
 }
 
 export function taskLine(task: Task, s: Style): string {
-  return `${s.bold(task.id)} ${statusText(task, s)} ${task.title}`;
+  return `${s.bold(task.id)} ${statusText(task, s)} ${t(task.title)}`;
 }
 
 export function taskTable(tasks: Task[], s: Style, now: number): string {
@@ -42,35 +43,35 @@ export function taskTable(tasks: Task[], s: Style, now: number): string {
   const rows = [["ID", "P", "STATUS", "WHO", "QUEUE", "TITLE"].map(s.dim)];
   for (const task of tasks) {
     const who = task.holder
-      ? `${task.holder} (${formatDuration(task.claimExpiresAt! - now)} left)`
+      ? `${t(task.holder)} (${formatDuration(task.claimExpiresAt! - now)} left)`
       : task.assignee
-        ? `→ ${task.assignee}`
+        ? `→ ${t(task.assignee)}`
         : "";
     const deps = task.dependsOn.length ? s.dim(` after ${task.dependsOn.join(",")}`) : "";
-    const tags = task.tags.length ? s.dim(` #${task.tags.join(" #")}`) : "";
+    const tags = task.tags.length ? s.dim(` #${t(task.tags.join(" #"))}`) : "";
     rows.push([
       s.bold(task.id),
       String(task.priority),
       statusText(task, s),
       who,
-      task.queue,
-      `${task.title}${tags}${deps}`,
+      t(task.queue),
+      `${t(task.title)}${tags}${deps}`,
     ]);
   }
-  return table(rows);
+  return table(rows, s.columns);
 }
 
 export function taskDetail(task: TaskDetail, s: Style, now: number): string[] {
-  const lines = [`${s.bold(task.id)}  ${task.title}`];
+  const lines = [`${s.bold(task.id)}  ${t(task.title)}`];
   const field = (name: string, value: string) => lines.push(`  ${s.dim(name.padEnd(10))} ${value}`);
   field("status", statusText(task, s));
-  field("queue", `${task.queue}, priority ${task.priority}`);
-  if (task.tags.length) field("tags", task.tags.join(", "));
-  if (task.assignee) field("assignee", task.assignee);
+  field("queue", `${t(task.queue)}, priority ${task.priority}`);
+  if (task.tags.length) field("tags", t(task.tags.join(", ")));
+  if (task.assignee) field("assignee", t(task.assignee));
   if (task.holder)
     field(
       "holder",
-      `${task.holder}, token ${task.token}, claim ends in ${formatDuration(task.claimExpiresAt! - now)}`,
+      `${t(task.holder)}, token ${task.token}, claim ends in ${formatDuration(task.claimExpiresAt! - now)}`,
     );
   field("attempts", `${task.attempts} of ${task.maxAttempts}`);
   if (task.dueAt !== null) {
@@ -91,13 +92,20 @@ export function taskDetail(task: TaskDetail, s: Style, now: number): string[] {
     );
   }
   if (task.blocks.length) field("blocks", task.blocks.join(", "));
-  if (task.result) field(task.status === "done" ? "result" : "reason", task.result);
-  field("created", `${when(task.createdAt)} by ${task.createdBy}`);
-  if (task.body) lines.push("", ...task.body.split("\n").map((line) => `  ${line}`));
+  if (task.result) field(task.status === "done" ? "result" : "reason", t(task.result));
+  field("created", `${when(task.createdAt)} by ${t(task.createdBy)}`);
+  if (task.body)
+    lines.push(
+      "",
+      ...neutralise(task.body)
+        .split("\n")
+        .map((line) => `  ${line}`),
+    );
   if (task.report) lines.push("", s.dim("report"), ...reportLines(task.report, s));
   if (task.remarks.length) {
     lines.push("", s.dim("remarks"));
-    for (const remark of task.remarks) lines.push(`  ${s.dim(when(remark.at))} ${remark.by}: ${remark.text}`);
+    for (const remark of task.remarks)
+      lines.push(`  ${s.dim(when(remark.at))} ${t(remark.by)}: ${t(remark.text)}`);
   }
   lines.push("", s.dim("history"));
   for (const event of task.history) lines.push(`  ${eventLine(event, s)}`);
@@ -109,21 +117,21 @@ export function leaseTable(leases: Lease[], s: Style, now: number): string {
   const rows = [["PATH", "HOLDER", "MODE", "TOKEN", "EXPIRES", "INTENT"].map(s.dim)];
   for (const lease of leases) {
     rows.push([
-      s.bold(lease.path),
-      lease.holder,
+      s.bold(t(lease.path)),
+      t(lease.holder),
       lease.exclusive ? "exclusive" : "shared",
       String(lease.token),
       `in ${formatDuration(lease.expiresAt - now)}`,
-      lease.intent ?? "",
+      t(lease.intent ?? ""),
     ]);
   }
-  return table(rows);
+  return table(rows, s.columns);
 }
 
 export function conflictLines(conflicts: LeaseConflict[], s: Style, now: number): string[] {
   return conflicts.map(
     (c) =>
-      `${s.red("held")} ${s.bold(c.path)}${c.heldPath !== c.path ? ` (overlaps ${c.heldPath})` : ""}: ${c.holder} holds it ${c.exclusive ? "exclusively" : "shared"}${c.intent ? ` to ${c.intent}` : ""}, for ${formatDuration(c.expiresAt - now)} more`,
+      `${s.red("held")} ${s.bold(t(c.path))}${c.heldPath !== c.path ? ` (overlaps ${t(c.heldPath)})` : ""}: ${t(c.holder)} holds it ${c.exclusive ? "exclusively" : "shared"}${c.intent ? ` to ${t(c.intent)}` : ""}, for ${formatDuration(c.expiresAt - now)} more`,
   );
 }
 
@@ -133,33 +141,33 @@ export function agentTable(agents: AgentView[], s: Style, now: number): string {
   const rows = [["AGENT", "KIND", "ROLE", "STATUS", "SEEN", "TASKS", "LEASES", "WORKING ON"].map(s.dim)];
   for (const agent of agents) {
     rows.push([
-      s.bold(agent.name),
+      s.bold(t(agent.name)),
       agent.kind,
-      agent.role ?? "",
+      t(agent.role ?? ""),
       colour[agent.status](agent.status),
       `${formatDuration(now - agent.lastSeenAt)} ago`,
       agent.tasks.join(",") || "-",
-      agent.leases.join(",") || "-",
-      agent.workingOn ?? "",
+      t(agent.leases.join(",")) || "-",
+      t(agent.workingOn ?? ""),
     ]);
   }
-  return table(rows);
+  return table(rows, s.columns);
 }
 
 export function eventLine(event: BatonEvent, s: Style): string {
-  return `${s.dim(`#${event.seq}`)} ${s.dim(when(event.at))} ${s.cyan(event.type)} ${event.summary}`;
+  return `${s.dim(`#${event.seq}`)} ${s.dim(when(event.at))} ${s.cyan(event.type)} ${t(event.summary)}`;
 }
 
 function recipientText(message: Message): string {
   switch (message.kind) {
     case "channel":
-      return `#${message.to}`;
+      return `#${t(message.to ?? "")}`;
     case "broadcast":
-      return message.to ? `@${message.to}` : "everyone";
+      return message.to ? `@${t(message.to)}` : "everyone";
     case "escalation":
       return "humans";
     default:
-      return message.to ?? "";
+      return t(message.to ?? "");
   }
 }
 
@@ -168,25 +176,28 @@ export function messageLine(message: Message, s: Style): string {
   const flags = [message.urgent ? s.red("urgent") : "", message.replyTo ? s.dim(`re ${message.replyTo}`) : ""]
     .filter(Boolean)
     .join(" ");
-  return `${s.dim(message.id)} ${s.dim(when(message.at))} ${s.bold(message.sender)} → ${to}${flags ? ` ${flags}` : ""}: ${message.body}`;
+  return `${s.dim(message.id)} ${s.dim(when(message.at))} ${s.bold(t(message.sender))} → ${to}${flags ? ` ${flags}` : ""}: ${neutralise(message.body)}`;
 }
 
 export function channelTable(channels: Channel[], s: Style): string {
   if (channels.length === 0) return s.dim("no channels yet: baton channel add #general");
-  return table([
-    ["CHANNEL", "MESSAGES", "TOPIC"].map(s.dim),
-    ...channels.map((c) => [s.bold(`#${c.name}`), String(c.messages), c.topic ?? ""]),
-  ]);
+  return table(
+    [
+      ["CHANNEL", "MESSAGES", "TOPIC"].map(s.dim),
+      ...channels.map((c) => [s.bold(`#${t(c.name)}`), String(c.messages), t(c.topic ?? "")]),
+    ],
+    s.columns,
+  );
 }
 
 export function questionLine(q: Question, s: Style): string {
-  const options = q.options ? s.dim(` [${q.options.map((o, i) => `${i + 1}. ${o}`).join("  ")}]`) : "";
+  const options = q.options ? s.dim(` [${q.options.map((o, i) => `${i + 1}. ${t(o)}`).join("  ")}]`) : "";
   const about = q.task ? s.dim(` (${q.task})`) : "";
   const state =
     q.status === "open"
       ? s.yellow("open")
-      : `${s.green("answered")} by ${q.answeredBy}: ${s.bold(q.answer ?? "")}`;
-  return `${s.bold(q.id)} ${q.askedBy}${about}: ${q.text}${options} — ${state}`;
+      : `${s.green("answered")} by ${t(q.answeredBy ?? "")}: ${s.bold(t(q.answer ?? ""))}`;
+  return `${s.bold(q.id)} ${t(q.askedBy)}${about}: ${t(q.text)}${options} — ${state}`;
 }
 
 export function approvalLine(a: Approval, s: Style): string {
@@ -194,19 +205,19 @@ export function approvalLine(a: Approval, s: Style): string {
   const state =
     a.status === "pending"
       ? s.yellow("pending")
-      : `${a.status === "approved" ? s.green("approved") : s.red("rejected")} by ${a.decidedBy}${a.note ? `: ${a.note}` : ""}`;
-  return `${s.bold(a.id)} ${a.requestedBy}${about}: ${a.action} — ${state}`;
+      : `${a.status === "approved" ? s.green("approved") : s.red("rejected")} by ${t(a.decidedBy ?? "")}${a.note ? `: ${t(a.note)}` : ""}`;
+  return `${s.bold(a.id)} ${t(a.requestedBy)}${about}: ${t(a.action)} — ${state}`;
 }
 
 export function reportLines(report: TaskReport, s: Style): string[] {
-  const lines = [`  ${report.summary}`];
+  const lines = [`  ${t(report.summary)}`];
   const colour = { info: s.dim, low: s.cyan, medium: s.yellow, high: s.red, critical: s.red };
   for (const f of report.findings) {
-    const where = f.file ? s.dim(` ${f.file}${f.line ? `:${f.line}` : ""}`) : "";
-    lines.push(`  ${colour[f.severity](f.severity.padEnd(8))} ${f.description}${where}`);
+    const where = f.file ? s.dim(` ${t(f.file)}${f.line ? `:${f.line}` : ""}`) : "";
+    lines.push(`  ${colour[f.severity](f.severity.padEnd(8))} ${t(f.description)}${where}`);
   }
   const list = (name: string, items: string[]) => {
-    if (items.length) lines.push(`  ${s.dim(name)} ${items.join(", ")}`);
+    if (items.length) lines.push(`  ${s.dim(name)} ${t(items.join(", "))}`);
   };
   list("recommended", report.recommendations);
   list("modified", report.filesModified);

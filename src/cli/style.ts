@@ -1,4 +1,6 @@
-/** ANSI colour, off when NO_COLOR is set or the stream is not a terminal. */
+import { displayWidth, truncateToWidth } from "./text-width.js";
+
+/** ANSI colour, off when NO_COLOR is set or the stream is not a terminal; and the width to fit. */
 export interface Style {
   bold(text: string): string;
   dim(text: string): string;
@@ -6,40 +8,89 @@ export interface Style {
   green(text: string): string;
   yellow(text: string): string;
   cyan(text: string): string;
+  /** The escape codes this style writes (none when colour is off): the only ones let through to the terminal. */
+  readonly codes: readonly string[];
+  /** Columns to fit tables into: the terminal's width, or $COLUMNS; undefined means no limit (a pipe, a file). */
+  readonly columns: number | undefined;
+}
+
+const SGR = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+} as const;
+
+function columnsOf(stream: NodeJS.WriteStream): number | undefined {
+  if (stream.isTTY && stream.columns > 0) return stream.columns;
+  const fromEnv = Number(process.env.COLUMNS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : undefined;
 }
 
 export function makeStyle(stream: NodeJS.WriteStream): Style {
   const on = stream.isTTY === true && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb";
   const wrap = (open: number, close: number) => (text: string) =>
     on ? `\u001b[${open}m${text}\u001b[${close}m` : text;
+  const codes = on ? [...new Set(Object.values(SGR).flat())].map((n) => `\u001b[${n}m`) : [];
   return {
-    bold: wrap(1, 22),
-    dim: wrap(2, 22),
-    red: wrap(31, 39),
-    green: wrap(32, 39),
-    yellow: wrap(33, 39),
-    cyan: wrap(36, 39),
+    bold: wrap(...SGR.bold),
+    dim: wrap(...SGR.dim),
+    red: wrap(...SGR.red),
+    green: wrap(...SGR.green),
+    yellow: wrap(...SGR.yellow),
+    cyan: wrap(...SGR.cyan),
+    codes,
+    columns: columnsOf(stream),
   };
 }
 
-/** Pads columns to their widest cell; the last column is left as it is. */
-export function table(rows: string[][], visibleLength: (s: string) => number = stripAnsi): string {
+/**
+ * Pads columns to their widest cell; the last column is left as it is. Given a
+ * width, a row that would wrap is cut to fit, as gh does: the last column
+ * (the free text) gives way first, then the widest others, down to a few
+ * characters each, each cut marked with an ellipsis.
+ */
+export function table(rows: string[][], width?: number): string {
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, visibleLength(cell));
+      widths[i] = Math.max(widths[i] ?? 0, displayWidth(cell));
     });
   }
+  if (width !== undefined) shrink(widths, width);
   return rows
     .map((row) =>
       row
-        .map((cell, i) => (i === row.length - 1 ? cell : cell + " ".repeat(widths[i]! - visibleLength(cell))))
-        .join("  "),
+        .map((cell, i) => {
+          const fitted = truncateToWidth(cell, widths[i]!);
+          return i === row.length - 1 ? fitted : fitted + " ".repeat(widths[i]! - displayWidth(fitted));
+        })
+        .join("  ")
+        .trimEnd(),
     )
     .join("\n");
 }
 
-function stripAnsi(text: string): number {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point
-  return text.replace(/\u001b\[[0-9;]*m/g, "").length;
+/** The narrowest a column is cut to: room for a few characters and the ellipsis. */
+const MIN_COLUMN = 6;
+
+function shrink(widths: number[], width: number): void {
+  const total = () => widths.reduce((sum, w) => sum + w, 0) + 2 * (widths.length - 1);
+  const last = widths.length - 1;
+  // The free-text column first, down to its minimum...
+  widths[last] = Math.max(Math.min(widths[last]!, MIN_COLUMN), widths[last]! - (total() - width));
+  // ...then the widest of the others, one column at a time.
+  while (total() > width) {
+    let widest = -1;
+    for (let i = 0; i < last; i++)
+      if (widths[i]! > MIN_COLUMN && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+    if (widest < 0) break; // every column at its minimum: let the terminal wrap
+    const next = Math.max(
+      ...widths.filter((w, i) => i !== widest && i < last && w < widths[widest]!),
+      MIN_COLUMN,
+    );
+    widths[widest] = Math.max(next, widths[widest]! - (total() - width));
+  }
 }

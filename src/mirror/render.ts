@@ -1,5 +1,6 @@
 import type { QueueConfig } from "../domain/config.js";
 import type { AgentView, Approval, BatonEvent, Question, SummaryRound, Task } from "../domain/types.js";
+import { neutralise, oneLine } from "../util/control-chars.js";
 
 /**
  * The mirror's pages, from plain state to markdown. Pure: no clock, no I/O, so
@@ -18,7 +19,8 @@ export interface MirrorState {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 16);
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+/** One line of agent text in markdown: control characters shown, no line breaks (a title cannot start a heading), pipes escaped for tables. */
+const cell = (text: string) => oneLine(text).replace(/\|/g, "\\|");
 
 function queuePage(queue: QueueConfig, tasks: Task[]): string {
   const rules = [
@@ -38,7 +40,7 @@ function queuePage(queue: QueueConfig, tasks: Task[]): string {
       "|---|---|---|---|---|---|",
     );
     for (const t of group) {
-      const who = t.holder ?? (t.assignee ? `→ ${t.assignee}` : "");
+      const who = cell(t.holder ?? (t.assignee ? `→ ${t.assignee}` : ""));
       lines.push(
         `| ${t.id} | ${t.priority} | ${cell(t.title)} | ${who} | ${t.dependsOn.join(", ")} | ${t.dueAt ? iso(t.dueAt) : ""} |`,
       );
@@ -55,14 +57,21 @@ function humanPage(questions: Question[], approvals: Approval[]): string {
   const lines = ["# Waiting for a human", "", `## Questions (${open.length})`, ""];
   for (const q of open) {
     lines.push(
-      `- **${q.id}** ${q.askedBy}${q.task ? ` (${q.task})` : ""}: ${q.text}${q.options ? ` — options: ${q.options.join(", ")}` : ""}`,
+      `- **${q.id}** ${cell(q.askedBy)}${q.task ? ` (${q.task})` : ""}: ${cell(q.text)}${q.options ? ` — options: ${cell(q.options.join(", "))}` : ""}`,
     );
   }
   if (open.length === 0) lines.push("_None._");
   lines.push("", `## Approvals (${pending.length})`, "");
   for (const a of pending) {
-    lines.push(`- **${a.id}** ${a.requestedBy}${a.task ? ` (${a.task})` : ""}: ${a.action}`);
-    if (a.plan) lines.push("", ...a.plan.split("\n").map((line) => `  > ${line}`), "");
+    lines.push(`- **${a.id}** ${cell(a.requestedBy)}${a.task ? ` (${a.task})` : ""}: ${cell(a.action)}`);
+    if (a.plan)
+      lines.push(
+        "",
+        ...neutralise(a.plan)
+          .split("\n")
+          .map((line) => `  > ${line}`),
+        "",
+      );
   }
   if (pending.length === 0) lines.push("_None._");
   return `${lines.join("\n")}\n`;
@@ -70,7 +79,8 @@ function humanPage(questions: Question[], approvals: Approval[]): string {
 
 function decisionsPage(decisions: BatonEvent[]): string {
   const lines = ["# Decisions", ""];
-  for (const d of [...decisions].reverse()) lines.push(`- ${iso(d.at)} **${d.actor}**: ${d.summary}`);
+  for (const d of [...decisions].reverse())
+    lines.push(`- ${iso(d.at)} **${cell(d.actor)}**: ${cell(d.summary)}`);
   if (decisions.length === 0) lines.push("_None recorded yet: `baton log write decision TEXT`._");
   return `${lines.join("\n")}\n`;
 }
@@ -79,7 +89,7 @@ function agentsPage(agents: AgentView[]): string {
   const lines = ["# Agents", "", "| agent | kind | role | tasks | leases |", "|---|---|---|---|---|"];
   for (const a of agents)
     lines.push(
-      `| ${a.name} | ${a.kind} | ${a.role ?? ""} | ${a.tasks.join(", ")} | ${a.leases.join(", ")} |`,
+      `| ${cell(a.name)} | ${a.kind} | ${cell(a.role ?? "")} | ${a.tasks.join(", ")} | ${cell(a.leases.join(", "))} |`,
     );
   return `${lines.join("\n")}\n`;
 }
@@ -110,7 +120,7 @@ export function renderMirror(state: MirrorState): Map<string, string> {
     "- [Agents](agents.md)",
   );
   for (const round of state.summaries.filter((r) => r.report)) {
-    pages.set(`summaries/${round.day}.md`, round.report!);
+    pages.set(`summaries/${round.day}.md`, neutralise(round.report!));
     index.push(`- [Summary ${round.day}](summaries/${round.day}.md)`);
   }
   index.push("", `_As of event #${state.lastEvent}._`, "");

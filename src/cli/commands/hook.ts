@@ -17,6 +17,7 @@ import {
 } from "../../hosts/hook-answers.js";
 import { sessionContext, sessionStopped } from "../../hosts/session-hooks.js";
 import { openWorkspace, resolveIdentity, type Workspace } from "../../services/workspace.js";
+import { neutralise, neutraliseStrings, safeJson } from "../../util/control-chars.js";
 import { BATON_DIR } from "../../workspace/config-file.js";
 import { hubRootOf, tryTree } from "../../workspace/find-root.js";
 import { existingAncestor } from "../../workspace/real-path.js";
@@ -98,7 +99,9 @@ function sayOnce(input: HookInput, event: string, error: BatonError): void {
     return; // said already
   }
   const what = event === "pre-edit" ? "the edit guard is off" : `baton hook ${event} did nothing`;
-  process.stderr.write(`baton: ${what}: ${error.message}\nWhat to do: ${error.hint}\n`);
+  process.stderr.write(
+    `baton: ${what}: ${neutralise(error.message)}\nWhat to do: ${neutralise(error.hint)}\n`,
+  );
   process.exitCode = 1;
 }
 
@@ -146,7 +149,8 @@ once per session on stderr (exit 1).`,
         const host = (o.host as HookHost | undefined) ?? detectHost(input);
         try {
           const output = await handler(ctx, input, host);
-          if (output) process.stdout.write(`${JSON.stringify(output)}\n`);
+          // A host shows the reason and the context to a person: what agents wrote in them is shown, never obeyed.
+          if (output) process.stdout.write(`${safeJson(neutraliseStrings(output))}\n`);
         } catch (error) {
           const e = toBatonError(error);
           // Not a baton repository: nothing to guard, nothing to say.
