@@ -20,6 +20,7 @@ function colourStyle(columns?: number): Style {
   };
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching our own colour codes
 const OURS = /\u001b\[(1|2|22|31|32|33|36|39)m/g;
 const text = fc.string({
   unit: fc.constantFrom("a", "é", "中", "😀", "\u001b", "[", "m", "3", "1", "\r", "\u009b", "\u202e", " "),
