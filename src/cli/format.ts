@@ -58,7 +58,7 @@ export function taskTable(tasks: Task[], s: Style, now: number): string {
       `${t(task.title)}${tags}${deps}`,
     ]);
   }
-  return table(rows, s.columns);
+  return table(rows, s.columns, [4, 1, 3]);
 }
 
 export function taskDetail(task: TaskDetail, s: Style, now: number): string[] {
@@ -125,7 +125,7 @@ export function leaseTable(leases: Lease[], s: Style, now: number): string {
       t(lease.intent ?? ""),
     ]);
   }
-  return table(rows, s.columns);
+  return table(rows, s.columns, [3, 2, 4]);
 }
 
 export function conflictLines(conflicts: LeaseConflict[], s: Style, now: number): string[] {
@@ -151,7 +151,7 @@ export function agentTable(agents: AgentView[], s: Style, now: number): string {
       t(agent.workingOn ?? ""),
     ]);
   }
-  return table(rows, s.columns);
+  return table(rows, s.columns, [1, 2, 4, 6, 5]);
 }
 
 export function eventLine(event: BatonEvent, s: Style): string {

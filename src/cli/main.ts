@@ -21,11 +21,25 @@ function fromCommander(error: CommanderError): BatonError {
   return new BatonError("usage", message, "see the command's --help for its arguments and flags");
 }
 
+/** Global options that take a value: `baton --as lea` alone still means `baton status`. */
+const VALUED_GLOBALS = new Set(["--as", "--store"]);
+
+/** `baton` with no command (global options aside) shows the status, the screen a person wants first. */
+function withDefaultCommand(argv: string[]): string[] {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (VALUED_GLOBALS.has(arg)) i++;
+    else if (!arg.startsWith("--") || arg === "--help" || arg === "--version") return argv;
+    else if (!["--json", "--dry-run"].includes(arg) && !arg.includes("=")) return argv;
+  }
+  return [...argv, "status"];
+}
+
 async function main(argv: string[]): Promise<number> {
   const json = argv.includes("--json");
   const program = buildProgram(version);
   try {
-    await program.parseAsync(argv, { from: "user" });
+    await program.parseAsync(withDefaultCommand(argv), { from: "user" });
     return Number(process.exitCode ?? EXIT.ok);
   } catch (error) {
     if (error instanceof CommanderError && error.exitCode === 0) return EXIT.ok; // --help, --version

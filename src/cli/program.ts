@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { registerAgentCommands } from "./commands/agent.js";
 import { registerConnectCommands } from "./commands/connect.js";
+import { registerEscalationCommands } from "./commands/escalations.js";
 import { registerGuardianCommand } from "./commands/guardian.js";
 import { registerHookCommand } from "./commands/hook.js";
 import { registerHumanCommands } from "./commands/human.js";
@@ -11,6 +12,7 @@ import { registerMcpCommand } from "./commands/mcp.js";
 import { registerMessageCommands } from "./commands/messages.js";
 import { registerMirrorCommand } from "./commands/mirror.js";
 import { registerQueueCommands } from "./commands/queue.js";
+import { registerStatusCommand } from "./commands/status.js";
 import { registerSummaryCommands } from "./commands/summary.js";
 import { registerTaskCommands } from "./commands/task.js";
 
@@ -33,6 +35,7 @@ export function buildProgram(version: string): Command {
       `
 Getting started:
   baton init                                 set up .baton/ in this repository
+  baton                                      what waits for you and what the team does (baton status)
   export BATON_AGENT=alice                   who you are (or --as alice)
   baton task add "Fix login redirect"        add work
   baton task claim                           take the next ready task
@@ -47,12 +50,14 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 conflict (held by another, lease_lost), 4 
 5 timed out (a --wait that saw nothing arrive).`,
     );
   registerInitCommand(program);
+  registerStatusCommand(program);
   registerTaskCommands(program);
   registerLockCommands(program);
   registerAgentCommands(program);
   registerMessageCommands(program);
   registerHumanCommands(program);
   registerQueueCommands(program);
+  registerEscalationCommands(program);
   registerSummaryCommands(program);
   registerMirrorCommand(program);
   registerMcpCommand(program, version);

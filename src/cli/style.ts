@@ -50,16 +50,30 @@ export function makeStyle(stream: NodeJS.WriteStream): Style {
  * Pads columns to their widest cell; the last column is left as it is. Given a
  * width, a row that would wrap is cut to fit, as gh does: the last column
  * (the free text) gives way first, then the widest others, down to a few
- * characters each, each cut marked with an ellipsis.
+ * characters each, each cut marked with an ellipsis; then the columns in
+ * `dropOrder` are left out, one at a time, until the table fits.
  */
-export function table(rows: string[][], width?: number): string {
-  const widths: number[] = [];
+export function table(rows: string[][], width?: number, dropOrder: readonly number[] = []): string {
+  const natural: number[] = [];
   for (const row of rows) {
     row.forEach((cell, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, displayWidth(cell));
+      natural[i] = Math.max(natural[i] ?? 0, displayWidth(cell));
     });
   }
-  if (width !== undefined) shrink(widths, width);
+  let widths = [...natural];
+  if (width !== undefined) {
+    shrink(widths, width);
+    // Still too wide with every column at its narrowest: leave out the columns
+    // that matter least (the caller says which), until the rest fits.
+    const dropped = new Set<number>();
+    for (const column of dropOrder) {
+      if (fits(widths, width)) break;
+      dropped.add(column);
+      widths = natural.filter((_, i) => !dropped.has(i));
+      shrink(widths, width);
+    }
+    if (dropped.size) rows = rows.map((row) => row.filter((_, i) => !dropped.has(i)));
+  }
   return rows
     .map((row) =>
       row
@@ -75,6 +89,10 @@ export function table(rows: string[][], width?: number): string {
 
 /** The narrowest a column is cut to: room for a few characters and the ellipsis. */
 const MIN_COLUMN = 6;
+
+function fits(widths: number[], width: number): boolean {
+  return widths.reduce((sum, w) => sum + w, 0) + 2 * (widths.length - 1) <= width;
+}
 
 function shrink(widths: number[], width: number): void {
   const total = () => widths.reduce((sum, w) => sum + w, 0) + 2 * (widths.length - 1);

@@ -1,13 +1,19 @@
 import { BatonError } from "../errors.js";
 
-/** Ids of questions (`Q-7`) and approvals (`A-3`). */
-export function parsePrefixedId(text: string, prefix: "Q" | "A"): number {
+const PREFIXED = {
+  Q: { what: "question", article: "a", from: "as chat_with_human returned it" },
+  A: { what: "approval", article: "an", from: "as request_approval returned it" },
+  E: { what: "escalation", article: "an", from: "as the list of escalations shows it" },
+} as const;
+
+/** Ids of questions (`Q-7`), approvals (`A-3`) and escalations (`E-2`). */
+export function parsePrefixedId(text: string, prefix: keyof typeof PREFIXED): number {
   const match = new RegExp(`^${prefix}-(\\d+)$`, "i").exec(text.trim());
   if (!match) {
-    const what = prefix === "Q" ? "question" : "approval";
-    throw new BatonError("invalid_input", `'${text}' is not ${prefix === "Q" ? "a" : "an"} ${what} id`, {
+    const { what, article, from } = PREFIXED[prefix];
+    throw new BatonError("invalid_input", `'${text}' is not ${article} ${what} id`, {
       cli: `${what} ids look like ${prefix}-3 (see baton ${what}s)`,
-      tool: `${what} ids look like ${prefix}-3, as ${prefix === "Q" ? "chat_with_human" : "request_approval"} returned it`,
+      tool: `${what} ids look like ${prefix}-3, ${from}`,
     });
   }
   return Number(match[1]);

@@ -185,6 +185,12 @@ export interface Escalation {
   reason: string;
   /** The message that carried it to the humans. */
   message: string;
+  /** When a human marked it handled, who, and what they said. */
+  resolvedAt: number | null;
+  resolvedBy: string | null;
+  note: string | null;
+  /** Still waits for a human: not resolved, and its task not finished. */
+  open: boolean;
 }
 
 export interface SummaryEntry {

@@ -1,4 +1,5 @@
 import { type BatonConfig, queueFor } from "../domain/config.js";
+import { parsePrefixedId } from "../domain/human-rules.js";
 import type { TaskReport } from "../domain/task-report.js";
 import {
   parseTaskId,
@@ -275,8 +276,20 @@ export class TaskService {
     return escalation;
   }
 
-  async escalations(task?: string): Promise<Escalation[]> {
-    return this.ctx.store.listEscalations({ task: task ? parseTaskId(task) : undefined });
+  async escalations(options: { task?: string; open?: boolean } = {}): Promise<Escalation[]> {
+    return this.ctx.store.listEscalations({
+      task: options.task ? parseTaskId(options.task) : undefined,
+      open: options.open,
+    });
+  }
+
+  /** A human marks an escalation handled, with what they did about it. */
+  async resolveEscalation(id: string, note?: string): Promise<Escalation> {
+    return this.ctx.store.resolveEscalation({
+      ...this.mutation(),
+      seq: parsePrefixedId(id, "E"),
+      note: note?.trim() || null,
+    });
   }
 
   async cancel(id: string, reason?: string): Promise<Task> {

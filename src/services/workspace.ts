@@ -19,6 +19,7 @@ import { MessageService } from "./message-service.js";
 import { MirrorService } from "./mirror-service.js";
 import { QueueService } from "./queue-service.js";
 import type { ServiceContext } from "./service-context.js";
+import { StatusService } from "./status-service.js";
 import { SummaryService } from "./summary-service.js";
 import { TaskService } from "./task-service.js";
 
@@ -55,6 +56,7 @@ export class Workspace implements AsyncDisposable {
   readonly queues: QueueService;
   readonly summary: SummaryService;
   readonly mirror: MirrorService;
+  readonly status: StatusService;
 
   readonly paths: PathScope;
 
@@ -100,6 +102,7 @@ export class Workspace implements AsyncDisposable {
     this.queues = new QueueService(ctx);
     this.summary = new SummaryService(ctx);
     this.mirror = new MirrorService(ctx);
+    this.status = new StatusService(ctx);
   }
 
   /** The worktree the caller works in; undefined for a store opened outside any repository. */

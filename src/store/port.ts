@@ -99,7 +99,10 @@ export interface Store {
   escalateTask(
     input: Mutation & { id: string; reason: string },
   ): Promise<Notified<{ escalation: Escalation }>>;
-  listEscalations(input: { task?: string }): Promise<Escalation[]>;
+  /** Every escalation, or only those still waiting for a human (`open`: not resolved, task not finished). */
+  listEscalations(input: { task?: string; open?: boolean }): Promise<Escalation[]>;
+  /** Only a human may resolve; resolving again changes nothing. */
+  resolveEscalation(input: Mutation & { seq: number; note: string | null }): Promise<Escalation>;
 
   // daily summary
   /** Opens the day's round; opening it again changes nothing. `created` says whether this call opened it. */

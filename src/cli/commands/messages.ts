@@ -1,8 +1,10 @@
 import type { Command } from "commander";
+import type { WaitingItem } from "../../services/status-service.js";
 import type { ReadResult, SendResult } from "../../store/port.js";
 import { action, type CliContext, durationOption } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { channelTable, messageLine } from "../format.js";
+import { waitingLine } from "../status-format.js";
 
 interface ReadFlags {
   all?: boolean;
@@ -27,9 +29,23 @@ function fromFlags(o: ReadFlags) {
   return { all: o.all, ack: o.ack, waitMs: o.wait, limit: Number(o.limit) };
 }
 
-function printRead(ctx: CliContext, result: ReadResult, waited: boolean): number {
-  ctx.out.result({ ...result }, () => {
+function printRead(
+  ctx: CliContext,
+  result: ReadResult,
+  waited: boolean,
+  waiting: WaitingItem[] | null = null,
+): number {
+  ctx.out.result({ ...result, ...(waiting ? { waiting } : {}) }, () => {
     const lines = result.messages.map((m) => messageLine(m, ctx.out.style));
+    // A human's inbox also holds what waits for them: open questions, approvals, escalations.
+    const others = (waiting ?? []).filter((item) => item.kind !== "message");
+    if (others.length) {
+      if (lines.length) lines.push("");
+      lines.push(
+        ctx.out.style.bold(`Waiting for you: ${others.length}`),
+        ...others.map((item) => waitingLine(item, ctx.out.style)),
+      );
+    }
     if (lines.length === 0) lines.push(ctx.out.style.dim(waited ? "nothing arrived" : "nothing unread"));
     if (result.unread > 0)
       lines.push(
@@ -103,8 +119,9 @@ Examples:
       ),
   ).action(
     action(async (ctx, o: ReadFlags) => {
-      const result = await (await ctx.workspace()).messages.inbox(fromFlags(o));
-      return printRead(ctx, result, o.wait !== undefined);
+      const workspace = await ctx.workspace();
+      const result = await workspace.messages.inbox(fromFlags(o));
+      return printRead(ctx, result, o.wait !== undefined, await workspace.status.humanWaiting());
     }),
   );
 

@@ -69,22 +69,4 @@ export function registerQueueCommands(program: Command): void {
         );
       }),
     );
-
-  program
-    .command("escalations")
-    .description("tasks escalated to the humans, by hand or by the guardian when overdue")
-    .option("--task <id>", "only this task's")
-    .action(
-      action(async (ctx, o: { task?: string }) => {
-        const escalations = await (await ctx.workspace()).tasks.escalations(o.task);
-        const s = ctx.out.style;
-        ctx.out.result({ escalations }, () =>
-          escalations.length
-            ? escalations.map(
-                (e) => `${s.bold(e.id)} ${e.task} by ${e.by}: ${e.reason} ${s.dim(`(message ${e.message})`)}`,
-              )
-            : s.dim("no escalations"),
-        );
-      }),
-    );
 }

@@ -192,6 +192,12 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (day, agent)
   ) WITHOUT ROWID;
   `,
+  `
+  -- A human marks an escalation handled; until then it waits for them.
+  ALTER TABLE escalations ADD COLUMN resolved_at INTEGER;
+  ALTER TABLE escalations ADD COLUMN resolved_by TEXT;
+  ALTER TABLE escalations ADD COLUMN note TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

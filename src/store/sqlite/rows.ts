@@ -243,6 +243,11 @@ export interface EscalationRow {
   by: string;
   reason: string;
   message: number;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  note: string | null;
+  /** The task's status, joined in: an escalation of a finished task waits for nobody. */
+  task_status: string;
 }
 
 export function toEscalation(row: EscalationRow): Escalation {
@@ -253,5 +258,9 @@ export function toEscalation(row: EscalationRow): Escalation {
     by: row.by,
     reason: row.reason,
     message: formatMessageId(row.message),
+    resolvedAt: row.resolved_at,
+    resolvedBy: row.resolved_by,
+    note: row.note,
+    open: row.resolved_at === null && (row.task_status === "open" || row.task_status === "claimed"),
   };
 }

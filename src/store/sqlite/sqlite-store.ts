@@ -24,7 +24,7 @@ import {
 } from "./ops/human.js";
 import { addChannel, getThread, listChannels, readMessages, sendMessage } from "./ops/messages.js";
 import { forceReleaseLeases, releaseLeases } from "./ops/release-leases.js";
-import { escalateTask, listEscalations } from "./ops/routing.js";
+import { escalateTask, listEscalations, resolveEscalation } from "./ops/routing.js";
 import {
   getSummaryRound,
   listSummaryDays,
@@ -147,6 +147,7 @@ export class SqliteStore implements Store {
 
   escalateTask: Store["escalateTask"] = (input) => this.write(input, escalateTask);
   listEscalations: Store["listEscalations"] = (input) => this.read((tx) => listEscalations(tx, input));
+  resolveEscalation: Store["resolveEscalation"] = (input) => this.write(input, resolveEscalation);
 
   openSummaryRound: Store["openSummaryRound"] = (input) => this.write(input, openSummaryRound);
   writeSummaryEntry: Store["writeSummaryEntry"] = (input) => this.write(input, writeSummaryEntry);

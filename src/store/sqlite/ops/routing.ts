@@ -1,5 +1,6 @@
 import { formatMessageId, inboxTopic } from "../../../domain/message-rules.js";
 import type { Escalation } from "../../../domain/types.js";
+import { BatonError } from "../../../errors.js";
 import type { Mutation, Notified } from "../../port.js";
 import { type EscalationRow, type EventRow, toEscalation, toEvent } from "../rows.js";
 import { appendEvent, requireTask, type Tx, touchActor } from "../tx.js";
@@ -33,8 +34,12 @@ export function escalateTask(
     "History:",
     ...history.map((event) => `  #${event.seq} ${iso(event.at)} ${event.summary}`),
   ].join("\n");
+  // A human who escalates needs no notice of their own act; the other humans get it.
   const humans = tx.conn
-    .all<{ name: string }>(`SELECT name FROM agents WHERE kind = 'human' ORDER BY name`)
+    .all<{ name: string }>(
+      `SELECT name FROM agents WHERE kind = 'human' AND name <> ? ORDER BY name`,
+      tx.actor,
+    )
     .map((h) => h.name);
   const { seq: message } = tx.conn.get<{ seq: number }>(
     `INSERT INTO messages (at, sender, kind, target, urgent, body) VALUES (?, ?, 'escalation', NULL, 1, ?) RETURNING seq`,
@@ -44,14 +49,15 @@ export function escalateTask(
   )!;
   for (const human of humans)
     tx.conn.run(`INSERT INTO deliveries (agent, message) VALUES (?, ?)`, human, message);
-  const row = tx.conn.get<EscalationRow>(
-    `INSERT INTO escalations (task, at, by, reason, message) VALUES (?, ?, ?, ?, ?) RETURNING *`,
+  const { seq } = tx.conn.get<{ seq: number }>(
+    `INSERT INTO escalations (task, at, by, reason, message) VALUES (?, ?, ?, ?, ?) RETURNING seq`,
     task.id,
     tx.now,
     tx.actor,
     input.reason,
     message,
   )!;
+  const row = requireEscalation(tx, seq);
   tx.conn.run(`UPDATE tasks SET escalated_at = ? WHERE id = ?`, tx.now, task.id);
   appendEvent(tx, {
     type: "task.escalated",
@@ -65,11 +71,57 @@ export function escalateTask(
   return { escalation: toEscalation(row), wake: humans.map(inboxTopic) };
 }
 
-export function listEscalations(tx: Tx, input: { task?: string }): Escalation[] {
+const ESCALATION_SELECT = `SELECT e.*, t.status AS task_status FROM escalations e JOIN tasks t ON t.id = e.task`;
+
+function requireEscalation(tx: Tx, seq: number): EscalationRow {
+  const row = tx.conn.get<EscalationRow>(`${ESCALATION_SELECT} WHERE e.seq = ?`, seq);
+  if (!row) {
+    throw new BatonError("not_found", `no escalation E-${seq}`, {
+      cli: "list them with `baton escalations`",
+      tool: "list them with list_escalations",
+    });
+  }
+  return row;
+}
+
+export function listEscalations(tx: Tx, input: { task?: string; open?: boolean }): Escalation[] {
   const rows = input.task
-    ? tx.conn.all<EscalationRow>(`SELECT * FROM escalations WHERE task = ? ORDER BY seq`, input.task)
-    : tx.conn.all<EscalationRow>(`SELECT * FROM escalations ORDER BY seq`);
-  return rows.map(toEscalation);
+    ? tx.conn.all<EscalationRow>(`${ESCALATION_SELECT} WHERE e.task = ? ORDER BY e.seq`, input.task)
+    : tx.conn.all<EscalationRow>(`${ESCALATION_SELECT} ORDER BY e.seq`);
+  const all = rows.map(toEscalation);
+  return input.open ? all.filter((e) => e.open) : all;
+}
+
+/** A human marks an escalation handled: it stops waiting for the humans. Resolving it again changes nothing. */
+export function resolveEscalation(
+  tx: Tx,
+  input: Mutation & { seq: number; note: string | null },
+): Escalation {
+  const actor = touchActor(tx);
+  const row = requireEscalation(tx, input.seq);
+  if (actor.kind !== "human") {
+    throw new BatonError(
+      "forbidden",
+      `${tx.actor} is a ${actor.kind} agent; only a human may resolve E-${row.seq}`,
+      "a person joins with `baton agent join NAME --kind human` and resolves as that name",
+      { id: `E-${row.seq}`, actor: tx.actor, kind: actor.kind },
+    );
+  }
+  if (row.resolved_at !== null) return toEscalation(row);
+  tx.conn.run(
+    `UPDATE escalations SET resolved_at = ?, resolved_by = ?, note = ? WHERE seq = ?`,
+    tx.now,
+    tx.actor,
+    input.note,
+    row.seq,
+  );
+  appendEvent(tx, {
+    type: "escalation.resolved",
+    subject: row.task,
+    summary: `${tx.actor} resolved E-${row.seq} (${row.task})${input.note ? `: ${input.note}` : ""}`,
+    data: { before: { resolvedAt: null }, after: { escalation: `E-${row.seq}`, note: input.note } },
+  });
+  return toEscalation(requireEscalation(tx, row.seq));
 }
 
 /** The guardian's SLA pass: every unfinished task past its due time is escalated once. */

@@ -1,0 +1,129 @@
+import type { AgentView } from "../domain/types.js";
+import type { TeamStatus, WaitingItem } from "../services/status-service.js";
+import { oneLine as t } from "../util/control-chars.js";
+import { formatDuration } from "../util/duration.js";
+import { type Style, table } from "./style.js";
+import { truncateToWidth } from "./text-width.js";
+
+/** `baton status`: what waits for you first, then the team, the work and the files held. */
+
+const ACT: Record<WaitingItem["kind"], string> = {
+  question: "baton answer ID TEXT",
+  approval: "baton approve ID / baton reject ID --reason TEXT",
+  escalation: "baton resolve ID --note TEXT",
+  message: "baton inbox --ack",
+};
+
+/** One item on its own line, for the inbox. */
+export function waitingLine(item: WaitingItem, s: Style): string {
+  const about = item.task ? s.dim(` (${item.task})`) : "";
+  return `${s.bold(item.id)} ${item.urgent ? s.red(item.kind) : s.yellow(item.kind)} ${t(item.from)}${about}: ${t(item.text)}`;
+}
+
+function waitingBlock(status: TeamStatus, s: Style): string[] {
+  const who = status.you ? `you (${t(status.you.name)})` : "a human";
+  if (status.waiting.length === 0) return [s.green(`Nothing waits for ${who}.`)];
+  const rows = status.waiting.map((item) => [
+    s.bold(item.id),
+    item.urgent ? s.red(item.kind) : s.yellow(item.kind),
+    item.task ?? "",
+    t(item.from),
+    `${formatDuration(status.at - item.at)} ago`,
+    t(item.text),
+  ]);
+  const kinds = [...new Set(status.waiting.map((item) => item.kind))];
+  return [
+    s.bold(`Waiting for ${who}: ${status.waiting.length}`),
+    indent(table(rows, room(s))),
+    ...kinds.map((kind) => s.dim(`  ${kind}: ${ACT[kind]}`)),
+  ];
+}
+
+function youBlock(status: TeamStatus, s: Style): string[] {
+  const you = status.agents.find((a) => a.name === status.you?.name);
+  if (!you) return [];
+  const mine = status.tasks.claimed.filter((task) => task.holder === you.name);
+  const tasks = mine.map(
+    (task) => `${task.id} (claim ends in ${formatDuration(task.claimExpiresAt! - status.at)})`,
+  );
+  const unread = status.waiting.filter((item) => item.kind === "message").length;
+  return [
+    `${s.bold(`You (${t(you.name)})`)}: ${tasks.join(", ") || "no task"}; ${you.leases.length} lease(s); ${unread} unread message(s)`,
+    ...status.waiting
+      .filter((item) => item.kind === "message")
+      .map((m) => `  ${s.bold(m.id)} ${t(m.from)}: ${t(m.text)}`),
+  ];
+}
+
+/** Four columns, so the team fits 40 columns: status carries how long ago an agent was seen when that matters. */
+function agentsTable(agents: AgentView[], now: number, s: Style): string {
+  if (agents.length === 0)
+    return s.dim("no agents yet: they join when they first act, or with baton agent join NAME");
+  const colour = { idle: s.cyan, busy: s.green, offline: s.dim, hung: s.red };
+  const rows = [["AGENT", "STATUS", "TASK", "DOING"].map(s.dim)];
+  for (const agent of agents) {
+    const seen =
+      agent.status === "hung" || agent.status === "offline"
+        ? ` ${formatDuration(now - agent.lastSeenAt)}`
+        : "";
+    const leases = agent.leases.length
+      ? `${agent.leases.length} lease${agent.leases.length > 1 ? "s" : ""}`
+      : "";
+    rows.push([
+      s.bold(t(agent.name)),
+      colour[agent.status](`${agent.status}${seen}`),
+      agent.tasks.join(",") || "-",
+      [t(agent.workingOn ?? ""), leases && s.dim(leases)].filter(Boolean).join(" · "),
+    ]);
+  }
+  return table(rows, room(s));
+}
+
+function tasksBlock(status: TeamStatus, s: Style): string[] {
+  const { tasks } = status;
+  const head = `${s.bold("Tasks")}: ${tasks.open} open (${tasks.ready} ready), ${tasks.claimed.length} claimed${
+    tasks.overdue.length ? `, ${s.red(`${tasks.overdue.length} overdue`)}` : ""
+  }`;
+  const rows = tasks.overdue.map((task) => [
+    s.bold(task.id),
+    s.red(`${formatDuration(status.at - task.dueAt!)} overdue`),
+    task.holder ? `held by ${t(task.holder)}` : task.status,
+    t(task.title),
+  ]);
+  return rows.length ? [head, indent(table(rows, room(s)))] : [head];
+}
+
+function leasesLine(status: TeamStatus, s: Style): string {
+  const holders = new Set(status.leases.map((lease) => lease.holder));
+  return `${s.bold("Leases")}: ${status.leases.length} live${status.leases.length ? ` (${holders.size} holder${holders.size > 1 ? "s" : ""})` : ""}`;
+}
+
+/** Two columns of indent come off the width tables may take. */
+function room(s: Style): number | undefined {
+  return s.columns === undefined ? undefined : Math.max(s.columns - 2, 20);
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => `  ${line}`)
+    .join("\n");
+}
+
+export function statusLines(status: TeamStatus, s: Style): string[] {
+  const forHuman = !status.you || status.you.kind === "human";
+  const agents = status.agents.filter((a) => a.kind !== "human");
+  const lines = [
+    ...(forHuman ? waitingBlock(status, s) : youBlock(status, s)),
+    "",
+    s.bold(`Agents: ${agents.length}`),
+    indent(agentsTable(agents, status.at, s)),
+    "",
+    ...tasksBlock(status, s),
+    leasesLine(status, s),
+  ];
+  // Lines that are not tables are cut too: at 40 columns nothing may wrap.
+  return s.columns === undefined
+    ? lines
+    : lines.flatMap((line) => line.split("\n")).map((line) => truncateToWidth(line, s.columns!));
+}
