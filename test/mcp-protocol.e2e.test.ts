@@ -354,6 +354,17 @@ describe("baton mcp's lifecycle", () => {
     );
   });
 
+  it("keeps serving when the host closes its stderr: logs are best effort", async () => {
+    const mcp = start();
+    await mcp.initialize();
+    mcp.child.stderr.destroy();
+    // Each of these writes a line to the closed stderr.
+    for (let i = 0; i < 20; i++) mcp.send(note("notifications/cancelled", [i]));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await mcp.request("tools/list")).result?.tools).toHaveLength(17);
+    expect(await mcp.end()).toEqual({ code: 0, signal: null });
+  });
+
   it("holds its reading while the host does not read its answers, and loses none", async () => {
     const mcp = start();
     await mcp.initialize();

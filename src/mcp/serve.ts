@@ -44,6 +44,8 @@ export async function serveStdio(options: ServeOptions): Promise<void> {
     const session = new McpSession(ws, joined.name, options.maxWaitMs);
     await session.resume();
     const server = createMcpServer(session, options.version);
+    // Logs are best effort: a host that closed our stderr must not cost the agent its tools.
+    process.stderr.on("error", () => undefined);
     const transport = new StdioTransport();
     const gate = new RequestGate(transport, SERVED_REQUESTS);
     // What the SDK reports out of band (a response to nothing, a failing notification handler) is said, not swallowed.

@@ -22,7 +22,11 @@ export class RawMcp {
   readonly garbage: string[] = [];
   stderr = "";
   private partial = "";
-  private readonly waiters: { test: (answer: Answer) => boolean; resolve: (answer: Answer) => void }[] = [];
+  private readonly waiters: {
+    test: (answer: Answer) => boolean;
+    resolve: (answer: Answer) => void;
+    reject: (error: Error) => void;
+  }[] = [];
   private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private nextId = 0;
 
@@ -35,7 +39,16 @@ export class RawMcp {
     });
     // The server may stop reading on purpose (a test of a broken pipe): a write that fails then is expected.
     child.stdin.on("error", () => undefined);
-    this.exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+    this.exited = new Promise((resolve) =>
+      child.on("exit", (code, signal) => {
+        // Nobody waits forever for an answer from a process that is gone: the test fails saying so.
+        for (const waiter of this.waiters.splice(0))
+          waiter.reject(
+            new Error(`baton mcp exited (${code ?? signal}) before answering; stderr: ${this.stderr}`),
+          );
+        resolve({ code, signal });
+      }),
+    );
   }
 
   static start(repo: string, agent: string): RawMcp {
@@ -66,7 +79,9 @@ export class RawMcp {
   waitFor(test: (answer: Answer) => boolean, from = 0): Promise<Answer> {
     const seen = this.answers.slice(from).find(test);
     if (seen) return Promise.resolve(seen);
-    return new Promise((resolve) => this.waiters.push({ test, resolve }));
+    if (this.child.exitCode !== null || this.child.signalCode !== null)
+      return Promise.reject(new Error(`baton mcp has exited; stderr: ${this.stderr}`));
+    return new Promise((resolve, reject) => this.waiters.push({ test, resolve, reject }));
   }
 
   answerTo(id: Id): Promise<Answer> {
