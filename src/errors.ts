@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   "store_too_new", // the database was written by a newer baton
   "store_busy", // the database stayed locked by another process for too long
   "unsupported", // a feature or backend not available in this build
+  "connection_lost", // the peer's pipe or connection broke (an MCP host closed baton mcp's stdout)
   "internal", // a bug: report it
 ] as const;
 

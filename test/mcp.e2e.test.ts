@@ -132,8 +132,11 @@ describe("baton mcp with the official MCP client", () => {
     expect((await call(client, "get_project_info", { verbose: true })).text).toContain(
       "get_project_info takes no arguments",
     );
-    const noTool = await call(client, "claim", {});
-    expect(noTool.text).toMatch(/there is no tool 'claim'.*\n.*claim_task/);
+    // A tool that does not exist is a protocol error (MCP: -32602), naming the tools there are.
+    await expect(client.callTool({ name: "claim", arguments: {} })).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringMatching(/there is no tool "claim"; baton's tools are: .*claim_task/),
+    });
     expect(baton(repo, ["locks", "--json"]).json().leases).toEqual([]);
     expect(baton(repo, ["task", "list", "--json"]).json().tasks).toHaveLength(2);
   });

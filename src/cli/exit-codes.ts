@@ -16,6 +16,8 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.conflict;
     case "not_found":
       return EXIT.notFound;
+    case "connection_lost":
+      return EXIT.error;
     default:
       return EXIT.error;
   }

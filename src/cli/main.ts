@@ -52,8 +52,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 // A reader that stops early (`baton --help | head`) closes the pipe: that is the end of the output, not a crash.
+// A command that listens on the stream itself decides instead (`baton mcp`: stdout is its protocol, and a host
+// gone is said on stderr and ends non-zero).
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (stream.listenerCount("error") > 1) return;
     if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
     throw error;
   });

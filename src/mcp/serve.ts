@@ -1,10 +1,18 @@
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { AgentKind } from "../domain/types.js";
 import { BatonError } from "../errors.js";
 import { openWorkspace, type Workspace } from "../services/workspace.js";
 import { tryTree } from "../workspace/find-root.js";
-import { createMcpServer } from "./server.js";
+import { RequestGate } from "./request-gate.js";
+import { createMcpServer, SERVED_REQUESTS } from "./server.js";
 import { McpSession } from "./session.js";
+import { logLine, StdioTransport } from "./stdio-transport.js";
+
+/**
+ * How long requests already read may still finish once the host closed stdin:
+ * a script that pipes its requests in and closes gets its answers; a tool
+ * waiting for a human is not worth holding the process for.
+ */
+const DRAIN_MS = 5000;
 
 export interface ServeOptions {
   as?: string;
@@ -36,16 +44,20 @@ export async function serveStdio(options: ServeOptions): Promise<void> {
     const session = new McpSession(ws, joined.name, options.maxWaitMs);
     await session.resume();
     const server = createMcpServer(session, options.version);
-    const transport = new StdioServerTransport();
-    // The host closing stdin ends the session as surely as a close message; a broken stream is said, not swallowed.
-    const closed = new Promise<void>((resolve) => {
-      server.onclose = () => resolve();
-      process.stdin.once("end", () => resolve());
-      process.stdin.once("close", () => resolve());
-    });
-    transport.onerror = (error) => process.stderr.write(`baton mcp: ${error.message}\n`);
-    await server.connect(transport);
-    await closed;
+    // Logs are best effort: a host that closed our stderr must not cost the agent its tools.
+    process.stderr.on("error", () => undefined);
+    const transport = new StdioTransport();
+    const gate = new RequestGate(transport, SERVED_REQUESTS);
+    // What the SDK reports out of band (a response to nothing, a failing notification handler) is said, not swallowed.
+    gate.onerror = (error) => logLine(error.message);
+    await server.connect(gate);
+    try {
+      // Until the host closes stdin (then exit 0), or a pipe breaks (thrown: said on stderr, exit non-zero).
+      await transport.done;
+      await gate.drained(DRAIN_MS);
+    } finally {
+      await server.close();
+    }
   } finally {
     await ws.close();
   }

@@ -1,5 +1,12 @@
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  CallToolRequestSchema,
+  InitializeRequestSchema,
+  ListToolsRequestSchema,
+  PingRequestSchema,
+  SetLevelRequestSchema,
+} from "@modelcontextprotocol/sdk/types.js";
+import type { RequestSchema } from "./request-gate.js";
 import type { McpSession } from "./session.js";
 import { ToolRegistry } from "./tool-registry.js";
 import { registerFileTools } from "./tools/file-tools.js";
@@ -7,6 +14,20 @@ import { registerHumanTools } from "./tools/human-tools.js";
 import { registerMessageTools } from "./tools/message-tools.js";
 import { registerProjectTools } from "./tools/project-tools.js";
 import { registerTaskTools } from "./tools/task-tools.js";
+
+/**
+ * Every request baton's server answers, with its schema: the request gate
+ * answers any other method with -32601 and params that do not fit with -32602.
+ * `initialize`, `ping` and `logging/setLevel` are the SDK Server's own handlers
+ * (the last because of the logging capability); the tools are baton's.
+ */
+export const SERVED_REQUESTS: ReadonlyMap<string, RequestSchema> = new Map<string, RequestSchema>([
+  ["initialize", InitializeRequestSchema],
+  ["ping", PingRequestSchema],
+  ["logging/setLevel", SetLevelRequestSchema],
+  ["tools/list", ListToolsRequestSchema],
+  ["tools/call", CallToolRequestSchema],
+]);
 
 /**
  * baton as an MCP server, for one session (one agent). A factory, so any

@@ -1,8 +1,15 @@
-import type { CallToolResult, Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import {
+  type CallToolResult,
+  ErrorCode,
+  type Tool,
+  type ToolAnnotations,
+} from "@modelcontextprotocol/sdk/types.js";
 import { type ZodIssue, type ZodRawShape, z } from "zod";
 import { zodToJsonSchema } from "zod-to-json-schema";
 import { BatonError } from "../errors.js";
+import { short } from "./jsonrpc-inbound.js";
 import { progress, type ToolExtra } from "./progress.js";
+import { ProtocolError } from "./protocol-error.js";
 import { failure, ok } from "./result.js";
 import type { McpSession } from "./session.js";
 
@@ -64,17 +71,23 @@ export class ToolRegistry {
     return [...this.tools.values()].map((tool) => tool.listing);
   }
 
-  /** Every call: a heartbeat, strict validation, then the tool; any failure becomes a tool error with its hint. */
+  /**
+   * Every call: a heartbeat, strict validation, then the tool; any failure becomes a tool error with its hint,
+   * arguments that do not fit included (MCP 2025-11-25: input validation errors are tool execution errors, so
+   * the model can correct itself). Only a tool that does not exist is a protocol error.
+   */
   async call(name: string, args: unknown, extra: ToolExtra): Promise<CallToolResult> {
+    const tool = this.tools.get(name);
+    if (!tool) {
+      // A protocol error (MCP: "Unknown tools" are -32602); the list is in the message, all a model sees.
+      const names = [...this.tools.keys()];
+      throw new ProtocolError(
+        ErrorCode.InvalidParams,
+        `there is no tool ${short(name)}; baton's tools are: ${names.join(", ")}`,
+        { tools: names },
+      );
+    }
     try {
-      const tool = this.tools.get(name);
-      if (!tool) {
-        throw new BatonError(
-          "usage",
-          `there is no tool '${name}'`,
-          `baton's tools are: ${[...this.tools.keys()].join(", ")}`,
-        );
-      }
       await this.session.beat();
       const input = this.validate(name, tool, args ?? {});
       const run = () => tool.run(input, extra);

@@ -35,6 +35,11 @@ get_project_info, list_tasks, create_task, claim_task, complete_task, fail_task,
 lock_files, unlock_files, check_files, send_message, get_messages, chat_with_human, get_answer,
 request_approval, update_status, log_decision.
 
+Protocol: MCP over stdio, one JSON-RPC message per line, at most 4 MiB each (a longer
+line is answered with an error and skipped). Every malformed request gets a JSON-RPC
+error; batches are refused (MCP 2025-06-18 and later). The server ends when the host
+closes stdin (exit 0), or says on stderr why a pipe broke (exit 1); logs go to stderr.
+
 Example host entry (Claude Code .mcp.json):
   { "mcpServers": { "baton": { "command": "npx", "args": ["baton", "mcp", "--as", "claude-1", "--kind", "claude"] } } }`,
     )
