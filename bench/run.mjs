@@ -286,6 +286,77 @@ async function benchTaskList() {
   return row;
 }
 
+/**
+ * The human's first screen: `baton status` in one process against the four
+ * commands a human ran before it existed (inbox, questions --open, approvals
+ * --open, escalations), interleaved, over a team of 20 agents, 500 tasks, 30
+ * questions, 30 approvals and hostile text in every title (the gate that
+ * neutralises control characters is on the measured path).
+ */
+async function benchStatus() {
+  const repo = join(scratch, "status");
+  mkdirSync(repo);
+  spawnSync("git", ["init", "-q", repo]);
+  initWorkspaceFiles(repo);
+  const store = new SqliteStore({ path: join(repo, ".baton", "baton.db") });
+  await store.joinAgent({ actor: "lea", kind: "human" });
+  for (let i = 0; i < 20; i++) await store.joinAgent({ actor: `agent-${i}` });
+  for (let i = 0; i < 500; i++)
+    await store.addTask({
+      actor: `agent-${i % 20}`,
+      prefix: "T",
+      queue: "tasks",
+      title: `task ${i} \u001b[2J\u202e`,
+      maxAttempts: 3,
+    });
+  for (let i = 0; i < 20; i++) await store.claimTask({ actor: `agent-${i}`, ttlMs: 3_600_000 });
+  for (let i = 0; i < 30; i++) {
+    await store.askQuestion({ actor: `agent-${i % 20}`, text: `question ${i}?`, options: null, task: null });
+    await store.requestApproval({ actor: `agent-${i % 20}`, action: `deploy ${i}`, plan: null, task: null });
+    await store.sendMessage({ actor: `agent-${i % 20}`, kind: "direct", to: "lea", body: `note ${i}` });
+  }
+  await store.close();
+  const cli = resolve(here, "../dist/cli/baton.js");
+  const run = (args) => {
+    const result = spawnSync(process.execPath, [cli, "--as", "lea", ...args], {
+      cwd: repo,
+      encoding: "utf8",
+    });
+    if (result.status !== 0) throw new Error(`${args.join(" ")}: ${result.stderr}`);
+    return result.stdout;
+  };
+  const ways = {
+    status: () => {
+      if (!run(["status"]).includes("Waiting for you (lea): 90"))
+        throw new Error("status did not list 90 items");
+    },
+    four: () => {
+      for (const args of [["inbox"], ["questions", "--open"], ["approvals", "--open"], ["escalations"]])
+        run(args);
+    },
+  };
+  const walls = { status: [], four: [] };
+  const runs = quick ? 5 : 15;
+  log(`human's first screen: ${runs} runs of each, interleaved`);
+  for (let i = 0; i < runs + 1; i++) {
+    for (const [way, go] of Object.entries(ways)) {
+      const t0 = performance.now();
+      go();
+      if (i > 0) walls[way].push(performance.now() - t0);
+    }
+  }
+  const row = (operation, latencies, notes) => {
+    const { p50, p99 } = summarise(latencies);
+    return { operation, processes: 1, opsPerSec: 1000 / p50, p50, p99, notes };
+  };
+  const result = {
+    status: row("`baton status` as a human (wall)", walls.status, "90 items wait; 500 tasks, 20 agents"),
+    four: row("baseline: inbox + questions + approvals + escalations (wall)", walls.four, "4 processes"),
+  };
+  rows.push(result.status, result.four);
+  return result;
+}
+
 try {
   const claims = {};
   for (const n of [1, 2, 4, 8]) claims[n] = await benchClaims(n);
@@ -297,6 +368,7 @@ try {
   await benchWakeup("poll");
   const mcp = await benchMcp();
   const hook = await benchHookCall();
+  const status = await benchStatus();
 
   console.log(
     `\nbaton benchmarks — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${quick ? "quick" : "full"} run\n`,
@@ -328,6 +400,11 @@ try {
     "hook pre-edit through `baton` on PATH ≤ ½ of npx --no-install (p50)",
     hook.path.p50 <= hook.npx.p50 / 2,
     `${hook.path.p50.toFixed(0)} ms vs ${hook.npx.p50.toFixed(0)} ms`,
+  ]);
+  checks.push([
+    "`baton status` (one screen) faster than the 4 commands it replaces (p50)",
+    status.status.p50 < status.four.p50,
+    `${status.status.p50.toFixed(0)} ms vs ${status.four.p50.toFixed(0)} ms`,
   ]);
   checks.push([
     `wake-up p99 ≤ 5 ms`,

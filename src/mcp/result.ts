@@ -1,9 +1,14 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { toBatonError } from "../errors.js";
+import { neutralise, safeJson } from "../util/control-chars.js";
 
-/** A tool's answer: JSON the model can read, compact. */
+/**
+ * A tool's answer: JSON the model can read, compact. Hosts show tool results to
+ * the person too, so what agents wrote arrives escaped (safeJson), never as a
+ * raw control character.
+ */
 export function ok(data: unknown): CallToolResult {
-  return { content: [{ type: "text", text: JSON.stringify(data) }] };
+  return { content: [{ type: "text", text: safeJson(data) }] };
 }
 
 /**
@@ -15,10 +20,15 @@ export function ok(data: unknown): CallToolResult {
 export function failure(error: unknown): CallToolResult {
   const e = toBatonError(error);
   const hint = e.toolHint ?? e.hint;
-  const details = e.details ? `\nDetails: ${JSON.stringify(e.details)}` : "";
+  const details = e.details ? `\nDetails: ${safeJson(e.details)}` : "";
   return {
     isError: true,
-    content: [{ type: "text", text: `${e.code}: ${e.message}\nWhat to do: ${hint}${details}` }],
+    content: [
+      {
+        type: "text",
+        text: `${e.code}: ${neutralise(e.message)}\nWhat to do: ${neutralise(hint)}${details}`,
+      },
+    ],
     structuredContent: {
       error: { code: e.code, message: e.message, hint, ...(e.details ? { details: e.details } : {}) },
     },
