@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { type Clock, systemClock } from "../../clock.js";
 import { patternsOverlap } from "../../domain/lease-pattern.js";
+import { checkStoreInput } from "../../domain/limits.js";
 import type { Store } from "../port.js";
 import { Connection } from "./connection.js";
 import { acquireLeases } from "./ops/acquire-leases.js";
@@ -71,6 +72,7 @@ export class SqliteStore implements Store {
     input: I,
     op: (tx: Tx, input: I) => O,
   ): Promise<O> {
+    checkStoreInput(input);
     return this.conn.write(() => op(this.tx(input.actor), input), input.dryRun === true);
   }
 
