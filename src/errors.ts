@@ -161,7 +161,7 @@ export function environmentError(error: unknown): BatonError | undefined {
         `baton may not ${doing} (${code})`,
         code === "EROFS"
           ? "the disk is mounted read-only: remount it read-write, or keep baton's files on a writable disk"
-          : "make it writable by this user (ls -l shows its owner and mode), or run baton as the user who owns it",
+          : "let this user read and write it (ls -l shows its owner and mode), or run baton as the user who owns it",
       );
     case "EIO":
       return new BatonError(
