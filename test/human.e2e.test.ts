@@ -64,7 +64,7 @@ describe("the human in the loop, end to end", () => {
     const requesting = background(repo, ["approval", "request", "run the migration", "--wait", "30s"], "bot");
     await until(() => baton(repo, ["approvals", "--open", "--json"]).json().approvals.length === 1);
     const refused = baton(repo, ["approve", "A-1", "--json"], as("bot"));
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(6); // forbidden has its own exit code
     expect(refused.json().error).toMatchObject({ code: "forbidden" });
     expect(baton(repo, ["reject", "A-1"], as("lea")).code).toBe(2); // --reason is required
     expect(baton(repo, ["reject", "A-1", "--reason", "not during the release"], as("lea")).code).toBe(0);

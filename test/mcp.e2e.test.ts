@@ -108,7 +108,7 @@ describe("baton mcp with the official MCP client", () => {
       "invalid_input: claim_task: unknown argument 'id' (did you mean 'task_id'?)",
     );
     expect(guessed.text).toContain(
-      "claim_task takes task_id (string), queue (string), tags (array of string)",
+      "claim_task takes task_id (string, up to 32 characters), queue (string, up to 64 characters), tags (array of string, up to 20)",
     );
     expect(guessed.error).toMatchObject({
       code: "invalid_input",
@@ -122,7 +122,7 @@ describe("baton mcp with the official MCP client", () => {
     ).toEqual(["open", "open"]);
     const wrongType = await call(client, "create_task", { title: 42 });
     expect(wrongType.text).toContain("argument 'title' must be string, not number");
-    expect(wrongType.text).toContain("title (string, required)");
+    expect(wrongType.text).toContain("title (string, up to 200 characters, required)");
     const plural = await call(client, "lock_files", { path: "src/a.ts" });
     expect(plural.text).toContain("unknown argument 'path' (did you mean 'paths'?)");
     expect((await call(client, "lock_files", {})).text).toContain("missing required argument 'paths'");

@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import { systemClock } from "../clock.js";
-import { BatonError } from "../errors.js";
+import { checkWhole, DURATIONS, type DurationKind } from "../domain/limits.js";
+import { BatonError, clip } from "../errors.js";
 import { openWorkspace, type Workspace } from "../services/workspace.js";
-import { parseDuration } from "../util/duration.js";
+import { describeRange, parseDuration } from "../util/duration.js";
 import { Output } from "./output.js";
 
 export interface GlobalOptions {
@@ -61,9 +62,19 @@ export function action<Args extends unknown[]>(
   };
 }
 
-/** Option parsers that fail with a typed error (exit 2) instead of a bare string. */
-export function durationOption(flag: string) {
-  return (value: string) => parseDuration(value, `${flag} value`);
+/** Option parsers that fail with a typed error (exit 2) instead of a bare string; a duration within its range. */
+export function durationOption(flag: string, kind: DurationKind) {
+  return (value: string) => parseDuration(value, `${flag} value`, DURATIONS[kind]);
+}
+
+/** A flag's help with the range of the duration it takes: `... (100ms to 7d)`. */
+export function withRange(help: string, kind: DurationKind): string {
+  return `${help} (${describeRange(DURATIONS[kind])})`;
+}
+
+/** A `--limit N` value within its range. */
+export function limitOption(flag: string) {
+  return (value: string) => checkWhole("limit", value, flag);
 }
 
 export function tokenOption(value: string): number {
@@ -71,7 +82,7 @@ export function tokenOption(value: string): number {
   if (!Number.isSafeInteger(token) || token < 1) {
     throw new BatonError(
       "invalid_input",
-      `bad token '${value}'`,
+      `bad token '${clip(value)}'`,
       "pass the number that claim or lock printed, e.g. --token 42",
     );
   }

@@ -1,24 +1,14 @@
-import type { ErrorCode } from "../errors.js";
+import { ERRORS, type ErrorCode, EXIT, EXIT_MEANINGS, type ExitCode } from "../errors.js";
 
-/** Exit codes scripts can branch on. */
-export const EXIT = { ok: 0, error: 1, usage: 2, conflict: 3, notFound: 4, timeout: 5 } as const;
+/** Exit codes scripts can branch on; the table lives beside the error codes (src/errors.ts). */
+export { EXIT };
 
-export function exitCodeFor(code: ErrorCode): number {
-  switch (code) {
-    case "usage":
-    case "invalid_input":
-    case "outside_workspace":
-    case "dependency_cycle":
-      return EXIT.usage;
-    case "conflict":
-    case "lease_lost":
-    case "approval_required":
-      return EXIT.conflict;
-    case "not_found":
-      return EXIT.notFound;
-    case "connection_lost":
-      return EXIT.error;
-    default:
-      return EXIT.error;
-  }
+export function exitCodeFor(code: ErrorCode): ExitCode {
+  return ERRORS[code].exit;
+}
+
+/** The exit codes as `baton --help` lists them, from the one table. */
+export function exitCodesHelp(): string {
+  const lines = Object.entries(EXIT_MEANINGS).map(([exit, meaning]) => `  ${exit}  ${meaning}`);
+  return ["Exit codes:", ...lines].join("\n");
 }

@@ -15,6 +15,7 @@ import { registerQueueCommands } from "./commands/queue.js";
 import { registerStatusCommand } from "./commands/status.js";
 import { registerSummaryCommands } from "./commands/summary.js";
 import { registerTaskCommands } from "./commands/task.js";
+import { exitCodesHelp } from "./exit-codes.js";
 
 export function buildProgram(version: string): Command {
   const program = new Command("baton")
@@ -46,8 +47,10 @@ Getting started:
   baton ask "Which DB?" --wait 30m           ask the human and wait for the answer
   baton agents / baton locks / baton log     see the team
 
-Exit codes: 0 ok, 1 error, 2 usage, 3 conflict (held by another, lease_lost), 4 not found,
-5 timed out (a --wait that saw nothing arrive).`,
+${exitCodesHelp()}
+
+Durations are written 250ms, 30s, 15m, 1h30m or 2d (a bare number is seconds); each flag
+that takes one says its range.`,
     );
   registerInitCommand(program);
   registerStatusCommand(program);

@@ -1,5 +1,7 @@
-import { BatonError } from "../errors.js";
-import { parseDuration } from "../util/duration.js";
+import { BatonError, clip, isBatonError } from "../errors.js";
+import { didYouMean } from "../util/did-you-mean.js";
+import { describeRange, parseDuration } from "../util/duration.js";
+import { checkCount, checkWhole, DURATIONS, type DurationKind, NUMBERS, TEXTS } from "./limits.js";
 
 /**
  * The team's rules, from `.baton/config.json` (JSON with comments). This module
@@ -64,10 +66,12 @@ const QUEUE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 
 export const DEFAULT_CONFIG_TEXT = `{
   // baton's rules for this repository. Commit this file; the database beside it stays local.
-  // Durations are written like 30s, 15m, 1h30m.
+  // Durations are written like 30s, 15m, 1h30m; each key says its range. A key baton does not
+  // know is refused, with the one you probably meant.
 
   // Queues: a task belongs to one. "prefix" makes its ids (T-1, REQ-4), "handler" names the
-  // role that handles it, "sla_minutes" how soon a task should be done once added (null: none),
+  // role that handles it, "sla_minutes" how soon a task should be done once added (null: none;
+  // ${DURATIONS.sla.min / 60_000} to ${DURATIONS.sla.max / 60_000}),
   // "claim_policy" is "open" (anyone may claim) or "handler-only".
   // mai-cli's names are accepted too: "owner" for handler, "sla_hours" for sla_minutes.
   "queues": {
@@ -77,22 +81,24 @@ export const DEFAULT_CONFIG_TEXT = `{
   "default_queue": "tasks",
 
   // A claim is a lease: the holder's heartbeat renews it; when the holder goes silent this long,
-  // the task goes back to the queue and the attempt is counted.
+  // the task goes back to the queue and the attempt is counted. ${describeRange(DURATIONS.ttl)}.
   "claim_ttl": "15m",
-  // Default time-to-live of a file lease (baton lock --ttl overrides it).
+  // Default time-to-live of a file lease (baton lock --ttl overrides it). ${describeRange(DURATIONS.ttl)}.
   "lease_ttl": "15m",
-  // How often agents are expected to run \`baton heartbeat\`.
+  // How often agents are expected to run \`baton heartbeat\`. ${describeRange(DURATIONS.heartbeatInterval)}.
   "heartbeat_interval": "1m",
-  // Silence after which an agent holding work is shown as hung, and one holding nothing as offline.
+  // Silence after which an agent holding work is shown as hung, and one holding nothing as
+  // offline. ${describeRange(DURATIONS.silence)}.
   "hung_after": "5m",
   "offline_after": "10m",
   // Attempts (failures or expiries) before a task is failed for good, or marked dead.
+  // ${NUMBERS.maxAttempts.min} to ${NUMBERS.maxAttempts.max}.
   "max_attempts": 3,
-  // How often \`baton guardian\` sweeps expired claims and leases.
+  // How often \`baton guardian\` sweeps expired claims and leases. ${describeRange(DURATIONS.sweepInterval)}.
   "guardian_interval": "10s",
 
   // Commands run on events, with the event as JSON on stdin: "run" is an argv list (no shell),
-  // "timeout" stops a hook that hangs. A "gate" on task.completed that exits non-zero turns the
+  // "timeout" (${describeRange(DURATIONS.hookTimeout)}, default 60s) stops a hook that hangs. A "gate" on task.completed that exits non-zero turns the
   // completion down; its output becomes a remark for the task's holder. Events: task.added,
   // task.claimed, task.completed, task.failed, task.released, task.escalated, question.asked,
   // question.answered, approval.requested, approval.decided, message.sent, agent.idle.
@@ -104,39 +110,107 @@ export const DEFAULT_CONFIG_TEXT = `{
 }
 `;
 
+const WHERE = ".baton/config.json";
+
 function fail(message: string, hint: string): never {
-  throw new BatonError("invalid_input", `.baton/config.json: ${message}`, hint);
+  throw new BatonError("invalid_input", `${WHERE}: ${message}`, hint);
 }
 
-function durationField(raw: Record<string, unknown>, key: string, fallback: string): number {
+/** Runs a shared check, saying in its message that the value came from the config file. */
+function inConfig<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (!isBatonError(error) || error.message.startsWith(WHERE)) throw error;
+    throw new BatonError(error.code, `${WHERE}: ${error.message}`, error.hint, error.details);
+  }
+}
+
+/**
+ * Refuses keys the config does not have, naming the one meant. A misspelt key
+ * (`claim_tll`) would otherwise leave the default in force while the team
+ * believes its own value is: every key here changes how claims, leases and
+ * gates behave, so a typo must be loud, not a warning scrolled past.
+ */
+function refuseUnknownKeys(raw: Record<string, unknown>, known: readonly string[], where: string): void {
+  for (const key of Object.keys(raw)) {
+    if (known.includes(key) || key === "$schema") continue;
+    const meant = didYouMean(key, known);
+    fail(
+      `${where} has no key "${clip(key, 40)}"${meant ? ` (did you mean "${meant}"?)` : ""}`,
+      meant
+        ? `rename it to "${meant}"`
+        : `the keys are: ${known.join(", ")} (a key from a newer baton needs that version)`,
+    );
+  }
+}
+
+const TOP_KEYS = [
+  "queues",
+  "default_queue",
+  "claim_ttl",
+  "lease_ttl",
+  "heartbeat_interval",
+  "hung_after",
+  "offline_after",
+  "max_attempts",
+  "guardian_interval",
+  "hooks",
+  "daily_summary_order",
+] as const;
+const QUEUE_KEYS = ["prefix", "handler", "owner", "sla_minutes", "sla_hours", "claim_policy"] as const;
+const HOOK_KEYS = ["on", "run", "timeout", "gate"] as const;
+
+function durationField(
+  raw: Record<string, unknown>,
+  key: string,
+  fallback: string,
+  kind: DurationKind,
+  label = key,
+): number {
   const value = raw[key] ?? fallback;
   if (typeof value !== "string" && typeof value !== "number")
-    fail(`"${key}" must be a duration`, 'write e.g. "15m"');
-  return parseDuration(String(value), `"${key}" in .baton/config.json`);
+    fail(
+      `"${label}" must be a duration`,
+      `write one from ${describeRange(DURATIONS[kind])}, e.g. "${fallback}"`,
+    );
+  return parseDuration(String(value), `"${label}" in ${WHERE}`, DURATIONS[kind]);
 }
 
 function parseQueue(name: string, raw: unknown): QueueConfig {
   if (!QUEUE_NAME.test(name)) {
-    fail(`bad queue name "${name}"`, 'queue names are lowercase letters, digits, _ and -, e.g. "bugs"');
+    fail(
+      `bad queue name "${clip(name, 40)}"`,
+      'queue names are lowercase letters, digits, _ and -, e.g. "bugs"',
+    );
   }
   if (typeof raw !== "object" || raw === null) fail(`queue "${name}" must be an object`, '{ "prefix": "T" }');
+  if (Array.isArray(raw)) fail(`queue "${name}" must be an object`, '{ "prefix": "T" }');
   const q = raw as Record<string, unknown>;
+  refuseUnknownKeys(q, QUEUE_KEYS, `queue "${name}"`);
   const prefix = String(q.prefix ?? name.slice(0, 3).toUpperCase());
   if (!PREFIX.test(prefix)) {
     fail(
-      `queue "${name}" has a bad prefix "${prefix}"`,
+      `queue "${name}" has a bad prefix "${clip(prefix, 20)}"`,
       "a prefix is 1-10 capital letters or digits, starting with a letter",
     );
   }
   // mai-cli named the handler `owner` and measured SLAs in hours.
   const handler = q.handler ?? q.owner ?? null;
-  if (handler !== null && typeof handler !== "string")
-    fail(`queue "${name}": handler must be a role name`, '"handler": "reviewer"');
+  if (handler !== null && (typeof handler !== "string" || handler.length > TEXTS.role.max))
+    fail(
+      `queue "${name}": handler must be a role name of up to ${TEXTS.role.max} characters`,
+      '"handler": "reviewer"',
+    );
   let slaMinutes: number | null = null;
   if (q.sla_minutes !== undefined && q.sla_minutes !== null) slaMinutes = Number(q.sla_minutes);
   else if (q.sla_hours !== undefined && q.sla_hours !== null) slaMinutes = Number(q.sla_hours) * 60;
-  if (slaMinutes !== null && !(Number.isFinite(slaMinutes) && slaMinutes > 0)) {
-    fail(`queue "${name}": sla_minutes must be a positive number`, '"sla_minutes": 120');
+  const sla = DURATIONS.sla;
+  if (slaMinutes !== null && !(slaMinutes * 60_000 >= sla.min && slaMinutes * 60_000 <= sla.max)) {
+    fail(
+      `queue "${name}": its SLA must be ${describeRange(sla)}`,
+      `"sla_minutes" from ${sla.min / 60_000} to ${sla.max / 60_000} (or "sla_hours" from ${sla.min / 3_600_000} to ${sla.max / 3_600_000}), e.g. "sla_minutes": 120`,
+    );
   }
   const policy = q.claim_policy ?? "open";
   if (policy !== "open" && policy !== "handler-only") {
@@ -151,11 +225,13 @@ export function normaliseConfig(raw: unknown): BatonConfig {
     fail("the file must hold one JSON object", "run `baton init --force` to write a fresh one");
   }
   const r = raw as Record<string, unknown>;
+  refuseUnknownKeys(r, TOP_KEYS, "the config");
   const rawQueues = r.queues ?? { tasks: { prefix: "T" } };
-  if (typeof rawQueues !== "object" || rawQueues === null)
+  if (typeof rawQueues !== "object" || rawQueues === null || Array.isArray(rawQueues))
     fail('"queues" must be an object', '"queues": { "tasks": { "prefix": "T" } }');
   const queues: Record<string, QueueConfig> = {};
   const prefixes = new Map<string, string>();
+  inConfig(() => checkCount("queues", Object.keys(rawQueues)));
   for (const [name, value] of Object.entries(rawQueues)) {
     const queue = parseQueue(name, value);
     const clash = prefixes.get(queue.prefix);
@@ -170,21 +246,21 @@ export function normaliseConfig(raw: unknown): BatonConfig {
   const names = Object.keys(queues);
   if (names.length === 0) fail("no queues are defined", '"queues": { "tasks": { "prefix": "T" } }');
   const defaultQueue = String(r.default_queue ?? names[0]);
-  if (!queues[defaultQueue])
-    fail(`default_queue "${defaultQueue}" is not a queue`, `use one of: ${names.join(", ")}`);
-  const maxAttempts = Number(r.max_attempts ?? 3);
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
-    fail('"max_attempts" must be a whole number ≥ 1', '"max_attempts": 3');
+  if (!Object.hasOwn(queues, defaultQueue))
+    fail(`default_queue "${clip(defaultQueue, 40)}" is not a queue`, `use one of: ${names.join(", ")}`);
+  const rawAttempts = r.max_attempts ?? 3;
+  if (typeof rawAttempts !== "number") fail('"max_attempts" must be a number', '"max_attempts": 3');
+  const maxAttempts = inConfig(() => checkWhole("maxAttempts", rawAttempts, '"max_attempts"'));
   return {
     queues,
     defaultQueue,
-    claimTtlMs: durationField(r, "claim_ttl", "15m"),
-    leaseTtlMs: durationField(r, "lease_ttl", "15m"),
-    heartbeatIntervalMs: durationField(r, "heartbeat_interval", "1m"),
-    hungAfterMs: durationField(r, "hung_after", "5m"),
-    offlineAfterMs: durationField(r, "offline_after", "10m"),
+    claimTtlMs: durationField(r, "claim_ttl", "15m", "ttl"),
+    leaseTtlMs: durationField(r, "lease_ttl", "15m", "ttl"),
+    heartbeatIntervalMs: durationField(r, "heartbeat_interval", "1m", "heartbeatInterval"),
+    hungAfterMs: durationField(r, "hung_after", "5m", "silence"),
+    offlineAfterMs: durationField(r, "offline_after", "10m", "silence"),
     maxAttempts,
-    guardianIntervalMs: durationField(r, "guardian_interval", "10s"),
+    guardianIntervalMs: durationField(r, "guardian_interval", "10s", "sweepInterval"),
     hooks: parseHooks(r.hooks),
     dailySummaryOrder: parseNameList(r.daily_summary_order, "daily_summary_order"),
   };
@@ -192,8 +268,12 @@ export function normaliseConfig(raw: unknown): BatonConfig {
 
 function parseNameList(raw: unknown, key: string): string[] {
   if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw) || !raw.every((name) => typeof name === "string"))
-    fail(`"${key}" must be a list of agent names`, `"${key}": ["lead", "backend"]`);
+  if (!Array.isArray(raw) || !raw.every((name) => typeof name === "string" && name.length <= 64))
+    fail(
+      `"${key}" must be a list of agent names (up to 64 characters each)`,
+      `"${key}": ["lead", "backend"]`,
+    );
+  inConfig(() => checkCount("summaryOrder", raw));
   return raw as string[];
 }
 
@@ -204,11 +284,13 @@ function parseHooks(raw: unknown): HookConfig[] {
       '"hooks" must be a list',
       '"hooks": [{ "on": "task.completed", "run": ["npm", "test"], "gate": true }]',
     );
+  inConfig(() => checkCount("hooks", raw));
   return raw.map((item: unknown, i: number) => {
     const where = `hooks[${i}]`;
-    if (typeof item !== "object" || item === null)
+    if (typeof item !== "object" || item === null || Array.isArray(item))
       fail(`${where} must be an object`, '{ "on": "task.completed", "run": ["npm", "test"] }');
     const h = item as Record<string, unknown>;
+    refuseUnknownKeys(h, HOOK_KEYS, where);
     if (typeof h.on !== "string" || !HOOK_EVENTS.includes(h.on as (typeof HOOK_EVENTS)[number])) {
       fail(`${where}.on must be one of ${HOOK_EVENTS.join(", ")}`, '"on": "task.completed"');
     }
@@ -228,18 +310,20 @@ function parseHooks(raw: unknown): HookConfig[] {
     return {
       on: h.on,
       run: h.run as string[],
-      timeoutMs: parseDuration(String(h.timeout ?? "60s"), `${where}.timeout`),
+      timeoutMs: durationField(h, "timeout", "60s", "hookTimeout", `${where}.timeout`),
       gate,
     };
   });
 }
 
 export function queueFor(config: BatonConfig, name: string | undefined): QueueConfig {
-  const queue = config.queues[name ?? config.defaultQueue];
+  const key = name ?? config.defaultQueue;
+  // Own keys only: `constructor` is not a queue.
+  const queue = Object.hasOwn(config.queues, key) ? config.queues[key] : undefined;
   if (!queue) {
     throw new BatonError(
       "not_found",
-      `unknown queue '${name}'`,
+      `unknown queue '${clip(String(name))}'`,
       `queues here: ${Object.keys(config.queues).join(", ")}; add one under "queues" in .baton/config.json`,
     );
   }

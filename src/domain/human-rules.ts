@@ -1,4 +1,5 @@
-import { BatonError } from "../errors.js";
+import { BatonError, clip } from "../errors.js";
+import { checkCount, checkText } from "./limits.js";
 
 const PREFIXED = {
   Q: { what: "question", article: "a", from: "as chat_with_human returned it" },
@@ -8,10 +9,10 @@ const PREFIXED = {
 
 /** Ids of questions (`Q-7`), approvals (`A-3`) and escalations (`E-2`). */
 export function parsePrefixedId(text: string, prefix: keyof typeof PREFIXED): number {
-  const match = new RegExp(`^${prefix}-(\\d+)$`, "i").exec(text.trim());
-  if (!match) {
+  const match = new RegExp(`^${prefix}-(\\d+)$`, "i").exec(String(text).trim());
+  if (!match || !Number.isSafeInteger(Number(match[1]))) {
     const { what, article, from } = PREFIXED[prefix];
-    throw new BatonError("invalid_input", `'${text}' is not ${article} ${what} id`, {
+    throw new BatonError("invalid_input", `'${clip(text)}' is not ${article} ${what} id`, {
       cli: `${what} ids look like ${prefix}-3 (see baton ${what}s)`,
       tool: `${what} ids look like ${prefix}-3, ${from}`,
     });
@@ -19,10 +20,10 @@ export function parsePrefixedId(text: string, prefix: keyof typeof PREFIXED): nu
   return Number(match[1]);
 }
 
-export const MAX_PLAN_BYTES = 64 * 1024;
-
 export function validateOptions(options: readonly string[]): string[] | null {
-  const clean = options.map((option) => option.trim()).filter(Boolean);
+  const clean = checkCount("options", options)
+    .map((option) => checkText("option", option))
+    .filter(Boolean);
   if (clean.length === 0) return null;
   if (clean.length === 1) {
     throw new BatonError("invalid_input", "a question with options needs at least two", {
@@ -40,7 +41,7 @@ export function validateOptions(options: readonly string[]): string[] | null {
  * (`2`) or its text in any case; anything else is kept as free text.
  */
 export function normaliseAnswer(answer: string, options: string[] | null): string {
-  const text = answer.trim();
+  const text = checkText("message", answer);
   if (!text)
     throw new BatonError("invalid_input", "an empty answer", {
       cli: 'write it: baton answer Q-3 "use the v2 API"',

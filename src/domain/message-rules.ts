@@ -1,35 +1,30 @@
-import { BatonError } from "../errors.js";
+import { BatonError, clip } from "../errors.js";
+import { checkText, type TextKind } from "./limits.js";
 
-/** The stated limit on a message body; longer text belongs in a file in the repository. */
-export const MAX_MESSAGE_BYTES = 16 * 1024;
 const CHANNEL = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 const MESSAGE_ID = /^M-(\d+)$/i;
 
-export function validateMessageBody(text: string): string {
-  const body = text.trim();
+/**
+ * A message, a question or an answer: required text within its limit (the
+ * message's unless another kind is named, e.g. an approval's action).
+ */
+export function validateMessageBody(text: string, kind: TextKind = "message"): string {
+  const body = checkText(kind, text);
   if (!body)
     throw new BatonError("invalid_input", "an empty message", {
       cli: 'write something: baton send bob "T-3 is ready for review"',
       tool: "write something: the text was empty",
     });
-  const bytes = Buffer.byteLength(body);
-  if (bytes > MAX_MESSAGE_BYTES) {
-    throw new BatonError(
-      "invalid_input",
-      `the message is ${bytes} bytes; the limit is ${MAX_MESSAGE_BYTES}`,
-      "put long text in a file in the repository and send its path",
-    );
-  }
   return body;
 }
 
 /** `#general` or `general` → `general`. */
 export function parseChannelName(text: string): string {
-  const name = text.trim().replace(/^#/, "").toLowerCase();
+  const name = String(text).trim().replace(/^#/, "").toLowerCase();
   if (!CHANNEL.test(name)) {
     throw new BatonError(
       "invalid_input",
-      `'${text}' is not a channel name`,
+      `'${clip(text)}' is not a channel name`,
       "channel names are up to 40 lowercase letters, digits, _ and -, written with or without # (e.g. #backend)",
     );
   }
@@ -37,9 +32,9 @@ export function parseChannelName(text: string): string {
 }
 
 export function parseMessageId(text: string): number {
-  const match = MESSAGE_ID.exec(text.trim());
-  if (!match)
-    throw new BatonError("invalid_input", `'${text}' is not a message id`, {
+  const match = MESSAGE_ID.exec(String(text).trim());
+  if (!match || !Number.isSafeInteger(Number(match[1])))
+    throw new BatonError("invalid_input", `'${clip(text)}' is not a message id`, {
       cli: "message ids look like M-12 (see baton inbox --all)",
       tool: "message ids look like M-12, as get_messages returns them",
     });

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { MAX_TIMER_MS } from "../util/sleep.js";
 
 export interface HookOutcome {
   argv: string[];
@@ -48,11 +49,15 @@ export function runHook(
         // already gone
       }
     };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      signal("SIGTERM");
-      setTimeout(() => signal("SIGKILL"), KILL_GRACE_MS).unref();
-    }, options.timeoutMs);
+    // Past the timer limit Node fires at once: clamped, a long timeout stays long, never instant.
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        signal("SIGTERM");
+        setTimeout(() => signal("SIGKILL"), KILL_GRACE_MS).unref();
+      },
+      Math.min(options.timeoutMs, MAX_TIMER_MS),
+    );
     child.on("error", (error) => {
       startError = error.message;
     });

@@ -31,7 +31,18 @@ interface Registered {
   run(input: unknown, extra: ToolExtra): Promise<unknown>;
 }
 
-type JsonSchema = { properties?: Record<string, { type?: unknown; enum?: unknown[] }>; required?: string[] };
+interface JsonProperty {
+  type?: unknown;
+  enum?: unknown[];
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  maxItems?: number;
+  items?: { type?: unknown };
+}
+
+type JsonSchema = { properties?: Record<string, JsonProperty>; required?: string[] };
 
 /**
  * baton's tools, validated strictly: an argument name the tool does not have
@@ -135,11 +146,17 @@ async function whileReporting<T>(extra: ToolExtra, body: () => Promise<T>): Prom
   }
 }
 
-function typeOf(property: { type?: unknown; enum?: unknown[] } | undefined): string {
+/** `string, up to 200 characters`: the type and the range the model must keep to (src/domain/limits.ts). */
+function typeOf(property: JsonProperty | undefined): string {
   if (!property) return "any";
   if (Array.isArray(property.enum)) return `one of ${property.enum.map((v) => JSON.stringify(v)).join(", ")}`;
-  const items = (property as { items?: { type?: unknown } }).items;
-  if (property.type === "array" && items?.type) return `array of ${String(items.type)}`;
+  const { items } = property;
+  if (property.type === "array" && items?.type)
+    return `array of ${String(items.type)}${property.maxItems !== undefined ? `, up to ${property.maxItems}` : ""}`;
+  if (property.maxLength !== undefined)
+    return `${String(property.type)}, up to ${property.maxLength} characters`;
+  if (property.maximum !== undefined)
+    return `${String(property.type)} from ${property.minimum ?? "-∞"} to ${property.maximum}`;
   return String(property.type ?? "any");
 }
 
@@ -192,9 +209,23 @@ function describeIssue(issue: ZodIssue, schema: JsonSchema): string {
       if (issue.received === "undefined") return `missing required argument '${path}' (${issue.expected})`;
       if (issue.path.length === 0) return `the arguments must be an object, not ${issue.received}`;
       return `argument '${path}' must be ${issue.expected}, not ${issue.received}`;
+    case "too_big":
+      return `argument '${path}' ${outOfRange(issue.type, "big")}: at most ${issue.maximum}${unitOf(issue.type)}`;
+    case "too_small":
+      return `argument '${path}' ${outOfRange(issue.type, "small")}: at least ${issue.minimum}${unitOf(issue.type)}`;
     case "invalid_enum_value":
       return `argument '${path}' must be one of ${issue.options.map((o) => JSON.stringify(o)).join(", ")}, not ${JSON.stringify(issue.received)}`;
     default:
       return `argument '${path}': ${issue.message}`;
   }
+}
+
+function unitOf(type: string): string {
+  return type === "string" ? " characters" : type === "array" ? " items" : "";
+}
+
+function outOfRange(type: string, side: "big" | "small"): string {
+  if (type === "string") return side === "big" ? "is too long" : "is too short";
+  if (type === "array") return side === "big" ? "has too many items" : "has too few items";
+  return side === "big" ? "is too large" : "is too small";
 }

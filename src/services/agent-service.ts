@@ -1,5 +1,6 @@
+import { optionalText } from "../domain/limits.js";
 import { AGENT_KINDS, type AgentKind, type AgentView } from "../domain/types.js";
-import { BatonError } from "../errors.js";
+import { BatonError, clip } from "../errors.js";
 import type { HeartbeatResult, LeaveResult, SweepResult } from "../store/port.js";
 import type { ServiceContext } from "./service-context.js";
 
@@ -7,7 +8,7 @@ export function parseKind(kind: string): AgentKind {
   if (!AGENT_KINDS.includes(kind as AgentKind)) {
     throw new BatonError(
       "invalid_input",
-      `unknown agent kind '${kind}'`,
+      `unknown agent kind '${clip(kind)}'`,
       `use one of: ${AGENT_KINDS.join(", ")}`,
     );
   }
@@ -21,7 +22,7 @@ export class AgentService {
     return this.ctx.store.joinAgent({
       actor: this.ctx.actor(),
       dryRun: this.ctx.dryRun,
-      role: options.role === undefined ? undefined : options.role.trim() || null,
+      role: options.role === undefined ? undefined : optionalText("role", options.role),
       kind: options.kind === undefined ? undefined : parseKind(options.kind),
     });
   }
@@ -30,7 +31,7 @@ export class AgentService {
     return this.ctx.store.heartbeat({
       actor: this.ctx.actor(),
       dryRun: this.ctx.dryRun,
-      workingOn: options.workingOn === undefined ? undefined : options.workingOn.trim() || null,
+      workingOn: options.workingOn === undefined ? undefined : optionalText("workingOn", options.workingOn),
     });
   }
 

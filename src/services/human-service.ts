@@ -1,11 +1,11 @@
 import {
   approvalTopic,
-  MAX_PLAN_BYTES,
   normaliseAnswer,
   parsePrefixedId,
   questionTopic,
   validateOptions,
 } from "../domain/human-rules.js";
+import { optionalText } from "../domain/limits.js";
 import { validateMessageBody } from "../domain/message-rules.js";
 import { parseTaskId } from "../domain/task-rules.js";
 import type { Approval, Question } from "../domain/types.js";
@@ -93,20 +93,13 @@ export class HumanService {
   }
 
   async requestApproval(action: string, options: { plan?: string; task?: string } = {}): Promise<Approval> {
-    const plan = options.plan ?? null;
-    if (plan !== null && Buffer.byteLength(plan) > MAX_PLAN_BYTES) {
-      throw new BatonError(
-        "invalid_input",
-        `the plan is over ${MAX_PLAN_BYTES / 1024} KiB`,
-        "keep the plan to what a reviewer needs; link to longer documents",
-      );
-    }
+    const plan = optionalText("plan", options.plan);
     const { approval } = await this.notified(
       this.ctx.store.requestApproval({
         actor: this.ctx.actor(),
         dryRun: this.ctx.dryRun,
-        action: validateMessageBody(action),
-        plan: plan?.trim() || null,
+        action: validateMessageBody(action, "action"),
+        plan,
         task: options.task ? parseTaskId(options.task) : null,
       }),
       "approval.requested",
@@ -115,7 +108,8 @@ export class HumanService {
   }
 
   async decide(id: string, approve: boolean, note?: string): Promise<Approval> {
-    if (!approve && !note?.trim()) {
+    const text = optionalText("note", note);
+    if (!approve && !text) {
       throw new BatonError("invalid_input", "a rejection needs a reason", {
         cli: 'say why, so the agent can change course: --reason "touches the billing schema"',
         tool: "say why, so the agent can change course",
@@ -127,7 +121,7 @@ export class HumanService {
         dryRun: this.ctx.dryRun,
         seq: parsePrefixedId(id, "A"),
         approve,
-        note: note?.trim() || null,
+        note: text,
       }),
       "approval.decided",
     );

@@ -1,15 +1,15 @@
-import { BatonError } from "../errors.js";
+import { BatonError, clip } from "../errors.js";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
 /** Names baton uses for itself in the log. */
 const RESERVED = new Set(["guardian", "baton", "system"]);
 
 export function validateAgentName(name: string): string {
-  const trimmed = name.trim();
+  const trimmed = String(name).trim();
   if (!NAME.test(trimmed)) {
     throw new BatonError(
       "invalid_input",
-      `'${name}' is not a usable agent name`,
+      `'${clip(String(name))}' is not a usable agent name`,
       "use up to 64 letters, digits and _ . @ -, starting with a letter or digit (e.g. claude-1)",
     );
   }

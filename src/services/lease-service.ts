@@ -1,3 +1,4 @@
+import { checkCount, checkDuration, optionalText } from "../domain/limits.js";
 import type { Lease } from "../domain/types.js";
 import { BatonError } from "../errors.js";
 import type { AcquireResult } from "../store/port.js";
@@ -27,7 +28,7 @@ export class LeaseService {
         cli: "name one or more files, folders or globs: baton lock src/api.ts",
         tool: 'name one or more paths, e.g. ["src/api.ts"]',
       });
-    return paths.map((path) => toWorkspacePattern(path, this.ctx.paths));
+    return checkCount("paths", paths).map((path) => toWorkspacePattern(path, this.ctx.paths));
   }
 
   async lock(paths: string[], options: LockOptions = {}): Promise<AcquireResult> {
@@ -36,8 +37,8 @@ export class LeaseService {
       dryRun: this.ctx.dryRun,
       paths: this.normalise(paths),
       exclusive: !options.shared,
-      ttlMs: options.ttlMs ?? this.ctx.config.leaseTtlMs,
-      intent: options.intent?.trim() || null,
+      ttlMs: checkDuration("ttl", options.ttlMs ?? this.ctx.config.leaseTtlMs),
+      intent: optionalText("intent", options.intent),
     });
   }
 
@@ -70,6 +71,7 @@ export class LeaseService {
    */
   private releaseKeys(paths: string[], leases: Lease[]): string[] {
     if (paths.length === 0) return this.normalise(paths);
+    checkCount("paths", paths);
     const stored = new Set(leases.map((lease) => lease.path));
     return paths.map((path) => {
       const literal = path

@@ -1,5 +1,6 @@
+import { checkLength, checkText, checkWhole } from "../domain/limits.js";
 import type { BatonEvent } from "../domain/types.js";
-import { BatonError } from "../errors.js";
+import { BatonError, clip } from "../errors.js";
 import type { ListEventsInput } from "../store/port.js";
 import type { ServiceContext } from "./service-context.js";
 
@@ -9,19 +10,22 @@ export class LogService {
   constructor(private readonly ctx: ServiceContext) {}
 
   async list(filter: ListEventsInput = {}): Promise<BatonEvent[]> {
+    if (filter.limit !== undefined) checkWhole("limit", filter.limit);
     return this.ctx.store.listEvents(filter);
   }
 
   /** Records a decision or note; `type` is free but dotted lowercase, e.g. `decision` or `design.api`. */
   async write(type: string, summary: string, data?: Record<string, unknown>): Promise<BatonEvent> {
-    if (!EVENT_TYPE.test(type)) {
+    if (typeof type !== "string" || type.length > 64 || !EVENT_TYPE.test(type)) {
       throw new BatonError(
         "invalid_input",
-        `bad event type '${type}'`,
-        "use lowercase words joined by dots, e.g. decision or design.api",
+        `bad event type '${clip(String(type))}'`,
+        "use up to 64 lowercase letters, digits and _, in words joined by dots, e.g. decision or design.api",
       );
     }
-    if (!summary.trim())
+    const text = checkText("logSummary", summary);
+    if (data !== undefined) checkLength("logData", JSON.stringify(data) ?? "");
+    if (!text)
       throw new BatonError("invalid_input", "an empty summary", {
         cli: 'say what was decided: baton log write decision "use SQLite"',
         tool: "say what was decided in decision",
@@ -30,7 +34,7 @@ export class LogService {
       actor: this.ctx.actor(),
       dryRun: this.ctx.dryRun,
       type,
-      summary: summary.trim(),
+      summary: text,
       data,
     });
   }

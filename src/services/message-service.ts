@@ -1,3 +1,4 @@
+import { checkDuration, checkWhole, optionalText } from "../domain/limits.js";
 import {
   channelTopic,
   inboxTopic,
@@ -81,7 +82,7 @@ export class MessageService {
         actor: this.ctx.actor(),
         dryRun: this.ctx.dryRun,
         kind: "broadcast",
-        to: options.role?.trim() || null,
+        to: optionalText("role", options.role),
         body: validateMessageBody(text),
         urgent: options.urgent,
         replyTo: options.replyTo ? parseMessageId(options.replyTo) : undefined,
@@ -106,6 +107,7 @@ export class MessageService {
     actor: string,
     options: ReadOptions,
   ): Promise<ReadResult> {
+    if (options.limit !== undefined) checkWhole("limit", options.limit);
     const read = () =>
       this.ctx.store.readMessages({
         actor,
@@ -115,8 +117,11 @@ export class MessageService {
         ack: options.ack,
         limit: options.limit,
       });
-    if (!options.waitMs || options.waitMs <= 0) return read();
-    const arrived = await waitFor(this.ctx, [topic], options.waitMs, async () => {
+    // 0 (or less) answers at once; anything else must be a wait within its range (NaN included).
+    const waitMs =
+      options.waitMs === undefined || options.waitMs <= 0 ? 0 : checkDuration("wait", options.waitMs);
+    if (waitMs === 0) return read();
+    const arrived = await waitFor(this.ctx, [topic], waitMs, async () => {
       // Without --all a read returns only unread messages, so one read per wake-up decides;
       // with --all it would return old ones too, so peek for something unread first.
       if (options.all) {
@@ -138,7 +143,7 @@ export class MessageService {
       actor: this.ctx.actor(),
       dryRun: this.ctx.dryRun,
       name: parseChannelName(name),
-      topic: topic?.trim() || null,
+      topic: optionalText("topic", topic),
     });
   }
 

@@ -1,5 +1,6 @@
+import { checkText } from "../domain/limits.js";
 import type { BatonEvent, SummaryRound, Task } from "../domain/types.js";
-import { BatonError } from "../errors.js";
+import { BatonError, clip } from "../errors.js";
 import type { ServiceContext } from "./service-context.js";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -10,11 +11,16 @@ export function dayOf(ms: number): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 }
 
+/** A calendar day that exists (2026-02-30 does not), as YYYY-MM-DD. */
 function parseDay(day: string): { day: string; start: number; end: number } {
-  if (!DAY.test(day))
-    throw new BatonError("invalid_input", `bad date '${day}'`, "write it as YYYY-MM-DD, e.g. 2026-11-21");
-  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  const [y, m, d] = DAY.test(day) ? (day.split("-").map(Number) as [number, number, number]) : [0, 0, 0];
   const start = new Date(y, m - 1, d).getTime();
+  if (!DAY.test(day) || y < 1970 || dayOf(start) !== day)
+    throw new BatonError(
+      "invalid_input",
+      `bad date '${clip(String(day))}'`,
+      "write a day that exists as YYYY-MM-DD, from 1970 on, e.g. 2026-11-21",
+    );
   return { day, start, end: new Date(y, m - 1, d + 1).getTime() };
 }
 
@@ -39,7 +45,8 @@ export class SummaryService {
   }
 
   async write(text: string, day?: string): Promise<SummaryRound> {
-    if (!text.trim())
+    const entry = checkText("summaryEntry", text);
+    if (!entry)
       throw new BatonError(
         "invalid_input",
         "an empty summary",
@@ -49,7 +56,7 @@ export class SummaryService {
       actor: this.ctx.actor(),
       dryRun: this.ctx.dryRun,
       day: this.today(day).day,
-      text: text.trim(),
+      text: entry,
     });
   }
 

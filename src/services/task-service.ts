@@ -1,6 +1,7 @@
 import { type BatonConfig, queueFor } from "../domain/config.js";
 import { parsePrefixedId } from "../domain/human-rules.js";
-import type { TaskReport } from "../domain/task-report.js";
+import { checkCount, checkDuration, checkLength, checkText, optionalText } from "../domain/limits.js";
+import { type TaskReport, validateReport } from "../domain/task-report.js";
 import {
   parseTaskId,
   validateBody,
@@ -15,7 +16,7 @@ import {
   type TaskDetail,
   type TaskStatus,
 } from "../domain/types.js";
-import { BatonError } from "../errors.js";
+import { BatonError, clip } from "../errors.js";
 import type { ClaimResult } from "../store/port.js";
 import type { HookEvent, HookService } from "./hook-service.js";
 import { validateAgentName } from "./identity.js";
@@ -49,12 +50,13 @@ export interface ClaimOptions {
 
 function parseStatuses(statuses: (TaskStatus | "all")[] | undefined): TaskStatus[] | undefined {
   if (!statuses || statuses.length === 0) return ["open", "claimed"];
+  checkCount("statuses", statuses);
   if (statuses.includes("all")) return undefined;
   for (const status of statuses) {
     if (!TASK_STATUSES.includes(status as TaskStatus)) {
       throw new BatonError(
         "invalid_input",
-        `unknown status '${status}'`,
+        `unknown status '${clip(String(status))}'`,
         `use one of: ${TASK_STATUSES.join(", ")}, all`,
       );
     }
@@ -105,7 +107,7 @@ export class TaskService {
       body: validateBody(options.body ?? ""),
       priority: validatePriority(options.priority ?? 2),
       tags: validateTags(options.tags ?? []),
-      dependsOn: (options.after ?? []).map(parseTaskId),
+      dependsOn: checkCount("dependencies", options.after ?? []).map(parseTaskId),
       assignee: options.assign ? validateAgentName(options.assign) : null,
       maxAttempts: this.ctx.config.maxAttempts,
       planRequired: options.planRequired,
@@ -143,7 +145,7 @@ export class TaskService {
       id: id ? parseTaskId(id) : undefined,
       queue: options.queue,
       tags: validateTags(options.tags ?? []),
-      ttlMs: options.ttlMs ?? this.ctx.config.claimTtlMs,
+      ttlMs: checkDuration("ttl", options.ttlMs ?? this.ctx.config.claimTtlMs),
       handlerOnly: handlerOnlyQueues(this.ctx.config),
     });
     if (claim.task && !claim.renewed) {
@@ -163,8 +165,8 @@ export class TaskService {
       ...this.mutation(),
       id: parseTaskId(id),
       token: options.token,
-      result: options.result ?? null,
-      report: options.report ?? null,
+      result: optionalText("result", options.result),
+      report: options.report ? checkReport(options.report) : null,
     };
     if (this.ctx.config.hooks.some((hook) => hook.on === "task.completed" && hook.gate) && !this.ctx.dryRun) {
       // Check the claim first (a dry run), so gates never run for a completion that would be refused anyway.
@@ -198,7 +200,8 @@ export class TaskService {
   }
 
   async fail(id: string, reason: string, options: { token?: number } = {}): Promise<Task> {
-    if (!reason.trim()) {
+    const why = checkText("reason", reason);
+    if (!why) {
       throw new BatonError("invalid_input", "a failure needs a reason", {
         cli: 'say what went wrong: --reason "tests fail on CI"',
         tool: "say what went wrong in reason",
@@ -208,9 +211,9 @@ export class TaskService {
       ...this.mutation(),
       id: parseTaskId(id),
       token: options.token,
-      reason: reason.trim(),
+      reason: why,
     });
-    await this.hooks.fire("task.failed", this.event("task.failed", { task: failed, reason: reason.trim() }));
+    await this.hooks.fire("task.failed", this.event("task.failed", { task: failed, reason: why }));
     await this.maybeIdle();
     return failed;
   }
@@ -251,7 +254,8 @@ export class TaskService {
   }
 
   async amend(id: string, remark: string): Promise<TaskDetail> {
-    if (!remark.trim())
+    const text = checkText("remark", remark);
+    if (!text)
       throw new BatonError("invalid_input", "an empty remark", {
         cli: 'write what changed: baton task amend T-3 "also cover the API"',
         tool: "write what changed",
@@ -259,7 +263,7 @@ export class TaskService {
     return this.ctx.store.amendTask({
       ...this.mutation(),
       id: parseTaskId(id),
-      remark: validateBody(remark.trim()),
+      remark: text,
     });
   }
 
@@ -269,7 +273,7 @@ export class TaskService {
       actor: this.ctx.actor(),
       dryRun: this.ctx.dryRun,
       id: parseTaskId(id),
-      reason: reason?.trim() || "escalated by hand",
+      reason: optionalText("reason", reason) ?? "escalated by hand",
     });
     if (!this.ctx.dryRun) await this.ctx.waker.notify(wake);
     await this.hooks.fire("task.escalated", this.event("task.escalated", { escalation }));
@@ -296,7 +300,17 @@ export class TaskService {
     return this.ctx.store.cancelTask({
       ...this.mutation(),
       id: parseTaskId(id),
-      reason: reason?.trim() || null,
+      reason: optionalText("reason", reason),
     });
   }
+}
+
+/**
+ * A report given through the library or a tool: validated as a file's would be
+ * (a shape, trimmed texts) and within its size as JSON.
+ */
+function checkReport(report: TaskReport): TaskReport {
+  const valid = validateReport(report);
+  checkLength("report", JSON.stringify(valid));
+  return valid;
 }

@@ -1,3 +1,4 @@
+import { checkDuration } from "../domain/limits.js";
 import type { ServiceContext } from "./service-context.js";
 
 /** How often a waiter looks at the store even without a wake-up: the safety net under the notifications. */
@@ -7,7 +8,8 @@ export const RECHECK_MS = 1000;
  * Calls `check` until it returns something or `waitMs` runs out. Subscribing to
  * the topics before the first check is what makes a commit impossible to miss:
  * it either happened before the check (and is seen) or wakes us after.
- * Returns undefined on timeout.
+ * Returns undefined on timeout. A wait of 0 (or less) checks once; a longer
+ * one must be within its range (up to a day).
  */
 export async function waitFor<T>(
   ctx: Pick<ServiceContext, "waker">,
@@ -15,9 +17,10 @@ export async function waitFor<T>(
   waitMs: number,
   check: () => Promise<T | undefined>,
 ): Promise<T | undefined> {
+  const ms = waitMs <= 0 ? 0 : checkDuration("wait", waitMs);
   const subscription = await ctx.waker.subscribe(topics);
   try {
-    const deadline = performance.now() + waitMs;
+    const deadline = performance.now() + ms;
     for (;;) {
       const found = await check();
       if (found !== undefined) return found;

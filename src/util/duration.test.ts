@@ -20,5 +20,9 @@ describe("durations", () => {
     expect(formatDuration(45_000)).toBe("45s");
     expect(formatDuration(14 * 60_000)).toBe("14m");
     expect(formatDuration(125 * 60_000)).toBe("2h05m");
+    expect(formatDuration(2 * 3_600_000)).toBe("2h");
+    expect(formatDuration(7 * 86_400_000)).toBe("7d");
+    expect(formatDuration(Number.NaN)).toBe("?");
+    expect(formatDuration(Number.POSITIVE_INFINITY)).toBe(">100y");
   });
 });

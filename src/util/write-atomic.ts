@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 /**
@@ -11,8 +11,18 @@ export function writeTextAtomic(path: string, text: string, mode?: number): void
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
   const kept = existingMode(path);
-  writeFileSync(temp, text, { mode: kept ?? mode ?? 0o644 });
-  renameSync(temp, path);
+  try {
+    writeFileSync(temp, text, { mode: kept ?? mode ?? 0o644 });
+    renameSync(temp, path);
+  } catch (error) {
+    // A full disk or a read-only folder: the old file stays whole; leave no half-written temp beside it.
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // a read-only folder never had the temp file
+    }
+    throw error;
+  }
 }
 
 function existingMode(path: string): number | undefined {

@@ -1,7 +1,7 @@
-import { existsSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { Clock } from "../clock.js";
-import { BatonError } from "../errors.js";
+import { BatonError, clip } from "../errors.js";
 import type { Store } from "../store/port.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import { BATON_DIR, DB_FILE } from "./config-file.js";
@@ -50,5 +50,29 @@ export function openStore(url: string | undefined, root: string, cwd: string, cl
       `--store '${url}' names no file`,
       "pass --store sqlite:PATH or a file path",
     );
-  return new SqliteStore({ path: isAbsolute(path) ? path : resolve(cwd, path), clock });
+  const file = isAbsolute(path) ? path : resolve(cwd, path);
+  requireFolder(file, url);
+  return new SqliteStore({ path: file, clock });
+}
+
+/**
+ * A store named by hand must be in a folder that exists: `--store /typo/x.db`
+ * would otherwise create the folders and an empty hub, and the team would work
+ * in it unaware. The default store's folder is made by `baton init`.
+ */
+function requireFolder(file: string, url: string): void {
+  const folder = dirname(file);
+  let isFolder = false;
+  try {
+    isFolder = statSync(folder).isDirectory();
+  } catch {
+    // missing, or not ours to look at: said below
+  }
+  if (!isFolder) {
+    throw new BatonError(
+      "not_found",
+      `the store '${clip(url, 200)}' is in ${folder}, which is not a folder that exists`,
+      "check the path for a typo; to start a store there, create the folder first (mkdir -p), or run `baton init` in the repository for its default store",
+    );
+  }
 }

@@ -3,6 +3,7 @@ import { BatonError } from "../../errors.js";
 import { formatDuration } from "../../util/duration.js";
 import { worktreeAgentFile } from "../../workspace/worktree-agent.js";
 import { action } from "../context.js";
+import { EXIT } from "../exit-codes.js";
 import { agentTable } from "../format.js";
 
 export function registerAgentCommands(program: Command): void {
@@ -110,7 +111,7 @@ export function registerAgentCommands(program: Command): void {
           ];
           return lines.length ? lines : s.dim("alive; nothing held");
         });
-        return beat.lostTasks.length + beat.lostLeases.length ? 3 : 0;
+        return beat.lostTasks.length + beat.lostLeases.length ? EXIT.conflict : EXIT.ok;
       }),
     );
 }

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { formatDuration } from "../../util/duration.js";
 import { sleep } from "../../util/sleep.js";
-import { action, durationOption } from "../context.js";
+import { action, durationOption, withRange } from "../context.js";
 
 export function registerGuardianCommand(program: Command): void {
   program
@@ -10,8 +10,8 @@ export function registerGuardianCommand(program: Command): void {
     .option("--once", "one pass, then exit")
     .option(
       "--interval <duration>",
-      "time between passes (default: guardian_interval)",
-      durationOption("--interval"),
+      withRange("time between passes (default: guardian_interval)", "sweepInterval"),
+      durationOption("--interval", "sweepInterval"),
     )
     .addHelpText(
       "after",

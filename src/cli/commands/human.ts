@@ -1,14 +1,25 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import type { Command } from "commander";
+import { TEXTS } from "../../domain/limits.js";
 import { BatonError } from "../../errors.js";
-import { action, collect, durationOption } from "../context.js";
+import { action, collect, durationOption, withRange } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { approvalLine, questionLine } from "../format.js";
 
 function readPlan(path: string): string {
   try {
+    // A character takes up to 3 bytes in UTF-8: a bigger file cannot be a plan, and is not read whole.
+    const bytes = statSync(path).size;
+    if (bytes > TEXTS.plan.max * 3) {
+      throw new BatonError(
+        "invalid_input",
+        `the plan ${path} is ${bytes} bytes; a plan is up to ${TEXTS.plan.max} characters`,
+        TEXTS.plan.advice,
+      );
+    }
     return readFileSync(path, "utf8");
   } catch (error) {
+    if (error instanceof BatonError) throw error;
     throw new BatonError(
       "not_found",
       `cannot read the plan ${path} (${(error as NodeJS.ErrnoException).code})`,
@@ -23,7 +34,11 @@ function exitAfter(waited: boolean, open: boolean, rejected = false): number {
   return waited && open ? EXIT.timeout : EXIT.ok;
 }
 
-const WAIT_HELP = "block until it is answered, up to this long (exit 5 if not; it stays open)";
+const WAIT_HELP = withRange(
+  "block until it is answered, up to this long (exit 5 if not; it stays open)",
+  "wait",
+);
+const DECISION_WAIT_HELP = withRange("block until decided, up to this long (exit 5 if undecided)", "wait");
 
 export function registerHumanCommands(program: Command): void {
   program
@@ -32,7 +47,7 @@ export function registerHumanCommands(program: Command): void {
     .argument("<text>")
     .option("--options <list>", "the choices, comma-separated (the human may answer by number)", collect, [])
     .option("--task <id>", "the task it is about")
-    .option("--wait <duration>", WAIT_HELP, durationOption("--wait"))
+    .option("--wait <duration>", WAIT_HELP, durationOption("--wait", "wait"))
     .addHelpText(
       "after",
       `\nExample:\n  baton ask "Which auth library?" --options "passport,lucia" --task T-4 --wait 30m`,
@@ -67,7 +82,7 @@ export function registerHumanCommands(program: Command): void {
     .command("question")
     .description("one question; with --wait, block until it is answered")
     .argument("<id>", "Q-ID")
-    .option("--wait <duration>", WAIT_HELP, durationOption("--wait"))
+    .option("--wait <duration>", WAIT_HELP, durationOption("--wait", "wait"))
     .action(
       action(async (ctx, id: string, o: { wait?: number }) => {
         const ws = await ctx.workspace();
@@ -100,11 +115,7 @@ export function registerHumanCommands(program: Command): void {
       "--task <id>",
       "the task it is for (a plan-required task cannot be done before its plan is approved)",
     )
-    .option(
-      "--wait <duration>",
-      "block until decided, up to this long (exit 5 if undecided)",
-      durationOption("--wait"),
-    )
+    .option("--wait <duration>", DECISION_WAIT_HELP, durationOption("--wait", "wait"))
     .action(
       action(async (ctx, what: string, o: { plan?: string; task?: string; wait?: number }) => {
         const ws = await ctx.workspace();
@@ -122,11 +133,7 @@ export function registerHumanCommands(program: Command): void {
     .command("show")
     .description("one approval and its plan; with --wait, block until decided")
     .argument("<id>", "A-ID")
-    .option(
-      "--wait <duration>",
-      "block until decided, up to this long (exit 5 if undecided)",
-      durationOption("--wait"),
-    )
+    .option("--wait <duration>", DECISION_WAIT_HELP, durationOption("--wait", "wait"))
     .action(
       action(async (ctx, id: string, o: { wait?: number }) => {
         const ws = await ctx.workspace();

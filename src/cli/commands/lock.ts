@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { action, durationOption, tokenOption } from "../context.js";
+import { action, durationOption, tokenOption, withRange } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { conflictLines, leaseTable } from "../format.js";
 
@@ -10,8 +10,8 @@ export function registerLockCommands(program: Command): void {
     .argument("[paths...]", "paths or globs, relative to here or to the repository root")
     .option(
       "--ttl <duration>",
-      "how long the lease lives without a heartbeat (default: lease_ttl)",
-      durationOption("--ttl"),
+      withRange("how long the lease lives without a heartbeat (default: lease_ttl)", "ttl"),
+      durationOption("--ttl", "ttl"),
     )
     .option("--intent <text>", "what you will do, shown to anyone who meets the lock")
     .option("--shared", "a shared lease: others may share it, nobody may hold it exclusively")

@@ -1,8 +1,9 @@
 import type { Command } from "commander";
+import { DURATIONS } from "../../domain/limits.js";
 import { parseTaskId } from "../../domain/task-rules.js";
-import { BatonError } from "../../errors.js";
+import { BatonError, clip } from "../../errors.js";
 import { parseDuration } from "../../util/duration.js";
-import { action } from "../context.js";
+import { action, limitOption, withRange } from "../context.js";
 import { eventLine } from "../format.js";
 
 /** `--since` takes a duration back from now (`2h`) or a date/time (`2026-11-21`, ISO). */
@@ -10,10 +11,14 @@ export function parseSince(text: string, now: number): number {
   if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
     const at = Date.parse(text);
     if (Number.isNaN(at))
-      throw new BatonError("invalid_input", `bad date '${text}'`, "use 2026-11-21 or 2026-11-21T09:30:00Z");
+      throw new BatonError(
+        "invalid_input",
+        `bad date '${clip(text)}'`,
+        "use 2026-11-21 or 2026-11-21T09:30:00Z",
+      );
     return at;
   }
-  return now - parseDuration(text, "--since");
+  return now - parseDuration(text, "--since", DURATIONS.since);
 }
 
 export function registerLogCommands(program: Command): void {
@@ -23,18 +28,16 @@ export function registerLogCommands(program: Command): void {
     .option("--agent <name>", "only this agent's actions")
     .option("--type <type>", "only this type (task.claimed), or a family (task.)")
     .option("--task <id>", "only events about this task")
-    .option("--since <when>", "a duration back (2h, 30m) or a date (2026-11-21)")
-    .option("--limit <n>", "the newest N events", "200")
+    .option("--since <when>", withRange("a duration back (2h, 30m) or a date (2026-11-21)", "since"))
+    .option("--limit <n>", "the newest N events (1 to 10000)", limitOption("--limit"), 200)
     .addHelpText(
       "after",
       `\nExamples:\n  baton log --since 1h\n  baton log --type lease. --agent alice\n  baton log write decision "keep SQLite as the default store"`,
     )
     .action(
       action(
-        async (ctx, o: { agent?: string; type?: string; task?: string; since?: string; limit: string }) => {
-          const limit = Number(o.limit);
-          if (!Number.isInteger(limit) || limit < 1)
-            throw new BatonError("invalid_input", `bad --limit '${o.limit}'`, "a whole number ≥ 1");
+        async (ctx, o: { agent?: string; type?: string; task?: string; since?: string; limit: number }) => {
+          const limit = o.limit;
           const events = await (await ctx.workspace()).log.list({
             actor: o.agent,
             type: o.type,

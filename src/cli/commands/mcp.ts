@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { parseKind } from "../../services/agent-service.js";
-import { action, durationOption } from "../context.js";
+import { action, durationOption, withRange } from "../context.js";
 
 /** What `serveStdio` in dist/mcp/serve.js takes; the module is loaded at run time, outside the CLI bundle. */
 interface ServeModule {
@@ -22,8 +22,11 @@ export function registerMcpCommand(program: Command, version: string): void {
     .option("--role <role>", "the agent's role in the team")
     .option(
       "--max-wait <duration>",
-      "the longest a tool blocks before answering pending (hosts cut calls off: Codex after 60 s)",
-      durationOption("--max-wait"),
+      withRange(
+        "the longest a tool blocks before answering pending (hosts cut calls off: Codex after 60 s)",
+        "toolWait",
+      ),
+      durationOption("--max-wait", "toolWait"),
       50_000,
     )
     .addHelpText(

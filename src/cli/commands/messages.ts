@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { WaitingItem } from "../../services/status-service.js";
 import type { ReadResult, SendResult } from "../../store/port.js";
-import { action, type CliContext, durationOption } from "../context.js";
+import { action, type CliContext, durationOption, limitOption, withRange } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { channelTable, messageLine } from "../format.js";
 import { waitingLine } from "../status-format.js";
@@ -10,7 +10,7 @@ interface ReadFlags {
   all?: boolean;
   ack?: boolean;
   wait?: number;
-  limit: string;
+  limit: number;
 }
 
 function readOptions(command: Command): Command {
@@ -19,14 +19,14 @@ function readOptions(command: Command): Command {
     .option("--ack", "mark what is shown as read (the cursor moves past it)")
     .option(
       "--wait <duration>",
-      "wait up to this long for something unread to arrive (exit 5 if nothing did)",
-      durationOption("--wait"),
+      withRange("wait up to this long for something unread to arrive (exit 5 if nothing did)", "wait"),
+      durationOption("--wait", "wait"),
     )
-    .option("--limit <n>", "at most N messages", "100");
+    .option("--limit <n>", "at most N messages (1 to 10000)", limitOption("--limit"), 100);
 }
 
 function fromFlags(o: ReadFlags) {
-  return { all: o.all, ack: o.ack, waitMs: o.wait, limit: Number(o.limit) };
+  return { all: o.all, ack: o.ack, waitMs: o.wait, limit: o.limit };
 }
 
 function printRead(

@@ -1,7 +1,7 @@
 import { relative } from "node:path";
 import type { Command } from "commander";
 import { sleep } from "../../util/sleep.js";
-import { action, durationOption } from "../context.js";
+import { action, durationOption, withRange } from "../context.js";
 
 export function registerMirrorCommand(program: Command): void {
   program
@@ -11,8 +11,8 @@ export function registerMirrorCommand(program: Command): void {
     .option("--watch", "keep it up to date as things change (Ctrl-C to stop)")
     .option(
       "--interval <duration>",
-      "with --watch, how often to look for changes",
-      durationOption("--interval"),
+      withRange("with --watch, how often to look for changes", "sweepInterval"),
+      durationOption("--interval", "sweepInterval"),
       1000,
     )
     .addHelpText(

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { TeamStatus } from "../../services/status-service.js";
 import { safeJson } from "../../util/control-chars.js";
 import { sleep } from "../../util/sleep.js";
-import { action, type CliContext, durationOption } from "../context.js";
+import { action, type CliContext, durationOption, withRange } from "../context.js";
 import { forTerminal } from "../output.js";
 import { statusLines } from "../status-format.js";
 
@@ -58,11 +58,14 @@ export function registerStatusCommand(program: Command): void {
     .description(
       "the team at a glance: what waits for you, agents, tasks, leases (also: baton with no command)",
     )
-    .option("--watch [interval]", "redraw in place as things change (every 2s, or the interval given)")
+    .option(
+      "--watch [interval]",
+      withRange("redraw in place as things change (every 2s, or the interval given)", "sweepInterval"),
+    )
     .action(
       action(async (ctx, o: { watch?: string | true }) => {
         if (o.watch === undefined) return showStatus(ctx);
-        const everyMs = o.watch === true ? 2000 : durationOption("--watch")(o.watch);
+        const everyMs = o.watch === true ? 2000 : durationOption("--watch", "sweepInterval")(o.watch);
         if (process.stdout.isTTY && !ctx.out.json) process.stdout.write("\u001b[2J");
         return watch(ctx, everyMs);
       }),

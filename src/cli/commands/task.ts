@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { formatDuration } from "../../util/duration.js";
 import { readReportFile } from "../../workspace/report-file.js";
-import { action, collect, durationOption, tokenOption } from "../context.js";
+import { action, collect, durationOption, tokenOption, withRange } from "../context.js";
 import { taskDetail, taskLine, taskTable } from "../format.js";
 
 export function registerTaskCommands(program: Command): void {
@@ -110,8 +110,8 @@ Examples:
     .option("--tag <tag>", "pick only tasks with this tag; repeatable", collect, [])
     .option(
       "--ttl <duration>",
-      "how long the claim lives without a heartbeat (default: claim_ttl)",
-      durationOption("--ttl"),
+      withRange("how long the claim lives without a heartbeat (default: claim_ttl)", "ttl"),
+      durationOption("--ttl", "ttl"),
     )
     .addHelpText(
       "after",

@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { parseDuration } from "../../util/duration.js";
+import { COUNTS, DURATIONS, TEXTS } from "../../domain/limits.js";
+import { describeRange, parseDuration } from "../../util/duration.js";
 import type { McpSession } from "../session.js";
 import type { ToolRegistry } from "../tool-registry.js";
 
-const paths = z.array(z.string().min(1).max(1024)).min(1).max(100);
+const paths = z.array(z.string().min(1).max(1024)).min(1).max(COUNTS.paths.max);
 
 export function registerFileTools(tools: ToolRegistry, session: McpSession): void {
   const ws = session.ws;
@@ -14,8 +15,12 @@ export function registerFileTools(tools: ToolRegistry, session: McpSession): voi
       "Lease files, folders or globs (src/auth/, src/**/*.ts) before editing them, so no other agent edits them at the same time. All are granted or none. Returns {granted, conflicts}; on conflicts, each names who holds the path, why and until when: work on something else or message the holder. Paths are relative to the repository root.",
     input: {
       paths,
-      intent: z.string().max(200).optional().describe("what you will do, shown to others"),
-      ttl: z.string().max(16).optional().describe("e.g. 30m; renewed by every tool call"),
+      intent: z.string().max(TEXTS.intent.max).optional().describe("what you will do, shown to others"),
+      ttl: z
+        .string()
+        .max(16)
+        .optional()
+        .describe(`${describeRange(DURATIONS.ttl)}, e.g. 30m; renewed by every tool call`),
       shared: z.boolean().optional(),
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
@@ -23,7 +28,7 @@ export function registerFileTools(tools: ToolRegistry, session: McpSession): voi
       ws.leases.lock(input.paths, {
         intent: input.intent,
         shared: input.shared,
-        ttlMs: input.ttl ? parseDuration(input.ttl, "ttl") : undefined,
+        ttlMs: input.ttl ? parseDuration(input.ttl, "ttl", DURATIONS.ttl) : undefined,
       }),
   });
 

@@ -1,10 +1,18 @@
 import { z } from "zod";
+import { COUNTS, DURATIONS, TEXTS } from "../../domain/limits.js";
 import type { Approval, Question } from "../../domain/types.js";
 import { progress, type ToolExtra } from "../progress.js";
 import type { McpSession } from "../session.js";
 import type { ToolRegistry } from "../tool-registry.js";
 
 const PROGRESS_EVERY_MS = 5000;
+
+/** Seconds to wait for the human: 0 asks and returns at once; at most a wait's range (a day). */
+const WAIT_SECONDS = z
+  .number()
+  .int()
+  .min(0)
+  .max(DURATIONS.wait.max / 1000);
 
 /**
  * Waits for a human in slices, sending progress between them, and gives up
@@ -57,10 +65,10 @@ export function registerHumanTools(tools: ToolRegistry, session: McpSession): vo
     description:
       "Ask the human a question and wait for the answer. Use it when you are unsure about requirements, a design choice or something risky, instead of guessing. Give options when there is a clear choice. Returns {status: answered, answer} or, if the human takes long, {status: pending, question} with the id to pass to get_answer.",
     input: {
-      question: z.string().min(1).max(16_384),
-      options: z.array(z.string().min(1).max(200)).max(20).optional(),
+      question: z.string().min(1).max(TEXTS.message.max),
+      options: z.array(z.string().min(1).max(TEXTS.option.max)).max(COUNTS.options.max).optional(),
       task_id: z.string().max(32).optional(),
-      wait_seconds: z.number().int().min(0).max(86_400).optional().describe("0: ask and return at once"),
+      wait_seconds: WAIT_SECONDS.optional().describe("0: ask and return at once"),
     },
     run: async (input, extra) => {
       const asked = await human.ask(input.question, { options: input.options, task: input.task_id });
@@ -83,7 +91,7 @@ export function registerHumanTools(tools: ToolRegistry, session: McpSession): vo
       "Resume waiting for the answer to a question (Q-3) or the decision on an approval (A-2) you asked for earlier. Returns the same shape as chat_with_human or request_approval.",
     input: {
       id: z.string().min(1).max(32),
-      wait_seconds: z.number().int().min(0).max(86_400).optional(),
+      wait_seconds: WAIT_SECONDS.optional(),
     },
     run: async (input, extra) => {
       if (/^A-/i.test(input.id)) {
@@ -114,10 +122,10 @@ export function registerHumanTools(tools: ToolRegistry, session: McpSession): vo
     description:
       "Ask a human to approve an action before you take it (a plan, a merge, a risky command). For a task that requires a plan, pass task_id and the plan; you cannot complete such a task before the plan is approved. Waits like chat_with_human; returns {status: approved|rejected|pending}. If rejected, read the note and change course.",
     input: {
-      action: z.string().min(1).max(2000),
-      plan: z.string().max(65_536).optional(),
+      action: z.string().min(1).max(TEXTS.action.max),
+      plan: z.string().max(TEXTS.plan.max).optional(),
       task_id: z.string().max(32).optional(),
-      wait_seconds: z.number().int().min(0).max(86_400).optional(),
+      wait_seconds: WAIT_SECONDS.optional(),
     },
     run: async (input, extra) => {
       const requested = await human.requestApproval(input.action, { plan: input.plan, task: input.task_id });

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { BatonError } from "../../errors.js";
+import { TEXTS } from "../../domain/limits.js";
+import { BatonError, clip } from "../../errors.js";
 import { progress } from "../progress.js";
 import type { McpSession } from "../session.js";
 import type { ToolRegistry } from "../tool-registry.js";
@@ -14,8 +15,8 @@ export function registerMessageTools(tools: ToolRegistry, session: McpSession): 
       "Send a message to an agent (to: its name), a channel (to: #name) or everyone (to: *, optionally role). Messages to busy or offline agents are kept until they read them. Returns {message, recipients}.",
     input: {
       to: z.string().min(1).max(64),
-      text: z.string().min(1).max(16_384),
-      role: z.string().max(64).optional().describe("with to=*: only agents with this role"),
+      text: z.string().min(1).max(TEXTS.message.max),
+      role: z.string().max(TEXTS.role.max).optional().describe("with to=*: only agents with this role"),
       urgent: z.boolean().optional(),
       reply_to: z.string().max(32).optional().describe("a message id (M-12) to reply to in its thread"),
     },
@@ -23,7 +24,7 @@ export function registerMessageTools(tools: ToolRegistry, session: McpSession): 
       if (input.role !== undefined && input.to !== "*") {
         throw new BatonError(
           "invalid_input",
-          `role applies to a broadcast, and to is '${input.to}'`,
+          `role applies to a broadcast, and to is '${clip(input.to)}'`,
           'to reach every agent with a role, pass to "*" with role; to reach one agent, drop role',
         );
       }
@@ -70,7 +71,7 @@ export function registerMessageTools(tools: ToolRegistry, session: McpSession): 
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     description:
       "Say what you are working on, shown to the team and the human. Every tool call already keeps your claim and leases alive; call this when your focus changes.",
-    input: { working_on: z.string().min(1).max(200) },
+    input: { working_on: z.string().min(1).max(TEXTS.workingOn.max) },
     run: async (input) => ws.agents.heartbeat({ workingOn: input.working_on }),
   });
 
@@ -78,7 +79,7 @@ export function registerMessageTools(tools: ToolRegistry, session: McpSession): 
     title: "Record a decision",
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     description: "Record a decision (and why) in the team's log, so others and the daily summary see it.",
-    input: { decision: z.string().min(1).max(2000), task_id: z.string().max(32).optional() },
+    input: { decision: z.string().min(1).max(TEXTS.logSummary.max), task_id: z.string().max(32).optional() },
     run: async (input) => {
       if (input.task_id && !/^[A-Za-z][A-Za-z0-9]*-\d+$/.test(input.task_id)) {
         throw new BatonError(

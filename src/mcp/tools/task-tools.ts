@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { COUNTS, TEXTS } from "../../domain/limits.js";
 import { readReportFileOrNull, reportSchema } from "../report-input.js";
 import type { McpSession } from "../session.js";
 import type { ToolRegistry } from "../tool-registry.js";
@@ -14,7 +15,7 @@ export function registerTaskTools(tools: ToolRegistry, session: McpSession): voi
     input: {
       status: z
         .array(z.enum(["open", "claimed", "done", "failed", "cancelled", "dead", "all"]))
-        .max(7)
+        .max(COUNTS.statuses.max)
         .optional(),
       ready: z
         .boolean()
@@ -32,11 +33,11 @@ export function registerTaskTools(tools: ToolRegistry, session: McpSession): voi
     description:
       "Add a task to the board for someone (or yourself) to do. Keep the title short and put detail in body. Returns {task} with its id (e.g. T-12). Use after_ids for tasks that must be done first.",
     input: {
-      title: z.string().min(1).max(200),
-      body: z.string().max(65_536).optional(),
+      title: z.string().min(1).max(TEXTS.title.max),
+      body: z.string().max(TEXTS.body.max).optional(),
       priority: z.number().int().min(0).max(3).optional().describe("0 is the highest; default 2"),
-      tags: z.array(z.string().max(64)).max(20).optional(),
-      after_ids: z.array(z.string().max(32)).max(50).optional(),
+      tags: z.array(z.string().max(64)).max(COUNTS.tags.max).optional(),
+      after_ids: z.array(z.string().max(32)).max(COUNTS.dependencies.max).optional(),
       queue: z.string().max(64).optional(),
     },
     run: async (input) => ({
@@ -58,7 +59,7 @@ export function registerTaskTools(tools: ToolRegistry, session: McpSession): voi
     input: {
       task_id: z.string().max(32).optional(),
       queue: z.string().max(64).optional(),
-      tags: z.array(z.string().max(64)).max(20).optional(),
+      tags: z.array(z.string().max(64)).max(COUNTS.tags.max).optional(),
     },
     run: (input) =>
       session.serial(async () => {
@@ -76,7 +77,7 @@ export function registerTaskTools(tools: ToolRegistry, session: McpSession): voi
       "Mark your claimed task done, with a one-line result and optionally a structured report. If it answers lease_lost, your claim expired or was taken: stop working on that task. If it answers gate_failed, a quality gate (e.g. the tests) refused: fix what it reports and call again.",
     input: {
       task_id: z.string().max(32).optional().describe("default: the task you hold"),
-      result: z.string().max(2000).optional(),
+      result: z.string().max(TEXTS.result.max).optional(),
       report: reportSchema.optional(),
       report_file: z.string().max(1024).optional().describe("or a YAML/JSON report file in the repository"),
     },
@@ -96,7 +97,7 @@ export function registerTaskTools(tools: ToolRegistry, session: McpSession): voi
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     description:
       "Give up on your claimed task, saying why. It goes back to the queue for another attempt (until its attempts run out). Use when you are blocked or the task cannot be done as written.",
-    input: { task_id: z.string().max(32).optional(), reason: z.string().min(1).max(2000) },
+    input: { task_id: z.string().max(32).optional(), reason: z.string().min(1).max(TEXTS.reason.max) },
     run: (input) =>
       session.serial(async () => {
         const id = session.taskOrClaim(input.task_id);

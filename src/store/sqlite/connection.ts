@@ -1,7 +1,8 @@
-import { BatonError, isBatonError } from "../../errors.js";
+import { BatonError } from "../../errors.js";
 import { sleepSync } from "../../util/sleep.js";
 import { openDatabase, type SqlDatabase, type SqlStatement, sqliteCode } from "./driver.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
+import { storeError } from "./sqlite-errors.js";
 
 /**
  * Why we retry SQLITE_BUSY ourselves instead of relying on busy_timeout:
@@ -52,25 +53,6 @@ export function retryWhileBusy<T>(attempt: () => T): T {
   }
 }
 
-function translateOpenError(error: unknown, path: string): never {
-  const code = sqliteCode(error);
-  if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
-    throw new BatonError(
-      "store_corrupt",
-      `${path} is not a baton database or is damaged (${code})`,
-      "move the file aside to keep it, then run `baton init` to start a fresh store",
-    );
-  }
-  if (code === "SQLITE_CANTOPEN") {
-    throw new BatonError(
-      "not_found",
-      `cannot open the database ${path}`,
-      "check the path and that its folder exists and is writable",
-    );
-  }
-  throw error;
-}
-
 /**
  * One open SQLite database with baton's settings, its schema migrated, and a
  * cache of prepared statements. Every write goes through `write`, which runs the
@@ -99,8 +81,7 @@ export class Connection {
       this.db.exec("PRAGMA foreign_keys = OFF");
       this.migrate();
     } catch (error) {
-      if (isBatonError(error)) throw error;
-      translateOpenError(error, path);
+      throw storeError(error, path, "open");
     }
   }
 

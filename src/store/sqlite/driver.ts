@@ -140,9 +140,13 @@ export function openDatabase(path: string): SqlDatabase {
 }
 
 const PRIMARY_CODES: Record<number, string> = {
+  3: "SQLITE_PERM",
   5: "SQLITE_BUSY",
   6: "SQLITE_LOCKED",
+  8: "SQLITE_READONLY",
+  10: "SQLITE_IOERR",
   11: "SQLITE_CORRUPT",
+  13: "SQLITE_FULL",
   14: "SQLITE_CANTOPEN",
   26: "SQLITE_NOTADB",
 };

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { type Clock, systemClock } from "../../clock.js";
 import { patternsOverlap } from "../../domain/lease-pattern.js";
+import { checkStoreInput } from "../../domain/limits.js";
 import type { Store } from "../port.js";
 import { Connection } from "./connection.js";
 import { acquireLeases } from "./ops/acquire-leases.js";
@@ -33,6 +34,7 @@ import {
   writeSummaryEntry,
 } from "./ops/summary.js";
 import { type LeaseRow, toLease } from "./rows.js";
+import { storeError } from "./sqlite-errors.js";
 import { hasExpiredWork, sweepExpiredClaims, sweepExpiredLeases, type Tx } from "./tx.js";
 
 export interface SqliteStoreOptions {
@@ -71,7 +73,19 @@ export class SqliteStore implements Store {
     input: I,
     op: (tx: Tx, input: I) => O,
   ): Promise<O> {
-    return this.conn.write(() => op(this.tx(input.actor), input), input.dryRun === true);
+    checkStoreInput(input);
+    return this.translated(() =>
+      this.conn.write(() => op(this.tx(input.actor), input), input.dryRun === true),
+    );
+  }
+
+  /** A full disk, a read-only file, a damaged page: named for what they are (sqlite-errors.ts), not as bugs. */
+  private translated<O>(run: () => O): O {
+    try {
+      return run();
+    } catch (error) {
+      throw storeError(error, this.conn.path);
+    }
   }
 
   /**
@@ -79,19 +93,21 @@ export class SqliteStore implements Store {
    * last write, a sweep commits first, so a read never shows a dead claim.
    */
   private async read<O>(op: (tx: Tx) => O): Promise<O> {
-    const now = this.clock.now();
-    if (this.conn.read(() => hasExpiredWork(this.conn, now))) {
-      this.conn.write(() => {
-        const tx = this.tx(SWEEPER);
-        sweepExpiredClaims(tx);
-        sweepExpiredLeases(tx);
-      });
-    }
-    return this.conn.read(() => op(this.tx(SWEEPER)));
+    return this.translated(() => {
+      const now = this.clock.now();
+      if (this.conn.read(() => hasExpiredWork(this.conn, now))) {
+        this.conn.write(() => {
+          const tx = this.tx(SWEEPER);
+          sweepExpiredClaims(tx);
+          sweepExpiredLeases(tx);
+        });
+      }
+      return this.conn.read(() => op(this.tx(SWEEPER)));
+    });
   }
 
   async close() {
-    this.conn.close();
+    this.translated(() => this.conn.close());
   }
 
   joinAgent: Store["joinAgent"] = (input) =>
