@@ -46,7 +46,14 @@ function setUp() {
     return result;
   };
   as("lea", "agent", "join", "lea", "--kind", "human");
-  as("mallory", "agent", "join", "mallory", "--role", ALL);
+  as(
+    "mallory",
+    "agent",
+    "join",
+    "mallory",
+    "--role",
+    `r${ATTACKS["OSC 52 clipboard write"]}${ATTACKS["bidi override"]}`,
+  );
   as("bob", "agent", "join", "bob");
   // A file whose very name holds escapes: lease paths are agent-written too.
   writeFileSync(join(repo, `evil${ATTACKS["clear screen"]}.ts`), "");
