@@ -27,6 +27,8 @@ export interface AddTaskOptions {
   tags?: string[];
   after?: string[];
   assign?: string;
+  /** The assignee has not joined yet (otherwise an unknown name is refused as a likely typo). */
+  assignNew?: boolean;
   /** Its holder must get a plan approved by a human before completing it. */
   planRequired?: boolean;
 }
@@ -106,6 +108,7 @@ export class TaskService {
       tags: validateTags(options.tags ?? []),
       dependsOn: (options.after ?? []).map(parseTaskId),
       assignee: options.assign ? validateAgentName(options.assign) : null,
+      allowUnknownAssignee: options.assignNew,
       maxAttempts: this.ctx.config.maxAttempts,
       planRequired: options.planRequired,
       slaMs: queue.slaMinutes === null ? null : queue.slaMinutes * 60_000,
@@ -127,6 +130,7 @@ export class TaskService {
       queue: options.queue,
       ready: options.ready,
       readyFor: this.ctx.whoami(),
+      handlerOnly: handlerOnlyQueues(this.ctx.config),
       involving,
     });
   }
@@ -225,11 +229,13 @@ export class TaskService {
     return released;
   }
 
-  async assign(id: string, agent: string | null): Promise<Task> {
+  /** `allowUnknown`: the agent has not joined yet (otherwise an unknown name is refused as a likely typo). */
+  async assign(id: string, agent: string | null, options: { allowUnknown?: boolean } = {}): Promise<Task> {
     return this.ctx.store.assignTask({
       ...this.mutation(),
       id: parseTaskId(id),
       assignee: agent ? validateAgentName(agent) : null,
+      allowUnknown: options.allowUnknown,
     });
   }
 

@@ -2,7 +2,7 @@ import type { Remark, Task, TaskDetail } from "../../../domain/types.js";
 import type { ListTasksInput } from "../../port.js";
 import { type EventRow, TASK_COLUMNS, type TaskRow, toEvent, toTask } from "../rows.js";
 import { requireTask, type Tx } from "../tx.js";
-import { readyFilter, readyParams } from "./claim-task.js";
+import { readyScope } from "./claim-task.js";
 
 export function getTask(tx: Tx, id: string): TaskDetail {
   const task = requireTask(tx, id);
@@ -31,8 +31,13 @@ export function listTasks(tx: Tx, input: ListTasksInput): Task[] {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   if (input.ready) {
-    where.push(readyFilter({ queue: input.queue }));
-    Object.assign(params, readyParams(input.readyFor ?? "", { queue: input.queue }));
+    // No name: what a newcomer could take (unassigned, no role).
+    const actor = input.readyFor ?? "";
+    const role =
+      tx.conn.get<{ role: string | null }>(`SELECT role FROM agents WHERE name = ?`, actor)?.role ?? null;
+    const scope = readyScope(actor, role, { queue: input.queue, handlerOnly: input.handlerOnly });
+    where.push(scope.where);
+    Object.assign(params, scope.params);
   } else if (input.queue) {
     where.push(`t.queue = @queue`);
     params.queue = input.queue;

@@ -1,6 +1,7 @@
-import { formatMessageId, inboxTopic } from "../../../domain/message-rules.js";
+import { formatMessageId } from "../../../domain/message-rules.js";
 import type { Escalation } from "../../../domain/types.js";
 import type { Mutation, Notified } from "../../port.js";
+import { messageHumans } from "../human-notice.js";
 import { type EscalationRow, type EventRow, toEscalation, toEvent } from "../rows.js";
 import { appendEvent, requireTask, type Tx, touchActor } from "../tx.js";
 
@@ -33,17 +34,7 @@ export function escalateTask(
     "History:",
     ...history.map((event) => `  #${event.seq} ${iso(event.at)} ${event.summary}`),
   ].join("\n");
-  const humans = tx.conn
-    .all<{ name: string }>(`SELECT name FROM agents WHERE kind = 'human' ORDER BY name`)
-    .map((h) => h.name);
-  const { seq: message } = tx.conn.get<{ seq: number }>(
-    `INSERT INTO messages (at, sender, kind, target, urgent, body) VALUES (?, ?, 'escalation', NULL, 1, ?) RETURNING seq`,
-    tx.now,
-    tx.actor,
-    body,
-  )!;
-  for (const human of humans)
-    tx.conn.run(`INSERT INTO deliveries (agent, message) VALUES (?, ?)`, human, message);
+  const { message, humans, wake } = messageHumans(tx, body);
   const row = tx.conn.get<EscalationRow>(
     `INSERT INTO escalations (task, at, by, reason, message) VALUES (?, ?, ?, ?, ?) RETURNING *`,
     task.id,
@@ -62,7 +53,7 @@ export function escalateTask(
       after: { escalation: `E-${row.seq}`, message: formatMessageId(message) },
     },
   });
-  return { escalation: toEscalation(row), wake: humans.map(inboxTopic) };
+  return { escalation: toEscalation(row), wake };
 }
 
 export function listEscalations(tx: Tx, input: { task?: string }): Escalation[] {
