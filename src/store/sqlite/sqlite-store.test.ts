@@ -1,9 +1,41 @@
 import { join } from "node:path";
-import { describeStoreConformance } from "../../../test/conformance/store-conformance.js";
+import { describe, expect, it } from "vitest";
+import { describeBlockedTasksConformance } from "../../../test/conformance/blocked-tasks-conformance.js";
+import { describeLostHoldsConformance } from "../../../test/conformance/lost-holds-conformance.js";
+import { describeStoreConformance, type StoreFactory } from "../../../test/conformance/store-conformance.js";
 import { tempDir } from "../../../test/helpers/temp-repo.js";
+import { ManualClock } from "../../clock.js";
+import { Connection } from "./connection.js";
 import { SqliteStore } from "./sqlite-store.js";
 
-describeStoreConformance(
-  "sqlite",
-  async (clock) => new SqliteStore({ path: join(tempDir(), "baton.db"), clock }),
-);
+const sqlite: StoreFactory = async (clock) => new SqliteStore({ path: join(tempDir(), "baton.db"), clock });
+
+describeStoreConformance("sqlite", sqlite);
+describeLostHoldsConformance("sqlite", sqlite);
+describeBlockedTasksConformance("sqlite", sqlite);
+
+describe("blocked is derived, never stored (sqlite)", () => {
+  it("a dependency made open again (reopened) unblocks its dependents, and its completion makes them ready", async () => {
+    const path = join(tempDir(), "baton.db");
+    const store = new SqliteStore({ path, clock: new ManualClock() });
+    try {
+      const add = (title: string, dependsOn: string[] = []) =>
+        store.addTask({ actor: "boss", prefix: "T", queue: "tasks", title, dependsOn, maxAttempts: 1 });
+      const cause = await add("schema");
+      const blocked = await add("api", [cause.id]);
+      await store.cancelTask({ actor: "boss", id: cause.id, reason: null });
+      expect((await store.getTask({ id: blocked.id })).blockedBy).toHaveLength(1);
+      // Whatever reopens a task sets it open again; nothing else has to be told.
+      const raw = new Connection(path);
+      raw.write(() => raw.run(`UPDATE tasks SET status = 'open', result = NULL WHERE id = ?`, cause.id));
+      raw.close();
+      expect((await store.getTask({ id: blocked.id })).blockedBy).toEqual([]);
+      expect((await store.listTasks({ ready: true, readyFor: "a" })).map((t) => t.id)).toEqual([cause.id]);
+      await store.claimTask({ actor: "a", id: cause.id, ttlMs: 1000 });
+      await store.completeTask({ actor: "a", id: cause.id });
+      expect((await store.listTasks({ ready: true, readyFor: "a" })).map((t) => t.id)).toEqual([blocked.id]);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -159,6 +159,26 @@ export function recordLoss(tx: Tx, agent: string, loss: Omit<LostHold, "at" | "b
 }
 
 /**
+ * A task just added or given a dependency may wait on a task that is itself
+ * blocked: it is blocked from now on, and the log says so (the humans were
+ * told about the cause when it ended).
+ */
+export function announceIfBlocked(tx: Tx, task: Task): void {
+  for (const cause of task.blockedBy) {
+    const via = task.dependsOn.includes(cause.id)
+      ? cause.id
+      : (task.dependsOn.find((dep) => findTask(tx, dep)?.blockedBy.some((b) => b.id === cause.id)) ??
+        cause.id);
+    appendEvent(tx, {
+      type: "task.blocked",
+      subject: task.id,
+      summary: blockedSummary(task.id, cause, via),
+      data: { after: { blockedBy: cause, via } },
+    });
+  }
+}
+
+/**
  * A task ended without success: every open task that waits on it, directly or
  * through other open tasks, can now never start by itself. One event per such
  * task, and one notice to the humans, who decide (see domain/blocked-tasks.ts).

@@ -3,7 +3,15 @@ import { formatTaskId } from "../../../domain/task-rules.js";
 import type { Task } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
 import type { AddTaskInput } from "../../port.js";
-import { appendEvent, findTask, requireKnownAgent, requireTask, type Tx, touchActor } from "../tx.js";
+import {
+  announceIfBlocked,
+  appendEvent,
+  findTask,
+  requireKnownAgent,
+  requireTask,
+  type Tx,
+  touchActor,
+} from "../tx.js";
 
 export function addTask(tx: Tx, input: AddTaskInput): Task {
   touchActor(tx);
@@ -69,5 +77,6 @@ export function addTask(tx: Tx, input: AddTaskInput): Task {
       },
     },
   });
+  announceIfBlocked(tx, task);
   return task;
 }

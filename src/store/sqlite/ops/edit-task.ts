@@ -3,6 +3,7 @@ import type { Task, TaskDetail } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
 import type { Mutation } from "../../port.js";
 import {
+  announceIfBlocked,
   appendEvent,
   blockDependents,
   recordLoss,
@@ -151,7 +152,9 @@ export function addDependency(tx: Tx, input: Mutation & { id: string; dependsOn:
       after: { dependsOn: [...task.dependsOn, input.dependsOn] },
     },
   });
-  return requireTask(tx, task.id);
+  const updated = requireTask(tx, task.id);
+  if (updated.status === "open") announceIfBlocked(tx, updated);
+  return updated;
 }
 
 export function removeDependency(tx: Tx, input: Mutation & { id: string; dependsOn: string }): Task {
