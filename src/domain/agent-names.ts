@@ -46,12 +46,16 @@ export function isNearMiss(name: string, known: string): boolean {
   if (a === b) return true;
   if (a.replace(/\d+/g, "#") === b.replace(/\d+/g, "#") || a.replace(/\d+/g, "") === b.replace(/\d+/g, ""))
     return false;
-  const stem = (s: string) =>
-    s.slice(0, Math.max(s.lastIndexOf("-"), s.lastIndexOf("_"), s.lastIndexOf(".")));
-  if (stem(a) && stem(a) === stem(b)) return false;
+  if (stem(a) !== "" && stem(a) === stem(b)) return false;
   const shorter = Math.min(a.length, b.length);
   const allowed = shorter <= 3 ? 0 : shorter <= 7 ? 1 : 2;
   return nameDistance(a, b) <= allowed;
+}
+
+/** The name up to its last separator (`worker` of `worker-b`), or "" without one. */
+function stem(name: string): string {
+  const cut = Math.max(name.lastIndexOf("-"), name.lastIndexOf("_"), name.lastIndexOf("."));
+  return cut > 0 ? name.slice(0, cut) : "";
 }
 
 /** Known names `name` may have meant, closest first: for "did you mean" when a name is unknown. */

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { describeAgentNamesConformance } from "../../../test/conformance/agent-names-conformance.js";
 import { describeBlockedTasksConformance } from "../../../test/conformance/blocked-tasks-conformance.js";
 import { describeLostHoldsConformance } from "../../../test/conformance/lost-holds-conformance.js";
 import { describeStoreConformance, type StoreFactory } from "../../../test/conformance/store-conformance.js";
@@ -13,6 +14,7 @@ const sqlite: StoreFactory = async (clock) => new SqliteStore({ path: join(tempD
 describeStoreConformance("sqlite", sqlite);
 describeLostHoldsConformance("sqlite", sqlite);
 describeBlockedTasksConformance("sqlite", sqlite);
+describeAgentNamesConformance("sqlite", sqlite);
 
 describe("blocked is derived, never stored (sqlite)", () => {
   it("a dependency made open again (reopened) unblocks its dependents, and its completion makes them ready", async () => {
