@@ -107,7 +107,7 @@ export class TaskService {
       priority: validatePriority(options.priority ?? 2),
       tags: validateTags(options.tags ?? []),
       dependsOn: (options.after ?? []).map(parseTaskId),
-      assignee: options.assign ? validateAgentName(options.assign) : null,
+      assignee: options.assign === undefined ? null : validateAgentName(options.assign),
       allowUnknownAssignee: options.assignNew,
       maxAttempts: this.ctx.config.maxAttempts,
       planRequired: options.planRequired,
@@ -234,7 +234,8 @@ export class TaskService {
     return this.ctx.store.assignTask({
       ...this.mutation(),
       id: parseTaskId(id),
-      assignee: agent ? validateAgentName(agent) : null,
+      // Null unassigns; an empty name is a mistake, not a request to unassign.
+      assignee: agent === null ? null : validateAgentName(agent),
       allowUnknown: options.allowUnknown,
     });
   }
