@@ -60,7 +60,13 @@ export class McpSession {
   /** update_status: a heartbeat that says what the agent works on; its answer carries what was lost. */
   async heartbeat(workingOn: string): Promise<HeartbeatResult> {
     this.lastBeat = performance.now();
-    return this.settle(await this.ws.agents.heartbeat({ workingOn }));
+    const beat = this.settle(await this.ws.agents.heartbeat({ workingOn }));
+    // The call's own beat may have taken some already: the answer carries them all, and no notice repeats them.
+    const lost = [...this.takeNotices(), ...beat.lost];
+    const subjects = (kind: string) => [
+      ...new Set(lost.filter((l) => l.kind === kind).map((l) => l.subject)),
+    ];
+    return { ...beat, lost, lostTasks: subjects("task"), lostLeases: subjects("lease") };
   }
 
   /** Not renewed means no longer ours: it expired (perhaps swept by another process), was cancelled or taken. */
