@@ -39,7 +39,8 @@ type Step =
   | { kind: "complete" | "fail"; task: number }
   | { kind: "cancel"; task: number }
   | { kind: "expire" }
-  | { kind: "undepend"; task: number; dep: number };
+  | { kind: "undepend"; task: number; dep: number }
+  | { kind: "assign"; task: number; agent: string | null };
 
 const taskSpec = (index: number): fc.Arbitrary<TaskSpec> =>
   fc.constantFrom<"tasks" | "reviews">("tasks", "tasks", "reviews").chain((queue) =>
@@ -69,6 +70,11 @@ const step = (n: number): fc.Arbitrary<Step> =>
     fc.record({ kind: fc.constant("cancel" as const), task: fc.nat(n - 1) }),
     fc.record({ kind: fc.constant("expire" as const) }),
     fc.record({ kind: fc.constant("undepend" as const), task: fc.nat(n - 1), dep: fc.nat(n - 1) }),
+    fc.record({
+      kind: fc.constant("assign" as const),
+      task: fc.nat(n - 1),
+      agent: fc.constantFrom(null, ...AGENTS),
+    }),
   );
 
 async function attempt(run: () => Promise<unknown>): Promise<unknown> {
@@ -140,17 +146,25 @@ async function run(specs: TaskSpec[], steps: Step[]): Promise<void> {
     await store.joinAgent({ actor: "c" });
     const ids: string[] = [];
     for (const spec of specs) {
-      const task = await store.addTask({
-        actor: "boss",
-        prefix: spec.queue === "reviews" ? "REV" : "T",
-        queue: spec.queue,
-        title: `task ${ids.length}`,
-        dependsOn: spec.deps.map((d) => ids[d]!),
-        assignee: spec.assignee,
-        maxAttempts: spec.maxAttempts,
-        priority: spec.priority,
-      });
-      ids.push(task.id);
+      const add = (assignee: string | null) =>
+        store.addTask({
+          actor: "boss",
+          prefix: spec.queue === "reviews" ? "REV" : "T",
+          queue: spec.queue,
+          title: `task ${ids.length}`,
+          dependsOn: spec.deps.map((d) => ids[d]!),
+          assignee,
+          maxAttempts: spec.maxAttempts,
+          priority: spec.priority,
+          handlerOnly: HANDLER_ONLY,
+        });
+      const task = await attempt(() => add(spec.assignee));
+      if (task instanceof BatonError) {
+        // Reserved for an agent whose role may not claim from the queue: refused, never kept.
+        expect(task.code).toBe("forbidden");
+        expect(spec.queue === "reviews" && spec.assignee !== "b").toBe(true);
+        ids.push((await add(null)).id);
+      } else ids.push((task as { id: string }).id);
     }
     await checkInvariants(store);
     for (const s of steps) {
@@ -179,6 +193,16 @@ async function run(specs: TaskSpec[], steps: Step[]): Promise<void> {
           break;
         case "expire":
           clock.advance(TTL + 1);
+          break;
+        case "assign":
+          await attempt(() =>
+            store.assignTask({
+              actor: "boss",
+              id: ids[s.task]!,
+              assignee: s.agent,
+              handlerOnly: HANDLER_ONLY,
+            }),
+          );
           break;
         case "undepend":
           await attempt(() =>

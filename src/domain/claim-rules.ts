@@ -35,6 +35,31 @@ export function assertQueueOpen(
 }
 
 /**
+ * Reserving a task for an agent that could never claim it (its queue is
+ * handler-only and the agent's role is another) would leave it open forever.
+ * An agent that has not joined yet (`role` undefined) is given the benefit of
+ * the doubt: it may join with the right role.
+ */
+export function assertAssignable(
+  task: Pick<Task, "id" | "queue">,
+  assignee: string,
+  role: string | null | undefined,
+  handlerOnly: Record<string, string> | undefined,
+): void {
+  if (role === undefined || !closedQueues(handlerOnly, role).includes(task.queue)) return;
+  const handler = handlerOnly![task.queue];
+  throw new BatonError(
+    "forbidden",
+    `${task.id} is in ${task.queue}, which only agents with the role ${handler} may claim; ${assignee}'s role is ${role ?? "none"}, so ${assignee} could never start it`,
+    {
+      cli: `reserve it for a ${handler}, or give ${assignee} that role first (baton agent join ${assignee} --role ${handler})`,
+      tool: `reserve it for an agent with the role ${handler}`,
+    },
+    { id: task.id, queue: task.queue, handler, assignee, role },
+  );
+}
+
+/**
  * Whether `actor` may claim `task` now, decided without I/O so every backend
  * gives the same answer and the same words: the SQL or Lua side only reads the
  * task and its unfinished dependencies, then writes the grant.

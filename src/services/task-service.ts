@@ -109,6 +109,7 @@ export class TaskService {
       dependsOn: (options.after ?? []).map(parseTaskId),
       assignee: options.assign === undefined ? null : validateAgentName(options.assign),
       allowUnknownAssignee: options.assignNew,
+      handlerOnly: handlerOnlyQueues(this.ctx.config),
       maxAttempts: this.ctx.config.maxAttempts,
       planRequired: options.planRequired,
       slaMs: queue.slaMinutes === null ? null : queue.slaMinutes * 60_000,
@@ -237,6 +238,7 @@ export class TaskService {
       // Null unassigns; an empty name is a mistake, not a request to unassign.
       assignee: agent === null ? null : validateAgentName(agent),
       allowUnknown: options.allowUnknown,
+      handlerOnly: handlerOnlyQueues(this.ctx.config),
     });
   }
 

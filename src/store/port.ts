@@ -60,7 +60,13 @@ export interface Store {
   releaseTask(input: FinishTaskInput): Promise<Task>;
   /** An unknown assignee is refused with "did you mean" unless `allowUnknown` (an agent that joins later). */
   assignTask(
-    input: Mutation & { id: string; assignee: string | null; allowUnknown?: boolean },
+    input: Mutation & {
+      id: string;
+      assignee: string | null;
+      allowUnknown?: boolean;
+      /** Handler-only queues (queue → role), to refuse an assignee whose role could never claim the task. */
+      handlerOnly?: Record<string, string>;
+    },
   ): Promise<Task>;
   addDependency(input: Mutation & { id: string; dependsOn: string }): Promise<Task>;
   removeDependency(input: Mutation & { id: string; dependsOn: string }): Promise<Task>;
@@ -207,6 +213,8 @@ export interface AddTaskInput extends Mutation {
   assignee?: string | null;
   /** Accept an assignee no agent has joined under yet (it will join later). */
   allowUnknownAssignee?: boolean;
+  /** Handler-only queues (queue → role), to refuse an assignee whose role could never claim the task. */
+  handlerOnly?: Record<string, string>;
   maxAttempts: number;
   planRequired?: boolean;
   /** The queue's SLA: the task is due this long after it is added. */

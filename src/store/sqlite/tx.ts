@@ -129,6 +129,19 @@ export function requireKnownAgent(
   options: { allowUnknown?: boolean; newHint?: NewNameHint } = {},
 ): string {
   if (tx.conn.get(`SELECT 1 FROM agents WHERE name = ?`, name)) return name;
+  return refuseUnknownAgent(tx, name, options);
+}
+
+/** The role of a known agent; undefined for a name no agent has joined under. */
+export function roleOf(tx: Tx, name: string): string | null | undefined {
+  return tx.conn.get<{ role: string | null }>(`SELECT role FROM agents WHERE name = ?`, name)?.role;
+}
+
+function refuseUnknownAgent(
+  tx: Tx,
+  name: string,
+  options: { allowUnknown?: boolean; newHint?: NewNameHint },
+): string {
   const twin = tx.conn.get<{ name: string }>(
     `SELECT name FROM agents WHERE name = ? COLLATE NOCASE ORDER BY joined_at LIMIT 1`,
     name,

@@ -1,4 +1,5 @@
 import { assertUsableDependency } from "../../../domain/blocked-tasks.js";
+import { assertAssignable } from "../../../domain/claim-rules.js";
 import { formatTaskId } from "../../../domain/task-rules.js";
 import type { Task } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
@@ -9,6 +10,7 @@ import {
   findTask,
   requireKnownAgent,
   requireTask,
+  roleOf,
   type Tx,
   touchActor,
 } from "../tx.js";
@@ -28,7 +30,7 @@ export function addTask(tx: Tx, input: AddTaskInput): Task {
     }
     assertUsableDependency(null, found);
   }
-  if (input.assignee)
+  if (input.assignee) {
     requireKnownAgent(tx, input.assignee, {
       allowUnknown: input.allowUnknownAssignee,
       newHint: {
@@ -36,6 +38,13 @@ export function addTask(tx: Tx, input: AddTaskInput): Task {
         tool: "leave it unassigned, or name an agent that has joined",
       },
     });
+    assertAssignable(
+      { id: "the task", queue: input.queue },
+      input.assignee,
+      roleOf(tx, input.assignee),
+      input.handlerOnly,
+    );
+  }
   const { last } = tx.conn.get<{ last: number }>(
     `INSERT INTO id_counters (prefix, last) VALUES (?, 1)
      ON CONFLICT (prefix) DO UPDATE SET last = last + 1 RETURNING last`,

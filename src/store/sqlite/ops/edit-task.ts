@@ -1,4 +1,5 @@
 import { assertUsableDependency } from "../../../domain/blocked-tasks.js";
+import { assertAssignable } from "../../../domain/claim-rules.js";
 import type { Task, TaskDetail } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
 import type { Mutation } from "../../port.js";
@@ -9,6 +10,7 @@ import {
   recordLoss,
   requireKnownAgent,
   requireTask,
+  roleOf,
   sweepExpiredClaims,
   type Tx,
   touchActor,
@@ -34,11 +36,18 @@ const NEW_ASSIGNEE = {
 
 export function assignTask(
   tx: Tx,
-  input: Mutation & { id: string; assignee: string | null; allowUnknown?: boolean },
+  input: Mutation & {
+    id: string;
+    assignee: string | null;
+    allowUnknown?: boolean;
+    handlerOnly?: Record<string, string>;
+  },
 ): Task {
   const task = begin(tx, input.id, input.assignee ? "assign" : "unassign");
-  if (input.assignee)
+  if (input.assignee) {
     requireKnownAgent(tx, input.assignee, { allowUnknown: input.allowUnknown, newHint: NEW_ASSIGNEE });
+    assertAssignable(task, input.assignee, roleOf(tx, input.assignee), input.handlerOnly);
+  }
   if (task.assignee === input.assignee) return task;
   tx.conn.run(`UPDATE tasks SET assignee = ?, updated_at = ? WHERE id = ?`, input.assignee, tx.now, task.id);
   appendEvent(tx, {
