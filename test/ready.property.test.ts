@@ -110,6 +110,8 @@ async function checkInvariants(store: Store): Promise<void> {
     const blockers = task.status === "open" ? expectedBlockers(task.id, deps, status) : [];
     expect(task.blockedBy.map((b) => b.id).sort(), `${task.id} blockedBy`).toEqual(blockers);
     for (const cause of task.blockedBy) expect(cause.status).toBe(status.get(cause.id));
+    // One task alone (a walk up from it) and the list (one walk down from the causes) agree.
+    expect((await store.getTask({ id: task.id })).blockedBy, `${task.id} alone`).toEqual(task.blockedBy);
   }
   for (const agent of AGENTS) {
     const ready = (await store.listTasks({ ready: true, readyFor: agent, handlerOnly: HANDLER_ONLY })).map(

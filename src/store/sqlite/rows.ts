@@ -45,13 +45,17 @@ export interface TaskRow {
   updated_at: number;
 }
 
+const DEPS = `(SELECT json_group_array(d.depends_on) FROM task_deps d WHERE d.task_id = t.id) AS deps`;
+
 /**
  * Selects a task with its dependencies folded into one JSON column, and, for an
  * open task, what blocks it for good: the dependencies reached through open
  * tasks that ended without success. Derived on every read, never stored, so
  * removing the dependency or reopening it unblocks the task with no other write.
+ * The walk goes up from each row: right for one task or a few; a list uses
+ * TASK_LIST_COLUMNS and `blockedTasks` (task-graph.ts), which walks once.
  */
-export const TASK_COLUMNS = `t.*, (SELECT json_group_array(d.depends_on) FROM task_deps d WHERE d.task_id = t.id) AS deps,
+export const TASK_COLUMNS = `t.*, ${DEPS},
   CASE WHEN t.status = 'open' AND EXISTS (SELECT 1 FROM task_deps d WHERE d.task_id = t.id) THEN (
     WITH RECURSIVE up(id) AS (
       SELECT d.depends_on FROM task_deps d WHERE d.task_id = t.id
@@ -60,6 +64,9 @@ export const TASK_COLUMNS = `t.*, (SELECT json_group_array(d.depends_on) FROM ta
     SELECT json_group_array(json_object('id', x.id, 'status', x.status))
     FROM up JOIN tasks x ON x.id = up.id WHERE x.status IN ('failed', 'cancelled', 'dead'))
   END AS blocked_by`;
+
+/** A task without `blocked_by`, for lists: the caller fills `blockedBy` from one walk of the whole graph. */
+export const TASK_LIST_COLUMNS = `t.*, ${DEPS}, NULL AS blocked_by`;
 
 export function toTask(row: TaskRow): Task {
   return {

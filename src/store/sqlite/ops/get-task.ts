@@ -1,6 +1,7 @@
 import type { Remark, Task, TaskDetail } from "../../../domain/types.js";
 import type { ListTasksInput } from "../../port.js";
-import { type EventRow, TASK_COLUMNS, type TaskRow, toEvent, toTask } from "../rows.js";
+import { type EventRow, TASK_LIST_COLUMNS, type TaskRow, toEvent, toTask } from "../rows.js";
+import { blockedTasks } from "../task-graph.js";
 import { requireTask, type Tx } from "../tx.js";
 import { readyScope } from "./claim-task.js";
 
@@ -52,7 +53,11 @@ export function listTasks(tx: Tx, input: ListTasksInput): Task[] {
     where.push(`(t.holder = @involving OR t.assignee = @involving)`);
     params.involving = input.involving;
   }
-  const sql = `SELECT ${TASK_COLUMNS} FROM tasks t ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+  const sql = `SELECT ${TASK_LIST_COLUMNS} FROM tasks t ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
     ORDER BY t.priority, t.seq ${input.limit ? `LIMIT ${Math.floor(input.limit)}` : ""}`;
-  return (tx.conn.statement(sql).all(params) as TaskRow[]).map(toTask);
+  const tasks = (tx.conn.statement(sql).all(params) as TaskRow[]).map(toTask);
+  const blocked = blockedTasks(tx.conn);
+  return blocked.size === 0
+    ? tasks
+    : tasks.map((task) => ({ ...task, blockedBy: blocked.get(task.id) ?? [] }));
 }
