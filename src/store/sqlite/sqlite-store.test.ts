@@ -7,6 +7,8 @@ import { describeStoreConformance, type StoreFactory } from "../../../test/confo
 import { tempDir } from "../../../test/helpers/temp-repo.js";
 import { ManualClock } from "../../clock.js";
 import { Connection } from "./connection.js";
+import { openDatabase } from "./driver.js";
+import { MIGRATIONS } from "./migrations.js";
 import { SqliteStore } from "./sqlite-store.js";
 
 const sqlite: StoreFactory = async (clock) => new SqliteStore({ path: join(tempDir(), "baton.db"), clock });
@@ -38,6 +40,51 @@ describe("blocked is derived, never stored (sqlite)", () => {
       expect((await store.listTasks({ ready: true, readyFor: "a" })).map((t) => t.id)).toEqual([blocked.id]);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe("agent names unique whatever their case: the migration (sqlite)", () => {
+  it("upgrades a database that already has case twins; they keep working, no new twin is let in", async () => {
+    const path = join(tempDir(), "baton.db");
+    // A hub written before names were unique in any case, with Lea beside lea.
+    const old = openDatabase(path);
+    const before = MIGRATIONS.length - 1;
+    for (const migration of MIGRATIONS.slice(0, before)) old.exec(migration);
+    old.exec(`PRAGMA user_version = ${before}`);
+    old.exec(
+      `INSERT INTO agents (name, kind, joined_at, last_seen_at) VALUES ('lea', 'human', 1, 1), ('Lea', 'human', 2, 2)`,
+    );
+    old.close();
+    const store = new SqliteStore({ path, clock: new ManualClock(10) });
+    try {
+      expect((await store.heartbeat({ actor: "Lea" })).agent).toBe("Lea");
+      expect((await store.heartbeat({ actor: "lea" })).agent).toBe("lea");
+      await expect(store.joinAgent({ actor: "LEA", kind: "human" })).rejects.toMatchObject({
+        code: "not_found",
+        details: { didYouMean: ["lea"] },
+      });
+      const agents = await store.listAgents({ hungAfterMs: 1, offlineAfterMs: 1 });
+      expect(agents.map((a) => a.name).sort()).toEqual(["Lea", "lea"]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("the database itself refuses a case twin, whatever code inserts it", () => {
+    const path = join(tempDir(), "baton.db");
+    const conn = new Connection(path);
+    try {
+      conn.write(() =>
+        conn.run(`INSERT INTO agents (name, kind, joined_at, last_seen_at) VALUES ('lea', 'human', 1, 1)`),
+      );
+      expect(() =>
+        conn.write(() =>
+          conn.run(`INSERT INTO agents (name, kind, joined_at, last_seen_at) VALUES ('LEA', 'human', 1, 1)`),
+        ),
+      ).toThrow(/another case/);
+    } finally {
+      conn.close();
     }
   });
 });

@@ -4,16 +4,8 @@ import { formatTaskId } from "../../../domain/task-rules.js";
 import type { Task } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
 import type { AddTaskInput } from "../../port.js";
-import {
-  announceIfBlocked,
-  appendEvent,
-  findTask,
-  requireKnownAgent,
-  requireTask,
-  roleOf,
-  type Tx,
-  touchActor,
-} from "../tx.js";
+import { requireKnownAgent, roleOf } from "../agent-lookup.js";
+import { announceIfBlocked, appendEvent, findTask, requireTask, type Tx, touchActor } from "../tx.js";
 
 export function addTask(tx: Tx, input: AddTaskInput): Task {
   touchActor(tx);

@@ -3,14 +3,13 @@ import { assertAssignable } from "../../../domain/claim-rules.js";
 import type { Task, TaskDetail } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
 import type { Mutation } from "../../port.js";
+import { requireKnownAgent, roleOf } from "../agent-lookup.js";
 import {
   announceIfBlocked,
   appendEvent,
   blockDependents,
   recordLoss,
-  requireKnownAgent,
   requireTask,
-  roleOf,
   sweepExpiredClaims,
   type Tx,
   touchActor,

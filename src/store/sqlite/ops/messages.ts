@@ -2,8 +2,9 @@ import { channelTopic, formatMessageId, inboxTopic } from "../../../domain/messa
 import type { Channel, Message } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
 import type { Mutation, ReadMessagesInput, ReadResult, SendMessageInput, SendResult } from "../../port.js";
+import { requireKnownAgent } from "../agent-lookup.js";
 import { type MessageRow, toMessage } from "../rows.js";
-import { appendEvent, requireKnownAgent, type Tx, touchActor } from "../tx.js";
+import { appendEvent, type Tx, touchActor } from "../tx.js";
 
 function requireChannel(tx: Tx, name: string): void {
   if (!tx.conn.get(`SELECT 1 FROM channels WHERE name = ?`, name)) {

@@ -1,9 +1,9 @@
 import { BatonError } from "../../../errors.js";
 import type { RemoveAgentInput, RemoveAgentResult } from "../../port.js";
+import { requireKnownAgent } from "../agent-lookup.js";
 import {
   appendEvent,
   recordLoss,
-  requireKnownAgent,
   sweepExpiredClaims,
   sweepExpiredLeases,
   type Tx,
