@@ -72,7 +72,7 @@ describe("baton CLI", () => {
     const repo = tempRepo();
     baton(repo, ["task", "add", "a"], as("lead"));
     baton(repo, ["task", "add", "b", "--after", "T-1"], as("lead"));
-    baton(repo, ["task", "add", "c", "--assign", "carol"], as("lead"));
+    baton(repo, ["task", "add", "c", "--assign", "carol", "--new"], as("lead")); // carol joins later
     baton(repo, ["task", "claim", "T-1"], as("alice"));
     const ids = (args: string[], who = "lead") =>
       (baton(repo, [...args, "--json"], as(who)).json().tasks as { id: string }[]).map((t) => t.id);
@@ -100,6 +100,8 @@ describe("baton CLI", () => {
     expect(run(["task", "fail", "T-1"]).code).toBe(2); // --reason is required
     run(["task", "claim", "T-1"]);
     expect(run(["task", "release", "T-1"]).json().task).toMatchObject({ status: "open", attempts: 1 });
+    expect(run(["task", "assign", "T-1", "bob"]).code).toBe(4); // bob has not joined: a typo?
+    run(["agent", "join", "bob"], "bob");
     expect(run(["task", "assign", "T-1", "bob"]).json().task).toMatchObject({ assignee: "bob" });
     expect(run(["task", "claim", "T-1"]).code).toBe(3);
     expect(run(["task", "unassign", "T-1"]).json().task).toMatchObject({ assignee: null });

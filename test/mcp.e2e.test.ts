@@ -355,6 +355,43 @@ describe("baton mcp with the official MCP client", () => {
     expect((await call(client, "claim_task")).json().task.id).toBe("T-2");
   });
 
+  it("tells the model once, on its next call of any tool, what it lost while another process swept it", async () => {
+    const repo = tempRepo();
+    writeFileSync(join(repo, ".baton/config.json"), JSON.stringify({ claim_ttl: "1s" }));
+    baton(repo, ["task", "add", "first"], { BATON_AGENT: "lead" });
+    const client = await connect(repo, "slow-agent");
+    expect((await call(client, "claim_task", { task_id: "T-1" })).json().task.id).toBe("T-1");
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    // Another process looks first and sweeps the expired claim.
+    expect(baton(repo, ["task", "list"], { BATON_AGENT: "lead" }).code).toBe(0);
+    const next = (await client.callTool({ name: "list_tasks", arguments: {} })) as ToolAnswer;
+    expect(next.isError).not.toBe(true);
+    expect(next.content).toHaveLength(2);
+    expect(next.content[1]!.text).toMatch(/^lease_lost: since your last call, you lost/);
+    expect(next.content[1]!.text).toContain("your claim on T-1");
+    expect(next.content[1]!.text).toContain("expired");
+    expectToolWorded(next.content[1]!.text);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // past the one-second beat throttle
+    const after = (await client.callTool({ name: "list_tasks", arguments: {} })) as ToolAnswer;
+    expect(after.content).toHaveLength(1);
+    const complete = await call(client, "complete_task");
+    expect(complete.text).toMatch(/^lease_lost: lost your claim on T-1/);
+  });
+
+  it("update_status answers with what was lost, once", async () => {
+    const repo = tempRepo();
+    baton(repo, ["agent", "join", "lea", "--kind", "human"]);
+    baton(repo, ["task", "add", "first"], { BATON_AGENT: "lea" });
+    const client = await connect(repo, "worker");
+    await call(client, "claim_task", { task_id: "T-1" });
+    baton(repo, ["task", "cancel", "T-1", "--reason", "dropped"], { BATON_AGENT: "lea" });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const status = await call(client, "update_status", { working_on: "T-1" });
+    expect(status.json().lost).toMatchObject([
+      { kind: "task", subject: "T-1", reason: "cancelled", by: "lea" },
+    ]);
+  });
+
   it("two sessions race for one claim and exactly one wins", async () => {
     const repo = tempRepo();
     baton(repo, ["task", "add", "only one"], { BATON_AGENT: "lead" });

@@ -10,7 +10,8 @@ import { tempDir } from "./helpers/temp-repo.js";
  * Model-based test: random sequences of claims, completions, failures,
  * releases, heartbeats, locks, unlocks and clock moves run against the real
  * SQLite store and against a few lines of plain model; after every step their
- * answers and states must agree, and the promises must hold.
+ * answers and states must agree, and the promises must hold, including that a
+ * heartbeat reports each claim and lease its agent lost since the last one.
  */
 
 const TTL = 1000;
@@ -46,6 +47,19 @@ class Model {
     TASKS.map((id) => [id, { status: "open", holder: null, token: null, expiresAt: 0, attempts: 0 }]),
   );
   leases = new Map<string, { holder: string; token: number; expiresAt: number }>();
+  /** What each agent lost to an expiry since its last heartbeat: its next heartbeat must report exactly these. */
+  losses = new Map<string, string[]>();
+
+  private lose(agent: string, what: string): void {
+    this.losses.set(agent, [...(this.losses.get(agent) ?? []), what]);
+  }
+
+  /** The losses a heartbeat by `agent` reports now, once. */
+  takeLosses(agent: string): string[] {
+    const lost = this.losses.get(agent) ?? [];
+    this.losses.delete(agent);
+    return lost.sort();
+  }
 
   /** Learns the token of a fresh grant (promise 1: larger than any before), or checks a known one. */
   settle(entry: { token: number | null }, actual: number): void {
@@ -58,14 +72,19 @@ class Model {
   }
 
   sweep(): void {
-    for (const task of this.tasks.values()) {
+    for (const [id, task] of this.tasks) {
       if (task.status === "claimed" && task.expiresAt <= this.now) {
+        this.lose(task.holder!, `task ${id}`);
         task.attempts++;
         task.status = task.attempts >= MAX_ATTEMPTS ? "dead" : "open";
         task.holder = null;
       }
     }
-    for (const [path, lease] of this.leases) if (lease.expiresAt <= this.now) this.leases.delete(path);
+    for (const [path, lease] of this.leases) {
+      if (lease.expiresAt > this.now) continue;
+      this.lose(lease.holder, `lease ${path}`);
+      this.leases.delete(path);
+    }
   }
 
   /** What the store should answer: "ok", "none" (nothing to claim) or an error code. */
@@ -199,6 +218,7 @@ describe("model-based: claims, leases, renewals, expiry and completion", () => {
                 ? tokenFor(step.id, step.token)
                 : undefined;
             const expected = model.apply(step, tokenFor);
+            const expectedLosses = step.kind === "heartbeat" ? model.takeLosses(step.agent) : [];
             const actual = await outcome(async () => {
               switch (step.kind) {
                 case "advance":
@@ -211,8 +231,15 @@ describe("model-based: claims, leases, renewals, expiry and completion", () => {
                   return store.failTask({ actor: step.agent, id: step.id, token, reason: "model" });
                 case "release":
                   return store.releaseTask({ actor: step.agent, id: step.id, token });
-                case "heartbeat":
-                  return store.heartbeat({ actor: step.agent });
+                case "heartbeat": {
+                  // Promise 2 for the holder: every expiry since its last heartbeat, whoever swept it, once.
+                  const beat = await store.heartbeat({ actor: step.agent });
+                  expect(
+                    beat.lost.map((l) => `${l.kind} ${l.subject}`).sort(),
+                    "heartbeat reports losses",
+                  ).toEqual(expectedLosses);
+                  return beat;
+                }
                 case "lock":
                   return store.acquireLeases({
                     actor: step.agent,

@@ -8,6 +8,7 @@ import { Output } from "./output.js";
 
 export interface GlobalOptions {
   as?: string;
+  newAgent?: boolean;
   json?: boolean;
   dryRun?: boolean;
   store?: string;
@@ -18,6 +19,7 @@ export class CliContext {
   readonly globals: GlobalOptions;
   readonly out: Output;
   private opened: Workspace | undefined;
+  private joined = false;
 
   constructor(command: Command) {
     this.globals = command.optsWithGlobals<GlobalOptions>();
@@ -34,6 +36,11 @@ export class CliContext {
       store: this.globals.store ?? (process.env.BATON_STORE || undefined),
       dryRun: this.globals.dryRun === true,
     });
+    // A new name that looks like a known one's is refused on first use; joining first says it is meant.
+    if (this.globals.newAgent && !this.joined) {
+      this.joined = true;
+      await this.opened.agents.join();
+    }
     return this.opened;
   }
 

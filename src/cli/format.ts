@@ -1,3 +1,4 @@
+import { causeText, directCause } from "../domain/blocked-tasks.js";
 import type { TaskReport } from "../domain/task-report.js";
 import type {
   AgentView,
@@ -24,7 +25,7 @@ function when(at: number): string {
 function statusText(task: Task, s: Style): string {
   switch (task.status) {
     case "open":
-      return s.cyan("open");
+      return task.blockedBy.length > 0 ? s.red("blocked") : s.cyan("open");
     case "claimed":
       return s.yellow("claimed");
     case "done":
@@ -91,6 +92,11 @@ export function taskDetail(task: TaskDetail, s: Style, now: number): string[] {
       task.dependsOn.map((id) => (waiting.has(id) ? `${id} (waiting)` : `${id} (done)`)).join(", "),
     );
   }
+  if (task.blockedBy.length)
+    field(
+      "blocked",
+      `${task.blockedBy.map(causeText).join(", ")}: a human decides (${directCause(task) ? `baton task dep rm ${task.id} ${directCause(task)}` : "remove the dependency that leads there"}, or baton task cancel ${task.id})`,
+    );
   if (task.blocks.length) field("blocks", task.blocks.join(", "));
   if (task.result) field(task.status === "done" ? "result" : "reason", t(task.result));
   field("created", `${when(task.createdAt)} by ${t(task.createdBy)}`);

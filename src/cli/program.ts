@@ -22,6 +22,10 @@ export function buildProgram(version: string): Command {
     .description("coordination hub for a team of AI coding agents working on one repository")
     .version(version, "-V, --version")
     .option("--as <name>", "act as this agent (default: $BATON_AGENT)")
+    .option(
+      "--new-agent",
+      "the name you act as is new: register it even though it looks like a slip for a known agent's",
+    )
     .option("--json", "print exactly one JSON document on stdout, errors included")
     .option("--dry-run", "show what would change, change nothing")
     .option(

@@ -83,13 +83,17 @@ function tasksBlock(status: TeamStatus, s: Style): string[] {
   const { tasks } = status;
   const head = `${s.bold("Tasks")}: ${tasks.open} open (${tasks.ready} ready), ${tasks.claimed.length} claimed${
     tasks.overdue.length ? `, ${s.red(`${tasks.overdue.length} overdue`)}` : ""
-  }`;
+  }${tasks.blocked.length ? `, ${s.red(`${tasks.blocked.length} blocked`)}` : ""}`;
   const rows = tasks.overdue.map((task) => [
     s.bold(task.id),
     s.red(`${formatDuration(status.at - task.dueAt!)} overdue`),
     task.holder ? `held by ${t(task.holder)}` : task.status,
     t(task.title),
   ]);
+  for (const task of tasks.blocked) {
+    const cause = task.blockedBy.map((b) => `${b.id} ${b.status}`).join(", ");
+    rows.push([s.bold(task.id), s.red("blocked"), `by ${cause}`, t(task.title)]);
+  }
   return rows.length ? [head, indent(table(rows, room(s)))] : [head];
 }
 

@@ -12,6 +12,9 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 /** Statuses from which a task never moves again. */
 export const FINAL_STATUSES: readonly TaskStatus[] = ["done", "failed", "cancelled", "dead"];
 
+/** Final statuses that are not success: a task waiting on one of them can never start by itself. */
+export const UNSUCCESSFUL_STATUSES: readonly TaskStatus[] = ["failed", "cancelled", "dead"];
+
 export const AGENT_KINDS = ["claude", "codex", "gemini", "pi", "custom", "human"] as const;
 export type AgentKind = (typeof AGENT_KINDS)[number];
 
@@ -48,6 +51,12 @@ export interface Task {
   escalatedAt: number | null;
   /** The structured report given on completion, if any. */
   report: TaskReport | null;
+  /**
+   * Open tasks only: the dependencies, direct or through other open tasks, that
+   * ended without success. Such a task can never start by itself; a human must
+   * remove the dependency, reopen it, or cancel this task. Empty otherwise.
+   */
+  blockedBy: { id: string; status: TaskStatus }[];
   createdBy: string;
   createdAt: number;
   updatedAt: number;
@@ -66,6 +75,24 @@ export interface TaskDetail extends Task {
   waitingOn: string[];
   remarks: Remark[];
   history: BatonEvent[];
+}
+
+/** Why a holder lost a claim or a lease without giving it up itself. */
+export type LossReason = "expired" | "dead" | "cancelled" | "force_released" | "removed";
+
+/** A claim or lease taken from its holder, kept until the holder's next heartbeat reports it. */
+export interface LostHold {
+  kind: "task" | "lease";
+  /** The task id or the lease path. */
+  subject: string;
+  /** The fencing token of the claim or lease that was lost. */
+  token: number;
+  reason: LossReason;
+  /** Who took it: `guardian` for an expiry, found by whichever process looked first. */
+  by: string;
+  at: number;
+  /** The event that recorded it (`baton log`). */
+  event: number;
 }
 
 export interface Lease {

@@ -26,6 +26,7 @@ Run baton as \`${b}\` from the repository's root: that works whether or not \`ba
 3. **Lock before editing:** \`${b} lock src/auth/ --intent "what you will do"\`. If it answers exit 3, someone else holds it:
    work on something else or \`${b} send THEM "..."\`. Unlock when done: \`${b} unlock src/auth/\`.
 4. **Stay alive:** run \`${b} heartbeat --working-on "T-3 tests"\` at least every few minutes; silent agents lose their claims.
+   If it answers exit 3, you lost a claim or lock (it says which and why): stop work on that task or file.
 5. **Ask when unsure:** \`${b} ask "question" --options a,b --wait 30m\` rather than guess. Ask for approval before risky
    actions: \`${b} approval request "what" --plan plan.md --wait 1h\`.
 6. **Finish:** \`${b} task done T-3 --result "what changed"\` (add \`--report report.yaml\` for findings), or

@@ -22,7 +22,11 @@ export async function sessionContext(ws: Workspace): Promise<string> {
   return lines.join("\n");
 }
 
-/** The host stopped its turn: the agent is idle (its claims stay until they expire or it resumes). */
+/**
+ * The host stopped its turn: the agent is idle (its claims stay until they
+ * expire or it resumes). Nobody reads a stop hook's answer, so what the agent
+ * lost stays for the heartbeat of its next tool call to report.
+ */
 export async function sessionStopped(ws: Workspace): Promise<void> {
-  if (ws.identity) await ws.agents.heartbeat({ workingOn: "" });
+  if (ws.identity) await ws.agents.heartbeat({ workingOn: "", keepLosses: true });
 }

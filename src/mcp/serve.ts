@@ -40,7 +40,11 @@ export async function serveStdio(options: ServeOptions): Promise<void> {
   const ws = await openWorkspace({ as: options.as, store: options.store, cwd: treeRoot(process.cwd()) });
   try {
     await refuseHumans(ws, options.kind);
-    const joined = await ws.agents.join({ kind: options.kind as AgentKind | undefined, role: options.role });
+    const joined = await ws.agents.join({
+      kind: options.kind as AgentKind | undefined,
+      role: options.role,
+      automatic: true,
+    });
     const session = new McpSession(ws, joined.name, options.maxWaitMs);
     await session.resume();
     const server = createMcpServer(session, options.version);

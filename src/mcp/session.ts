@@ -1,5 +1,8 @@
+import { describeLoss } from "../domain/lost-holds.js";
+import type { LostHold } from "../domain/types.js";
 import { BatonError, isBatonError } from "../errors.js";
 import type { Workspace } from "../services/workspace.js";
+import type { HeartbeatResult } from "../store/port.js";
 
 const BEAT_EVERY_MS = 1000;
 
@@ -7,11 +10,19 @@ const BEAT_EVERY_MS = 1000;
  * One MCP connection's state: who it is, and the claim it holds. The claim's
  * fencing token stays here so the model never handles it; every tool call is a
  * heartbeat, which keeps the claim and the agent's leases alive.
+ *
+ * Every call renews, read-only ones too (list_tasks, get_messages): a call is
+ * the one sign of life an MCP session gives, and an agent waiting on a human's
+ * answer with get_messages is alive and still means to finish its task. A
+ * model that loops on reads without progress is not silent, so a heartbeat
+ * cannot tell it apart; the queue's SLA escalates such a task to the humans.
  */
 export class McpSession {
   claim: { id: string; token: number } | null = null;
   /** The claim the session last lost, to tell the model why it holds nothing. */
-  private lost: string | null = null;
+  private lost: { id: string; why: string } | null = null;
+  /** Losses heartbeats reported that the model has not been shown yet. */
+  private notices: LostHold[] = [];
 
   constructor(
     readonly ws: Workspace,
@@ -43,9 +54,35 @@ export class McpSession {
     const now = performance.now();
     if (now - this.lastBeat < BEAT_EVERY_MS) return;
     this.lastBeat = now;
-    const beat = await this.ws.agents.heartbeat();
-    // Not renewed means no longer ours: it expired (perhaps swept by another process) or was taken.
-    if (this.claim && !beat.renewedTasks.some((task) => task.id === this.claim!.id)) this.forget();
+    this.notices.push(...this.settle(await this.ws.agents.heartbeat()).lost);
+  }
+
+  /** update_status: a heartbeat that says what the agent works on; its answer carries what was lost. */
+  async heartbeat(workingOn: string): Promise<HeartbeatResult> {
+    this.lastBeat = performance.now();
+    const beat = this.settle(await this.ws.agents.heartbeat({ workingOn }));
+    // The call's own beat may have taken some already: the answer carries them all, and no notice repeats them.
+    const lost = [...this.takeNotices(), ...beat.lost];
+    const subjects = (kind: string) => [
+      ...new Set(lost.filter((l) => l.kind === kind).map((l) => l.subject)),
+    ];
+    return { ...beat, lost, lostTasks: subjects("task"), lostLeases: subjects("lease") };
+  }
+
+  /** Not renewed means no longer ours: it expired (perhaps swept by another process), was cancelled or taken. */
+  private settle(beat: HeartbeatResult): HeartbeatResult {
+    if (this.claim && !beat.renewedTasks.some((task) => task.id === this.claim!.id)) {
+      const loss = beat.lost.find((l) => l.kind === "task" && l.subject === this.claim!.id);
+      this.forget(loss ? describeLoss(loss) : undefined);
+    }
+    return beat;
+  }
+
+  /** What was lost since the model was last told, once: each tool answer carries it. */
+  takeNotices(): LostHold[] {
+    const notices = this.notices;
+    this.notices = [];
+    return notices;
   }
 
   /**
@@ -67,8 +104,13 @@ export class McpSession {
     }
   }
 
-  private forget(): void {
-    this.lost = this.claim?.id ?? null;
+  private forget(why?: string): void {
+    this.lost = this.claim
+      ? {
+          id: this.claim.id,
+          why: why ?? `your claim on ${this.claim.id} was lost: it expired or another agent took it`,
+        }
+      : null;
     this.claim = null;
   }
 
@@ -114,9 +156,9 @@ export class McpSession {
     if (this.lost) {
       throw new BatonError(
         "lease_lost",
-        `your claim on ${this.lost} was lost: it expired or another agent took it`,
+        this.lost.why,
         "stop working on it; see list_tasks for its state, and claim_task for new work",
-        { id: this.lost },
+        { id: this.lost.id },
       );
     }
     throw new BatonError(

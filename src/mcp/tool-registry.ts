@@ -6,6 +6,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { type ZodIssue, type ZodRawShape, z } from "zod";
 import { zodToJsonSchema } from "zod-to-json-schema";
+import { describeLoss } from "../domain/lost-holds.js";
 import { BatonError } from "../errors.js";
 import { short } from "./jsonrpc-inbound.js";
 import { progress, type ToolExtra } from "./progress.js";
@@ -102,10 +103,26 @@ export class ToolRegistry {
       await this.session.beat();
       const input = this.validate(name, tool, args ?? {});
       const run = () => tool.run(input, extra);
-      return ok(await (tool.ownProgress ? run() : whileReporting(extra, run)));
+      return this.withNotices(ok(await (tool.ownProgress ? run() : whileReporting(extra, run))));
     } catch (error) {
-      return failure(error);
+      return this.withNotices(failure(error));
     }
+  }
+
+  /**
+   * A claim or lease the agent lost since its last call (it expired and some
+   * process swept it, a human cancelled the task, a lease was force-released)
+   * rides on whatever the model calls next, once: the holder learns it
+   * whoever noticed first, without having to ask.
+   */
+  private withNotices(result: CallToolResult): CallToolResult {
+    const lost = this.session.takeNotices();
+    if (lost.length === 0) return result;
+    const text = [
+      "lease_lost: since your last call, you lost what you held:",
+      ...lost.map((l) => `- ${describeLoss(l)}`),
+    ];
+    return { ...result, content: [...result.content, { type: "text", text: text.join("\n") }] };
   }
 
   private validate(name: string, tool: Registered, args: unknown): unknown {

@@ -1,7 +1,8 @@
 import { optionalText } from "../domain/limits.js";
 import { AGENT_KINDS, type AgentKind, type AgentView } from "../domain/types.js";
 import { BatonError, clip } from "../errors.js";
-import type { HeartbeatResult, LeaveResult, SweepResult } from "../store/port.js";
+import type { HeartbeatResult, LeaveResult, RemoveAgentResult, SweepResult } from "../store/port.js";
+import { validateAgentName } from "./identity.js";
 import type { ServiceContext } from "./service-context.js";
 
 export function parseKind(kind: string): AgentKind {
@@ -18,20 +19,38 @@ export function parseKind(kind: string): AgentKind {
 export class AgentService {
   constructor(private readonly ctx: ServiceContext) {}
 
-  async join(options: { role?: string; kind?: string } = {}): Promise<AgentView> {
+  /** `automatic`: a program joins on start (see JoinAgentInput); a join by hand declares a new name meant. */
+  async join(options: { role?: string; kind?: string; automatic?: boolean } = {}): Promise<AgentView> {
     return this.ctx.store.joinAgent({
       actor: this.ctx.actor(),
       dryRun: this.ctx.dryRun,
       role: options.role === undefined ? undefined : optionalText("role", options.role),
       kind: options.kind === undefined ? undefined : parseKind(options.kind),
+      automatic: options.automatic,
     });
   }
 
-  async heartbeat(options: { workingOn?: string } = {}): Promise<HeartbeatResult> {
+  /**
+   * Renews what the agent holds and reports, once, what was taken from it since
+   * its last heartbeat. `keepLosses`: report them but leave them for the next
+   * heartbeat, for a caller that cannot pass them on to the agent.
+   */
+  async heartbeat(options: { workingOn?: string; keepLosses?: boolean } = {}): Promise<HeartbeatResult> {
     return this.ctx.store.heartbeat({
       actor: this.ctx.actor(),
       dryRun: this.ctx.dryRun,
       workingOn: options.workingOn === undefined ? undefined : optionalText("workingOn", options.workingOn),
+      keepLosses: options.keepLosses,
+    });
+  }
+
+  /** Takes an agent off the team; see Store.removeAgent. */
+  async remove(name: string, options: { force?: boolean } = {}): Promise<RemoveAgentResult> {
+    return this.ctx.store.removeAgent({
+      actor: this.ctx.actor(),
+      dryRun: this.ctx.dryRun,
+      name: validateAgentName(name),
+      force: options.force,
     });
   }
 

@@ -21,7 +21,7 @@ export function validateAgentName(name: string): string {
 
 /** The caller's identity, required by every change: who did it goes in the log. */
 export function requireIdentity(name: string | undefined): string {
-  if (!name) {
+  if (name === undefined) {
     throw new BatonError("usage", "who is acting? this command changes state and needs an agent name", {
       cli: "pass --as NAME, export BATON_AGENT=NAME, or run baton connect HOST --as NAME in this worktree",
       tool: "the server was started without an agent name: its host must set BATON_AGENT, or this worktree must have its agent recorded",

@@ -26,6 +26,8 @@ export interface TeamStatus {
     overdue: Task[];
     /** Open but not ready for the caller: waiting on a dependency, reserved for another agent or role. */
     waiting: number;
+    /** Open, but a dependency failed, was cancelled or died: only a human can unblock them. */
+    blocked: Task[];
   };
   leases: Lease[];
   /**
@@ -101,8 +103,10 @@ export class StatusService {
         all: false,
         ack: false,
       });
+      // An escalation's message is shown as the escalation; other notices to humans (a task blocked) as messages.
+      const carried = new Set((await store.listEscalations({})).map((e) => e.message));
       for (const m of unread.messages) {
-        if (m.kind === "escalation") continue; // shown as its escalation
+        if (carried.has(m.id)) continue;
         waiting.push({
           kind: "message",
           id: m.id,
@@ -124,6 +128,7 @@ export class StatusService {
         open: open.length,
         ready: ready.length,
         waiting: open.length - ready.length,
+        blocked: open.filter((t) => t.blockedBy.length > 0),
         claimed: tasks.filter((t) => t.status === "claimed"),
         overdue: tasks.filter((t) => t.dueAt !== null && t.dueAt < at),
       },

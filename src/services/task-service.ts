@@ -29,6 +29,8 @@ export interface AddTaskOptions {
   tags?: string[];
   after?: string[];
   assign?: string;
+  /** The assignee has not joined yet (otherwise an unknown name is refused as a likely typo). */
+  assignNew?: boolean;
   /** Its holder must get a plan approved by a human before completing it. */
   planRequired?: boolean;
 }
@@ -108,7 +110,9 @@ export class TaskService {
       priority: validatePriority(options.priority ?? 2),
       tags: validateTags(options.tags ?? []),
       dependsOn: checkCount("dependencies", options.after ?? []).map(parseTaskId),
-      assignee: options.assign ? validateAgentName(options.assign) : null,
+      assignee: options.assign === undefined ? null : validateAgentName(options.assign),
+      allowUnknownAssignee: options.assignNew,
+      handlerOnly: handlerOnlyQueues(this.ctx.config),
       maxAttempts: this.ctx.config.maxAttempts,
       planRequired: options.planRequired,
       slaMs: queue.slaMinutes === null ? null : queue.slaMinutes * 60_000,
@@ -130,6 +134,7 @@ export class TaskService {
       queue: options.queue,
       ready: options.ready,
       readyFor: this.ctx.whoami(),
+      handlerOnly: handlerOnlyQueues(this.ctx.config),
       involving,
     });
   }
@@ -229,11 +234,15 @@ export class TaskService {
     return released;
   }
 
-  async assign(id: string, agent: string | null): Promise<Task> {
+  /** `allowUnknown`: the agent has not joined yet (otherwise an unknown name is refused as a likely typo). */
+  async assign(id: string, agent: string | null, options: { allowUnknown?: boolean } = {}): Promise<Task> {
     return this.ctx.store.assignTask({
       ...this.mutation(),
       id: parseTaskId(id),
-      assignee: agent ? validateAgentName(agent) : null,
+      // Null unassigns; an empty name is a mistake, not a request to unassign.
+      assignee: agent === null ? null : validateAgentName(agent),
+      allowUnknown: options.allowUnknown,
+      handlerOnly: handlerOnlyQueues(this.ctx.config),
     });
   }
 

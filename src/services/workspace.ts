@@ -144,8 +144,11 @@ export function resolveIdentity(
   as: string | undefined,
   tree: Tree | undefined,
 ): { identity: string | undefined; source: IdentitySource | undefined } {
-  if (as) return { identity: as, source: "option" };
-  if (process.env.BATON_AGENT) return { identity: process.env.BATON_AGENT, source: "environment" };
+  // An explicit `--as ""` is a mistake to report, not a reason to fall back to BATON_AGENT.
+  // Trimmed as validateAgentName trims, so `ws.identity` is the name the store knows (the edit guard compares it).
+  if (as !== undefined) return { identity: as.trim(), source: "option" };
+  if (process.env.BATON_AGENT?.trim())
+    return { identity: process.env.BATON_AGENT.trim(), source: "environment" };
   const recorded = tree ? readWorktreeAgent(tree.gitDir) : undefined;
   return recorded ? { identity: recorded, source: "worktree" } : { identity: undefined, source: undefined };
 }

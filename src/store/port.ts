@@ -8,6 +8,7 @@ import type {
   Escalation,
   Lease,
   LeaseConflict,
+  LostHold,
   Message,
   MessageKind,
   Question,
@@ -44,6 +45,8 @@ export interface Store {
   heartbeat(input: HeartbeatInput): Promise<HeartbeatResult>;
   leaveAgent(input: Mutation): Promise<LeaveResult>;
   listAgents(input: ListAgentsInput): Promise<AgentView[]>;
+  /** The agent itself or a human; refused while it holds or is assigned work, unless `force`. */
+  removeAgent(input: RemoveAgentInput): Promise<RemoveAgentResult>;
 
   // tasks
   addTask(input: AddTaskInput): Promise<Task>;
@@ -55,7 +58,16 @@ export interface Store {
   ): Promise<Task>;
   failTask(input: FinishTaskInput & { reason: string }): Promise<Task>;
   releaseTask(input: FinishTaskInput): Promise<Task>;
-  assignTask(input: Mutation & { id: string; assignee: string | null }): Promise<Task>;
+  /** An unknown assignee is refused with "did you mean" unless `allowUnknown` (an agent that joins later). */
+  assignTask(
+    input: Mutation & {
+      id: string;
+      assignee: string | null;
+      allowUnknown?: boolean;
+      /** Handler-only queues (queue → role), to refuse an assignee whose role could never claim the task. */
+      handlerOnly?: Record<string, string>;
+    },
+  ): Promise<Task>;
   addDependency(input: Mutation & { id: string; dependsOn: string }): Promise<Task>;
   removeDependency(input: Mutation & { id: string; dependsOn: string }): Promise<Task>;
   amendTask(input: Mutation & { id: string; remark: string }): Promise<TaskDetail>;
@@ -133,18 +145,36 @@ export interface Mutation {
 export interface JoinAgentInput extends Mutation {
   role?: string | null;
   kind?: AgentKind;
+  /**
+   * Joined by a program starting up (an MCP server), not by someone naming the
+   * agent: a new name that looks like a slip for a known one is refused, as on
+   * first use. A join by hand is how a person says such a name is meant.
+   */
+  automatic?: boolean;
 }
 
 export interface HeartbeatInput extends Mutation {
   /** Omitted: keep what was said last. Null: clear it. */
   workingOn?: string | null;
+  /**
+   * Report what was lost but keep it for the next heartbeat too: for a caller
+   * that cannot pass it on to the agent (a host's stop hook). Default: a
+   * heartbeat reports each loss once.
+   */
+  keepLosses?: boolean;
 }
 
 export interface HeartbeatResult {
   agent: string;
   renewedTasks: { id: string; token: number; expiresAt: number }[];
   renewedLeases: { path: string; token: number; expiresAt: number }[];
-  /** Claims and leases that had already expired: they are gone. */
+  /**
+   * Everything taken from the agent since its last heartbeat, oldest first:
+   * claims and leases that expired (whichever process noticed), tasks cancelled
+   * under it, leases force-released. Reported once.
+   */
+  lost: LostHold[];
+  /** The task ids and lease paths in `lost`. */
   lostTasks: string[];
   lostLeases: string[];
 }
@@ -153,6 +183,21 @@ export interface LeaveResult {
   agent: string;
   releasedTasks: string[];
   releasedLeases: string[];
+}
+
+export interface RemoveAgentInput extends Mutation {
+  name: string;
+  /** Release its claims and leases and unassign its tasks instead of refusing. */
+  force?: boolean;
+}
+
+export interface RemoveAgentResult {
+  agent: string;
+  /** Claims it held, back in the queue (no attempt counted). */
+  releasedTasks: string[];
+  releasedLeases: string[];
+  /** Tasks that were reserved for it, open to everyone now. */
+  unassignedTasks: string[];
 }
 
 export interface ListAgentsInput {
@@ -169,6 +214,10 @@ export interface AddTaskInput extends Mutation {
   tags?: string[];
   dependsOn?: string[];
   assignee?: string | null;
+  /** Accept an assignee no agent has joined under yet (it will join later). */
+  allowUnknownAssignee?: boolean;
+  /** Handler-only queues (queue → role), to refuse an assignee whose role could never claim the task. */
+  handlerOnly?: Record<string, string>;
   maxAttempts: number;
   planRequired?: boolean;
   /** The queue's SLA: the task is due this long after it is added. */
@@ -181,6 +230,8 @@ export interface ListTasksInput {
   /** Only open tasks whose dependencies are done and that `readyFor` may take. */
   ready?: boolean;
   readyFor?: string;
+  /** With `ready`: queues only one role may claim from (queue name → handler role), as given to claimTask. */
+  handlerOnly?: Record<string, string>;
   /** Holder or assignee. */
   involving?: string;
   limit?: number;

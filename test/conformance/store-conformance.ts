@@ -103,6 +103,7 @@ export function describeStoreConformance(backend: string, factory: StoreFactory)
       });
 
       it("reserves an assigned task for its assignee", async () => {
+        await store.joinAgent({ actor: "a" });
         const t = await add("one", { assignee: "a" });
         expect((await store.claimTask({ actor: "b", ttlMs: TTL })).task).toBeNull();
         await expectCode(store.claimTask({ actor: "b", id: t.id, ttlMs: TTL }), "conflict");
@@ -234,7 +235,7 @@ export function describeStoreConformance(backend: string, factory: StoreFactory)
       it("lists by status, queue, readiness and involvement", async () => {
         const a = await add("a");
         await add("b", { dependsOn: [a.id] });
-        await add("c", { assignee: "z" });
+        await add("c", { assignee: "z", allowUnknownAssignee: true });
         await store.claimTask({ actor: "y", id: a.id, ttlMs: TTL });
         expect((await store.listTasks({ status: ["claimed"] })).map((t) => t.id)).toEqual([a.id]);
         expect((await store.listTasks({ ready: true, readyFor: "z" })).map((t) => t.id)).toEqual(["T-3"]);

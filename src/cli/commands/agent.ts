@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { describeLoss } from "../../domain/lost-holds.js";
 import { BatonError } from "../../errors.js";
 import { formatDuration } from "../../util/duration.js";
 import { worktreeAgentFile } from "../../workspace/worktree-agent.js";
@@ -42,6 +43,25 @@ export function registerAgentCommands(program: Command): void {
         ctx.out.result({ ...left }, () => {
           const released = [...left.releasedTasks, ...left.releasedLeases];
           return `${left.agent} left${released.length ? `; released ${released.join(", ")}` : ""}`;
+        });
+      }),
+    );
+
+  agent
+    .command("remove")
+    .description("take an agent off the team (yourself, or any agent if you are a human); its history stays")
+    .argument("<name>")
+    .option("--force", "even if it holds claims or leases or has tasks reserved: release and unassign them")
+    .action(
+      action(async (ctx, name: string, o: { force?: boolean }) => {
+        const removed = await (await ctx.workspace()).agents.remove(name, o);
+        ctx.out.result({ ...removed }, () => {
+          const released = [...removed.releasedTasks, ...removed.releasedLeases];
+          return [
+            `removed ${removed.agent}`,
+            ...(released.length ? [`released ${released.join(", ")}`] : []),
+            ...(removed.unassignedTasks.length ? [`unassigned ${removed.unassignedTasks.join(", ")}`] : []),
+          ];
         });
       }),
     );
@@ -93,7 +113,9 @@ export function registerAgentCommands(program: Command): void {
 
   program
     .command("heartbeat")
-    .description("say you are alive: renews all your claims and leases (exit 3 if one had already expired)")
+    .description(
+      "say you are alive: renews all your claims and leases, and reports (once) any you lost since your last heartbeat, with exit 3",
+    )
     .option("--working-on <text>", "what you are doing, shown in `baton agents`")
     .action(
       action(async (ctx, o: { workingOn?: string }) => {
@@ -101,17 +123,15 @@ export function registerAgentCommands(program: Command): void {
         const s = ctx.out.style;
         ctx.out.result({ ...beat }, () => {
           const lines = [
+            ...beat.lost.map((loss) => s.red(describeLoss(loss))),
             ...beat.renewedTasks.map((t) => `renewed ${t.id} for ${formatDuration(t.expiresAt - ctx.now())}`),
             ...beat.renewedLeases.map(
               (l) => `renewed ${l.path} for ${formatDuration(l.expiresAt - ctx.now())}`,
             ),
-            ...[...beat.lostTasks, ...beat.lostLeases].map((x) =>
-              s.red(`lost ${x}: it expired before this heartbeat`),
-            ),
           ];
           return lines.length ? lines : s.dim("alive; nothing held");
         });
-        return beat.lostTasks.length + beat.lostLeases.length ? EXIT.conflict : EXIT.ok;
+        return beat.lost.length > 0 ? EXIT.conflict : EXIT.ok;
       }),
     );
 }

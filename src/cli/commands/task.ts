@@ -28,6 +28,7 @@ Examples:
     .option("--tag <tag>", "a tag; repeat or comma-separate for more", collect, [])
     .option("--after <ids>", "tasks that must be done first, comma-separated", collect, [])
     .option("--assign <agent>", "reserve the task for one agent")
+    .option("--new", "with --assign: the agent has not joined yet (an unknown name is otherwise refused)")
     .option("--plan-required", "its holder must get a plan approved by a human before completing it")
     .action(
       action(
@@ -41,6 +42,7 @@ Examples:
             tag: string[];
             after: string[];
             assign?: string;
+            new?: boolean;
             planRequired?: boolean;
           },
         ) => {
@@ -52,6 +54,7 @@ Examples:
             tags: o.tag,
             after: o.after,
             assign: o.assign,
+            assignNew: o.new,
             planRequired: o.planRequired,
           });
           ctx.out.result({ task: added }, () => `added ${taskLine(added, ctx.out.style)}`);
@@ -201,10 +204,11 @@ file, line), recommendations, files_modified, files_created and errors:
     .description("reserve a task for an agent (only they can claim it)")
     .argument("<id>")
     .argument("<agent>")
+    .option("--new", "the agent has not joined yet (an unknown name is otherwise refused)")
     .action(
-      action(async (ctx, id: string, agent: string) => {
-        const assigned = await (await ctx.workspace()).tasks.assign(id, agent);
-        ctx.out.result({ task: assigned }, () => `${assigned.id} is assigned to ${agent}`);
+      action(async (ctx, id: string, agent: string, o: { new?: boolean }) => {
+        const assigned = await (await ctx.workspace()).tasks.assign(id, agent, { allowUnknown: o.new });
+        ctx.out.result({ task: assigned }, () => `${assigned.id} is assigned to ${assigned.assignee}`);
       }),
     );
 

@@ -72,7 +72,7 @@ export function registerMessageTools(tools: ToolRegistry, session: McpSession): 
     description:
       "Say what you are working on, shown to the team and the human. Every tool call already keeps your claim and leases alive; call this when your focus changes.",
     input: { working_on: z.string().min(1).max(TEXTS.workingOn.max) },
-    run: async (input) => ws.agents.heartbeat({ workingOn: input.working_on }),
+    run: async (input) => session.heartbeat(input.working_on),
   });
 
   tools.add("log_decision", {

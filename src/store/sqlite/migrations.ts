@@ -198,6 +198,34 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE escalations ADD COLUMN resolved_by TEXT;
   ALTER TABLE escalations ADD COLUMN note TEXT;
   `,
+  `
+  -- What each agent lost without giving it up itself (a claim or lease expired and swept by any
+  -- process, a task cancelled under it, a lease force-released, the agent removed). Kept until
+  -- that agent's next heartbeat reports it, so a holder learns of it whoever noticed first.
+  CREATE TABLE lost_holds (
+    id INTEGER PRIMARY KEY,
+    agent TEXT NOT NULL,
+    event INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    token INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX lost_holds_by_agent ON lost_holds (agent, id);
+
+  -- Agent names are unique whatever their case ('Lea' beside 'lea' would be a second person).
+  -- A UNIQUE index on the folded name would fail on a database that already has such twins,
+  -- so new names are checked on insert instead; twins from before keep working as typed.
+  -- Names are ASCII (validateAgentName), which NOCASE folds completely.
+  CREATE INDEX agents_by_folded_name ON agents (name COLLATE NOCASE);
+  CREATE TRIGGER agents_unique_folded_name BEFORE INSERT ON agents
+  WHEN EXISTS (SELECT 1 FROM agents WHERE name = NEW.name COLLATE NOCASE)
+  BEGIN
+    SELECT RAISE(ABORT, 'an agent with this name in another case exists');
+  END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

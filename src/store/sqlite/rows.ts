@@ -7,6 +7,7 @@ import type {
   BatonEvent,
   Escalation,
   Lease,
+  LostHold,
   Message,
   MessageKind,
   Question,
@@ -25,6 +26,7 @@ export interface TaskRow {
   priority: number;
   tags: string;
   deps: string;
+  blocked_by: string | null;
   status: string;
   assignee: string | null;
   holder: string | null;
@@ -43,8 +45,28 @@ export interface TaskRow {
   updated_at: number;
 }
 
-/** Selects a task with its dependencies folded into one JSON column. */
-export const TASK_COLUMNS = `t.*, (SELECT json_group_array(d.depends_on) FROM task_deps d WHERE d.task_id = t.id) AS deps`;
+const DEPS = `(SELECT json_group_array(d.depends_on) FROM task_deps d WHERE d.task_id = t.id) AS deps`;
+
+/**
+ * Selects a task with its dependencies folded into one JSON column, and, for an
+ * open task, what blocks it for good: the dependencies reached through open
+ * tasks that ended without success. Derived on every read, never stored, so
+ * removing the dependency or reopening it unblocks the task with no other write.
+ * The walk goes up from each row: right for one task or a few; a list uses
+ * TASK_LIST_COLUMNS and `blockedTasks` (task-graph.ts), which walks once.
+ */
+export const TASK_COLUMNS = `t.*, ${DEPS},
+  CASE WHEN t.status = 'open' AND EXISTS (SELECT 1 FROM task_deps d WHERE d.task_id = t.id) THEN (
+    WITH RECURSIVE up(id) AS (
+      SELECT d.depends_on FROM task_deps d WHERE d.task_id = t.id
+      UNION
+      SELECT d.depends_on FROM up JOIN tasks m ON m.id = up.id AND m.status = 'open' JOIN task_deps d ON d.task_id = up.id)
+    SELECT json_group_array(json_object('id', x.id, 'status', x.status))
+    FROM up JOIN tasks x ON x.id = up.id WHERE x.status IN ('failed', 'cancelled', 'dead'))
+  END AS blocked_by`;
+
+/** A task without `blocked_by`, for lists: the caller fills `blockedBy` from one walk of the whole graph. */
+export const TASK_LIST_COLUMNS = `t.*, ${DEPS}, NULL AS blocked_by`;
 
 export function toTask(row: TaskRow): Task {
   return {
@@ -68,6 +90,9 @@ export function toTask(row: TaskRow): Task {
     dueAt: row.due_at,
     escalatedAt: row.escalated_at,
     report: row.report === null ? null : (JSON.parse(row.report) as TaskReport),
+    blockedBy: (JSON.parse(row.blocked_by ?? "[]") as Task["blockedBy"]).sort((a, b) =>
+      compareTaskIds(a.id, b.id),
+    ),
     createdBy: row.created_by,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -102,6 +127,30 @@ export function toLease(row: LeaseRow): Lease {
     acquiredAt: row.acquired_at,
     expiresAt: row.expires_at,
     ttlMs: row.ttl_ms,
+  };
+}
+
+export interface LostHoldRow {
+  id: number;
+  agent: string;
+  event: number;
+  kind: string;
+  subject: string;
+  token: number;
+  reason: string;
+  by: string;
+  at: number;
+}
+
+export function toLostHold(row: LostHoldRow): LostHold {
+  return {
+    kind: row.kind as LostHold["kind"],
+    subject: row.subject,
+    token: row.token,
+    reason: row.reason as LostHold["reason"],
+    by: row.by,
+    at: row.at,
+    event: row.event,
   };
 }
 

@@ -25,6 +25,7 @@ import {
 } from "./ops/human.js";
 import { addChannel, getThread, listChannels, readMessages, sendMessage } from "./ops/messages.js";
 import { forceReleaseLeases, releaseLeases } from "./ops/release-leases.js";
+import { removeAgent } from "./ops/remove-agent.js";
 import { escalateTask, listEscalations, resolveEscalation } from "./ops/routing.js";
 import {
   getSummaryRound,
@@ -120,6 +121,7 @@ export class SqliteStore implements Store {
   heartbeat: Store["heartbeat"] = (input) => this.write(input, heartbeat);
   leaveAgent: Store["leaveAgent"] = (input) => this.write(input, leaveAgent);
   listAgents: Store["listAgents"] = (input) => this.read((tx) => listAgents(tx, input));
+  removeAgent: Store["removeAgent"] = (input) => this.write(input, removeAgent);
 
   addTask: Store["addTask"] = (input) => this.write(input, addTask);
   getTask: Store["getTask"] = (input) => this.read((tx) => getTask(tx, input.id));

@@ -1,8 +1,12 @@
+import { blockedNotice, blockedSummary } from "../../domain/blocked-tasks.js";
 import { statusAfterLostAttempt } from "../../domain/task-rules.js";
-import type { AgentKind, Task } from "../../domain/types.js";
+import type { AgentKind, LostHold, Task } from "../../domain/types.js";
 import { BatonError } from "../../errors.js";
+import { refuseConfusableName } from "./agent-lookup.js";
 import type { Connection } from "./connection.js";
+import { messageHumans } from "./human-notice.js";
 import { type AgentRow, TASK_COLUMNS, type TaskRow, toTask } from "./rows.js";
+import { openDependents } from "./task-graph.js";
 
 /** What an operation sees inside its transaction. */
 export interface Tx {
@@ -48,16 +52,27 @@ export function nextToken(tx: Tx): number {
   return tx.conn.get<{ next: number }>(`SELECT coalesce(max(seq), 0) + 1 AS next FROM events`)!.next;
 }
 
+/** The actor recorded for what baton does by itself: expiries, found by whichever process looked first. */
+export const GUARDIAN = "guardian";
+
 /** How stale `last_seen_at` may get before an action refreshes it: saves a page write per busy operation. */
 const SEEN_PRECISION_MS = 1000;
 
 /**
  * Registers the acting agent on first sight (kind `custom`, so a plain shell
- * agent needs no setup) and records that it was seen.
+ * agent needs no setup) and records that it was seen. A first sight that is
+ * the case twin of a known name is refused, and so is one that looks like a
+ * slip for a known name, unless the agent joins on purpose (`explicit`):
+ * a typo in `--as` or BATON_AGENT must not start a phantom agent.
  */
-export function touchActor(tx: Tx, kind: AgentKind = "custom"): AgentRow {
+export function touchActor(
+  tx: Tx,
+  kind: AgentKind = "custom",
+  options: { explicit?: boolean } = {},
+): AgentRow {
   const row = tx.conn.get<AgentRow>(`SELECT * FROM agents WHERE name = ?`, tx.actor);
   if (!row) {
+    refuseConfusableName(tx, options.explicit === true);
     const created = tx.conn.get<AgentRow>(
       `INSERT INTO agents (name, role, kind, joined_at, last_seen_at) VALUES (?, NULL, ?, ?, ?) RETURNING *`,
       tx.actor,
@@ -80,6 +95,71 @@ export function touchActor(tx: Tx, kind: AgentKind = "custom"): AgentRow {
   }
   tx.conn.run(`UPDATE agents SET last_seen_at = ?, left_at = NULL WHERE name = ?`, tx.now, tx.actor);
   return { ...row, last_seen_at: tx.now, left_at: null };
+}
+
+/**
+ * Records that `agent` lost a claim or lease it did not give up itself, for
+ * its next heartbeat to report (once). Called in the transaction that took
+ * it, by whichever process that was.
+ */
+export function recordLoss(tx: Tx, agent: string, loss: Omit<LostHold, "at" | "by"> & { by?: string }): void {
+  tx.conn.run(
+    `INSERT INTO lost_holds (agent, event, kind, subject, token, reason, by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    agent,
+    loss.event,
+    loss.kind,
+    loss.subject,
+    loss.token,
+    loss.reason,
+    loss.by ?? tx.actor,
+    tx.now,
+  );
+}
+
+/**
+ * A task just added or given a dependency may wait on a task that is itself
+ * blocked: it is blocked from now on, and the log says so (the humans were
+ * told about the cause when it ended).
+ */
+export function announceIfBlocked(tx: Tx, task: Task): void {
+  for (const cause of task.blockedBy) {
+    const via = task.dependsOn.includes(cause.id)
+      ? cause.id
+      : (task.dependsOn.find((dep) => findTask(tx, dep)?.blockedBy.some((b) => b.id === cause.id)) ??
+        cause.id);
+    appendEvent(tx, {
+      type: "task.blocked",
+      subject: task.id,
+      summary: blockedSummary(task.id, cause, via),
+      data: { after: { blockedBy: cause, via } },
+    });
+  }
+}
+
+/**
+ * A task ended without success: every open task that waits on it, directly or
+ * through other open tasks, can now never start by itself. One event per such
+ * task, and one notice to the humans, who decide (see domain/blocked-tasks.ts).
+ * Returns the inbox topics to wake.
+ */
+export function blockDependents(
+  tx: Tx,
+  cause: Pick<Task, "id" | "title" | "status">,
+  reason: string | null,
+  actor?: string,
+): string[] {
+  const blocked = openDependents(tx.conn, cause.id);
+  if (blocked.length === 0) return [];
+  for (const task of blocked) {
+    appendEvent(tx, {
+      actor,
+      type: "task.blocked",
+      subject: task.id,
+      summary: blockedSummary(task.id, cause, task.via),
+      data: { after: { blockedBy: { id: cause.id, status: cause.status }, via: task.via } },
+    });
+  }
+  return messageHumans(tx, blockedNotice({ ...cause, reason }, blocked), actor ?? tx.actor).wake;
 }
 
 export function findTask(tx: Tx, id: string): Task | undefined {
@@ -112,7 +192,7 @@ export function requireTask(tx: Tx, id: string): Task {
  */
 export function sweepExpiredClaims(tx: Tx): { id: string; holder: string }[] {
   const due = tx.conn.all<TaskRow>(
-    `SELECT ${TASK_COLUMNS} FROM tasks t WHERE t.status = 'claimed' AND t.claim_expires_at <= ?`,
+    `SELECT ${TASK_COLUMNS} FROM tasks t WHERE t.status = 'claimed' AND t.claim_expires_at <= ? ORDER BY t.seq`,
     tx.now,
   );
   return due.map((row) => {
@@ -125,8 +205,8 @@ export function sweepExpiredClaims(tx: Tx): { id: string; holder: string }[] {
       tx.now,
       row.id,
     );
-    appendEvent(tx, {
-      actor: "guardian",
+    const event = appendEvent(tx, {
+      actor: GUARDIAN,
       type: status === "dead" ? "task.dead" : "task.expired",
       subject: row.id,
       summary:
@@ -138,6 +218,16 @@ export function sweepExpiredClaims(tx: Tx): { id: string; holder: string }[] {
         after: { status, holder: null, attempts },
       },
     });
+    recordLoss(tx, row.holder!, {
+      event,
+      kind: "task",
+      subject: row.id,
+      token: row.token!,
+      reason: status === "dead" ? "dead" : "expired",
+      by: GUARDIAN,
+    });
+    if (status === "dead")
+      blockDependents(tx, { ...row, status }, `${row.holder} went silent on its last attempt`, GUARDIAN);
     return { id: row.id, holder: row.holder! };
   });
 }
@@ -149,8 +239,8 @@ export function sweepExpiredLeases(tx: Tx): { path: string; holder: string; toke
     tx.now,
   );
   for (const lease of due) {
-    appendEvent(tx, {
-      actor: "guardian",
+    const event = appendEvent(tx, {
+      actor: GUARDIAN,
       type: "lease.expired",
       subject: lease.path,
       summary: `${lease.holder}'s lease on ${lease.path} expired`,
@@ -158,6 +248,14 @@ export function sweepExpiredLeases(tx: Tx): { path: string; holder: string; toke
         before: { holder: lease.holder, token: lease.token, expiresAt: lease.expires_at },
         after: null,
       },
+    });
+    recordLoss(tx, lease.holder, {
+      event,
+      kind: "lease",
+      subject: lease.path,
+      token: lease.token,
+      reason: "expired",
+      by: GUARDIAN,
     });
   }
   return due;

@@ -1,14 +1,18 @@
+import { assertUsableDependency } from "../../../domain/blocked-tasks.js";
+import { assertAssignable } from "../../../domain/claim-rules.js";
 import { formatTaskId } from "../../../domain/task-rules.js";
 import type { Task } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
 import type { AddTaskInput } from "../../port.js";
-import { appendEvent, findTask, requireTask, type Tx, touchActor } from "../tx.js";
+import { requireKnownAgent, roleOf } from "../agent-lookup.js";
+import { announceIfBlocked, appendEvent, findTask, requireTask, type Tx, touchActor } from "../tx.js";
 
 export function addTask(tx: Tx, input: AddTaskInput): Task {
   touchActor(tx);
   const dependsOn = [...new Set(input.dependsOn ?? [])];
   for (const dep of dependsOn) {
-    if (!findTask(tx, dep)) {
+    const found = findTask(tx, dep);
+    if (!found) {
       throw new BatonError(
         "not_found",
         `the dependency ${dep} does not exist`,
@@ -16,6 +20,22 @@ export function addTask(tx: Tx, input: AddTaskInput): Task {
         { id: dep },
       );
     }
+    assertUsableDependency(null, found);
+  }
+  if (input.assignee) {
+    requireKnownAgent(tx, input.assignee, {
+      allowUnknown: input.allowUnknownAssignee,
+      newHint: {
+        cli: "to reserve it for an agent that has not joined yet, add --new",
+        tool: "leave it unassigned, or name an agent that has joined",
+      },
+    });
+    assertAssignable(
+      { id: "the task", queue: input.queue },
+      input.assignee,
+      roleOf(tx, input.assignee),
+      input.handlerOnly,
+    );
   }
   const { last } = tx.conn.get<{ last: number }>(
     `INSERT INTO id_counters (prefix, last) VALUES (?, 1)
@@ -58,5 +78,6 @@ export function addTask(tx: Tx, input: AddTaskInput): Task {
       },
     },
   });
+  announceIfBlocked(tx, task);
   return task;
 }

@@ -8,11 +8,12 @@ import type {
   ListAgentsInput,
   Mutation,
 } from "../../port.js";
-import { type AgentRow, toAgent } from "../rows.js";
+import { type AgentRow, type LostHoldRow, toAgent, toLostHold } from "../rows.js";
 import { appendEvent, sweepExpiredClaims, sweepExpiredLeases, type Tx, touchActor } from "../tx.js";
 
 export function joinAgent(tx: Tx, input: JoinAgentInput): AgentRow {
-  const before = touchActor(tx, input.kind ?? "custom");
+  // Joining by hand is how a name is declared new: a near miss of a known name is accepted (a case twin never).
+  const before = touchActor(tx, input.kind ?? "custom", { explicit: !input.automatic });
   const role = input.role === undefined ? before.role : input.role;
   const kind = input.kind ?? before.kind;
   if (role !== before.role || kind !== before.kind) {
@@ -28,18 +29,22 @@ export function joinAgent(tx: Tx, input: JoinAgentInput): AgentRow {
 }
 
 /**
- * Renews every claim and lease the agent still holds, each by its own TTL.
- * What already expired is swept first, so a late heartbeat cannot revive a
- * claim that another agent may have taken since (promise 2).
+ * Renews every claim and lease the agent still holds, each by its own TTL, and
+ * reports, once, everything taken from it since its last heartbeat: claims and
+ * leases that expired (whichever process swept them), tasks cancelled under
+ * it, leases force-released. What already expired is swept first, so a late
+ * heartbeat cannot revive a claim that another agent may have taken since
+ * (promise 2). With `keepLosses` the losses are reported and kept for the next
+ * heartbeat: for callers that cannot pass them on to the agent.
  */
 export function heartbeat(tx: Tx, input: HeartbeatInput): HeartbeatResult {
   const before = touchActor(tx);
-  const lostTasks = sweepExpiredClaims(tx)
-    .filter((claim) => claim.holder === tx.actor)
-    .map((claim) => claim.id);
-  const lostLeases = sweepExpiredLeases(tx)
-    .filter((lease) => lease.holder === tx.actor)
-    .map((lease) => lease.path);
+  sweepExpiredClaims(tx);
+  sweepExpiredLeases(tx);
+  const lost = tx.conn
+    .all<LostHoldRow>(`SELECT * FROM lost_holds WHERE agent = ? ORDER BY id`, tx.actor)
+    .map(toLostHold);
+  if (lost.length > 0 && !input.keepLosses) tx.conn.run(`DELETE FROM lost_holds WHERE agent = ?`, tx.actor);
   const renewedTasks = tx.conn.all<{ id: string; token: number; expiresAt: number }>(
     `UPDATE tasks SET claim_expires_at = ? + claim_ttl_ms WHERE status = 'claimed' AND holder = ?
      RETURNING id, token, claim_expires_at AS expiresAt`,
@@ -69,7 +74,14 @@ export function heartbeat(tx: Tx, input: HeartbeatInput): HeartbeatResult {
       data: { before: { workingOn: before.working_on }, after: { workingOn } },
     });
   }
-  return { agent: tx.actor, renewedTasks, renewedLeases, lostTasks, lostLeases };
+  return {
+    agent: tx.actor,
+    renewedTasks,
+    renewedLeases,
+    lost,
+    lostTasks: [...new Set(lost.filter((l) => l.kind === "task").map((l) => l.subject))],
+    lostLeases: [...new Set(lost.filter((l) => l.kind === "lease").map((l) => l.subject))],
+  };
 }
 
 /** Leaving releases everything the agent holds; its tasks go back to the queue without an attempt counted. */

@@ -1,45 +1,49 @@
-import { assertClaimable } from "../../../domain/claim-rules.js";
+import { assertClaimable, assertQueueOpen, closedQueues } from "../../../domain/claim-rules.js";
 import type { Task } from "../../../domain/types.js";
-import { BatonError } from "../../../errors.js";
 import type { ClaimResult, ClaimTaskInput } from "../../port.js";
 import { TASK_COLUMNS, type TaskRow, toTask } from "../rows.js";
 import { appendEvent, nextToken, requireTask, sweepExpiredClaims, type Tx, touchActor } from "../tx.js";
 
-/** Open, unassigned or assigned to the claimant, every dependency done. */
+/** Open, unassigned or assigned to the claimant, every dependency done (so never a blocked task). */
 const READY = `t.status = 'open' AND (t.assignee IS NULL OR t.assignee = @actor)
   AND NOT EXISTS (
     SELECT 1 FROM task_deps d JOIN tasks dt ON dt.id = d.depends_on
     WHERE d.task_id = t.id AND dt.status <> 'done')`;
 
-interface ReadyQuery {
+export interface ReadyQuery {
   queue?: string;
   tags?: string[];
-  /** Queues the claimant may not take from (handler-only queues of another role). */
-  excludeQueues?: string[];
+  /** Queues whose tasks only agents of one role may claim: queue name → handler role. */
+  handlerOnly?: Record<string, string>;
 }
 
-export function readyFilter(input: ReadyQuery): string {
-  let sql = READY;
-  if (input.queue) sql += ` AND t.queue = @queue`;
-  (input.excludeQueues ?? []).forEach((_, i) => {
-    sql += ` AND t.queue <> @excluded${i}`;
-  });
-  (input.tags ?? []).forEach((_, i) => {
-    sql += ` AND EXISTS (SELECT 1 FROM json_each(t.tags) WHERE json_each.value = @tag${i})`;
-  });
-  return sql;
-}
-
-export function readyParams(actor: string, input: ReadyQuery): Record<string, unknown> {
+/**
+ * What `actor` could claim now, as a WHERE clause and its parameters: the one
+ * predicate behind both the claim of the next task and the list of ready
+ * tasks, so the list shows exactly what a claim would give. An actor that has
+ * not joined has no role, so handler-only queues are closed to it.
+ */
+export function readyScope(
+  actor: string,
+  role: string | null,
+  input: ReadyQuery,
+): { where: string; params: Record<string, unknown> } {
+  const excluded = closedQueues(input.handlerOnly, role);
+  let where = READY;
   const params: Record<string, unknown> = { actor };
-  if (input.queue) params.queue = input.queue;
-  (input.tags ?? []).forEach((tag, i) => {
-    params[`tag${i}`] = tag;
-  });
-  (input.excludeQueues ?? []).forEach((queue, i) => {
+  if (input.queue) {
+    where += ` AND t.queue = @queue`;
+    params.queue = input.queue;
+  }
+  excluded.forEach((queue, i) => {
+    where += ` AND t.queue <> @excluded${i}`;
     params[`excluded${i}`] = queue;
   });
-  return params;
+  (input.tags ?? []).forEach((tag, i) => {
+    where += ` AND EXISTS (SELECT 1 FROM json_each(t.tags) WHERE json_each.value = @tag${i})`;
+    params[`tag${i}`] = tag;
+  });
+  return { where, params };
 }
 
 function checkClaimable(tx: Tx, task: Task): void {
@@ -51,13 +55,6 @@ function checkClaimable(tx: Tx, task: Task): void {
   assertClaimable(task, tx.actor, waiting, tx.now);
 }
 
-/** Handler-only queues this actor's role does not handle. */
-function closedQueues(handlerOnly: Record<string, string> | undefined, role: string | null): string[] {
-  return Object.entries(handlerOnly ?? {})
-    .filter(([, handler]) => handler !== role)
-    .map(([queue]) => queue);
-}
-
 /**
  * The atomic claim: inside one write transaction, pick (or check) the task and
  * turn it into a lease held by the actor with a fresh fencing token. Claiming a
@@ -66,22 +63,10 @@ function closedQueues(handlerOnly: Record<string, string> | undefined, role: str
 export function claimTask(tx: Tx, input: ClaimTaskInput): ClaimResult {
   const { role } = touchActor(tx);
   sweepExpiredClaims(tx);
-  const closed = closedQueues(input.handlerOnly, role);
   let task: Task | undefined;
   if (input.id) {
     task = requireTask(tx, input.id);
-    if (closed.includes(task.queue)) {
-      const handler = input.handlerOnly![task.queue];
-      throw new BatonError(
-        "forbidden",
-        `${task.id} is in ${task.queue}, which only agents with the role ${handler} may claim (${tx.actor}'s role: ${role ?? "none"})`,
-        {
-          cli: `leave it to a ${handler}, or take another task (baton task claim picks one you may take)`,
-          tool: `leave it to a ${handler}, or take another task (claim_task without task_id picks one you may take)`,
-        },
-        { id: task.id, queue: task.queue, handler },
-      );
-    }
+    assertQueueOpen(task, tx.actor, role, input.handlerOnly);
     if (task.status === "claimed" && task.holder === tx.actor) {
       const expiresAt = tx.now + input.ttlMs;
       tx.conn.run(
@@ -94,11 +79,10 @@ export function claimTask(tx: Tx, input: ClaimTaskInput): ClaimResult {
     }
     checkClaimable(tx, task);
   } else {
+    const { where, params } = readyScope(tx.actor, role, input);
     const row = tx.conn
-      .statement(
-        `SELECT ${TASK_COLUMNS} FROM tasks t WHERE ${readyFilter({ ...input, excludeQueues: closed })} ORDER BY t.priority, t.seq LIMIT 1`,
-      )
-      .get(readyParams(tx.actor, { ...input, excludeQueues: closed })) as TaskRow | undefined;
+      .statement(`SELECT ${TASK_COLUMNS} FROM tasks t WHERE ${where} ORDER BY t.priority, t.seq LIMIT 1`)
+      .get(params) as TaskRow | undefined;
     if (!row) return { task: null, token: null };
     task = toTask(row);
   }

@@ -1,7 +1,19 @@
+import { assertUsableDependency } from "../../../domain/blocked-tasks.js";
+import { assertAssignable } from "../../../domain/claim-rules.js";
 import type { Task, TaskDetail } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
 import type { Mutation } from "../../port.js";
-import { appendEvent, requireTask, sweepExpiredClaims, type Tx, touchActor } from "../tx.js";
+import { requireKnownAgent, roleOf } from "../agent-lookup.js";
+import {
+  announceIfBlocked,
+  appendEvent,
+  blockDependents,
+  recordLoss,
+  requireTask,
+  sweepExpiredClaims,
+  type Tx,
+  touchActor,
+} from "../tx.js";
 import { ensureNotFinal } from "./finish-task.js";
 import { getTask } from "./get-task.js";
 
@@ -15,8 +27,26 @@ function begin(tx: Tx, id: string, verb: string): Task {
   return task;
 }
 
-export function assignTask(tx: Tx, input: Mutation & { id: string; assignee: string | null }): Task {
+/** Reserving for an agent that has not joined yet is said explicitly (`allowUnknown`). */
+const NEW_ASSIGNEE = {
+  cli: "to reserve it for an agent that has not joined yet, add --new",
+  tool: "assign it to an agent that has joined",
+};
+
+export function assignTask(
+  tx: Tx,
+  input: Mutation & {
+    id: string;
+    assignee: string | null;
+    allowUnknown?: boolean;
+    handlerOnly?: Record<string, string>;
+  },
+): Task {
   const task = begin(tx, input.id, input.assignee ? "assign" : "unassign");
+  if (input.assignee) {
+    requireKnownAgent(tx, input.assignee, { allowUnknown: input.allowUnknown, newHint: NEW_ASSIGNEE });
+    assertAssignable(task, input.assignee, roleOf(tx, input.assignee), input.handlerOnly);
+  }
   if (task.assignee === input.assignee) return task;
   tx.conn.run(`UPDATE tasks SET assignee = ?, updated_at = ? WHERE id = ?`, input.assignee, tx.now, task.id);
   appendEvent(tx, {
@@ -58,28 +88,39 @@ export function cancelTask(tx: Tx, input: Mutation & { id: string; reason: strin
     tx.now,
     task.id,
   );
-  appendEvent(tx, {
+  const event = appendEvent(tx, {
     type: "task.cancelled",
     subject: task.id,
     summary: `${tx.actor} cancelled ${task.id}${input.reason ? `: ${input.reason}` : ""}`,
     data: {
-      before: { status: task.status, holder: task.holder },
+      before: { status: task.status, holder: task.holder, token: task.holder ? task.token : null },
       after: { status: "cancelled", reason: input.reason },
     },
   });
+  // Cancelled under its holder: the holder's next heartbeat says so.
+  if (task.holder && task.holder !== tx.actor)
+    recordLoss(tx, task.holder, {
+      event,
+      kind: "task",
+      subject: task.id,
+      token: task.token!,
+      reason: "cancelled",
+    });
+  blockDependents(tx, { ...task, status: "cancelled" }, input.reason);
   return {
     ...task,
     status: "cancelled",
     holder: null,
     claimExpiresAt: null,
     result: input.reason,
+    blockedBy: [],
     updatedAt: tx.now,
   };
 }
 
 export function addDependency(tx: Tx, input: Mutation & { id: string; dependsOn: string }): Task {
   const task = begin(tx, input.id, "add a dependency to");
-  requireTask(tx, input.dependsOn);
+  assertUsableDependency(task.id, requireTask(tx, input.dependsOn));
   if (input.id === input.dependsOn) {
     throw new BatonError("dependency_cycle", `${input.id} cannot depend on itself`, "name another task");
   }
@@ -119,7 +160,9 @@ export function addDependency(tx: Tx, input: Mutation & { id: string; dependsOn:
       after: { dependsOn: [...task.dependsOn, input.dependsOn] },
     },
   });
-  return requireTask(tx, task.id);
+  const updated = requireTask(tx, task.id);
+  if (updated.status === "open") announceIfBlocked(tx, updated);
+  return updated;
 }
 
 export function removeDependency(tx: Tx, input: Mutation & { id: string; dependsOn: string }): Task {

@@ -1,9 +1,11 @@
+import { lostClaimError } from "../../../domain/lost-holds.js";
 import type { TaskReport } from "../../../domain/task-report.js";
 import { isFinal, statusAfterLostAttempt } from "../../../domain/task-rules.js";
-import type { Task } from "../../../domain/types.js";
+import type { BatonEvent, Task } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
 import type { FinishTaskInput } from "../../port.js";
-import { appendEvent, requireTask, sweepExpiredClaims, type Tx, touchActor } from "../tx.js";
+import { type EventRow, toEvent } from "../rows.js";
+import { appendEvent, blockDependents, requireTask, sweepExpiredClaims, type Tx, touchActor } from "../tx.js";
 import { requireApprovedPlan } from "./human.js";
 
 /**
@@ -19,25 +21,46 @@ function requireHeldClaim(tx: Tx, input: FinishTaskInput, verb: string): Task {
     task.status === "claimed" &&
     (input.token !== undefined ? task.token === input.token : task.holder === tx.actor);
   if (held) return task;
-  const now =
-    task.status === "claimed"
-      ? `it is now claimed by ${task.holder} with token ${task.token}`
-      : `it is ${task.status}${task.holder ? ` (held by ${task.holder})` : ""}`;
-  const yours =
-    input.token !== undefined
-      ? `token ${input.token} is not the current claim`
-      : `${tx.actor} does not hold it`;
-  throw new BatonError(
-    "lease_lost",
-    `cannot ${verb} ${task.id}: ${yours}; ${now}`,
-    task.status === "open"
-      ? {
-          cli: `your claim ended (expired or released); claim it again with \`baton task claim ${task.id}\` before continuing`,
-          tool: `your claim ended (expired or released); claim it again with claim_task (task_id ${task.id}) before continuing`,
-        }
-      : "stop work on this task: someone else holds it now, or it is finished",
-    { id: task.id, status: task.status, holder: task.holder, token: task.token },
+  throw lostClaimError(
+    task,
+    { verb, actor: tx.actor, token: input.token },
+    callersClaim(tx, task.id, input.token),
+    tx.now,
   );
+}
+
+/**
+ * The caller's claim on a task, from the log: the grant with this token, or
+ * the caller's latest grant; and the event that ended it (every event that
+ * ends a claim records its token in `before`), to say what happened to it.
+ */
+function callersClaim(
+  tx: Tx,
+  id: string,
+  token: number | undefined,
+): { token: number; endedBy: BatonEvent | null } | null {
+  const granted =
+    token !== undefined
+      ? tx.conn.get<{ seq: number }>(
+          `SELECT seq FROM events WHERE seq = ? AND subject = ? AND type = 'task.claimed'`,
+          token,
+          id,
+        )
+      : tx.conn.get<{ seq: number }>(
+          `SELECT seq FROM events WHERE subject = ? AND type = 'task.claimed'
+             AND json_extract(data, '$.after.holder') = ? ORDER BY seq DESC LIMIT 1`,
+          id,
+          tx.actor,
+        );
+  if (!granted) return null;
+  const ended = tx.conn.get<EventRow>(
+    `SELECT * FROM events WHERE subject = ? AND seq > ? AND json_extract(data, '$.before.token') = ?
+     ORDER BY seq LIMIT 1`,
+    id,
+    granted.seq,
+    granted.seq,
+  );
+  return { token: granted.seq, endedBy: ended ? toEvent(ended) : null };
 }
 
 export function completeTask(
@@ -98,6 +121,7 @@ export function failTask(tx: Tx, input: FinishTaskInput & { reason: string }): T
       after: { status, attempts, reason: input.reason },
     },
   });
+  if (status === "failed") blockDependents(tx, { ...task, status }, input.reason);
   return {
     ...task,
     status,

@@ -1,8 +1,9 @@
 import type { Remark, Task, TaskDetail } from "../../../domain/types.js";
 import type { ListTasksInput } from "../../port.js";
-import { type EventRow, TASK_COLUMNS, type TaskRow, toEvent, toTask } from "../rows.js";
+import { type EventRow, TASK_LIST_COLUMNS, type TaskRow, toEvent, toTask } from "../rows.js";
+import { blockedTasks } from "../task-graph.js";
 import { requireTask, type Tx } from "../tx.js";
-import { readyFilter, readyParams } from "./claim-task.js";
+import { readyScope } from "./claim-task.js";
 
 export function getTask(tx: Tx, id: string): TaskDetail {
   const task = requireTask(tx, id);
@@ -31,8 +32,13 @@ export function listTasks(tx: Tx, input: ListTasksInput): Task[] {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   if (input.ready) {
-    where.push(readyFilter({ queue: input.queue }));
-    Object.assign(params, readyParams(input.readyFor ?? "", { queue: input.queue }));
+    // No name: what a newcomer could take (unassigned, no role).
+    const actor = input.readyFor ?? "";
+    const role =
+      tx.conn.get<{ role: string | null }>(`SELECT role FROM agents WHERE name = ?`, actor)?.role ?? null;
+    const scope = readyScope(actor, role, { queue: input.queue, handlerOnly: input.handlerOnly });
+    where.push(scope.where);
+    Object.assign(params, scope.params);
   } else if (input.queue) {
     where.push(`t.queue = @queue`);
     params.queue = input.queue;
@@ -47,7 +53,11 @@ export function listTasks(tx: Tx, input: ListTasksInput): Task[] {
     where.push(`(t.holder = @involving OR t.assignee = @involving)`);
     params.involving = input.involving;
   }
-  const sql = `SELECT ${TASK_COLUMNS} FROM tasks t ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+  const sql = `SELECT ${TASK_LIST_COLUMNS} FROM tasks t ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
     ORDER BY t.priority, t.seq ${input.limit ? `LIMIT ${Math.floor(input.limit)}` : ""}`;
-  return (tx.conn.statement(sql).all(params) as TaskRow[]).map(toTask);
+  const tasks = (tx.conn.statement(sql).all(params) as TaskRow[]).map(toTask);
+  const blocked = blockedTasks(tx.conn);
+  return blocked.size === 0
+    ? tasks
+    : tasks.map((task) => ({ ...task, blockedBy: blocked.get(task.id) ?? [] }));
 }

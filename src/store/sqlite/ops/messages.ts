@@ -2,6 +2,7 @@ import { channelTopic, formatMessageId, inboxTopic } from "../../../domain/messa
 import type { Channel, Message } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
 import type { Mutation, ReadMessagesInput, ReadResult, SendMessageInput, SendResult } from "../../port.js";
+import { requireKnownAgent } from "../agent-lookup.js";
 import { type MessageRow, toMessage } from "../rows.js";
 import { appendEvent, type Tx, touchActor } from "../tx.js";
 
@@ -21,19 +22,15 @@ function requireChannel(tx: Tx, name: string): void {
 
 function recipientsOf(tx: Tx, input: SendMessageInput): string[] {
   if (input.kind === "direct") {
-    const to = input.to!;
-    if (!input.allowUnknown && !tx.conn.get(`SELECT 1 FROM agents WHERE name = ?`, to)) {
-      throw new BatonError(
-        "not_found",
-        `no agent named ${to} has joined`,
-        {
-          cli: "check the name with `baton agents`; to leave a message for an agent that has not joined yet, add --new",
-          tool: "check the name in get_project_info's team",
+    return [
+      requireKnownAgent(tx, input.to!, {
+        allowUnknown: input.allowUnknown,
+        newHint: {
+          cli: "to leave a message for an agent that has not joined yet, add --new",
+          tool: "message an agent that has joined",
         },
-        { to },
-      );
-    }
-    return [to];
+      }),
+    ];
   }
   if (input.kind === "broadcast") {
     const rows = input.to

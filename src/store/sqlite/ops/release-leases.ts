@@ -2,7 +2,7 @@ import type { Lease } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
 import type { Mutation, ReleaseLeasesInput } from "../../port.js";
 import { type LeaseRow, toLease } from "../rows.js";
-import { appendEvent, sweepExpiredLeases, type Tx, touchActor } from "../tx.js";
+import { appendEvent, recordLoss, sweepExpiredLeases, type Tx, touchActor } from "../tx.js";
 
 function releasedData(leases: Lease[]) {
   return { before: leases.map((l) => ({ path: l.path, holder: l.holder, token: l.token })), after: null };
@@ -57,11 +57,20 @@ export function forceReleaseLeases(tx: Tx, input: Mutation & { paths: string[] }
       tool: "see who holds what with check_files; your leases end by themselves when you stop renewing them",
     });
   }
-  appendEvent(tx, {
+  const event = appendEvent(tx, {
     type: "lease.force_released",
     subject: input.paths.length === 1 ? input.paths[0]! : null,
     summary: `${tx.actor} force-released ${released.map((l) => `${l.path} (held by ${l.holder})`).join(", ")}`,
     data: releasedData(released),
   });
+  // Each holder's next heartbeat tells it (not the one who forced it, who knows).
+  for (const lease of released.filter((l) => l.holder !== tx.actor))
+    recordLoss(tx, lease.holder, {
+      event,
+      kind: "lease",
+      subject: lease.path,
+      token: lease.token,
+      reason: "force_released",
+    });
   return released;
 }

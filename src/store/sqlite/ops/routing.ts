@@ -1,7 +1,8 @@
-import { formatMessageId, inboxTopic } from "../../../domain/message-rules.js";
+import { formatMessageId } from "../../../domain/message-rules.js";
 import type { Escalation } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
 import type { Mutation, Notified } from "../../port.js";
+import { messageHumans } from "../human-notice.js";
 import { type EscalationRow, type EventRow, toEscalation, toEvent } from "../rows.js";
 import { appendEvent, requireTask, type Tx, touchActor } from "../tx.js";
 
@@ -34,21 +35,7 @@ export function escalateTask(
     "History:",
     ...history.map((event) => `  #${event.seq} ${iso(event.at)} ${event.summary}`),
   ].join("\n");
-  // A human who escalates needs no notice of their own act; the other humans get it.
-  const humans = tx.conn
-    .all<{ name: string }>(
-      `SELECT name FROM agents WHERE kind = 'human' AND name <> ? ORDER BY name`,
-      tx.actor,
-    )
-    .map((h) => h.name);
-  const { seq: message } = tx.conn.get<{ seq: number }>(
-    `INSERT INTO messages (at, sender, kind, target, urgent, body) VALUES (?, ?, 'escalation', NULL, 1, ?) RETURNING seq`,
-    tx.now,
-    tx.actor,
-    body,
-  )!;
-  for (const human of humans)
-    tx.conn.run(`INSERT INTO deliveries (agent, message) VALUES (?, ?)`, human, message);
+  const { message, humans, wake } = messageHumans(tx, body);
   const { seq } = tx.conn.get<{ seq: number }>(
     `INSERT INTO escalations (task, at, by, reason, message) VALUES (?, ?, ?, ?, ?) RETURNING seq`,
     task.id,
@@ -62,13 +49,13 @@ export function escalateTask(
   appendEvent(tx, {
     type: "task.escalated",
     subject: task.id,
-    summary: `${tx.actor} escalated ${task.id} to ${humans.length ? humans.join(", ") : "the humans (none has joined yet)"}: ${input.reason}`,
+    summary: `${tx.actor} escalated ${task.id} to ${humans.length ? humans.join(", ") : "the humans (no other human has joined)"}: ${input.reason}`,
     data: {
       before: { escalatedAt: task.escalatedAt },
       after: { escalation: `E-${row.seq}`, message: formatMessageId(message) },
     },
   });
-  return { escalation: toEscalation(row), wake: humans.map(inboxTopic) };
+  return { escalation: toEscalation(row), wake };
 }
 
 const ESCALATION_SELECT = `SELECT e.*, t.status AS task_status FROM escalations e JOIN tasks t ON t.id = e.task`;

@@ -1,0 +1,31 @@
+import { inboxTopic } from "../../domain/message-rules.js";
+import type { Tx } from "./tx.js";
+
+/**
+ * Puts one urgent message in every human's inbox (kind `escalation`): what the
+ * humans must decide, delivered in the caller's transaction so it is never
+ * lost between the change and the notice. Returns the message's seq, who got
+ * it, and the inbox topics to wake once the change is committed.
+ */
+export function messageHumans(
+  tx: Tx,
+  body: string,
+  sender: string = tx.actor,
+): { message: number; humans: string[]; wake: string[] } {
+  // A human whose own act this is needs no notice of it; the other humans get it.
+  const humans = tx.conn
+    .all<{ name: string }>(
+      `SELECT name FROM agents WHERE kind = 'human' AND name <> ? ORDER BY name`,
+      tx.actor,
+    )
+    .map((h) => h.name);
+  const { seq: message } = tx.conn.get<{ seq: number }>(
+    `INSERT INTO messages (at, sender, kind, target, urgent, body) VALUES (?, ?, 'escalation', NULL, 1, ?) RETURNING seq`,
+    tx.now,
+    sender,
+    body,
+  )!;
+  for (const human of humans)
+    tx.conn.run(`INSERT INTO deliveries (agent, message) VALUES (?, ?)`, human, message);
+  return { message, humans, wake: humans.map(inboxTopic) };
+}
