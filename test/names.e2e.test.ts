@@ -107,7 +107,7 @@ describe("agent names at the command line", () => {
   it("agent remove: only a human or the agent itself; refuses while it holds work unless --force", () => {
     const repo = team();
     baton(repo, ["task", "claim", "T-1"], { BATON_AGENT: "claude-1" });
-    expect(baton(repo, ["agent", "remove", "claude-1", "--json"], { BATON_AGENT: "codex-1" }).code).toBe(1);
+    expect(baton(repo, ["agent", "remove", "claude-1", "--json"], { BATON_AGENT: "codex-1" }).code).toBe(6);
     const busy = baton(repo, ["agent", "remove", "claude-1", "--json"], lea);
     expect(busy.code).toBe(3);
     expect(busy.json().error.hint).toContain("--force");
