@@ -122,7 +122,9 @@ export function placePattern(input: string, scope: PathScope, options: PatternOp
       "** must stand alone between slashes, as in src/**/*.ts",
     );
   }
-  const staticPart = firstGlob >= 0 ? segments.slice(0, firstGlob).join("/") : text;
+  // `/*.ts` is the file system's root, not here.
+  const staticPart =
+    firstGlob >= 0 ? segments.slice(0, firstGlob).join("/") || (isAbsolute(text) ? "/" : "") : text;
   const globPart =
     firstGlob >= 0
       ? segments
