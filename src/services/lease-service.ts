@@ -31,7 +31,7 @@ export interface HeldLeases extends AsyncDisposable {
  * Leases as every face sees them. Each path is resolved once, by
  * `toWorkspacePattern` (symlinks followed as the kernel does), for locking,
  * checking, releasing and the edit guard alike; and each held lease answers
- * both to its stored key and to where that key leads now (`currentKey`), so a
+ * both to its stored key and to where that key leads now (`keysNow`), so a
  * symlink made after a grant can neither let a second agent in under another
  * name nor strand the lease where nobody can release it.
  */
