@@ -23,7 +23,7 @@ export type {
   TaskStatus,
 } from "./domain/types.js";
 export { BatonError, type ErrorCode, type ErrorShape } from "./errors.js";
-export type { HeldLeases, LockOptions } from "./services/lease-service.js";
+export type { HeldLeases, LockOptions, LockResult } from "./services/lease-service.js";
 export type { AddTaskOptions, ClaimOptions, ListTaskOptions } from "./services/task-service.js";
 export { type OpenWorkspaceOptions, openWorkspace, Workspace } from "./services/workspace.js";
 export type * from "./store/port.js";

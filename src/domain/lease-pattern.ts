@@ -1,8 +1,13 @@
 /**
  * Lease patterns: a workspace-relative path (`src/app.ts`) or a glob
  * (`src/**\/*.ts`, `test/?.js`). A lease on a folder is stored as `folder/**`
- * (the workspace layer does that, as it can see the file system), so patterns
- * here match exactly what they say.
+ * (the workspace layer does that, as it can see the file system).
+ *
+ * A glob covers the paths it matches and everything below them, as in a
+ * .gitignore: `src/*` matches the folder `src/sub`, which holds `src/sub/x.ts`.
+ * A plain path names exactly one file or folder (`folder/**` for a folder);
+ * whether a name not there yet may become a folder is for the workspace layer
+ * to say, as it can see the file system (see workspace/lease-keys.ts).
  *
  * Two leases conflict when some path could match both. That is decided exactly,
  * not by comparing strings: `patternsOverlap` walks both patterns at once and
@@ -90,7 +95,31 @@ function languagesIntersect(a: Token[], b: Token[]): boolean {
   return visit(0, 0);
 }
 
-/** Whether some path is matched by both patterns. */
+/** `pattern/**`: what lies below the paths a pattern names. */
+function below(tokens: Token[]): Token[] {
+  return [...tokens, { kind: "char", char: "/" }, { kind: "globstar" }];
+}
+
+/**
+ * Whether some path is covered by both patterns, a glob covering what it
+ * matches and everything below. Three of the four cases suffice: if a path
+ * lies below a match of each, the shorter match lies below (or is) the longer.
+ */
 export function patternsOverlap(a: string, b: string): boolean {
-  return languagesIntersect(tokenize(a), tokenize(b));
+  const ta = tokenize(a);
+  const tb = tokenize(b);
+  return (
+    languagesIntersect(ta, tb) ||
+    (isGlob(a) && languagesIntersect(below(ta), tb)) ||
+    (isGlob(b) && languagesIntersect(ta, below(tb)))
+  );
+}
+
+/**
+ * Whether a pattern is made of wildcards alone (`*`, `**`, `**\/*`, `*\/**`):
+ * with the rule above it covers every file of the workspace, or every file at
+ * some depth, which is never what an edit needs and stops the whole team.
+ */
+export function coversWholeWorkspace(pattern: string): boolean {
+  return pattern.split("/").every((segment) => /^\*+$/.test(segment));
 }

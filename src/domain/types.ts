@@ -110,6 +110,8 @@ export interface Lease {
 export interface LeaseConflict {
   path: string;
   heldPath: string;
+  /** Where `heldPath` leads now, when a symlink made since its grant sends it elsewhere. */
+  heldLeadsTo?: string;
   holder: string;
   intent: string | null;
   exclusive: boolean;

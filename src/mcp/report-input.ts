@@ -2,7 +2,6 @@ import { z } from "zod";
 import { type TaskReport, validateReport } from "../domain/task-report.js";
 import type { Workspace } from "../services/workspace.js";
 import { readReportFile } from "../workspace/report-file.js";
-import { toWorkspaceDir } from "../workspace/workspace-path.js";
 
 /** The report as a tool argument; validated again by the domain rules, which give the hint. */
 export const reportSchema = z
@@ -35,5 +34,5 @@ export async function readReportFileOrNull(
   path: string | undefined,
 ): Promise<TaskReport | null> {
   if (!path) return null;
-  return readReportFile(toWorkspaceDir(path, { ...ws.paths, cwd: ws.paths.treeRoot }, ws.root));
+  return readReportFile(path, { ...ws.paths, cwd: ws.paths.treeRoot });
 }

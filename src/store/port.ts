@@ -1,3 +1,4 @@
+import type { LeaseAliases } from "../domain/lease-conflicts.js";
 import type { TaskReport } from "../domain/task-report.js";
 import type {
   AgentKind,
@@ -266,6 +267,13 @@ export interface AcquireLeasesInput extends Mutation {
   exclusive: boolean;
   ttlMs: number;
   intent?: string | null;
+  /**
+   * The other keys each key, held or requested, answers to now in the caller's
+   * tree (the store cannot see the file system): where a symlink made since a
+   * grant sends it, and `key/**` for a name with nothing there yet. A lease
+   * conflicts under any of them.
+   */
+  aliases?: LeaseAliases;
 }
 
 export interface AcquireResult {

@@ -88,6 +88,15 @@ describe("toWorkspacePattern", () => {
     expect(pattern("src/jump/../x.ts", root)).toBe("deep/x.ts");
   });
 
+  it("reads an absolute glob from the file system's root, a name starting with '..' as a name, and nothing below a file", () => {
+    const root = setup();
+    expect(refusal(() => pattern("/*.ts", root))).toBe("outside_workspace");
+    expect(pattern(`${root}/*.ts`, join(root, "src"))).toBe("*.ts");
+    expect(pattern("..cache/x.ts", root)).toBe("..cache/x.ts");
+    expect(refusal(() => pattern("src/app.ts/x.ts", root))).toBe("invalid_input");
+    expect(refusal(() => pattern("src/app.ts/new/", root))).toBe("invalid_input");
+  });
+
   it("keeps a name as typed: a trailing space and a backslash are characters; a file is not a folder", () => {
     const root = setup();
     expect(pattern("src/app.ts ", root)).toBe("src/app.ts ");

@@ -1,6 +1,6 @@
-import { existsSync, statSync } from "node:fs";
-import { isAbsolute, relative, sep } from "node:path";
-import { isGlob } from "../domain/lease-pattern.js";
+import { statSync } from "node:fs";
+import { dirname, isAbsolute, relative, sep } from "node:path";
+import { coversWholeWorkspace, isGlob } from "../domain/lease-pattern.js";
 import { BatonError, isBatonError } from "../errors.js";
 import { findTree } from "./find-root.js";
 import { existingAncestor, resolveReal, SEPARATOR } from "./real-path.js";
@@ -29,10 +29,10 @@ function outside(input: string, scope: PathScope, why: string): BatonError {
   );
 }
 
-/** Whether `target` is `root` or below it (both already resolved). */
+/** Whether `target` is `root` or below it (both already resolved). A name that starts with `..` (`..cache`) is inside. */
 export function isInside(root: string, target: string): boolean {
   const rel = relative(root, target);
-  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /** A real path inside one of the repository's trees, as that tree's root and the slash-separated path below it. */
@@ -66,14 +66,39 @@ export function placeInRepository(real: string, input: string, scope: PathScope)
   return { treeRoot, rel: relative(treeRoot, real).split(sep).join("/") };
 }
 
+export interface PatternOptions {
+  /**
+   * Let a pattern cover the whole workspace (the root, `*`, `**`, `**\/*`):
+   * a human holding the tree during a release or a rebase. Checking and
+   * releasing may always name it; locking needs it said on purpose.
+   */
+  wholeWorkspace?: boolean;
+}
+
+/** The key of a lease on the whole workspace. */
+export const WHOLE_WORKSPACE = "**";
+
+/** A lease pattern, and what its path named when it was placed. */
+export interface PlacedPattern {
+  pattern: string;
+  /** `missing`: nothing there yet, a file or a folder to be; `glob`: a pattern with wildcards. */
+  kind: "file" | "folder" | "missing" | "glob";
+}
+
 /**
  * Turns a path or glob typed by a user or agent into the repository-relative,
  * slash-separated form stored in leases. The part before any wildcard is
- * resolved as the kernel would, symlinks included, so two names of one file
- * give one key, and `src/a.ts` in one worktree is `src/a.ts` in every other.
- * Anything that resolves outside the repository's trees is refused.
+ * resolved as the kernel would, symlinks included (`resolveReal`, the one
+ * resolution every path operation uses), so two names of one file give one
+ * key, and `src/a.ts` in one worktree is `src/a.ts` in every other. Anything
+ * that resolves outside the repository's trees is refused.
  */
-export function toWorkspacePattern(input: string, scope: PathScope): string {
+export function toWorkspacePattern(input: string, scope: PathScope, options: PatternOptions = {}): string {
+  return placePattern(input, scope, options).pattern;
+}
+
+/** `toWorkspacePattern`, also telling what the path names. */
+export function placePattern(input: string, scope: PathScope, options: PatternOptions = {}): PlacedPattern {
   // Kept as typed: `"a.ts "` and `a.ts` are two files, as for the edit guard and the file system.
   const text = input;
   if (!text.trim())
@@ -97,7 +122,9 @@ export function toWorkspacePattern(input: string, scope: PathScope): string {
       "** must stand alone between slashes, as in src/**/*.ts",
     );
   }
-  const staticPart = firstGlob >= 0 ? segments.slice(0, firstGlob).join("/") : text;
+  // `/*.ts` is the file system's root, not here.
+  const staticPart =
+    firstGlob >= 0 ? segments.slice(0, firstGlob).join("/") || (isAbsolute(text) ? "/" : "") : text;
   const globPart =
     firstGlob >= 0
       ? segments
@@ -107,26 +134,58 @@ export function toWorkspacePattern(input: string, scope: PathScope): string {
       : "";
   const real = resolveReal(scope.cwd, staticPart || ".");
   const { rel } = placeInRepository(real, input, scope);
+  const file = fileAbove(real);
+  if (file !== undefined) {
+    throw new BatonError(
+      "invalid_input",
+      `'${input}' lies below ${relative(scope.treeRoot, file) || file}, which is a file`,
+      "name the file itself, or a path in a folder",
+    );
+  }
+  const found = kindOf(real);
   // A folder (existing, or written with a trailing slash) covers everything below it.
-  const isDir = existsSync(real) && statSync(real).isDirectory();
   const slashed = /\/$/.test(text);
-  if (!globPart && slashed && existsSync(real) && !isDir) {
+  if (!globPart && slashed && found === "file") {
     throw new BatonError(
       "invalid_input",
       `'${input}' names a file as a folder`,
       "drop the trailing slash to lock the file",
     );
   }
-  const folder = !globPart && (slashed || isDir);
+  const folder = !globPart && (slashed || found === "folder");
   const pattern = [rel, folder ? "**" : globPart].filter(Boolean).join("/");
-  if (pattern === "" || pattern === "." || pattern === "**") {
-    throw new BatonError(
-      "invalid_input",
-      `'${input}' names the whole workspace`,
-      "lock the files or folders you will edit, e.g. src/api",
-    );
+  if (pattern === "" || coversWholeWorkspace(pattern)) {
+    if (!options.wholeWorkspace)
+      throw new BatonError(
+        "invalid_input",
+        `'${input}' ${pattern === rel ? "names" : "covers"} the whole workspace`,
+        {
+          cli: "lock the files or folders you will edit, e.g. src/api; to hold every file on purpose (a release, a rebase), add --whole-workspace",
+          tool: "lock the files or folders you will edit, e.g. src/api; holding the whole workspace would stop every other agent",
+        },
+      );
+    return { pattern: pattern || WHOLE_WORKSPACE, kind: "glob" };
   }
-  return pattern;
+  return { pattern, kind: globPart ? "glob" : folder ? "folder" : found };
+}
+
+/** What is at a real path: a folder, a file (anything else that is not a folder), or nothing yet. */
+function kindOf(real: string): "file" | "folder" | "missing" {
+  try {
+    return statSync(real).isDirectory() ? "folder" : "file";
+  } catch {
+    return "missing";
+  }
+}
+
+/** The nearest existing ancestor of a real path, when it is not a folder: nothing can be created below it. */
+function fileAbove(real: string): string | undefined {
+  for (let dir = dirname(real); dir !== dirname(dir); dir = dirname(dir)) {
+    const kind = kindOf(dir);
+    if (kind === "folder") return undefined;
+    if (kind === "file") return dir;
+  }
+  return undefined;
 }
 
 /** A file a host is about to edit, as its repository-relative path; undefined when it is not in the repository. */

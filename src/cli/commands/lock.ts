@@ -7,7 +7,7 @@ export function registerLockCommands(program: Command): void {
   const lock = program
     .command("lock")
     .description("lease files, folders or globs before editing them: all granted or none")
-    .argument("[paths...]", "paths or globs, relative to here or to the repository root")
+    .argument("[paths...]", "paths or globs, relative to here (or absolute)")
     .option(
       "--ttl <duration>",
       withRange("how long the lease lives without a heartbeat (default: lease_ttl)", "ttl"),
@@ -15,32 +15,62 @@ export function registerLockCommands(program: Command): void {
     )
     .option("--intent <text>", "what you will do, shown to anyone who meets the lock")
     .option("--shared", "a shared lease: others may share it, nobody may hold it exclusively")
+    .option(
+      "--whole-workspace",
+      "allow a lease on every file (., *, **, **/*), e.g. to hold the tree during a release; alone, locks **",
+    )
     .addHelpText(
       "after",
       `
-A folder covers everything below it; globs use * (within a name), ? and ** (any depth).
+A lease covers what it names and everything below: a folder its contents, a name
+that later becomes a folder (end it with / to say it is one), src/* the folders in src.
+Globs use * (within a name), ? and ** (any depth). A pattern of wildcards alone
+covers the whole workspace and needs --whole-workspace.
+
+A path is leased on the real file: symlinks in it are followed as the system
+follows them (link/.. is the parent of the link's target), so every name of a
+file gives one lease, and a path that leads outside the repository is refused.
+A lease whose name a later symlink sends elsewhere covers both places, and is
+always released by the key \`baton locks\` shows. Not followed: links below a
+leased folder or matched by a glob (the guard still resolves each edit), and
+hard links (a warning names a file with several names; lock each name).
 Exit code 3 and a list of holders when anything is held by someone else.
 
 Examples:
   baton lock src/auth/login.ts --intent "fix redirect"
   baton lock 'src/api/**/*.ts' --ttl 30m
+  baton lock --whole-workspace --intent "release 1.4" --as human
   baton lock check src/auth/login.ts    # who holds it?
   baton lock force-release src/auth     # free a lock whose holder is gone (logged)`,
     )
     .action(
-      action(async (ctx, paths: string[], o: { ttl?: number; intent?: string; shared?: boolean }) => {
-        const ws = await ctx.workspace();
-        const result = await ws.leases.lock(paths, { ttlMs: o.ttl, intent: o.intent, shared: o.shared });
-        const s = ctx.out.style;
-        ctx.out.result({ granted: result.granted, conflicts: result.conflicts }, () =>
-          result.conflicts.length
-            ? [...conflictLines(result.conflicts, s, ctx.now()), s.dim("nothing was locked")]
-            : result.granted.map(
-                (lease) => `${s.green("locked")} ${s.bold(lease.path)} ${s.dim(`token ${lease.token}`)}`,
-              ),
-        );
-        return result.conflicts.length ? EXIT.conflict : EXIT.ok;
-      }),
+      action(
+        async (
+          ctx,
+          paths: string[],
+          o: { ttl?: number; intent?: string; shared?: boolean; wholeWorkspace?: boolean },
+        ) => {
+          const ws = await ctx.workspace();
+          const result = await ws.leases.lock(paths, {
+            ttlMs: o.ttl,
+            intent: o.intent,
+            shared: o.shared,
+            wholeWorkspace: o.wholeWorkspace,
+          });
+          const s = ctx.out.style;
+          for (const warning of result.warnings) ctx.out.note(`warning: ${warning}`);
+          ctx.out.result(
+            { granted: result.granted, conflicts: result.conflicts, warnings: result.warnings },
+            () =>
+              result.conflicts.length
+                ? [...conflictLines(result.conflicts, s, ctx.now()), s.dim("nothing was locked")]
+                : result.granted.map(
+                    (lease) => `${s.green("locked")} ${s.bold(lease.path)} ${s.dim(`token ${lease.token}`)}`,
+                  ),
+          );
+          return result.conflicts.length ? EXIT.conflict : EXIT.ok;
+        },
+      ),
     );
 
   lock
@@ -50,9 +80,9 @@ Examples:
     .action(
       action(async (ctx, path: string) => {
         const ws = await ctx.workspace();
-        const leases = await ws.leases.check(path);
+        const { key, leases } = await ws.leases.checkPath(path);
         const others = leases.filter((lease) => lease.holder !== ws.identity);
-        ctx.out.result({ path: ws.leases.normalise([path])[0], free: others.length === 0, leases }, () =>
+        ctx.out.result({ path: key, free: others.length === 0, leases }, () =>
           leases.length ? leaseTable(leases, ctx.out.style, ctx.now()) : ctx.out.style.green("free"),
         );
         return others.length ? EXIT.conflict : EXIT.ok;

@@ -146,7 +146,7 @@ refused once a newer claim exists.`,
     .argument("<id>")
     .option("--result <text>", "what came of it: a commit, a link, a sentence")
     .option("--token <n>", "the claim's token; refused if the claim was lost", tokenOption)
-    .option("--report <file>", "a structured report, YAML or JSON (see below)")
+    .option("--report <file>", "a structured report file inside the repository, YAML or JSON (see below)")
     .addHelpText(
       "after",
       `
@@ -160,8 +160,9 @@ file, line), recommendations, files_modified, files_created and errors:
     )
     .action(
       action(async (ctx, id: string, o: { result?: string; token?: number; report?: string }) => {
-        const report = o.report ? await readReportFile(o.report) : undefined;
-        const done = await (await ctx.workspace()).tasks.done(id, {
+        const ws = await ctx.workspace();
+        const report = o.report ? await readReportFile(o.report, ws.paths) : undefined;
+        const done = await ws.tasks.done(id, {
           result: o.result,
           token: o.token,
           report,

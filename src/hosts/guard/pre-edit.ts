@@ -4,7 +4,7 @@ import { isBatonError } from "../../errors.js";
 import type { Workspace } from "../../services/workspace.js";
 import { formatDuration } from "../../util/duration.js";
 import { isDirectory } from "../../workspace/real-path.js";
-import { repositoryFile, toWorkspacePattern } from "../../workspace/workspace-path.js";
+import { repositoryFile, toWorkspacePattern, WHOLE_WORKSPACE } from "../../workspace/workspace-path.js";
 import { LAUNCHER } from "../instructions.js";
 import type { ShellWrite } from "./shell-writes.js";
 
@@ -45,10 +45,12 @@ export async function heldFiles(ws: Workspace, writes: ShellWrite[], cwd: string
  */
 function placed(write: ShellWrite, scope: Workspace["paths"]): string[] {
   try {
+    // `rm -r *` or `rm -r .` reaches every file: such a pattern is refused for a lease, not for the guard.
     if (!write.literal && /[*?[]/.test(write.path))
-      return [toWorkspacePattern(write.path.replace(/\[[^\]/]*\]/g, "?"), scope)];
+      return [toWorkspacePattern(write.path.replace(/\[[^\]/]*\]/g, "?"), scope, { wholeWorkspace: true })];
     const file = repositoryFile(write.path, scope);
-    if (!file || file.rel === "") return [];
+    if (!file) return [];
+    if (file.rel === "") return write.below ? [WHOLE_WORKSPACE] : [];
     const folder = isDirectory(resolve(file.treeRoot, file.rel));
     if (folder && write.into)
       return write.into.map((source) => `${file.rel}/${source.replace(/\/+$/, "").split("/").pop()}`);

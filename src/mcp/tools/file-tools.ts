@@ -12,7 +12,7 @@ export function registerFileTools(tools: ToolRegistry, session: McpSession): voi
   tools.add("lock_files", {
     title: "Lock files before editing",
     description:
-      "Lease files, folders or globs (src/auth/, src/**/*.ts) before editing them, so no other agent edits them at the same time. All are granted or none. Returns {granted, conflicts}; on conflicts, each names who holds the path, why and until when: work on something else or message the holder. Paths are relative to the repository root.",
+      "Lease files, folders or globs (src/auth/, src/**/*.ts) before editing them, so no other agent edits them at the same time. All are granted or none. A lease covers what it names and everything below; symlinks are followed to the real file, and paths that lead outside the repository or patterns that cover every file (*, **) are refused. Returns {granted, conflicts, warnings}; on conflicts, each names who holds the path, why and until when: work on something else or message the holder. Paths are relative to the repository root.",
     input: {
       paths,
       intent: z.string().max(TEXTS.intent.max).optional().describe("what you will do, shown to others"),
@@ -34,7 +34,8 @@ export function registerFileTools(tools: ToolRegistry, session: McpSession): voi
 
   tools.add("unlock_files", {
     title: "Unlock files",
-    description: "Release your leases when you are done editing, so others can take them.",
+    description:
+      "Release your leases when you are done editing, so others can take them. Name each as granted (the path in lock_files' answer) or by a path that leads to it.",
     input: { paths },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run: async (input) => ({ released: await ws.leases.unlock(input.paths) }),
@@ -43,14 +44,14 @@ export function registerFileTools(tools: ToolRegistry, session: McpSession): voi
   tools.add("check_files", {
     title: "Who holds these files",
     description:
-      "Who holds leases on these paths? Returns {files: [{path, free, leases}]}; free is false when another agent holds one.",
+      "Who holds leases on these paths? Returns {files: [{path, key, free, leases}]}: key is the lease key the path leads to; free is false when another agent holds one.",
     input: { paths },
     annotations: { readOnlyHint: true },
     run: async (input) => ({
       files: await Promise.all(
         input.paths.map(async (path) => {
-          const leases = await ws.leases.check(path);
-          return { path, free: leases.every((lease) => lease.holder === session.agent), leases };
+          const { key, leases } = await ws.leases.checkPath(path);
+          return { path, key, free: leases.every((lease) => lease.holder === session.agent), leases };
         }),
       ),
     }),

@@ -1,36 +1,26 @@
-import { patternsOverlap } from "../../../domain/lease-pattern.js";
-import type { Lease, LeaseConflict } from "../../../domain/types.js";
+import { leaseConflicts } from "../../../domain/lease-conflicts.js";
+import type { Lease } from "../../../domain/types.js";
 import type { AcquireLeasesInput, AcquireResult } from "../../port.js";
-import type { LeaseRow } from "../rows.js";
+import { type LeaseRow, toLease } from "../rows.js";
 import { appendEvent, nextToken, sweepExpiredLeases, type Tx, touchActor } from "../tx.js";
 
 /**
  * All or nothing: every requested pattern is checked against every live lease
- * of other agents (an exclusive lease conflicts with any overlapping lease, a
- * shared one only with exclusive ones); if any conflicts, nothing is granted.
- * Re-locking a pattern the actor already holds renews it and keeps its token,
- * unless it changes from shared to exclusive, which is a new grant.
+ * of other agents, under its stored key and under where that key leads now
+ * (`input.aliases`); if any conflicts, nothing is granted. Re-locking a pattern
+ * the actor already holds renews it and keeps its token, unless it changes
+ * from shared to exclusive, which is a new grant.
  */
 export function acquireLeases(tx: Tx, input: AcquireLeasesInput): AcquireResult {
   touchActor(tx);
   sweepExpiredLeases(tx);
   const paths = [...new Set(input.paths)];
-  const others = tx.conn.all<LeaseRow>(`SELECT * FROM leases WHERE holder <> ?`, tx.actor);
-  const conflicts: LeaseConflict[] = [];
-  for (const path of paths) {
-    for (const held of others) {
-      if (!(input.exclusive || held.exclusive === 1)) continue;
-      if (!patternsOverlap(path, held.path)) continue;
-      conflicts.push({
-        path,
-        heldPath: held.path,
-        holder: held.holder,
-        intent: held.intent,
-        exclusive: held.exclusive === 1,
-        expiresAt: held.expires_at,
-      });
-    }
-  }
+  const others = tx.conn.all<LeaseRow>(`SELECT * FROM leases WHERE holder <> ?`, tx.actor).map(toLease);
+  const conflicts = leaseConflicts(
+    { paths, exclusive: input.exclusive, actor: tx.actor },
+    others,
+    input.aliases,
+  );
   if (conflicts.length > 0) return { granted: [], conflicts };
 
   const expiresAt = tx.now + input.ttlMs;
