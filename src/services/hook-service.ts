@@ -11,7 +11,8 @@ export interface HookEvent {
 /**
  * Runs the configured hooks. Gates run before a completion is committed and can
  * turn it down; the others run after the change is committed and can only
- * report. Nothing runs on --dry-run.
+ * report. Nothing runs on --dry-run. Each hook is awaited at most its timeout
+ * plus a second, and none leaves a process behind (see runHook).
  */
 export class HookService {
   constructor(private readonly ctx: ServiceContext) {}
@@ -45,6 +46,7 @@ export class HookService {
           argv: hook.run,
           code: outcome.code,
           timedOut: outcome.timedOut,
+          leftovers: outcome.leftovers,
           output: outcome.output.slice(-2000),
         },
       });
