@@ -259,6 +259,8 @@ describe("hooks run by the CLI", () => {
     expect(baton(repo, ["task", "add", "Fix it"], as("lead")).code).toBe(0);
     expect(performance.now() - before).toBeLessThan(MARGIN_MS + 2000); // CLI start on a loaded machine
     expect(recordedAlive(pidFile)).toEqual([]);
+    const noted = baton(repo, ["log", "--type", "hook.leftovers", "--json"]).json().events;
+    expect(noted).toMatchObject([{ subject: "task.added", data: { leftovers: 1 } }]);
   });
 
   it("a gate whose grandchild ignores SIGTERM is refused at its timeout, and nothing of it survives", () => {
