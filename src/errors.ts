@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   "store_corrupt", // the database file cannot be read
   "store_too_new", // the database was written by a newer baton
   "store_busy", // the database stayed locked by another process for too long
+  "store_stalled", // the process holding the database's write lock is stopped (Ctrl-Z, SIGSTOP, a debugger)
   "unsupported", // a feature or backend not available in this build
   "internal", // a bug: report it
 ] as const;

@@ -16,6 +16,8 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.conflict;
     case "not_found":
       return EXIT.notFound;
+    case "store_stalled": // waiting could not help; try again once the holder runs or ends
+      return EXIT.timeout;
     default:
       return EXIT.error;
   }
