@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runHook } from "../src/hooks/run-hook.js";
+import { processState } from "./helpers/proc-state.js";
 import { baton, tempDir, tempRepo } from "./helpers/temp-repo.js";
 
 /**
@@ -21,21 +22,12 @@ function marked(runId: string): number[] {
     .map(Number)
     .filter((pid) => {
       try {
-        if (state(pid) === "Z") return false;
+        if (processState(pid) === "Z") return false;
         return readFileSync(`/proc/${pid}/environ`).includes(needle);
       } catch {
         return false;
       }
     });
-}
-
-function state(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0]!;
-  } catch {
-    return null;
-  }
 }
 
 /** The pids a hook recorded in its pid file that still run. */
@@ -51,7 +43,7 @@ function recordedAlive(pidFile: string): number[] {
     .filter(Boolean)
     .map(Number)
     .filter((pid) => {
-      const s = state(pid);
+      const s = processState(pid);
       return s !== null && s !== "Z";
     });
 }
