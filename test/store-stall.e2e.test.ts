@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { processState, signal, until } from "./helpers/proc-state.js";
 import { startNode, waitForOutput } from "./helpers/processes.js";
-import { baton, CLI, tempRepo } from "./helpers/temp-repo.js";
+import { baton, CLI, tempRepo, testHome } from "./helpers/temp-repo.js";
 
 /**
  * A process stopped inside a write transaction keeps the database locked. The
@@ -121,6 +121,36 @@ describe("a process stopped while it holds the write lock", () => {
   });
 });
 
+describe("a long-running guardian", () => {
+  it("outlives a stalled store and sweeps again once the holder is continued", async () => {
+    const repo = tempRepo();
+    baton(repo, ["task", "add", "First"], as);
+    // A claim that expires while the store is held: the guardian has a write to make.
+    expect(baton(repo, ["task", "claim", "T-1", "--ttl", "1s"], { BATON_AGENT: "bot" }).code).toBe(0);
+    const guardian = spawn(process.execPath, [CLI, "guardian", "--interval", "200ms"], {
+      cwd: repo,
+      env: { ...process.env, HOME: testHome(), NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(guardian);
+    let stderr = "";
+    guardian.stderr!.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const holder = worker("hold-write.mjs", [join(repo, ".baton/baton.db"), "stop"]);
+    await waitForOutput(holder.child, /in-transaction/);
+    expect(await until(() => stderr.includes(`process ${holder.child.pid}`), 15_000)).toBe(true);
+    expect(guardian.exitCode).toBeNull(); // still running
+    signal(holder.child.pid, "SIGCONT");
+    await holder.done;
+    const noted = stderr.length;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(guardian.exitCode).toBeNull();
+    expect(stderr.slice(noted)).not.toContain(`process ${holder.child.pid}`); // sweeping without trouble again
+    expect(baton(repo, ["task", "show", "T-1", "--json"]).json().task.status).not.toBe("claimed"); // the expiry went through
+  });
+});
+
 describe("Ctrl-Z (SIGTSTP)", () => {
   /** Sends SIGTSTP to a long-writes worker while it is inside a transaction, and waits until it has stopped. */
   async function stopMidWrite(repo: string, mode: "deferred" | "raw") {
@@ -164,7 +194,7 @@ describe("Ctrl-Z (SIGTSTP)", () => {
     baton(repo, ["task", "add", "First"], as);
     const waiting = spawn(process.execPath, [CLI, "inbox", "--wait", "30s"], {
       cwd: repo,
-      env: { ...process.env, BATON_AGENT: "bot", NO_COLOR: "1" },
+      env: { ...process.env, HOME: testHome(), BATON_AGENT: "bot", NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     children.push(waiting);
