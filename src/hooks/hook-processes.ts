@@ -81,9 +81,8 @@ export class HookProcesses {
     }
   }
 
-  /** Whether anything of the hook still runs. */
-  alive(): boolean {
-    const pids = this.list();
+  /** Whether anything of the hook still runs: from /proc, or where there is none, from its process group. */
+  private anyAlive(pids: number[] | null): boolean {
     if (pids) return pids.length > 0;
     if (this.leader === undefined) return false;
     try {
@@ -92,6 +91,11 @@ export class HookProcesses {
     } catch {
       return false;
     }
+  }
+
+  /** Whether anything of the hook still runs. */
+  alive(): boolean {
+    return this.anyAlive(this.list());
   }
 
   /** Sends `signal` to the group and to every process found; returns how many were found. */
@@ -104,22 +108,45 @@ export class HookProcesses {
 
   /**
    * Ends them all: SIGTERM (with SIGCONT, so a stopped process can act on it),
-   * then SIGKILL once `graceMs` has passed. Returns how many processes were
-   * found at the start. Bounded: never waits longer than `graceMs` plus a few
-   * rounds of killing what forked meanwhile.
+   * each process once, then SIGKILL to whatever is left once `graceMs` has
+   * passed. Done only when two scans in a row find nothing: a process that forks
+   * and exits between the listing of /proc and the reading of its entry can hide
+   * its child from one scan. Returns how many processes were seen. Bounded:
+   * `graceMs` plus a few rounds of SIGKILL.
    */
   async end(graceMs: number): Promise<number> {
-    const found = this.signal("SIGTERM");
-    if (found === 0 && !this.alive()) return 0;
-    this.signal("SIGCONT");
+    const told = new Set<number>();
     const deadline = performance.now() + graceMs;
-    while (performance.now() < deadline) {
-      await sleep(Math.min(50, Math.max(0, deadline - performance.now())));
-      if (!this.alive()) return found;
-      this.signal("SIGTERM"); // what was forked since the last round
+    for (let quiet = 0, first = true; ; first = false) {
+      const pids = this.list();
+      for (const pid of pids ?? []) {
+        if (told.has(pid)) continue; // a second SIGTERM is, to many tools, "stop now"
+        told.add(pid);
+        trySignal(pid, "SIGTERM");
+        trySignal(pid, "SIGCONT");
+      }
+      // The group too, once, after the scan (so what it ends has been counted): it reaches members /proc cannot show.
+      if (first && this.leader !== undefined) {
+        trySignal(-this.leader, "SIGTERM");
+        trySignal(-this.leader, "SIGCONT");
+      }
+      const alive = this.anyAlive(pids);
+      quiet = alive ? 0 : quiet + 1;
+      if (quiet === 2) return told.size;
+      if (performance.now() >= deadline) break;
+      await sleep(alive ? Math.min(50, Math.max(0, deadline - performance.now())) : 1);
     }
-    for (let round = 0; round < 5 && this.signal("SIGKILL") > 0; round++) await sleep(20);
-    return found;
+    for (let round = 0; round < 5; round++) {
+      const pids = this.list();
+      if (this.leader !== undefined) trySignal(-this.leader, "SIGKILL");
+      for (const pid of pids ?? []) {
+        told.add(pid);
+        trySignal(pid, "SIGKILL");
+      }
+      if (!this.anyAlive(pids)) break;
+      await sleep(20);
+    }
+    return told.size;
   }
 }
 

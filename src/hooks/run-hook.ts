@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { sleep } from "../util/sleep.js";
 import { HookProcesses, stdioNames } from "./hook-processes.js";
 import { OutputTail } from "./output-tail.js";
+import { trackHook } from "./running-hooks.js";
 
 export interface HookOutcome {
   argv: string[];
@@ -39,7 +40,8 @@ const DRAIN_MS = 200;
  * the timeout: a background child would otherwise outlive baton, hold its pipes
  * and pile up with every event. A hook that means to start a long-lived service
  * must hand it to something that owns services (systemd-run, a supervisor).
- * HookProcesses says how the processes are found.
+ * HookProcesses says how the processes are found; running-hooks.ts ends them
+ * when baton itself is interrupted.
  */
 export async function runHook(
   argv: string[],
@@ -62,6 +64,7 @@ export async function runHook(
     },
   });
   const processes = new HookProcesses(child.pid, runId, stdioNames(child.pid));
+  const untrack = trackHook(processes, KILL_GRACE_MS);
   child.stdout.on("data", tail.push);
   child.stderr.on("data", tail.push);
   child.stdin.on("error", () => {}); // a hook that does not read stdin closes it early
@@ -83,6 +86,7 @@ export async function runHook(
   // On time, leftovers get what remains of the timeout to go; at the timeout, everything gets the grace.
   const grace = timedOut ? KILL_GRACE_MS : Math.min(KILL_GRACE_MS, Math.max(0, deadline - performance.now()));
   const ended = await processes.end(grace);
+  untrack();
   await Promise.race([closed, sleep(DRAIN_MS)]);
   // Whatever still holds a pipe (a process in uninterruptible sleep) is no reason to wait: let go of our ends.
   for (const stream of [child.stdin, child.stdout, child.stderr]) stream.destroy();
