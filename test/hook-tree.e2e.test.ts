@@ -330,4 +330,38 @@ describe("hooks run by the CLI", () => {
       expect(baton(repo, ["task", "show", "T-1", "--json"]).json().task.status).toBe("claimed");
     });
   }
+
+  it("Ctrl-Z to a command running a hook stops the hook too, and fg continues both", async () => {
+    const repo = tempRepo();
+    const pidFile = join(repo, "pids");
+    writeFileSync(pidFile, "");
+    started.push({ pidFile });
+    const gate = {
+      on: "task.completed",
+      run: ["sh", "-c", `echo $$ >> "$1"; sleep 20`, "sh", pidFile],
+      gate: true,
+    };
+    writeFileSync(join(repo, ".baton/config.json"), JSON.stringify({ hooks: [gate] }));
+    baton(repo, ["task", "add", "Fix it"], as("lead"));
+    baton(repo, ["task", "claim", "T-1"], as("bot"));
+    const command = spawn(process.execPath, [CLI, "task", "done", "T-1"], {
+      cwd: repo,
+      env: { ...process.env, HOME: testHome(), BATON_AGENT: "bot", NO_COLOR: "1" },
+      stdio: "ignore",
+    });
+    const ended = new Promise<void>((resolve) => command.on("close", () => resolve()));
+    expect(await until(() => readFileSync(pidFile, "utf8").trim() !== "", 15_000)).toBe(true);
+    const hook = Number(readFileSync(pidFile, "utf8").trim());
+    command.kill("SIGTSTP");
+    expect(await until(() => processState(command.pid!) === "T" && processState(hook) === "T", 5000)).toBe(
+      true,
+    );
+    command.kill("SIGCONT");
+    expect(await until(() => processState(command.pid!) !== "T" && processState(hook) === "S", 5000)).toBe(
+      true,
+    );
+    command.kill("SIGTERM");
+    await ended;
+    expect(await settle(() => recordedAlive(pidFile))).toEqual([]);
+  });
 });

@@ -1,3 +1,5 @@
+import { signalRunningHooks } from "../hooks/running-hooks.js";
+
 /**
  * Ctrl-Z (SIGTSTP) stops a process wherever it is. If that is inside a write
  * transaction, the process keeps the database's write lock while stopped, and
@@ -16,6 +18,10 @@
  */
 export function deferTerminalStop(): void {
   process.on("SIGTSTP", () => {
+    // Hooks run in their own session, out of the terminal's reach: they stop and go on with baton.
+    signalRunningHooks("SIGSTOP");
     process.kill(process.pid, "SIGSTOP");
+    // Runs once baton is continued (`fg`, SIGCONT).
+    signalRunningHooks("SIGCONT");
   });
 }

@@ -60,3 +60,8 @@ function endAll(grace: number): void {
   for (const processes of running) processes.signal("SIGKILL");
   running.clear();
 }
+
+/** Sends `signal` to every running hook's processes: a stop and a continue of baton reach its hooks too. */
+export function signalRunningHooks(signal: NodeJS.Signals): void {
+  for (const processes of running) processes.signal(signal);
+}
