@@ -17,12 +17,19 @@ import { sleep } from "../util/sleep.js";
  * Only a process that leaves the session, clears its environment and closes its
  * inherited descriptors gets away (a real daemon; a cgroup would be needed to
  * hold it), or one that sheds session and marker before baton has seen the
- * hook's descriptors (a hook whose own process is gone within a millisecond). Elsewhere than Linux there is no /proc and only the process group
- * is signalled.
+ * hook's descriptors (a hook whose own process is gone within a millisecond).
+ * Elsewhere than Linux there is no /proc and only the process group is
+ * signalled.
  */
 export class HookProcesses {
   private readonly linux = existsSync("/proc/self/stat");
   private readonly markerBytes: Buffer;
+  /**
+   * The hook's start, in clock ticks since boot, as /proc/<pid>/stat gives it:
+   * whatever started before cannot be the hook's, so its environment and
+   * descriptors need not be read (a scan of ~140 processes: 18 → 2 ms here).
+   */
+  private readonly startedAt: number;
 
   constructor(
     /** The hook's own pid: its session and process group id too. */
@@ -36,6 +43,7 @@ export class HookProcesses {
     private readonly stdio: Set<string>,
   ) {
     this.markerBytes = Buffer.from(marker);
+    this.startedAt = this.leader === undefined ? 0 : (statFields(this.leader)?.startedAt ?? 0);
   }
 
   /** The pids of the hook's live processes (zombies excluded), or null where /proc cannot tell. */
@@ -59,12 +67,11 @@ export class HookProcesses {
 
   private isOurs(pid: number): boolean {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
-      // Fields after the command name (which may hold spaces and parentheses): state ppid pgrp session ...
-      const [state, , pgrp, session] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (state === "Z" || state === "X") return false; // already dead, only waiting to be reaped
+      const stat = statFields(pid);
+      if (!stat || stat.startedAt < this.startedAt) return false;
+      if (stat.state === "Z" || stat.state === "X") return false; // already dead, only waiting to be reaped
       const member =
-        (this.leader !== undefined && (Number(pgrp) === this.leader || Number(session) === this.leader)) ||
+        (this.leader !== undefined && (stat.pgrp === this.leader || stat.session === this.leader)) ||
         readFileSync(`/proc/${pid}/environ`).includes(this.markerBytes);
       if (member) {
         // What a member reads and writes, its children may hold after they shed session and marker.
@@ -148,6 +155,24 @@ export class HookProcesses {
     }
     return told.size;
   }
+}
+
+/** The fields of /proc/<pid>/stat that tell whose a process is, or null when it is gone. */
+function statFields(pid: number): { state: string; pgrp: number; session: number; startedAt: number } | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+  } catch {
+    return null;
+  }
+  // After the command name (which may hold spaces and parentheses): state ppid pgrp session ... field 22 starttime.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return {
+    state: fields[0]!,
+    pgrp: Number(fields[2]),
+    session: Number(fields[3]),
+    startedAt: Number(fields[19]),
+  };
 }
 
 function trySignal(pid: number, signal: NodeJS.Signals): void {
