@@ -258,6 +258,12 @@ describe("a hook's process tree", () => {
     expect(outcome.startError).toContain("ENOENT");
     expect(outcome.code).toBeNull();
   });
+
+  it("an argument Node refuses to pass (a NUL byte) is a start error, not a crash", async () => {
+    const outcome = await runHook(["sh", "-c", "echo a\0b"], { type: "x" }, { cwd: tempDir(), timeoutMs: 5000 });
+    expect(outcome.startError).not.toBeNull();
+    expect(outcome.code).toBeNull();
+  });
 });
 
 describe("hooks run by the CLI", () => {

@@ -1,6 +1,5 @@
-import { spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { sleep } from "../util/sleep.js";
 import { HookProcesses, stdioNames } from "./hook-processes.js";
 import { OutputTail } from "./output-tail.js";
 import { trackHook } from "./running-hooks.js";
@@ -52,17 +51,33 @@ export async function runHook(
   const deadline = started + options.timeoutMs;
   const runId = randomUUID();
   const tail = new OutputTail(KEEP_OUTPUT);
-  const child = spawn(argv[0]!, argv.slice(1), {
-    cwd: options.cwd,
-    stdio: ["pipe", "pipe", "pipe"],
-    // Its own session and process group: signals reach everything it starts, and not baton.
-    detached: true,
-    env: {
-      ...process.env,
-      BATON_HOOK_EVENT: (event as { type?: string }).type ?? "",
-      BATON_HOOK_RUN: runId,
-    },
+  const notStarted = (message: string): HookOutcome => ({
+    argv,
+    code: null,
+    timedOut: false,
+    startError: message,
+    output: "",
+    leftovers: 0,
+    timeoutMs: options.timeoutMs,
+    runId,
+    ms: performance.now() - started,
   });
+  let child: ChildProcessWithoutNullStreams;
+  try {
+    child = spawn(argv[0]!, argv.slice(1), {
+      cwd: options.cwd,
+      stdio: ["pipe", "pipe", "pipe"],
+      // Its own session and process group: signals reach everything it starts, and not baton.
+      detached: true,
+      env: {
+        ...process.env,
+        BATON_HOOK_EVENT: (event as { type?: string }).type ?? "",
+        BATON_HOOK_RUN: runId,
+      },
+    });
+  } catch (error) {
+    return notStarted((error as Error).message); // refused before any process existed (a NUL in an argument)
+  }
   const processes = new HookProcesses(child.pid, runId, stdioNames(child.pid));
   const untrack = trackHook(processes, KILL_GRACE_MS);
   child.stdout.on("data", tail.push);
@@ -87,7 +102,7 @@ export async function runHook(
   const grace = timedOut ? KILL_GRACE_MS : Math.min(KILL_GRACE_MS, Math.max(0, deadline - performance.now()));
   const ended = await processes.end(grace);
   untrack();
-  await Promise.race([closed, sleep(DRAIN_MS)]);
+  await within(closed, DRAIN_MS);
   // Whatever still holds a pipe (a process in uninterruptible sleep) is no reason to wait: let go of our ends.
   for (const stream of [child.stdin, child.stdout, child.stderr]) stream.destroy();
   const result = timedOut ? { code: null, startError: null } : (first as Awaited<typeof exited>);
@@ -102,6 +117,13 @@ export async function runHook(
     runId,
     ms: performance.now() - started,
   };
+}
+
+/** Waits for `promise`, or `ms` at most; the timer does not outlive the wait (it would hold the CLI's exit). */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 /** One line saying how a hook ended, for remarks and notes. */
