@@ -260,7 +260,11 @@ describe("a hook's process tree", () => {
   });
 
   it("an argument Node refuses to pass (a NUL byte) is a start error, not a crash", async () => {
-    const outcome = await runHook(["sh", "-c", "echo a\0b"], { type: "x" }, { cwd: tempDir(), timeoutMs: 5000 });
+    const outcome = await runHook(
+      ["sh", "-c", "echo a\0b"],
+      { type: "x" },
+      { cwd: tempDir(), timeoutMs: 5000 },
+    );
     expect(outcome.startError).not.toBeNull();
     expect(outcome.code).toBeNull();
   });
