@@ -28,7 +28,7 @@ export const EXIT_MEANINGS: Record<ExitCode, string> = {
   2: "usage or bad input",
   3: "conflict (held by another, lease_lost, approval required or rejected)",
   4: "not found",
-  5: "timed out (a --wait that saw nothing arrive)",
+  5: "timed out (a --wait that saw nothing arrive, or the store is held by a stopped process)",
   6: "forbidden (this identity may not do that, e.g. an agent approving)",
 };
 
@@ -62,6 +62,7 @@ export const ERRORS = {
   store_corrupt: { exit: EXIT.error, http: 500 }, // the database is not one, or a page of it is damaged
   store_too_new: { exit: EXIT.error, http: 500 }, // the database was written by a newer baton
   store_busy: { exit: EXIT.error, http: 503 }, // the database stayed locked by another process for too long
+  store_stalled: { exit: EXIT.timeout, http: 503 }, // the process holding the write lock is stopped (Ctrl-Z, SIGSTOP, a debugger): waiting cannot help
   store_full: { exit: EXIT.error, http: 507 }, // no space left on the disk baton writes to
   store_read_only: { exit: EXIT.error, http: 503 }, // baton may not write its database or files (permissions, read-only disk)
   store_io: { exit: EXIT.error, http: 500 }, // the disk failed a read or write (I/O error)

@@ -7,6 +7,7 @@ import module from "node:module";
 import { readFileSync } from "node:fs";
 import { CommanderError } from "commander";
 import { BatonError, toBatonError } from "../errors.js";
+import { deferTerminalStop } from "./defer-terminal-stop.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { Output } from "./output.js";
 import { buildProgram } from "./program.js";
@@ -61,5 +62,8 @@ for (const stream of [process.stdout, process.stderr]) {
     throw error;
   });
 }
+
+// Ctrl-Z stops the command between writes, never inside one (it would hold every agent's writes).
+deferTerminalStop();
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,4 +1,4 @@
-import { describeOutcome, runHook, succeeded } from "../hooks/run-hook.js";
+import { describeOutcome, type HookOutcome, runHook, succeeded } from "../hooks/run-hook.js";
 import type { ServiceContext } from "./service-context.js";
 
 export interface HookEvent {
@@ -11,7 +11,8 @@ export interface HookEvent {
 /**
  * Runs the configured hooks. Gates run before a completion is committed and can
  * turn it down; the others run after the change is committed and can only
- * report. Nothing runs on --dry-run.
+ * report. Nothing runs on --dry-run. Each hook is awaited at most its timeout
+ * plus a second, and none leaves a process behind (see runHook).
  */
 export class HookService {
   constructor(private readonly ctx: ServiceContext) {}
@@ -26,6 +27,7 @@ export class HookService {
     for (const hook of this.ctx.config.hooks.filter((h) => h.on === type && h.gate)) {
       const outcome = await runHook(hook.run, event, { cwd: this.ctx.root, timeoutMs: hook.timeoutMs });
       if (!succeeded(outcome)) return { reason: describeOutcome(outcome), output: outcome.output };
+      await this.noteLeftovers(type, event, outcome);
     }
     return null;
   }
@@ -35,7 +37,10 @@ export class HookService {
     if (this.ctx.dryRun) return;
     for (const hook of this.ctx.config.hooks.filter((h) => h.on === type && !h.gate)) {
       const outcome = await runHook(hook.run, event, { cwd: this.ctx.root, timeoutMs: hook.timeoutMs });
-      if (succeeded(outcome)) continue;
+      if (succeeded(outcome)) {
+        await this.noteLeftovers(type, event, outcome);
+        continue;
+      }
       await this.ctx.store.appendEvent({
         actor: event.actor,
         type: "hook.failed",
@@ -45,9 +50,22 @@ export class HookService {
           argv: hook.run,
           code: outcome.code,
           timedOut: outcome.timedOut,
+          leftovers: outcome.leftovers,
           output: outcome.output.slice(-2000),
         },
       });
     }
+  }
+
+  /** A hook that passed but left processes running, which were ended: said in the log, so it is not a mystery. */
+  private async noteLeftovers(type: string, event: HookEvent, outcome: HookOutcome): Promise<void> {
+    if (outcome.leftovers === 0) return;
+    await this.ctx.store.appendEvent({
+      actor: event.actor,
+      type: "hook.leftovers",
+      subject: type,
+      summary: `hook on ${type}: \`${outcome.argv.join(" ")}\` left ${outcome.leftovers} process${outcome.leftovers === 1 ? "" : "es"} running, which were stopped`,
+      data: { argv: outcome.argv, leftovers: outcome.leftovers },
+    });
   }
 }

@@ -1,7 +1,11 @@
 import type { Command } from "commander";
+import { type ErrorCode, isBatonError } from "../../errors.js";
 import { formatDuration } from "../../util/duration.js";
 import { sleep } from "../../util/sleep.js";
 import { action, durationOption, withRange } from "../context.js";
+
+/** Errors that mean "another process holds the store for now", which a long-running guardian waits out. */
+const STALLS = new Set<ErrorCode>(["store_stalled", "store_busy"]);
 
 export function registerGuardianCommand(program: Command): void {
   program
@@ -32,7 +36,16 @@ else is active.`,
         process.once("SIGTERM", onSignal);
         if (!o.once) ctx.out.note(`guardian: sweeping every ${formatDuration(interval)}; Ctrl-C to stop`);
         do {
-          const swept = await ws.agents.sweep();
+          let swept: Awaited<ReturnType<typeof ws.agents.sweep>>;
+          try {
+            swept = await ws.agents.sweep();
+          } catch (error) {
+            // A stopped process holding the store: the guardian outlives it and sweeps once it is gone.
+            if (o.once || !isBatonError(error) || !STALLS.has(error.code)) throw error;
+            ctx.out.note(`guardian: ${error.message}; ${error.hint}`);
+            await sleep(interval);
+            continue;
+          }
           const found =
             swept.expiredTasks.length +
             swept.expiredLeases.length +

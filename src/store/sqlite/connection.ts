@@ -1,6 +1,7 @@
 import { BatonError } from "../../errors.js";
 import { sleepSync } from "../../util/sleep.js";
 import { openDatabase, type SqlDatabase, type SqlStatement, sqliteCode } from "./driver.js";
+import { STALL_WATCH_AFTER_MS, StallWatch, writeLockHolders } from "./lock-holder.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
 import { storeError } from "./sqlite-errors.js";
 
@@ -31,20 +32,36 @@ function isBusy(error: unknown): boolean {
   return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED";
 }
 
-/** Runs `attempt` until it does not fail with SQLITE_BUSY, backing off with jitter that shrinks as the wait grows. */
-export function retryWhileBusy<T>(attempt: () => T): T {
+/**
+ * Runs `attempt` until it does not fail with SQLITE_BUSY, backing off with
+ * jitter that shrinks as the wait grows. Given the database's `path`, a wait
+ * that lasts finds out who holds the lock (StallWatch): a holder that is stopped
+ * (Ctrl-Z, SIGSTOP, a debugger) will never let go by itself, so instead of
+ * waiting out BUSY_GIVE_UP_MS the caller fails within ~3 s with `store_stalled`,
+ * naming the process and how to resume it. A holder that runs, however slow,
+ * is waited for: contention is never an error.
+ */
+export function retryWhileBusy<T>(attempt: () => T, path?: string): T {
   const started = performance.now();
+  let watch: StallWatch | undefined; // made only once a wait has lasted: the fast path reads nothing
   for (;;) {
     try {
       return attempt();
     } catch (error) {
       if (!isBusy(error)) throw error;
       const waited = performance.now() - started;
+      if (path !== undefined && waited >= STALL_WATCH_AFTER_MS) {
+        watch ??= new StallWatch(path);
+        watch.check(waited);
+      }
       if (waited > BUSY_GIVE_UP_MS) {
+        const holders = path === undefined ? [] : writeLockHolders(path);
+        const by = holders.map((h) => `process ${h.pid} (${h.command}, state ${h.state})`).join(", ");
         throw new BatonError(
           "store_busy",
-          `the database stayed locked for ${BUSY_GIVE_UP_MS / 1000} s`,
+          `the database stayed locked for ${BUSY_GIVE_UP_MS / 1000} s${by ? ` by ${by}` : ""}`,
           "another process holds a write lock on .baton/baton.db without letting go; find it (fuser .baton/baton.db) and stop it",
+          holders.length ? { holders } : undefined,
         );
       }
       const { windowMs } = AGEING.find((step) => waited >= step.waitedMs)!;
@@ -67,7 +84,7 @@ export class Connection {
       this.db = openDatabase(path);
       // We wait for locks ourselves (retryWhileBusy), so SQLite must not.
       this.db.exec("PRAGMA busy_timeout = 0");
-      retryWhileBusy(() => this.db.exec("PRAGMA journal_mode = WAL"));
+      retryWhileBusy(() => this.db.exec("PRAGMA journal_mode = WAL"), path);
       /*
        * synchronous=NORMAL in WAL mode: a commit is durable once written to the
        * WAL, without an fsync per commit. That survives kill -9 of any process
@@ -88,7 +105,7 @@ export class Connection {
   private migrate(): void {
     const version = () =>
       Number((this.db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version);
-    const found = retryWhileBusy(version);
+    const found = retryWhileBusy(version, this.path);
     if (found > SCHEMA_VERSION) {
       throw new BatonError(
         "store_too_new",
@@ -110,7 +127,7 @@ export class Connection {
         if (this.db.inTransaction) this.db.exec("ROLLBACK");
         throw error;
       }
-    });
+    }, this.path);
   }
 
   statement(sql: string): SqlStatement {
@@ -156,7 +173,7 @@ export class Connection {
         if (this.db.inTransaction) this.db.exec("ROLLBACK");
         throw error;
       }
-    });
+    }, this.path);
     this.lastWriteContended = attempts > 1;
     return result;
   }
@@ -170,7 +187,7 @@ export class Connection {
       } finally {
         if (this.db.inTransaction) this.db.exec("COMMIT");
       }
-    });
+    }, this.path);
   }
 
   close(): void {
