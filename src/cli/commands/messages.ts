@@ -3,6 +3,7 @@ import type { ReadResult, SendResult } from "../../store/port.js";
 import { action, type CliContext, durationOption } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { channelTable, messageLine } from "../format.js";
+import { waitingNote } from "../waiting-note.js";
 
 interface ReadFlags {
   all?: boolean;
@@ -23,8 +24,14 @@ function readOptions(command: Command): Command {
     .option("--limit <n>", "at most N messages", "100");
 }
 
-function fromFlags(o: ReadFlags) {
-  return { all: o.all, ack: o.ack, waitMs: o.wait, limit: Number(o.limit) };
+function fromFlags(ctx: CliContext, stream: string, o: ReadFlags) {
+  return {
+    all: o.all,
+    ack: o.ack,
+    waitMs: o.wait,
+    limit: Number(o.limit),
+    onWaiting: o.wait ? waitingNote(ctx, `nothing unread in ${stream}`, o.wait) : undefined,
+  };
 }
 
 function printRead(ctx: CliContext, result: ReadResult, waited: boolean): number {
@@ -90,20 +97,10 @@ export function registerMessageCommands(program: Command): void {
     );
 
   readOptions(
-    program
-      .command("inbox")
-      .description("your direct messages and broadcasts: unread ones by default")
-      .addHelpText(
-        "after",
-        `
-Examples:
-  baton inbox                      what is unread (nothing is marked read)
-  baton inbox --ack                show and mark read
-  baton inbox --wait 10m --ack     block until something arrives (an agent's idle loop)`,
-      ),
+    program.command("inbox").description("your direct messages and broadcasts: unread ones by default"),
   ).action(
     action(async (ctx, o: ReadFlags) => {
-      const result = await (await ctx.workspace()).messages.inbox(fromFlags(o));
+      const result = await (await ctx.workspace()).messages.inbox(fromFlags(ctx, "your inbox", o));
       return printRead(ctx, result, o.wait !== undefined);
     }),
   );
@@ -128,7 +125,7 @@ Examples:
       .argument("<channel>", "#name"),
   ).action(
     action(async (ctx, channel: string, o: ReadFlags) => {
-      const result = await (await ctx.workspace()).messages.read(channel, fromFlags(o));
+      const result = await (await ctx.workspace()).messages.read(channel, fromFlags(ctx, channel, o));
       return printRead(ctx, result, o.wait !== undefined);
     }),
   );
