@@ -234,8 +234,10 @@ function fishScript(info: ReturnType<typeof describe>): string {
   for (const p of info.paths) {
     const when = `-n ${q(`__baton_at ${q(p.path)}`)}`;
     if (!p.files) lines.push(`complete -c baton ${when} -f`);
+    // -f would turn file names off for the path altogether: not where arguments may be files.
+    const noFiles = p.files ? "" : " -f";
     for (const s of p.subcommands)
-      lines.push(`complete -c baton ${when} -f -a ${q(s.word)} -d ${q(s.description)}`);
+      lines.push(`complete -c baton ${when}${noFiles} -a ${q(s.word)} -d ${q(s.description)}`);
     for (const c of p.argumentChoices) lines.push(`complete -c baton ${when} -f -a ${q(c)}`);
     for (const f of p.flags)
       lines.push(`complete -c baton ${when} ${option(f, p.valueFlags.includes(f.word))}`);

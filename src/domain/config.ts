@@ -170,7 +170,7 @@ export function normaliseConfig(raw: unknown): BatonConfig {
   const names = Object.keys(queues);
   if (names.length === 0) fail("no queues are defined", '"queues": { "tasks": { "prefix": "T" } }');
   const defaultQueue = String(r.default_queue ?? names[0]);
-  if (!queues[defaultQueue])
+  if (!Object.hasOwn(queues, defaultQueue))
     fail(`default_queue "${defaultQueue}" is not a queue`, `use one of: ${names.join(", ")}`);
   const maxAttempts = Number(r.max_attempts ?? 3);
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
@@ -235,13 +235,15 @@ function parseHooks(raw: unknown): HookConfig[] {
 }
 
 export function queueFor(config: BatonConfig, name: string | undefined): QueueConfig {
-  const queue = config.queues[name ?? config.defaultQueue];
+  const key = name ?? config.defaultQueue;
+  // Own keys only: "constructor" is a valid queue name and every object inherits one.
+  const queue = Object.hasOwn(config.queues, key) ? config.queues[key] : undefined;
   if (!queue) {
-    throw new BatonError(
-      "not_found",
-      `unknown queue '${name}'`,
-      `queues here: ${Object.keys(config.queues).join(", ")}; add one under "queues" in .baton/config.json`,
-    );
+    const here = Object.keys(config.queues).join(", ");
+    throw new BatonError("not_found", `unknown queue '${name}'`, {
+      cli: `queues here: ${here}; add one with baton queue add ${name ?? "NAME"} --prefix PREFIX`,
+      tool: `queues here: ${here}`,
+    });
   }
   return queue;
 }

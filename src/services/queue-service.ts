@@ -112,7 +112,7 @@ export class QueueService {
       });
     }
     return this.change(name, ({ raw, config }) => {
-      if (config.queues[name]) {
+      if (Object.hasOwn(config.queues, name)) {
         throw new BatonError("conflict", `queue ${name} exists already`, {
           cli: `change it with baton queue edit ${name}`,
           tool: "pick another name",
@@ -216,7 +216,7 @@ export class QueueService {
     const { config, changed } = await editConfigFile(this.ctx.root, plan, {
       dryRun: this.ctx.dryRun,
       check: (next) => {
-        const queue = next.queues[name];
+        const queue = Object.hasOwn(next.queues, name) ? next.queues[name] : undefined;
         // Without a handler, handler-only would quietly let anyone claim.
         if (queue?.claimPolicy === "handler-only" && !queue.handler) {
           throw new BatonError(

@@ -314,7 +314,9 @@ export class TaskService {
   async reopen(id: string, reason?: string): Promise<Task> {
     const taskId = parseTaskId(id);
     const current = await this.ctx.store.getTask({ id: taskId });
-    const queue = this.ctx.config.queues[current.queue];
+    const queue = Object.hasOwn(this.ctx.config.queues, current.queue)
+      ? this.ctx.config.queues[current.queue]
+      : undefined;
     const slaMinutes = queue?.slaMinutes ?? null;
     return this.ctx.store.reopenTask({
       ...this.mutation(),

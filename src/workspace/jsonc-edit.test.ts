@@ -56,7 +56,12 @@ const leaf: fc.Arbitrary<Json> = fc.oneof(
 );
 const json: fc.Arbitrary<Obj> = fc.letrec<{ obj: Obj; value: Json }>((tie) => ({
   obj: fc.dictionary(key, tie("value"), { maxKeys: 4 }),
-  value: fc.oneof({ depthSize: "small", withCrossShrink: true }, leaf, tie("obj"), fc.array(leaf, { maxLength: 3 })),
+  value: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    leaf,
+    tie("obj"),
+    fc.array(leaf, { maxLength: 3 }),
+  ),
 })).obj;
 const layout: fc.Arbitrary<Layout> = fc.record({
   inline: fc.array(fc.boolean(), { minLength: 1, maxLength: 5 }),
@@ -102,7 +107,8 @@ function applyModel(value: Obj, path: string[], next: Json | undefined): Obj {
   return copy;
 }
 
-const markers = (text: string) => [...text.matchAll(/m\d+@([^@]*)@/g)].map((m) => ({ id: m[0], owner: m[1]! }));
+const markers = (text: string) =>
+  [...text.matchAll(/m\d+@([^@]*)@/g)].map((m) => ({ id: m[0], owner: m[1]! }));
 
 describe("JSONC edits", () => {
   it("set and remove change exactly the key and keep every comment they do not remove", () => {
@@ -122,7 +128,11 @@ describe("JSONC edits", () => {
         const kept = new Set(markers(edited).map((m) => m.id));
         for (const m of markers(text)) {
           const owned = m.owner === target || m.owner.startsWith(`${target}.`);
-          if (!owned) expect(kept.has(m.id), `${m.id} lost by ${remove ? "removing" : "setting"} ${target} in\n${text}\n---\n${edited}`).toBe(true);
+          if (!owned)
+            expect(
+              kept.has(m.id),
+              `${m.id} lost by ${remove ? "removing" : "setting"} ${target} in\n${text}\n---\n${edited}`,
+            ).toBe(true);
         }
         expect(edited.startsWith("// head")).toBe(true);
         if (!style.crlf) expect(edited).not.toContain("\r");

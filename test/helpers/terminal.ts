@@ -64,6 +64,30 @@ export class Terminal {
     return terminal;
   }
 
+  /** An interactive program (a shell) in the pane, to type into. */
+  static shell(cwd: string, argv: string[]): Terminal {
+    const dir = tempDir("baton-tty-");
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: testHome(), TERM: "xterm-256color" };
+    const terminal = new Terminal(join(dir, "tmux.sock"), join(dir, "exit-code"), env);
+    open.push(terminal);
+    terminal.tmux([
+      "-f",
+      "/dev/null",
+      "new-session",
+      "-d",
+      "-s",
+      "t",
+      "-x",
+      "200",
+      "-y",
+      "50",
+      "-c",
+      cwd,
+      ...argv,
+    ]);
+    return terminal;
+  }
+
   private tmux(args: string[]): string {
     return execFileSync("tmux", ["-S", this.socket, ...args], { env: this.env, encoding: "utf8" });
   }
@@ -79,7 +103,7 @@ export class Terminal {
     this.tmux(["send-keys", "-t", "t", "-l", text]);
   }
 
-  press(key: "Enter" | "C-c" | "C-d"): void {
+  press(key: "Enter" | "Tab" | "C-c" | "C-d" | "C-u"): void {
     this.tmux(["send-keys", "-t", "t", key]);
   }
 
