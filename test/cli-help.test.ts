@@ -6,7 +6,7 @@ import { buildProgram } from "../src/cli/program.js";
 import { formatDuration } from "../src/util/duration.js";
 
 /** Splits a shell line into words as a POSIX shell would (quotes, backslashes), up to a redirection or pipe. */
-export function shellWords(line: string): string[] {
+function shellWords(line: string): string[] {
   const words: string[] = [];
   let word: string | undefined;
   for (let i = 0; i < line.length; i++) {
