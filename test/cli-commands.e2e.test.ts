@@ -132,6 +132,9 @@ describe("baton queue add|edit|rm", () => {
       [["ok", "--prefix", "OK", "--claim-policy", "closed"], 2],
       [["ok", "--prefix", "OK", "--claim-policy", "handler-only"], 2], // no handler
       [["ok"], 2], // no prefix
+      [["ok", "--prefix", "OK", "--handler", "two words"], 2],
+      [["ok", "--prefix", "OK", "--handler", "line\nbreak"], 2],
+      [["ok", "--prefix", "OK", "--handler", ""], 2],
       [["tasks", "--prefix", "TT"], 3], // exists
     ];
     const before = configOf(repo);

@@ -26,6 +26,19 @@ export interface QueueChange {
 
 type ConfigEditModule = typeof import("../workspace/config-edit.js");
 
+/** A handler is a role, compared with agents' roles: one word of the kind agents' names are. */
+const ROLE = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
+
+function checkSettings(settings: QueueSettings): void {
+  if (typeof settings.handler === "string" && !ROLE.test(settings.handler)) {
+    throw new BatonError(
+      "invalid_input",
+      `'${settings.handler}' is not a role name`,
+      "a role is up to 64 letters, digits and _ . @ -, e.g. reviewer",
+    );
+  }
+}
+
 /** The JSON a queue is written as, in the order the default config uses. */
 function queueJson(queue: QueueConfig): Record<string, unknown> {
   return {
@@ -105,6 +118,7 @@ export class QueueService {
 
   /** Adds a queue to `.baton/config.json`, keeping the file's comments and layout. */
   async add(name: string, settings: QueueSettings): Promise<QueueChange> {
+    checkSettings(settings);
     if (!settings.prefix) {
       throw new BatonError("usage", `queue ${name} needs a prefix for its task ids`, {
         cli: `give one: baton queue add ${name} --prefix ${name.slice(0, 3).toUpperCase() || "Q"}`,
@@ -135,6 +149,7 @@ export class QueueService {
 
   /** Changes a queue's prefix, handler, SLA, claim policy, or makes it the default. */
   async edit(name: string, settings: QueueSettings): Promise<QueueChange> {
+    checkSettings(settings);
     const given = Object.values(settings).some((value) => value !== undefined);
     if (!given) {
       throw new BatonError("usage", "nothing to change", {
