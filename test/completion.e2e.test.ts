@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { commandTree, flagsOf, takesValue } from "../src/cli/command-tree.js";
 import { buildProgram } from "../src/cli/program.js";
 import { baton, tempDir } from "./helpers/temp-repo.js";
+import { Terminal } from "./helpers/terminal.js";
 
 const has = (program: string) => spawnSync("sh", ["-c", 'command -v "$1"', "sh", program]).status === 0;
 
@@ -185,7 +186,6 @@ describe("baton completion", () => {
   });
 
   it.skipIf(!has("zsh") || !has("tmux"))("zsh, where installed: Tab completes in a real zsh", async () => {
-    const { Terminal } = await import("./helpers/terminal.js");
     const dir = tempDir();
     writeFileSync(join(dir, "_baton"), baton(tempDir(), ["completion", "zsh"]).stdout);
     const tty = Terminal.shell(dir, ["zsh", "-f"]);

@@ -61,7 +61,7 @@ export class Terminal {
       CLI,
       ...args,
     ]);
-    return terminal;
+    return terminal.started();
   }
 
   /** An interactive program (a shell) in the pane, to type into. */
@@ -85,7 +85,7 @@ export class Terminal {
       cwd,
       ...argv,
     ]);
-    return terminal;
+    return terminal.started();
   }
 
   private tmux(args: string[]): string {
@@ -135,7 +135,20 @@ export class Terminal {
     }
   }
 
+  /** The tmux server's pid, kept so close() works even if the socket's folder is gone. */
+  private server: number | undefined;
+
+  private started(): this {
+    this.server = Number(this.tmux(["display-message", "-p", "#{pid}"]).trim());
+    return this;
+  }
+
   close(): void {
     spawnSync("tmux", ["-S", this.socket, "kill-server"], { env: this.env, stdio: "ignore" });
+    try {
+      if (this.server) process.kill(this.server, "SIGTERM");
+    } catch {
+      // already gone
+    }
   }
 }
