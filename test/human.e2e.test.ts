@@ -67,7 +67,9 @@ describe("the human in the loop, end to end", () => {
     expect(refused.code).toBe(6); // forbidden has its own exit code
     expect(refused.json().error).toMatchObject({ code: "forbidden" });
     expect(baton(repo, ["reject", "A-1"], as("lea")).code).toBe(2); // --reason is required
-    expect(baton(repo, ["reject", "A-1", "--reason", "not during the release"], as("lea")).code).toBe(0);
+    expect(
+      baton(repo, ["reject", "A-1", "--reason", "not during the release", "--yes"], as("lea")).code,
+    ).toBe(0);
     const { code, body } = await requesting;
     expect(code).toBe(3);
     expect(body.approval).toMatchObject({ status: "rejected", note: "not during the release" });
@@ -87,7 +89,7 @@ describe("the human in the loop, end to end", () => {
         .code,
     ).toBe(0);
     expect(baton(repo, ["approval", "show", "A-1"]).stdout).toContain("2. migrate");
-    expect(baton(repo, ["approve", "A-1", "--note", "go ahead"], as("lea")).code).toBe(0);
+    expect(baton(repo, ["approve", "A-1", "--note", "go ahead", "--yes"], as("lea")).code).toBe(0);
     expect(baton(repo, ["task", "done", "T-1"], as("bot")).code).toBe(0);
     expect(baton(repo, ["approval", "request", "x", "--plan", "missing.md"], as("bot")).code).toBe(4);
   });

@@ -381,7 +381,7 @@ async function runScenario(actions: Action[]): Promise<void> {
       counts.forceReleased++;
     } else {
       const ws = agents[names.indexOf(lease.holder) + (fromSub ? 2 : 0)]!;
-      const released = await ws.leases.unlock([fromSub ? join(root, lease.path) : lease.path]);
+      const { released } = await ws.leases.unlock([fromSub ? join(root, lease.path) : lease.path]);
       expect(released.map((l) => l.path)).toContain(lease.path);
       counts.releasedByHolder++;
     }
@@ -616,7 +616,7 @@ describe("lease paths: the issue's cases, one by one", () => {
     expect(guard.map((h) => h.lease.path)).toEqual(["lib/c.ts"]);
     // Heartbeats renew both; the holder releases one by the key it was granted, a human the other.
     expect((await repo.alice.agents.heartbeat()).renewedLeases).toHaveLength(2);
-    expect((await repo.alice.leases.unlock(["lib/c.ts"])).map((l) => l.path)).toEqual(["lib/c.ts"]);
+    expect((await repo.alice.leases.unlock(["lib/c.ts"])).released.map((l) => l.path)).toEqual(["lib/c.ts"]);
     expect((await repo.human.leases.forceRelease(["top.ts"])).map((l) => l.path)).toEqual(["top.ts"]);
     expect(await outcome(() => repo.bob.leases.lock(["src/c.ts"]))).toBe("granted src/c.ts");
     // A folder lease whose folder became a link out: released by its key from a subfolder too.
@@ -625,8 +625,10 @@ describe("lease paths: the issue's cases, one by one", () => {
     symlinkSync(repo.out, join(root, "src"));
     const deeper = await openWorkspace({ cwd: join(root, "src-old"), as: "bob" });
     try {
-      expect((await deeper.leases.unlock([join(root, "src/**")])).map((l) => l.path)).toEqual(["src/**"]);
-      expect((await deeper.leases.unlock(["src/c.ts"])).map((l) => l.path)).toEqual(["src/c.ts"]);
+      expect((await deeper.leases.unlock([join(root, "src/**")])).released.map((l) => l.path)).toEqual([
+        "src/**",
+      ]);
+      expect((await deeper.leases.unlock(["src/c.ts"])).released.map((l) => l.path)).toEqual(["src/c.ts"]);
     } finally {
       await deeper.close();
     }

@@ -450,7 +450,7 @@ describe("baton mcp with the official MCP client", () => {
     });
     const approval = (await call(client, "request_approval", { action: "deploy", wait_seconds: 0 })).json();
     expect(approval).toMatchObject({ status: "pending", approval: { id: "A-1" } });
-    baton(repo, ["approve", "A-1", "--note", "go"], { BATON_AGENT: "lea" });
+    baton(repo, ["approve", "A-1", "--note", "go", "--yes"], { BATON_AGENT: "lea" });
     expect((await call(client, "get_answer", { id: "A-1" })).json()).toMatchObject({
       status: "approved",
       note: "go",

@@ -1,5 +1,8 @@
-import { Command } from "commander";
+import { Command, type Option } from "commander";
+import { formatDuration } from "../util/duration.js";
+import { commandTree } from "./command-tree.js";
 import { registerAgentCommands } from "./commands/agent.js";
+import { registerCompletionCommand } from "./commands/completion.js";
 import { registerConnectCommands } from "./commands/connect.js";
 import { registerEscalationCommands } from "./commands/escalations.js";
 import { registerGuardianCommand } from "./commands/guardian.js";
@@ -16,9 +19,25 @@ import { registerStatusCommand } from "./commands/status.js";
 import { registerSummaryCommands } from "./commands/summary.js";
 import { registerTaskCommands } from "./commands/task.js";
 import { exitCodesHelp } from "./exit-codes.js";
+import { examplesText } from "./help-examples.js";
+
+/**
+ * Every command of baton is one of these. A group called bare (`baton task`) shows its help as
+ * `baton task --help` does, on stdout with exit 0: commander's default prints it as an error,
+ * and main.ts would then add an error line to a help page nobody got wrong.
+ */
+class BatonCommand extends Command {
+  override createCommand(name?: string): BatonCommand {
+    return new BatonCommand(name);
+  }
+
+  override help(): never {
+    return super.help({ error: false });
+  }
+}
 
 export function buildProgram(version: string): Command {
-  const program = new Command("baton")
+  const program = new BatonCommand("baton")
     .description("coordination hub for a team of AI coding agents working on one repository")
     .version(version, "-V, --version")
     .option("--as <name>", "act as this agent (default: $BATON_AGENT)")
@@ -32,30 +51,11 @@ export function buildProgram(version: string): Command {
       "--store <url>",
       "store to use: a SQLite file path or sqlite:PATH (default: $BATON_STORE or .baton/baton.db)",
     )
+    // Set before any subcommand exists: each one copies its parent's help settings when made.
+    .configureHelp({ showGlobalOptions: true })
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: () => {} })
-    .addHelpText(
-      "after",
-      `
-Getting started:
-  baton init                                 set up .baton/ in this repository
-  baton                                      what waits for you and what the team does (baton status)
-  export BATON_AGENT=alice                   who you are (or --as alice)
-  baton task add "Fix login redirect"        add work
-  baton task claim                           take the next ready task
-  baton lock src/auth/login.ts               lease the files you will edit
-  baton heartbeat                            keep your claims and leases alive
-  baton task done T-1 --result "fixed"       finish
-  baton send bob "T-1 is ready for review"   message a teammate; bob reads it with baton inbox
-  baton ask "Which DB?" --wait 30m           ask the human and wait for the answer
-  baton agents / baton locks / baton log     see the team
-
-${exitCodesHelp()}
-
-Durations are written 250ms, 30s, 15m, 1h30m or 2d (a bare number is seconds); each flag
-that takes one says its range.`,
-    );
+    .configureOutput({ outputError: () => {} });
   registerInitCommand(program);
   registerStatusCommand(program);
   registerTaskCommands(program);
@@ -72,5 +72,33 @@ that takes one says its range.`,
   registerHookCommand(program);
   registerLogCommands(program);
   registerGuardianCommand(program);
+  registerCompletionCommand(program);
+  finishHelp(program);
+  program.addHelpText(
+    "after",
+    `
+${exitCodesHelp()}
+
+Durations are written 250ms, 30s, 15m, 1h30m or 2d (a bare number is seconds); each flag
+that takes one says its range.`,
+  );
   return program;
+}
+
+/**
+ * What every help page gets, in one place rather than in each command: its examples (from
+ * help-examples.ts) and, for a duration flag with a default, the default as a duration (`50s`,
+ * not `50000`).
+ */
+function finishHelp(program: Command): void {
+  for (const { path, command } of commandTree(program)) {
+    const examples = examplesText(path);
+    if (examples) command.addHelpText("after", examples);
+    for (const option of command.options) showDurationDefault(option);
+  }
+}
+
+function showDurationDefault(option: Option): void {
+  if (option.flags.includes("<duration>") && typeof option.defaultValue === "number")
+    option.defaultValueDescription ??= formatDuration(option.defaultValue);
 }

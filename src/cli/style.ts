@@ -1,6 +1,6 @@
 import { displayWidth, truncateToWidth } from "./text-width.js";
 
-/** ANSI colour, off when NO_COLOR is set or the stream is not a terminal; and the width to fit. */
+/** ANSI colour: on for a terminal, off for a pipe; NO_COLOR and FORCE_COLOR override (see colourOn). And the width to fit. */
 export interface Style {
   bold(text: string): string;
   dim(text: string): string;
@@ -29,8 +29,20 @@ function columnsOf(stream: NodeJS.WriteStream): number | undefined {
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : undefined;
 }
 
+/**
+ * Whether to colour a stream. FORCE_COLOR wins when set, as in Node itself: "0" or "false" turn
+ * colour off, any other value (empty included) on, even into a pipe. Then NO_COLOR, per
+ * no-color.org: present *and not empty* turns colour off; an empty NO_COLOR is as if unset.
+ */
+export function colourOn(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== "0" && force.toLowerCase() !== "false";
+  if (env.NO_COLOR) return false;
+  return stream.isTTY === true && env.TERM !== "dumb";
+}
+
 export function makeStyle(stream: NodeJS.WriteStream): Style {
-  const on = stream.isTTY === true && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb";
+  const on = colourOn(stream);
   const wrap = (open: number, close: number) => (text: string) =>
     on ? `\u001b[${open}m${text}\u001b[${close}m` : text;
   const codes = on ? [...new Set(Object.values(SGR).flat())].map((n) => `\u001b[${n}m`) : [];

@@ -318,14 +318,14 @@ function parseHooks(raw: unknown): HookConfig[] {
 
 export function queueFor(config: BatonConfig, name: string | undefined): QueueConfig {
   const key = name ?? config.defaultQueue;
-  // Own keys only: `constructor` is not a queue.
+  // Own keys only: "constructor" is a valid queue name and every object inherits one.
   const queue = Object.hasOwn(config.queues, key) ? config.queues[key] : undefined;
   if (!queue) {
-    throw new BatonError(
-      "not_found",
-      `unknown queue '${clip(String(name))}'`,
-      `queues here: ${Object.keys(config.queues).join(", ")}; add one under "queues" in .baton/config.json`,
-    );
+    const here = Object.keys(config.queues).join(", ");
+    throw new BatonError("not_found", `unknown queue '${clip(String(name))}'`, {
+      cli: `queues here: ${here}; add one with baton queue add ${name === undefined ? "NAME" : clip(String(name))} --prefix PREFIX`,
+      tool: `queues here: ${here}`,
+    });
   }
   return queue;
 }

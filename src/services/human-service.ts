@@ -68,13 +68,14 @@ export class HumanService {
   }
 
   /** Waits up to `waitMs` for the answer; returns the question, answered or still open. */
-  async waitForAnswer(id: string, waitMs: number): Promise<Question> {
+  async waitForAnswer(id: string, waitMs: number, onWaiting?: () => void): Promise<Question> {
     const seq = parsePrefixedId(id, "Q");
     return this.waitUntil(
       questionTopic(seq),
       waitMs,
       () => this.ctx.store.getQuestion({ seq }),
       (q) => q.status !== "open",
+      onWaiting,
     );
   }
 
@@ -84,12 +85,13 @@ export class HumanService {
     waitMs: number,
     load: () => Promise<T>,
     settled: (value: T) => boolean,
+    onWaiting?: () => void,
   ): Promise<T> {
     const check = async () => {
       const value = await load();
       return settled(value) ? value : undefined;
     };
-    return (await waitFor(this.ctx, [topic], waitMs, check)) ?? load();
+    return (await waitFor(this.ctx, [topic], waitMs, check, onWaiting)) ?? load();
   }
 
   async requestApproval(action: string, options: { plan?: string; task?: string } = {}): Promise<Approval> {
@@ -137,13 +139,14 @@ export class HumanService {
   }
 
   /** Waits up to `waitMs` for a decision; returns the approval, decided or still pending. */
-  async waitForDecision(id: string, waitMs: number): Promise<Approval> {
+  async waitForDecision(id: string, waitMs: number, onWaiting?: () => void): Promise<Approval> {
     const seq = parsePrefixedId(id, "A");
     return this.waitUntil(
       approvalTopic(seq),
       waitMs,
       () => this.ctx.store.getApproval({ seq }),
       (a) => a.status !== "pending",
+      onWaiting,
     );
   }
 }

@@ -9,6 +9,12 @@ import { hardLinkCount, keysNow, spelledKeys } from "../workspace/lease-keys.js"
 import { type PatternOptions, toWorkspacePattern, WHOLE_WORKSPACE } from "../workspace/workspace-path.js";
 import type { ServiceContext } from "./service-context.js";
 
+export interface UnlockResult {
+  released: Lease[];
+  /** The paths (as stored) the caller held no lease on: nothing to release there. */
+  notHeld: string[];
+}
+
 export interface LockOptions {
   ttlMs?: number;
   intent?: string;
@@ -66,23 +72,44 @@ export class LeaseService {
     return { ...result, warnings: this.hardLinkWarnings(paths, wanted) };
   }
 
-  async unlock(paths: string[], options: { token?: number } = {}): Promise<Lease[]> {
+  /**
+   * Releases the caller's leases on `paths`. Idempotent: a path the caller does not hold (never
+   * locked, already released, expired) is reported in `notHeld`, not refused. With a token the
+   * caller names one lease, and a token that is not the current one is `lease_lost`.
+   */
+  async unlock(paths: string[], options: { token?: number } = {}): Promise<UnlockResult> {
     const actor = this.ctx.actor();
     const held = await this.ctx.store.listLeases({ holder: actor });
-    return this.ctx.store.releaseLeases({
+    const keys = this.releaseKeys(paths, held);
+    const released = await this.ctx.store.releaseLeases({
       actor,
       dryRun: this.ctx.dryRun,
-      paths: this.releaseKeys(paths, held),
+      paths: keys,
       token: options.token,
+      ifHeld: true,
     });
+    const freed = new Set(released.map((lease) => lease.path));
+    return { released, notHeld: [...new Set(keys)].filter((key) => !freed.has(key)) };
   }
 
-  async forceRelease(paths: string[]): Promise<Lease[]> {
+  /** The leases `forceRelease(paths)` would release now, whoever holds them. */
+  async forceReleasePreview(paths: string[]): Promise<Lease[]> {
+    const all = await this.ctx.store.listLeases({});
+    const keys = new Set(this.releaseKeys(paths, all));
+    return all.filter((lease) => keys.has(lease.path));
+  }
+
+  /**
+   * Releases every lease on `paths`, whoever holds it. `onlyTokens`: the leases the caller saw
+   * (a human confirmed them); if another lease appeared on those paths since, nothing is released.
+   */
+  async forceRelease(paths: string[], options: { onlyTokens?: number[] } = {}): Promise<Lease[]> {
     const all = await this.ctx.store.listLeases({});
     return this.ctx.store.forceReleaseLeases({
       actor: this.ctx.actor(),
       dryRun: this.ctx.dryRun,
       paths: this.releaseKeys(paths, all),
+      tokens: options.onlyTokens,
     });
   }
 

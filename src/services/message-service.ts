@@ -26,6 +26,8 @@ export interface ReadOptions {
   /** Wait this long for something unread to arrive; 0 or undefined: answer at once. */
   waitMs?: number;
   limit?: number;
+  /** Called once if nothing unread is there and the wait begins. */
+  onWaiting?: () => void;
 }
 
 export class MessageService {
@@ -121,16 +123,22 @@ export class MessageService {
     const waitMs =
       options.waitMs === undefined || options.waitMs <= 0 ? 0 : checkDuration("wait", options.waitMs);
     if (waitMs === 0) return read();
-    const arrived = await waitFor(this.ctx, [topic], waitMs, async () => {
-      // Without --all a read returns only unread messages, so one read per wake-up decides;
-      // with --all it would return old ones too, so peek for something unread first.
-      if (options.all) {
-        const peek = await this.ctx.store.readMessages({ actor, stream, limit: 1 });
-        return peek.messages.length > 0 ? read() : undefined;
-      }
-      const result = await read();
-      return result.messages.length > 0 ? result : undefined;
-    });
+    const arrived = await waitFor(
+      this.ctx,
+      [topic],
+      waitMs,
+      async () => {
+        // Without --all a read returns only unread messages, so one read per wake-up decides;
+        // with --all it would return old ones too, so peek for something unread first.
+        if (options.all) {
+          const peek = await this.ctx.store.readMessages({ actor, stream, limit: 1 });
+          return peek.messages.length > 0 ? read() : undefined;
+        }
+        const result = await read();
+        return result.messages.length > 0 ? result : undefined;
+      },
+      options.onWaiting,
+    );
     return arrived ?? read();
   }
 

@@ -3,6 +3,15 @@ import type { BatonEvent, SummaryRound, Task } from "../domain/types.js";
 import { BatonError, clip } from "../errors.js";
 import type { ServiceContext } from "./service-context.js";
 
+export interface SummaryStatus {
+  day: string;
+  openedBy: string;
+  collected: boolean;
+  written: { agent: string; at: number }[];
+  /** Agents expected to write who have not yet, by name. */
+  missing: string[];
+}
+
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The local calendar day of a time, as YYYY-MM-DD. */
@@ -70,6 +79,25 @@ export class SummaryService {
         "open one with `baton summary trigger`",
       );
     return round;
+  }
+
+  /**
+   * Who has written the day's entry and who has not yet. Expected are the agents the round asked
+   * when it opened (recorded in its summary.triggered event) and those daily_summary_order names.
+   */
+  async status(day?: string): Promise<SummaryStatus> {
+    const round = await this.show(day);
+    const [opened] = await this.ctx.store.listEvents({ type: "summary.triggered", subject: round.day });
+    const asked = ((opened?.data.after as { asked?: unknown } | undefined)?.asked ?? []) as string[];
+    const written = new Set(round.entries.map((entry) => entry.agent));
+    const expected = [...new Set([...this.ctx.config.dailySummaryOrder, ...asked])];
+    return {
+      day: round.day,
+      openedBy: round.openedBy,
+      collected: round.collectedAt !== null,
+      written: round.entries.map((entry) => ({ agent: entry.agent, at: entry.at })),
+      missing: expected.filter((agent) => !written.has(agent)).sort(),
+    };
   }
 
   /** Merges the entries with the day's completed and failed tasks and decisions into one markdown report. */

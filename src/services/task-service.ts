@@ -35,6 +35,14 @@ export interface AddTaskOptions {
   planRequired?: boolean;
 }
 
+export interface EditTaskChanges {
+  title?: string;
+  body?: string;
+  priority?: number | string;
+  addTags?: string[];
+  removeTags?: string[];
+}
+
 export interface ListTaskOptions {
   /** Statuses to show; `all` for every one. Default: open and claimed. */
   status?: (TaskStatus | "all")[];
@@ -305,11 +313,42 @@ export class TaskService {
     });
   }
 
-  async cancel(id: string, reason?: string): Promise<Task> {
+  /** `ifToken`: cancel only if no claim was made since the caller saw the task with this token. */
+  async cancel(id: string, reason?: string, options: { ifToken?: number | null } = {}): Promise<Task> {
     return this.ctx.store.cancelTask({
       ...this.mutation(),
       id: parseTaskId(id),
       reason: optionalText("reason", reason),
+      ifToken: options.ifToken,
+    });
+  }
+
+  /** Changes an unfinished task's title, body, priority or tags. */
+  async edit(id: string, changes: EditTaskChanges): Promise<Task> {
+    return this.ctx.store.editTask({
+      ...this.mutation(),
+      id: parseTaskId(id),
+      title: changes.title === undefined ? undefined : validateTitle(changes.title),
+      body: changes.body === undefined ? undefined : validateBody(changes.body),
+      priority: changes.priority === undefined ? undefined : validatePriority(changes.priority),
+      addTags: validateTags(changes.addTags ?? []),
+      removeTags: validateTags(changes.removeTags ?? []),
+    });
+  }
+
+  /** Puts a finished task back in its queue with its attempts reset; a done one only by a human. */
+  async reopen(id: string, reason?: string): Promise<Task> {
+    const taskId = parseTaskId(id);
+    const current = await this.ctx.store.getTask({ id: taskId });
+    const queue = Object.hasOwn(this.ctx.config.queues, current.queue)
+      ? this.ctx.config.queues[current.queue]
+      : undefined;
+    const slaMinutes = queue?.slaMinutes ?? null;
+    return this.ctx.store.reopenTask({
+      ...this.mutation(),
+      id: taskId,
+      reason: reason?.trim() ? validateBody(reason.trim()) : null,
+      slaMs: slaMinutes === null ? null : slaMinutes * 60_000,
     });
   }
 }

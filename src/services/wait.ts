@@ -9,23 +9,26 @@ export const RECHECK_MS = 1000;
  * the topics before the first check is what makes a commit impossible to miss:
  * it either happened before the check (and is seen) or wakes us after.
  * Returns undefined on timeout. A wait of 0 (or less) checks once; a longer
- * one must be within its range (up to a day).
+ * one must be within its range (up to a day). `onWaiting` runs once, when the
+ * first check found nothing and the wait begins (a terminal says "waiting…").
  */
 export async function waitFor<T>(
   ctx: Pick<ServiceContext, "waker">,
   topics: string[],
   waitMs: number,
   check: () => Promise<T | undefined>,
+  onWaiting?: () => void,
 ): Promise<T | undefined> {
   const ms = waitMs <= 0 ? 0 : checkDuration("wait", waitMs);
   const subscription = await ctx.waker.subscribe(topics);
   try {
     const deadline = performance.now() + ms;
-    for (;;) {
+    for (let first = true; ; first = false) {
       const found = await check();
       if (found !== undefined) return found;
       const remaining = deadline - performance.now();
       if (remaining <= 0) return undefined;
+      if (first) onWaiting?.();
       await subscription.next(Math.min(remaining, RECHECK_MS));
     }
   } finally {

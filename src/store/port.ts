@@ -72,12 +72,16 @@ export interface Store {
   addDependency(input: Mutation & { id: string; dependsOn: string }): Promise<Task>;
   removeDependency(input: Mutation & { id: string; dependsOn: string }): Promise<Task>;
   amendTask(input: Mutation & { id: string; remark: string }): Promise<TaskDetail>;
-  cancelTask(input: Mutation & { id: string; reason: string | null }): Promise<Task>;
+  cancelTask(input: CancelTaskInput): Promise<Task>;
+  /** Changes an unfinished task's title, body, priority or tags; no change, no event. */
+  editTask(input: EditTaskInput): Promise<Task>;
+  /** Brings a finished task (done, failed, cancelled, dead) back to the queue; `done` only for a human. */
+  reopenTask(input: ReopenTaskInput): Promise<Task>;
 
   // file leases
   acquireLeases(input: AcquireLeasesInput): Promise<AcquireResult>;
   releaseLeases(input: ReleaseLeasesInput): Promise<Lease[]>;
-  forceReleaseLeases(input: Mutation & { paths: string[] }): Promise<Lease[]>;
+  forceReleaseLeases(input: ForceReleaseLeasesInput): Promise<Lease[]>;
   listLeases(input: { holder?: string; overlapping?: string }): Promise<Lease[]>;
 
   // messages
@@ -284,6 +288,48 @@ export interface AcquireResult {
 export interface ReleaseLeasesInput extends Mutation {
   paths: string[];
   token?: number;
+  /**
+   * Without a token: skip the paths the actor does not hold instead of refusing them all, so
+   * unlocking is idempotent. A token still names one lease, which must be the current one.
+   */
+  ifHeld?: boolean;
+}
+
+export interface ForceReleaseLeasesInput extends Mutation {
+  paths: string[];
+  /**
+   * The leases the caller saw (and a human confirmed): a lease on these paths with another
+   * token appeared since, so nothing is released and the answer is `conflict`.
+   */
+  tokens?: number[];
+}
+
+export interface CancelTaskInput extends Mutation {
+  id: string;
+  reason: string | null;
+  /**
+   * The task's claim token as the caller saw it (null: never claimed). If a claim was made
+   * since, the cancellation would hit work the caller did not see: refused with `conflict`.
+   */
+  ifToken?: number | null;
+}
+
+export interface EditTaskInput extends Mutation {
+  id: string;
+  title?: string;
+  body?: string;
+  priority?: number;
+  /** Tags added and removed inside the transaction, so two edits never lose each other's tags. */
+  addTags?: string[];
+  removeTags?: string[];
+}
+
+export interface ReopenTaskInput extends Mutation {
+  id: string;
+  /** Kept as a remark on the task, for whoever claims it next. */
+  reason: string | null;
+  /** The queue's SLA: the reopened task is due this long from now. */
+  slaMs?: number | null;
 }
 
 export interface SendMessageInput extends Mutation {

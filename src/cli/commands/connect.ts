@@ -86,11 +86,7 @@ launcher for this machine (ignored by git). An agent started with
 BATON_AGENT=NAME acts as NAME whatever this worktree says. Hosts run \`baton\`
 from PATH: install it once per machine (npm install -g, or npm link in a
 clone). --scope user writes the home folder's files instead. --dry-run prints
-the diff and writes nothing.
-
-Examples:
-  git worktree add ../wt-2 -b baton/claude-2    a worktree for the agent
-  cd ../wt-2 && baton connect claude --as claude-2`,
+the diff and writes nothing.`,
     )
     .action(
       action(async (ctx, host: string, o: { scope: string }) => {

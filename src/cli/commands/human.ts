@@ -2,9 +2,11 @@ import { readFileSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import { TEXTS } from "../../domain/limits.js";
 import { BatonError } from "../../errors.js";
-import { action, collect, durationOption, withRange } from "../context.js";
+import { confirm, declined } from "../confirm.js";
+import { action, type CliContext, collect, durationOption, withRange } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { approvalLine, questionLine } from "../format.js";
+import { waitingNote } from "../waiting-note.js";
 
 function readPlan(path: string): string {
   try {
@@ -34,6 +36,36 @@ function exitAfter(waited: boolean, open: boolean, rejected = false): number {
   return waited && open ? EXIT.timeout : EXIT.ok;
 }
 
+/**
+ * Asks before a decision, showing what is decided. Only a decision that would go through is
+ * asked about: a decided request or a caller who is not a human gets the decision's own error,
+ * not a question whose answer could only be refused.
+ */
+async function confirmDecision(
+  ctx: CliContext,
+  verb: "approve" | "reject",
+  id: string,
+  yes: boolean | undefined,
+): Promise<boolean> {
+  const ws = await ctx.workspace();
+  const request = await ws.human.approval(id);
+  const me = (await ws.agents.list()).find((agent) => agent.name === ws.identity);
+  if (request.status !== "pending" || me?.kind !== "human") return true;
+  const plan = request.plan ? request.plan.trimEnd().split("\n") : [];
+  return confirm(ctx, {
+    command: verb,
+    yes,
+    details: [
+      `${request.id} from ${request.requestedBy}${request.task ? ` for ${request.task}` : ""}: ${request.action}`,
+      ...(plan.length
+        ? [`plan (${plan.length} lines, first ones below; all: baton approval show ${request.id}):`]
+        : []),
+      ...plan.slice(0, 5).map((line) => `  ${line}`),
+    ],
+    question: `${verb === "approve" ? "Approve" : "Reject"} ${request.id}?`,
+  });
+}
+
 const WAIT_HELP = withRange(
   "block until it is answered, up to this long (exit 5 if not; it stays open)",
   "wait",
@@ -48,16 +80,16 @@ export function registerHumanCommands(program: Command): void {
     .option("--options <list>", "the choices, comma-separated (the human may answer by number)", collect, [])
     .option("--task <id>", "the task it is about")
     .option("--wait <duration>", WAIT_HELP, durationOption("--wait", "wait"))
-    .addHelpText(
-      "after",
-      `\nExample:\n  baton ask "Which auth library?" --options "passport,lucia" --task T-4 --wait 30m`,
-    )
     .action(
       action(async (ctx, text: string, o: { options: string[]; task?: string; wait?: number }) => {
         const ws = await ctx.workspace();
         let question = await ws.human.ask(text, { options: o.options, task: o.task });
         if (o.wait !== undefined && !ctx.globals.dryRun)
-          question = await ws.human.waitForAnswer(question.id, o.wait);
+          question = await ws.human.waitForAnswer(
+            question.id,
+            o.wait,
+            waitingNote(ctx, `asked ${question.id}`, o.wait),
+          );
         ctx.out.result({ question }, () => questionLine(question, ctx.out.style));
         return exitAfter(o.wait !== undefined, question.status === "open");
       }),
@@ -87,7 +119,9 @@ export function registerHumanCommands(program: Command): void {
       action(async (ctx, id: string, o: { wait?: number }) => {
         const ws = await ctx.workspace();
         const question =
-          o.wait !== undefined ? await ws.human.waitForAnswer(id, o.wait) : await ws.human.question(id);
+          o.wait !== undefined
+            ? await ws.human.waitForAnswer(id, o.wait, waitingNote(ctx, `${id} is open`, o.wait))
+            : await ws.human.question(id);
         ctx.out.result({ question }, () => questionLine(question, ctx.out.style));
         return exitAfter(o.wait !== undefined, question.status === "open");
       }),
@@ -124,7 +158,11 @@ export function registerHumanCommands(program: Command): void {
           task: o.task,
         });
         if (o.wait !== undefined && !ctx.globals.dryRun)
-          request = await ws.human.waitForDecision(request.id, o.wait);
+          request = await ws.human.waitForDecision(
+            request.id,
+            o.wait,
+            waitingNote(ctx, `requested ${request.id}`, o.wait),
+          );
         ctx.out.result({ approval: request }, () => approvalLine(request, ctx.out.style));
         return exitAfter(o.wait !== undefined, request.status === "pending", request.status === "rejected");
       }),
@@ -138,7 +176,9 @@ export function registerHumanCommands(program: Command): void {
       action(async (ctx, id: string, o: { wait?: number }) => {
         const ws = await ctx.workspace();
         const shown =
-          o.wait !== undefined ? await ws.human.waitForDecision(id, o.wait) : await ws.human.approval(id);
+          o.wait !== undefined
+            ? await ws.human.waitForDecision(id, o.wait, waitingNote(ctx, `${id} is pending`, o.wait))
+            : await ws.human.approval(id);
         ctx.out.result({ approval: shown }, () => [
           approvalLine(shown, ctx.out.style),
           ...(shown.plan ? ["", shown.plan] : []),
@@ -164,11 +204,13 @@ export function registerHumanCommands(program: Command): void {
 
   program
     .command("approve")
-    .description("approve a request (humans only)")
+    .description("approve a request (humans only); shows it and asks first on a terminal")
     .argument("<id>", "A-ID")
     .option("--note <text>", "a note for the requester")
+    .option("--yes", "decide without asking (needed where nobody can answer: scripts, --json)")
     .action(
-      action(async (ctx, id: string, o: { note?: string }) => {
+      action(async (ctx, id: string, o: { note?: string; yes?: boolean }) => {
+        if (!(await confirmDecision(ctx, "approve", id, o.yes))) return declined(ctx);
         const decided = await (await ctx.workspace()).human.decide(id, true, o.note);
         ctx.out.result({ approval: decided }, () => approvalLine(decided, ctx.out.style));
       }),
@@ -176,11 +218,13 @@ export function registerHumanCommands(program: Command): void {
 
   program
     .command("reject")
-    .description("reject a request (humans only)")
+    .description("reject a request (humans only); shows it and asks first on a terminal")
     .argument("<id>", "A-ID")
     .requiredOption("--reason <text>", "why, so the agent can change course")
+    .option("--yes", "decide without asking (needed where nobody can answer: scripts, --json)")
     .action(
-      action(async (ctx, id: string, o: { reason: string }) => {
+      action(async (ctx, id: string, o: { reason: string; yes?: boolean }) => {
+        if (!(await confirmDecision(ctx, "reject", id, o.yes))) return declined(ctx);
         const decided = await (await ctx.workspace()).human.decide(id, false, o.reason);
         ctx.out.result({ approval: decided }, () => approvalLine(decided, ctx.out.style));
       }),

@@ -1,4 +1,6 @@
 import type { Command } from "commander";
+import type { Lease } from "../../domain/types.js";
+import { confirm, declined } from "../confirm.js";
 import { action, durationOption, tokenOption, withRange } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { conflictLines, leaseTable } from "../format.js";
@@ -35,13 +37,7 @@ always released by the key \`baton locks\` shows. Not followed: links below a
 leased folder or matched by a glob (the guard still resolves each edit), and
 hard links (a warning names a file with several names; lock each name).
 Exit code 3 and a list of holders when anything is held by someone else.
-
-Examples:
-  baton lock src/auth/login.ts --intent "fix redirect"
-  baton lock 'src/api/**/*.ts' --ttl 30m
-  baton lock --whole-workspace --intent "release 1.4" --as human
-  baton lock check src/auth/login.ts    # who holds it?
-  baton lock force-release src/auth     # free a lock whose holder is gone (logged)`,
+`,
     )
     .action(
       action(
@@ -91,11 +87,25 @@ Examples:
 
   lock
     .command("force-release")
-    .description("release every lease on PATH whatever its holder; recorded in the log")
+    .description("release every lease on PATH whatever its holder; asks first on a terminal; logged")
     .argument("<paths...>")
+    .option("--yes", "release without asking (needed where nobody can answer: scripts, --json)")
     .action(
-      action(async (ctx, paths: string[]) => {
-        const released = await (await ctx.workspace()).leases.forceRelease(paths);
+      action(async (ctx, paths: string[], o: { yes?: boolean }) => {
+        const ws = await ctx.workspace();
+        const seen = await ws.leases.forceReleasePreview(paths);
+        // Nothing held: no question; the release itself says not_found.
+        if (seen.length > 0) {
+          const ok = await confirm(ctx, {
+            command: "lock force-release",
+            yes: o.yes,
+            ...releaseQuestion(seen),
+          });
+          if (!ok) return declined(ctx);
+        }
+        const released = await ws.leases.forceRelease(paths, {
+          onlyTokens: seen.length > 0 ? seen.map((lease) => lease.token) : undefined,
+        });
         ctx.out.result({ released }, () =>
           released.map((lease) => `force-released ${lease.path} (was held by ${lease.holder})`),
         );
@@ -104,13 +114,17 @@ Examples:
 
   program
     .command("unlock")
-    .description("release your leases")
+    .description("release your leases; a path you do not hold is left as it is")
     .argument("<paths...>")
     .option("--token <n>", "the lease's token; refused if the lease was lost", tokenOption)
     .action(
       action(async (ctx, paths: string[], o: { token?: number }) => {
-        const released = await (await ctx.workspace()).leases.unlock(paths, o);
-        ctx.out.result({ released }, () => released.map((lease) => `unlocked ${lease.path}`));
+        const { released, notHeld } = await (await ctx.workspace()).leases.unlock(paths, o);
+        const s = ctx.out.style;
+        ctx.out.result({ released, notHeld }, () => [
+          ...released.map((lease) => `unlocked ${lease.path}`),
+          ...notHeld.map((path) => s.dim(`not held by you: ${path} (nothing to unlock)`)),
+        ]);
       }),
     );
 
@@ -124,4 +138,15 @@ Examples:
         ctx.out.result({ leases }, () => leaseTable(leases, ctx.out.style, ctx.now()));
       }),
     );
+}
+
+/** "Release alice's lease on src/a.ts (token 12)?", or the list and "Release these 3 leases?". */
+function releaseQuestion(leases: Lease[]): { details: string[]; question: string } {
+  const one = (lease: Lease) =>
+    `${lease.holder}'s ${lease.exclusive ? "" : "shared "}lease on ${lease.path} (token ${lease.token}${lease.intent ? `, to ${lease.intent}` : ""})`;
+  if (leases.length === 1) return { details: [], question: `Release ${one(leases[0]!)}?` };
+  return {
+    details: leases.map((lease) => `  ${one(lease)}`),
+    question: `Release these ${leases.length} leases?`,
+  };
 }

@@ -30,10 +30,6 @@ export function registerLogCommands(program: Command): void {
     .option("--task <id>", "only events about this task")
     .option("--since <when>", withRange("a duration back (2h, 30m) or a date (2026-11-21)", "since"))
     .option("--limit <n>", "the newest N events (1 to 10000)", limitOption("--limit"), 200)
-    .addHelpText(
-      "after",
-      `\nExamples:\n  baton log --since 1h\n  baton log --type lease. --agent alice\n  baton log write decision "keep SQLite as the default store"`,
-    )
     .action(
       action(
         async (ctx, o: { agent?: string; type?: string; task?: string; since?: string; limit: number }) => {

@@ -5,6 +5,7 @@ import { action, type CliContext, durationOption, limitOption, withRange } from 
 import { EXIT } from "../exit-codes.js";
 import { channelTable, messageLine } from "../format.js";
 import { waitingLine } from "../status-format.js";
+import { waitingNote } from "../waiting-note.js";
 
 interface ReadFlags {
   all?: boolean;
@@ -25,8 +26,14 @@ function readOptions(command: Command): Command {
     .option("--limit <n>", "at most N messages (1 to 10000)", limitOption("--limit"), 100);
 }
 
-function fromFlags(o: ReadFlags) {
-  return { all: o.all, ack: o.ack, waitMs: o.wait, limit: o.limit };
+function fromFlags(ctx: CliContext, stream: string, o: ReadFlags) {
+  return {
+    all: o.all,
+    ack: o.ack,
+    waitMs: o.wait,
+    limit: o.limit,
+    onWaiting: o.wait ? waitingNote(ctx, `nothing unread in ${stream}`, o.wait) : undefined,
+  };
 }
 
 function printRead(
@@ -106,21 +113,11 @@ export function registerMessageCommands(program: Command): void {
     );
 
   readOptions(
-    program
-      .command("inbox")
-      .description("your direct messages and broadcasts: unread ones by default")
-      .addHelpText(
-        "after",
-        `
-Examples:
-  baton inbox                      what is unread (nothing is marked read)
-  baton inbox --ack                show and mark read
-  baton inbox --wait 10m --ack     block until something arrives (an agent's idle loop)`,
-      ),
+    program.command("inbox").description("your direct messages and broadcasts: unread ones by default"),
   ).action(
     action(async (ctx, o: ReadFlags) => {
       const workspace = await ctx.workspace();
-      const result = await workspace.messages.inbox(fromFlags(o));
+      const result = await workspace.messages.inbox(fromFlags(ctx, "your inbox", o));
       return printRead(ctx, result, o.wait !== undefined, await workspace.status.humanWaiting());
     }),
   );
@@ -145,7 +142,7 @@ Examples:
       .argument("<channel>", "#name"),
   ).action(
     action(async (ctx, channel: string, o: ReadFlags) => {
-      const result = await (await ctx.workspace()).messages.read(channel, fromFlags(o));
+      const result = await (await ctx.workspace()).messages.read(channel, fromFlags(ctx, channel, o));
       return printRead(ctx, result, o.wait !== undefined);
     }),
   );

@@ -4,16 +4,7 @@ import { action } from "../context.js";
 export function registerSummaryCommands(program: Command): void {
   const summary = program
     .command("summary")
-    .description("the daily summary: open the round, every agent writes, collect one report")
-    .addHelpText(
-      "after",
-      `
-Examples:
-  baton summary trigger                 open today's round (asks every agent in its inbox)
-  baton summary write "Shipped T-3; T-5 next; blocked on credentials"
-  baton summary collect                 merge entries, completed and failed tasks, decisions
-  baton summary show 2026-11-20`,
-    );
+    .description("the daily summary: open the round, every agent writes, collect one report");
 
   summary
     .command("trigger")
@@ -37,6 +28,26 @@ Examples:
       action(async (ctx, text: string, o: { date?: string }) => {
         const round = await (await ctx.workspace()).summary.write(text, o.date);
         ctx.out.result({ round }, () => `written for ${round.day} (${round.entries.length} entries so far)`);
+      }),
+    );
+
+  summary
+    .command("status")
+    .description("who has written the day's entry and who has not yet")
+    .argument("[date]", "YYYY-MM-DD (default: today)")
+    .action(
+      action(async (ctx, date?: string) => {
+        const status = await (await ctx.workspace()).summary.status(date);
+        const s = ctx.out.style;
+        ctx.out.result({ status }, () => [
+          `summary for ${s.bold(status.day)}, opened by ${status.openedBy}${status.collected ? ", collected" : ""}`,
+          status.written.length
+            ? `${s.green("written")}: ${status.written.map((entry) => entry.agent).join(", ")}`
+            : s.dim("nobody has written yet"),
+          status.missing.length
+            ? `${s.yellow("not yet")}: ${status.missing.join(", ")}`
+            : s.green("everyone expected has written"),
+        ]);
       }),
     );
 

@@ -1,22 +1,13 @@
 import type { Command } from "commander";
 import { formatDuration } from "../../util/duration.js";
 import { readReportFile } from "../../workspace/report-file.js";
+import { confirm, declined } from "../confirm.js";
 import { action, collect, durationOption, tokenOption, withRange } from "../context.js";
 import { taskDetail, taskLine, taskTable } from "../format.js";
+import { registerTaskEditCommands } from "./task-edit.js";
 
 export function registerTaskCommands(program: Command): void {
-  const task = program
-    .command("task")
-    .description("add, find, claim and finish tasks")
-    .addHelpText(
-      "after",
-      `
-Examples:
-  baton task add "Fix login redirect" --priority 1 --tag web
-  baton task add "Ship release notes" --after T-1,T-2
-  baton task claim               # the next ready task for you
-  baton task done T-1 --result "fixed in 3f2a1c"`,
-    );
+  const task = program.command("task").description("add, find, claim and finish tasks");
 
   task
     .command("add")
@@ -281,13 +272,27 @@ file, line), recommendations, files_modified, files_created and errors:
 
   task
     .command("cancel")
-    .description("cancel a task that is not finished")
+    .description("cancel a task that is not finished; asks first on a terminal if another agent holds it")
     .argument("<id>")
     .option("--reason <text>", "why")
+    .option("--yes", "cancel another's claim without asking (needed in scripts and with --json)")
     .action(
-      action(async (ctx, id: string, o: { reason?: string }) => {
-        const cancelled = await (await ctx.workspace()).tasks.cancel(id, o.reason);
+      action(async (ctx, id: string, o: { reason?: string; yes?: boolean }) => {
+        const ws = await ctx.workspace();
+        const seen = await ws.tasks.show(id);
+        if (seen.status === "claimed" && seen.holder !== ws.identity) {
+          const ok = await confirm(ctx, {
+            command: "task cancel",
+            yes: o.yes,
+            question: `Cancel ${seen.id} "${seen.title}", held by ${seen.holder} (token ${seen.token})?`,
+          });
+          if (!ok) return declined(ctx);
+        }
+        // What was confirmed is what is cancelled: a claim made since is refused, not cancelled.
+        const cancelled = await ws.tasks.cancel(id, o.reason, { ifToken: seen.token });
         ctx.out.result({ task: cancelled }, () => `cancelled ${taskLine(cancelled, ctx.out.style)}`);
       }),
     );
+
+  registerTaskEditCommands(task);
 }

@@ -35,10 +35,10 @@ export function registerFileTools(tools: ToolRegistry, session: McpSession): voi
   tools.add("unlock_files", {
     title: "Unlock files",
     description:
-      "Release your leases when you are done editing, so others can take them. Name each as granted (the path in lock_files' answer) or by a path that leads to it.",
+      "Release your leases when you are done editing, so others can take them. Name each as granted (the path in lock_files' answer) or by a path that leads to it. Returns {released, notHeld}: paths you held no lease on (never locked, already released, expired) are listed in notHeld, not refused.",
     input: { paths },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
-    run: async (input) => ({ released: await ws.leases.unlock(input.paths) }),
+    run: async (input) => ws.leases.unlock(input.paths),
   });
 
   tools.add("check_files", {

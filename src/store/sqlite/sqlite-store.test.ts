@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeAgentNamesConformance } from "../../../test/conformance/agent-names-conformance.js";
 import { describeBlockedTasksConformance } from "../../../test/conformance/blocked-tasks-conformance.js";
+import { describeEditConformance } from "../../../test/conformance/edit-conformance.js";
 import { describeLostHoldsConformance } from "../../../test/conformance/lost-holds-conformance.js";
 import { describeStoreConformance, type StoreFactory } from "../../../test/conformance/store-conformance.js";
 import { tempDir } from "../../../test/helpers/temp-repo.js";
@@ -88,3 +89,4 @@ describe("agent names unique whatever their case: the migration (sqlite)", () =>
     }
   });
 });
+describeEditConformance("sqlite", sqlite);

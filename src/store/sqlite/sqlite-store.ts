@@ -9,7 +9,15 @@ import { acquireLeases } from "./ops/acquire-leases.js";
 import { addTask } from "./ops/add-task.js";
 import { heartbeat, joinAgent, leaveAgent, listAgents } from "./ops/agents.js";
 import { claimTask } from "./ops/claim-task.js";
-import { addDependency, amendTask, assignTask, cancelTask, removeDependency } from "./ops/edit-task.js";
+import {
+  addDependency,
+  amendTask,
+  assignTask,
+  cancelTask,
+  editTask,
+  removeDependency,
+  reopenTask,
+} from "./ops/edit-task.js";
 import { appendUserEvent, listEvents, sweep } from "./ops/events.js";
 import { completeTask, failTask, releaseTask } from "./ops/finish-task.js";
 import { getTask, listTasks } from "./ops/get-task.js";
@@ -135,6 +143,8 @@ export class SqliteStore implements Store {
   removeDependency: Store["removeDependency"] = (input) => this.write(input, removeDependency);
   amendTask: Store["amendTask"] = (input) => this.write(input, amendTask);
   cancelTask: Store["cancelTask"] = (input) => this.write(input, cancelTask);
+  editTask: Store["editTask"] = (input) => this.write(input, editTask);
+  reopenTask: Store["reopenTask"] = (input) => this.write(input, reopenTask);
 
   acquireLeases: Store["acquireLeases"] = (input) => this.write(input, acquireLeases);
   releaseLeases: Store["releaseLeases"] = (input) => this.write(input, releaseLeases);

@@ -1,8 +1,9 @@
 import { assertUsableDependency } from "../../../domain/blocked-tasks.js";
 import { assertAssignable } from "../../../domain/claim-rules.js";
-import type { Task, TaskDetail } from "../../../domain/types.js";
+import { checkEditHasChanges, checkReopen, editedTags } from "../../../domain/task-edit-rules.js";
+import type { AgentKind, Task, TaskDetail } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
-import type { Mutation } from "../../port.js";
+import type { CancelTaskInput, EditTaskInput, Mutation, ReopenTaskInput } from "../../port.js";
 import { requireKnownAgent, roleOf } from "../agent-lookup.js";
 import {
   announceIfBlocked,
@@ -17,7 +18,7 @@ import {
 import { ensureNotFinal } from "./finish-task.js";
 import { getTask } from "./get-task.js";
 
-/** Assignment, remarks and cancellation: changes that need no claim. */
+/** Assignment, remarks, edits, cancelling and reopening: changes that need no claim. */
 
 function begin(tx: Tx, id: string, verb: string): Task {
   touchActor(tx);
@@ -80,8 +81,16 @@ export function amendTask(tx: Tx, input: Mutation & { id: string; remark: string
   return getTask(tx, task.id);
 }
 
-export function cancelTask(tx: Tx, input: Mutation & { id: string; reason: string | null }): Task {
+export function cancelTask(tx: Tx, input: CancelTaskInput): Task {
   const task = begin(tx, input.id, "cancel");
+  if (input.ifToken !== undefined && task.token !== input.ifToken) {
+    throw new BatonError(
+      "conflict",
+      `${task.id} changed since you looked: it is ${task.status}${task.holder ? `, held by ${task.holder}` : ""} (token ${task.token})`,
+      "nothing was cancelled; look again and decide on what it is now",
+      { id: task.id, status: task.status, holder: task.holder, token: task.token },
+    );
+  }
   tx.conn.run(
     `UPDATE tasks SET status = 'cancelled', holder = NULL, claim_expires_at = NULL, result = ?, updated_at = ? WHERE id = ?`,
     input.reason,
@@ -116,6 +125,72 @@ export function cancelTask(tx: Tx, input: Mutation & { id: string; reason: strin
     blockedBy: [],
     updatedAt: tx.now,
   };
+}
+
+export function editTask(tx: Tx, input: EditTaskInput): Task {
+  checkEditHasChanges(input);
+  const task = begin(tx, input.id, "edit");
+  const after = {
+    title: input.title ?? task.title,
+    body: input.body ?? task.body,
+    priority: input.priority ?? task.priority,
+    tags: editedTags(task.tags, input.addTags ?? [], input.removeTags ?? []),
+  };
+  const before = { title: task.title, body: task.body, priority: task.priority, tags: task.tags };
+  const changed = (Object.keys(after) as (keyof typeof after)[]).filter(
+    (key) => JSON.stringify(after[key]) !== JSON.stringify(before[key]),
+  );
+  if (changed.length === 0) return task;
+  tx.conn.run(
+    `UPDATE tasks SET title = ?, body = ?, priority = ?, tags = ?, updated_at = ? WHERE id = ?`,
+    after.title,
+    after.body,
+    after.priority,
+    JSON.stringify(after.tags),
+    tx.now,
+    task.id,
+  );
+  const pick = (values: typeof after) => Object.fromEntries(changed.map((key) => [key, values[key]]));
+  appendEvent(tx, {
+    type: "task.edited",
+    subject: task.id,
+    summary: `${tx.actor} edited ${task.id} (${changed.join(", ")})`,
+    data: { before: pick(before), after: pick(after) },
+  });
+  return { ...task, ...after, updatedAt: tx.now };
+}
+
+export function reopenTask(tx: Tx, input: ReopenTaskInput): Task {
+  const actor = touchActor(tx);
+  const task = requireTask(tx, input.id);
+  checkReopen(task, { name: tx.actor, kind: actor.kind as AgentKind });
+  const dueAt = input.slaMs ? tx.now + input.slaMs : null;
+  tx.conn.run(
+    `UPDATE tasks SET status = 'open', holder = NULL, claim_expires_at = NULL, attempts = 0, result = NULL,
+       report = NULL, due_at = ?, escalated_at = NULL, updated_at = ? WHERE id = ?`,
+    dueAt,
+    tx.now,
+    task.id,
+  );
+  if (input.reason) {
+    tx.conn.run(
+      `INSERT INTO remarks (task_id, at, author, text) VALUES (?, ?, ?, ?)`,
+      task.id,
+      tx.now,
+      tx.actor,
+      `Reopened: ${input.reason}`,
+    );
+  }
+  appendEvent(tx, {
+    type: "task.reopened",
+    subject: task.id,
+    summary: `${tx.actor} reopened ${task.id} (was ${task.status})${input.reason ? `: ${input.reason}` : ""}`,
+    data: {
+      before: { status: task.status, attempts: task.attempts, result: task.result, report: task.report },
+      after: { status: "open", attempts: 0, reason: input.reason },
+    },
+  });
+  return requireTask(tx, task.id);
 }
 
 export function addDependency(tx: Tx, input: Mutation & { id: string; dependsOn: string }): Task {

@@ -157,7 +157,10 @@ export function ensureNotFinal(task: Task, verb: string): void {
     throw new BatonError(
       "invalid_state",
       `cannot ${verb} ${task.id}: it is ${task.status}`,
-      "add a new task for further work",
+      {
+        cli: `reopen it first (baton task reopen ${task.id}), or add a new task for further work`,
+        tool: "add a new task for further work",
+      },
       {
         id: task.id,
         status: task.status,

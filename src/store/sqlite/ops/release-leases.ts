@@ -1,6 +1,6 @@
 import type { Lease } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
-import type { Mutation, ReleaseLeasesInput } from "../../port.js";
+import type { ForceReleaseLeasesInput, ReleaseLeasesInput } from "../../port.js";
 import { type LeaseRow, toLease } from "../rows.js";
 import { appendEvent, recordLoss, sweepExpiredLeases, type Tx, touchActor } from "../tx.js";
 
@@ -8,13 +8,20 @@ function releasedData(leases: Lease[]) {
   return { before: leases.map((l) => ({ path: l.path, holder: l.holder, token: l.token })), after: null };
 }
 
-/** Releases the actor's own leases; all named paths must still be held, or nothing changes. */
+/**
+ * Releases the actor's own leases; all named paths must still be held, or nothing changes.
+ * With `ifHeld` and no token, paths the actor does not hold are skipped instead.
+ */
 export function releaseLeases(tx: Tx, input: ReleaseLeasesInput): Lease[] {
   touchActor(tx);
   sweepExpiredLeases(tx);
-  const paths = [...new Set(input.paths)];
+  const skipUnheld = input.ifHeld === true && input.token === undefined;
+  const rowOf = (path: string) =>
+    tx.conn.get<LeaseRow>(`SELECT * FROM leases WHERE path = ? AND holder = ?`, path, tx.actor);
+  const paths = [...new Set(input.paths)].filter((path) => !skipUnheld || rowOf(path));
+  if (paths.length === 0) return [];
   const held = paths.map((path) => {
-    const row = tx.conn.get<LeaseRow>(`SELECT * FROM leases WHERE path = ? AND holder = ?`, path, tx.actor);
+    const row = rowOf(path);
     if (!row || (input.token !== undefined && row.token !== input.token)) {
       const holders = tx.conn.all<{ holder: string }>(`SELECT holder FROM leases WHERE path = ?`, path);
       throw new BatonError(
@@ -43,9 +50,25 @@ export function releaseLeases(tx: Tx, input: ReleaseLeasesInput): Lease[] {
 }
 
 /** Releases every lease on the named patterns, whoever holds them. Recorded in the log. */
-export function forceReleaseLeases(tx: Tx, input: Mutation & { paths: string[] }): Lease[] {
+export function forceReleaseLeases(tx: Tx, input: ForceReleaseLeasesInput): Lease[] {
   touchActor(tx);
   sweepExpiredLeases(tx);
+  if (input.tokens) {
+    const seen = new Set(input.tokens);
+    for (const path of new Set(input.paths)) {
+      const unseen = tx.conn
+        .all<LeaseRow>(`SELECT * FROM leases WHERE path = ?`, path)
+        .find((row) => !seen.has(row.token));
+      if (unseen) {
+        throw new BatonError(
+          "conflict",
+          `${path} changed since you looked: ${unseen.holder} holds it now (token ${unseen.token})`,
+          "nothing was released; look again at who holds it and decide on that",
+          { path, holder: unseen.holder, token: unseen.token },
+        );
+      }
+    }
+  }
   const released: Lease[] = [];
   for (const path of new Set(input.paths)) {
     const rows = tx.conn.all<LeaseRow>(`DELETE FROM leases WHERE path = ? RETURNING *`, path);
