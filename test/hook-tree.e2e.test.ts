@@ -49,7 +49,8 @@ function recordedAlive(pidFile: string): number[] {
     });
 }
 
-async function settle<T>(probe: () => T[], ms = 500): Promise<T[]> {
+// Generous: under a loaded machine a killed process can take a while to be gone from /proc.
+async function settle<T>(probe: () => T[], ms = 5000): Promise<T[]> {
   const until = performance.now() + ms;
   let left = probe();
   while (left.length > 0 && performance.now() < until) {

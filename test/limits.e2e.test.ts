@@ -151,8 +151,8 @@ describe("CLI: every text, list and number has a limit", () => {
     ["ask --options", ["ask", "which?", "--options", `${over("option")},b`], TEXTS.option.max],
     ["answer TEXT", ["answer", "Q-1", over("message")], TEXTS.message.max],
     ["approval request ACTION", ["approval", "request", over("action")], TEXTS.action.max],
-    ["approve --note", ["approve", "A-1", "--note", over("note")], TEXTS.note.max],
-    ["reject --reason", ["reject", "A-1", "--reason", over("note")], TEXTS.note.max],
+    ["approve --note", ["approve", "A-1", "--yes", "--note", over("note")], TEXTS.note.max],
+    ["reject --reason", ["reject", "A-1", "--yes", "--reason", over("note")], TEXTS.note.max],
     ["log write SUMMARY", ["log", "write", "decision", over("logSummary")], TEXTS.logSummary.max],
     ["summary write TEXT", ["summary", "write", over("summaryEntry")], TEXTS.summaryEntry.max],
     [

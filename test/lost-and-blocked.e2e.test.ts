@@ -38,8 +38,8 @@ describe("a holder learns what it lost, whichever process noticed first", () => 
     baton(repo, ["task", "add", "work"], as("lea"));
     baton(repo, ["task", "claim", "T-1"], as("dev"));
     baton(repo, ["lock", "src/a.ts"], as("dev"));
-    baton(repo, ["task", "cancel", "T-1", "--reason", "dropped"], as("lea"));
-    baton(repo, ["lock", "force-release", "src/a.ts"], as("lea"));
+    baton(repo, ["task", "cancel", "T-1", "--reason", "dropped", "--yes"], as("lea"));
+    baton(repo, ["lock", "force-release", "src/a.ts", "--yes"], as("lea"));
     const beat = baton(repo, ["heartbeat", "--json"], as("dev"));
     expect(beat.code).toBe(3);
     expect(beat.json().lost.map((l: { subject: string; reason: string }) => [l.subject, l.reason])).toEqual([

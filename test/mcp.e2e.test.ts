@@ -384,7 +384,7 @@ describe("baton mcp with the official MCP client", () => {
     baton(repo, ["task", "add", "first"], { BATON_AGENT: "lea" });
     const client = await connect(repo, "worker");
     await call(client, "claim_task", { task_id: "T-1" });
-    baton(repo, ["task", "cancel", "T-1", "--reason", "dropped"], { BATON_AGENT: "lea" });
+    baton(repo, ["task", "cancel", "T-1", "--reason", "dropped", "--yes"], { BATON_AGENT: "lea" });
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const status = await call(client, "update_status", { working_on: "T-1" });
     expect(status.json().lost).toMatchObject([
