@@ -1,16 +1,12 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { displayWidth } from "../src/cli/text-width.js";
-import { baton, CLI, tempRepo, testHome } from "./helpers/temp-repo.js";
-import { eventually, terminal } from "./helpers/tmux.js";
+import { baton, CLI, succeedsAs, tempRepo, testHome } from "./helpers/temp-repo.js";
+import { Terminal } from "./helpers/terminal.js";
 
 function team() {
   const repo = tempRepo();
-  const as = (agent: string, ...args: string[]) => {
-    const result = baton(repo, ["--as", agent, ...args]);
-    expect(result.code, `${args.join(" ")}: ${result.stderr}`).toBe(0);
-    return result;
-  };
+  const as = succeedsAs(repo);
   as("lea", "agent", "join", "lea", "--kind", "human");
   as("max", "agent", "join", "max", "--kind", "human");
   as(
@@ -36,6 +32,15 @@ function team() {
   as("bob", "send", "lea", "T-1 needs your eyes before noon", "--urgent");
   as("bob", "task", "escalate", "T-2", "--reason", "blocked for a day");
   return { repo, as };
+}
+
+/** Polls `check` until it holds or `ms` pass; returns whether it held. */
+async function eventually(check: () => boolean, ms = 10_000): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; ) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return check();
 }
 
 describe("baton status", () => {
@@ -143,27 +148,24 @@ describe("baton status", () => {
 
   it("--watch redraws in place on a real 80-column terminal as things change, and Ctrl-C ends it", async () => {
     const { repo, as } = team();
-    const term = terminal([process.execPath, CLI, "--as", "lea", "status", "--watch", "1s"], {
-      cwd: repo,
-      width: 80,
-      height: 30,
-      env: { HOME: testHome(), NO_COLOR: "1" },
-    });
-    expect(
-      await eventually(() => term.screen().some((line) => line.includes("Waiting for you (lea): 4"))),
-    ).toBe(true);
+    const term = Terminal.start(
+      repo,
+      ["--as", "lea", "status", "--watch", "1s"],
+      {},
+      { width: 80, height: 30 },
+    );
+    await term.until((screen) => screen.includes("Waiting for you (lea): 4"), "the first status");
     as("carol", "ask", "Ship on Friday?");
-    expect(
-      await eventually(() => term.screen().some((line) => line.includes("Waiting for you (lea): 5"))),
-    ).toBe(true);
-    const screen = term.screen();
-    expect(screen.some((line) => line.includes("Ship on Friday?"))).toBe(true);
+    const screen = await term.until(
+      (screen) => screen.includes("Waiting for you (lea): 5"),
+      "the new question",
+    );
+    expect(screen).toContain("Ship on Friday?");
     // Redrawn in place: the header appears once, not once per refresh.
-    expect(screen.filter((line) => line.includes("Waiting for you")).length).toBe(1);
-    for (const line of screen) expect(displayWidth(line)).toBeLessThanOrEqual(80);
-    term.key("C-c");
-    expect(await eventually(() => term.exitStatus() !== undefined)).toBe(true);
-    expect(term.exitStatus()).toBe(0);
+    expect(screen.split("Waiting for you").length - 1).toBe(1);
+    for (const line of screen.split("\n")) expect(displayWidth(line)).toBeLessThanOrEqual(80);
+    term.press("C-c");
+    expect((await term.finished()).code).toBe(0);
   });
 
   it("--watch --json prints one document per change", async () => {

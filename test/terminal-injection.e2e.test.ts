@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { hasUnsafe } from "../src/util/control-chars.js";
-import { baton, tempRepo } from "./helpers/temp-repo.js";
+import { baton, succeedsAs, tempRepo } from "./helpers/temp-repo.js";
 
 /**
  * Every field an agent writes, shown by every command that shows it, must
@@ -40,11 +40,7 @@ function assertShownNotObeyed(where: string, text: string): void {
 
 function setUp() {
   const repo = tempRepo();
-  const as = (agent: string, ...args: string[]) => {
-    const result = baton(repo, ["--as", agent, ...args]);
-    expect(result.code, `${args.join(" ")}: ${result.stderr}`).toBe(0);
-    return result;
-  };
+  const as = succeedsAs(repo);
   as("lea", "agent", "join", "lea", "--kind", "human");
   as(
     "mallory",

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterEach } from "vitest";
+import { afterEach, expect } from "vitest";
 import { initWorkspaceFiles } from "../../src/workspace/init.js";
 
 export const CLI = resolve(import.meta.dirname, "../../dist/cli/baton.js");
@@ -86,5 +86,14 @@ export function baton(cwd: string, args: string[], env: Record<string, string | 
     stdout: result.stdout,
     stderr: result.stderr,
     json: () => JSON.parse(result.stdout),
+  };
+}
+
+/** Runs the CLI in `repo` as an agent, and fails the test (with the command and its stderr) unless it succeeds. */
+export function succeedsAs(repo: string): (agent: string, ...args: string[]) => CliResult {
+  return (agent, ...args) => {
+    const result = baton(repo, ["--as", agent, ...args]);
+    expect(result.code, `${args.join(" ")}: ${result.stderr}`).toBe(0);
+    return result;
   };
 }

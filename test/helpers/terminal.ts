@@ -7,6 +7,12 @@ import { WORKERS } from "./processes.js";
 import { CLI, tempDir, testHome } from "./temp-repo.js";
 
 const open: Terminal[] = [];
+
+interface Size {
+  width: number;
+  height: number;
+}
+const WIDE: Size = { width: 200, height: 50 };
 afterEach(() => {
   while (open.length) open.pop()!.close();
 });
@@ -25,7 +31,12 @@ export class Terminal {
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
-  static start(cwd: string, args: string[], env: Record<string, string | undefined> = {}): Terminal {
+  static start(
+    cwd: string,
+    args: string[],
+    env: Record<string, string | undefined> = {},
+    size: Size = WIDE,
+  ): Terminal {
     const dir = tempDir("baton-tty-");
     const config = join(dir, "tmux.conf");
     writeFileSync(config, "set -g remain-on-exit on\nset -g history-limit 5000\n");
@@ -39,52 +50,36 @@ export class Terminal {
       ...env,
     };
     for (const [key, value] of Object.entries(fullEnv)) if (value === undefined) delete fullEnv[key];
-    const terminal = new Terminal(join(dir, "tmux.sock"), join(dir, "exit-code"), fullEnv);
-    open.push(terminal);
-    // The server starts with this environment, and the pane inherits it.
-    terminal.tmux([
-      "-f",
-      config,
-      "new-session",
-      "-d",
-      "-s",
-      "t",
-      "-x",
-      "200",
-      "-y",
-      "50",
-      "-c",
-      cwd,
+    const exitFile = join(dir, "exit-code");
+    return Terminal.launch(dir, fullEnv, config, cwd, size, [
       process.execPath,
       join(WORKERS, "exit-code.mjs"),
-      terminal.exitFile,
+      exitFile,
       CLI,
       ...args,
     ]);
-    return terminal.started();
   }
 
   /** An interactive program (a shell) in the pane, to type into. */
   static shell(cwd: string, argv: string[]): Terminal {
     const dir = tempDir("baton-tty-");
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: testHome(), TERM: "xterm-256color" };
+    return Terminal.launch(dir, env, "/dev/null", cwd, WIDE, argv);
+  }
+
+  /** The server starts with this environment, and the pane inherits it. */
+  private static launch(
+    dir: string,
+    env: NodeJS.ProcessEnv,
+    config: string,
+    cwd: string,
+    size: Size,
+    argv: string[],
+  ): Terminal {
     const terminal = new Terminal(join(dir, "tmux.sock"), join(dir, "exit-code"), env);
     open.push(terminal);
-    terminal.tmux([
-      "-f",
-      "/dev/null",
-      "new-session",
-      "-d",
-      "-s",
-      "t",
-      "-x",
-      "200",
-      "-y",
-      "50",
-      "-c",
-      cwd,
-      ...argv,
-    ]);
+    const [x, y] = [String(size.width), String(size.height)];
+    terminal.tmux(["-f", config, "new-session", "-d", "-s", "t", "-x", x, "-y", y, "-c", cwd, ...argv]);
     return terminal.started();
   }
 
