@@ -1,12 +1,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { COUNTS, DURATIONS, type DurationKind, NUMBERS, TEXTS } from "../src/domain/limits.js";
 import { ERRORS, EXIT, EXIT_MEANINGS } from "../src/errors.js";
 import { describeRange, formatDuration } from "../src/util/duration.js";
-import { baton, CLI, tempDir, tempRepo } from "./helpers/temp-repo.js";
+import { connectMcp } from "./helpers/mcp-client.js";
+import { baton, tempDir, tempRepo } from "./helpers/temp-repo.js";
 
 /**
  * The ranges of src/domain/limits.ts as the CLI and the MCP tools enforce and
@@ -245,29 +244,7 @@ describe("CLI: exit codes", () => {
   });
 });
 
-const clients: Client[] = [];
-afterEach(async () => {
-  while (clients.length) await clients.pop()!.close();
-});
-
-async function connect(repo: string, agent: string): Promise<Client> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined)) as Record<
-    string,
-    string
-  >;
-  delete env.BATON_AGENT;
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, "mcp", "--as", agent, "--kind", "claude"],
-    cwd: repo,
-    env,
-    stderr: "pipe",
-  });
-  const client = new Client({ name: "baton-limits-test", version: "1.0.0" });
-  await client.connect(transport);
-  clients.push(client);
-  return client;
-}
+const connect = connectMcp;
 
 type ToolAnswer = {
   isError?: boolean;

@@ -1,36 +1,13 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { afterEach, describe, expect, it } from "vitest";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { describe, expect, it } from "vitest";
+import { connectMcp } from "./helpers/mcp-client.js";
 import { baton, CLI, tempRepo } from "./helpers/temp-repo.js";
 import { teamRepo } from "./hosts/kit.js";
 
-const clients: Client[] = [];
-afterEach(async () => {
-  while (clients.length) await clients.pop()!.close();
-});
-
-/** The official MCP client starts `baton mcp` as a child process, as a host would; agent "" passes no --as. */
-async function connect(repo: string, agent: string, extraArgs: string[] = []): Promise<Client> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined)) as Record<
-    string,
-    string
-  >;
-  delete env.BATON_AGENT;
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, "mcp", ...(agent ? ["--as", agent] : []), "--kind", "claude", ...extraArgs],
-    cwd: repo,
-    env,
-    stderr: "pipe",
-  });
-  const client = new Client({ name: "baton-test", version: "1.0.0" });
-  await client.connect(transport);
-  clients.push(client);
-  return client;
-}
+const connect = connectMcp;
 
 type ToolAnswer = {
   isError?: boolean;
@@ -269,7 +246,6 @@ describe("baton mcp with the official MCP client", () => {
     const first = await connect(repo, "claude-1");
     expect((await call(first, "claim_task")).json().task.id).toBe("T-1");
     await first.close();
-    clients.splice(clients.indexOf(first), 1);
     const second = await connect(repo, "claude-1");
     expect((await call(second, "get_project_info")).json().claim).toMatchObject({
       id: "T-1",

@@ -1,19 +1,10 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
-import { BatonError } from "../../src/errors.js";
 import type { Store } from "../../src/store/port.js";
+import { refusal } from "./refusal.js";
 import type { StoreFactory } from "./store-conformance.js";
 
 const TTL = 600_000;
-
-async function refusal(promise: Promise<unknown>): Promise<BatonError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, "expected a refusal").toBeInstanceOf(BatonError);
-  return error as BatonError;
-}
 
 /**
  * Names are identities: a typo must not start a phantom agent, `Lea` beside

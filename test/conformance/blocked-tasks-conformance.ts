@@ -1,20 +1,11 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
-import { BatonError } from "../../src/errors.js";
 import type { Store } from "../../src/store/port.js";
+import { refusal } from "./refusal.js";
 import type { StoreFactory } from "./store-conformance.js";
 
 const MIN = 60_000;
 const TTL = 10 * MIN;
-
-async function refusal(promise: Promise<unknown>): Promise<BatonError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BatonError);
-  return error as BatonError;
-}
 
 /**
  * Promise 4: a task whose dependency ended without success is blocked (not

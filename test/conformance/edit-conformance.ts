@@ -1,22 +1,11 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
-import { BatonError } from "../../src/errors.js";
 import type { Store } from "../../src/store/port.js";
+import { expectCode } from "./refusal.js";
 import type { StoreFactory } from "./store-conformance.js";
 
 const MIN = 60_000;
 const TTL = 10 * MIN;
-
-async function expectCode(promise: Promise<unknown>, code: string): Promise<BatonError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, `expected ${code}`).toBeInstanceOf(BatonError);
-  expect((error as BatonError).code).toBe(code);
-  expect((error as BatonError).hint.length).toBeGreaterThan(0);
-  return error as BatonError;
-}
 
 /**
  * Editing and reopening tasks, and the guards a confirmed or idempotent command passes to the

@@ -1,23 +1,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
-import { BatonError } from "../../src/errors.js";
 import type { Store } from "../../src/store/port.js";
+import { expectCode } from "./refusal.js";
 
 export type StoreFactory = (clock: ManualClock) => Promise<Store>;
 
 const MIN = 60_000;
 const TTL = 10 * MIN;
-
-async function expectCode(promise: Promise<unknown>, code: string): Promise<BatonError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, `expected ${code}`).toBeInstanceOf(BatonError);
-  expect((error as BatonError).code).toBe(code);
-  expect((error as BatonError).hint.length).toBeGreaterThan(0);
-  return error as BatonError;
-}
 
 /**
  * The behaviour every store backend must show. Each backend's test file calls
