@@ -288,6 +288,23 @@ describe("baton hook pre-edit: the edit guard, in each host's form", () => {
     expect(hook(repo, "pre-edit", "vim", {}).code).toBe(2);
   });
 
+  it("reads a large tool call (a Write of a big file) but not an endless stdin: over 64 MiB it says so, exit 1", () => {
+    const { repo } = teamRepo();
+    lockAs("x", repo, "src/a.ts");
+    const big = {
+      tool_name: "Write",
+      tool_input: { file_path: "src/a.ts", content: "x".repeat(20 * 1024 * 1024) },
+    };
+    expect(hook(repo, "pre-edit", "claude", big, { BATON_AGENT: "claude-1" }).denied()).toMatch(
+      /locked by x/,
+    );
+    const endless = hook(repo, "pre-edit", "claude", "{".padEnd(65 * 1024 * 1024, " "), {
+      BATON_AGENT: "claude-1",
+    });
+    expect(endless.code).toBe(1); // exit 1: the host goes on (2 would block the call for the wrong reason)
+    expect(endless.stderr).toMatch(/over 64 MiB/);
+  });
+
   it("when baton cannot run in a baton repository, it says so once per session on stderr, then stays quiet", () => {
     const { repo } = teamRepo();
     writeFileSync(

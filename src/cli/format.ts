@@ -137,7 +137,7 @@ export function leaseTable(leases: Lease[], s: Style, now: number): string {
 export function conflictLines(conflicts: LeaseConflict[], s: Style, now: number): string[] {
   return conflicts.map(
     (c) =>
-      `${s.red("held")} ${s.bold(t(c.path))}${c.heldPath !== c.path ? ` (overlaps ${t(c.heldPath)})` : ""}: ${t(c.holder)} holds it ${c.exclusive ? "exclusively" : "shared"}${c.intent ? ` to ${t(c.intent)}` : ""}, for ${formatDuration(c.expiresAt - now)} more`,
+      `${s.red("held")} ${s.bold(t(c.path))}${c.heldPath !== c.path ? ` (overlaps ${t(c.heldPath)}${c.heldLeadsTo ? `, which now leads to ${t(c.heldLeadsTo)}` : ""})` : ""}: ${t(c.holder)} holds it ${c.exclusive ? "exclusively" : "shared"}${c.intent ? ` to ${t(c.intent)}` : ""}, for ${formatDuration(c.expiresAt - now)} more`,
   );
 }
 

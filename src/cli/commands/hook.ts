@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { BatonError, toBatonError } from "../../errors.js";
+import { BatonError, isBatonError, toBatonError } from "../../errors.js";
 import { editTargets } from "../../hosts/guard/edit-targets.js";
 import { denyReason, heldFiles } from "../../hosts/guard/pre-edit.js";
 import type { ShellWrite } from "../../hosts/guard/shell-writes.js";
@@ -18,6 +18,7 @@ import {
 import { sessionContext, sessionStopped } from "../../hosts/session-hooks.js";
 import { openWorkspace, resolveIdentity, type Workspace } from "../../services/workspace.js";
 import { neutralise, neutraliseStrings, safeJson } from "../../util/control-chars.js";
+import { sleepSync } from "../../util/sleep.js";
 import { BATON_DIR } from "../../workspace/config-file.js";
 import { hubRootOf, tryTree } from "../../workspace/find-root.js";
 import { existingAncestor } from "../../workspace/real-path.js";
@@ -73,11 +74,48 @@ async function guardWorkspace(ctx: CliContext, writes: ShellWrite[], cwd: string
 }
 
 /** The hook's JSON on stdin, whatever arrives: anything but an object counts as an empty one. */
+/**
+ * The most hook input read: far above any tool call a host sends (a Write of a
+ * large file included), a bound for a stdin that never ends (/dev/zero).
+ */
+const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+function readStdin(): string {
+  const chunks: Buffer[] = [];
+  const chunk = Buffer.alloc(1024 * 1024);
+  let total = 0;
+  for (;;) {
+    let read: number;
+    try {
+      read = readSync(0, chunk, 0, chunk.length, null);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EAGAIN") {
+        sleepSync(5); // a non-blocking pipe with nothing yet
+        continue;
+      }
+      if ((error as NodeJS.ErrnoException).code === "EOF") break;
+      throw error;
+    }
+    if (read === 0) break;
+    total += read;
+    if (total > MAX_INPUT_BYTES) {
+      throw new BatonError(
+        "invalid_input",
+        `the hook's input is over ${MAX_INPUT_BYTES / 1024 / 1024} MiB`,
+        "a host sends one tool call as JSON on stdin; check what runs this hook",
+      );
+    }
+    chunks.push(Buffer.from(chunk.subarray(0, read)));
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 function readInput(): HookInput {
   try {
-    const parsed: unknown = JSON.parse(readFileSync(0, "utf8") || "{}");
+    const parsed: unknown = JSON.parse(readStdin() || "{}");
     if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return parsed as HookInput;
-  } catch {
+  } catch (error) {
+    if (isBatonError(error)) throw error;
     // not JSON: no input
   }
   return {};
@@ -145,7 +183,13 @@ once per session on stderr (exit 1).`,
           throw new BatonError("usage", `unknown hook '${event}'`, "use pre-edit, session-start or stop");
         if (o.host !== undefined && !HOOK_HOSTS.includes(o.host as HookHost))
           throw new BatonError("usage", `unknown host '${o.host}'`, `use ${HOOK_HOSTS.join(", ")}`);
-        const input = readInput();
+        let input: HookInput;
+        try {
+          input = readInput();
+        } catch (error) {
+          sayOnce({}, event, toBatonError(error)); // never breaks the host: said once, exit 1
+          return;
+        }
         const host = (o.host as HookHost | undefined) ?? detectHost(input);
         try {
           const output = await handler(ctx, input, host);
