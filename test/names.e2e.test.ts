@@ -104,6 +104,15 @@ describe("agent names at the command line", () => {
     expect(baton(repo, ["task", "assign", "T-2", "LEA", "--new", "--json"], lea).code).toBe(4);
   });
 
+  it("connect refuses to record a slip of a known name for the worktree, unless --new-agent", () => {
+    const repo = team();
+    const slip = baton(repo, ["connect", "shell", "--as", "cluade-1", "--json"]);
+    expect(slip.json().error).toMatchObject({ code: "not_found", details: { didYouMean: ["claude-1"] } });
+    expect(baton(repo, ["whoami", "--json"]).json().agent).toBeNull(); // nothing was recorded
+    expect(baton(repo, ["connect", "shell", "--as", "cluade-1", "--new-agent"]).code).toBe(0);
+    expect(baton(repo, ["connect", "shell", "--as", "claude-1"]).code).toBe(0);
+  });
+
   it("agent remove: only a human or the agent itself; refuses while it holds work unless --force", () => {
     const repo = team();
     baton(repo, ["task", "claim", "T-1"], { BATON_AGENT: "claude-1" });

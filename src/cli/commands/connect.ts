@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, relative } from "node:path";
 import type { Command } from "commander";
+import { isNearMiss, nearMissIdentityError } from "../../domain/agent-names.js";
 import { BatonError } from "../../errors.js";
 import { HOSTS, type Host } from "../../hosts/host-names.js";
 import { protocolText } from "../../hosts/instructions.js";
@@ -99,6 +100,12 @@ the diff and writes nothing.`,
         requireHub(tree, hubRoot);
         const previous = readWorktreeAgent(tree.gitDir);
         const agent = requireIdentity(resolveIdentity(ctx.globals.as, tree).identity);
+        // A slip in the name recorded here would be refused later, at the host's every call: refuse it now.
+        if (!ctx.globals.newAgent) {
+          const known = (await (await ctx.workspace()).agents.list()).map((a) => a.name);
+          const near = known.includes(agent) ? [] : known.filter((name) => isNearMiss(agent, name));
+          if (near.length) throw nearMissIdentityError(agent, near);
+        }
         // Loaded at run time, outside the CLI bundle: its file-format parsers are for this command only.
         const { planConnect, writeTextAtomic } = (await import(
           new URL("../hosts/connect.js", import.meta.url).href
