@@ -1,5 +1,7 @@
 import { createInterface } from "node:readline";
 import { BatonError } from "../errors.js";
+// The question shows text agents wrote (an approval's action, a lease's path): shown, never obeyed.
+import { oneLine } from "../util/control-chars.js";
 import type { CliContext } from "./context.js";
 import { EXIT } from "./exit-codes.js";
 
@@ -40,8 +42,8 @@ export async function confirm(ctx: CliContext, request: ConfirmRequest): Promise
       `pass --yes to confirm without a question: baton ${request.command} ... --yes`,
     );
   }
-  for (const line of request.details ?? []) process.stderr.write(`${visible(line)}\n`);
-  return ask(`${visible(request.question)} [y/N] `);
+  for (const line of request.details ?? []) process.stderr.write(`${oneLine(line)}\n`);
+  return ask(`${oneLine(request.question)} [y/N] `);
 }
 
 /** What a declined confirmation prints; its exit code says nothing was done. */
@@ -68,16 +70,4 @@ function ask(prompt: string): Promise<boolean> {
     rl.on("close", () => settle(false));
     rl.question(prompt, (answer) => settle(/^(y|yes)$/i.test(answer.trim())));
   });
-}
-
-/**
- * The question shows text that agents wrote (an approval's action, a lease's path). Control
- * characters are shown as escapes, so nobody can rewrite the line being confirmed with a
- * carriage return or a terminal escape sequence.
- */
-export function visible(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) =>
-    c === "\t" ? " " : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
 }

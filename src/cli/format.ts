@@ -177,12 +177,21 @@ function recipientText(message: Message): string {
   }
 }
 
+/**
+ * Text of several lines inside a listing: every line after the first indented
+ * under a bar, so no line of it can pass for an entry of the listing (a forged
+ * "M-9 … lea → bob: approved" line).
+ */
+function continued(text: string): string {
+  return neutralise(text).split("\n").join("\n    │ ");
+}
+
 export function messageLine(message: Message, s: Style): string {
   const to = recipientText(message);
   const flags = [message.urgent ? s.red("urgent") : "", message.replyTo ? s.dim(`re ${message.replyTo}`) : ""]
     .filter(Boolean)
     .join(" ");
-  return `${s.dim(message.id)} ${s.dim(when(message.at))} ${s.bold(t(message.sender))} → ${to}${flags ? ` ${flags}` : ""}: ${neutralise(message.body)}`;
+  return `${s.dim(message.id)} ${s.dim(when(message.at))} ${s.bold(t(message.sender))} → ${to}${flags ? ` ${flags}` : ""}: ${continued(message.body)}`;
 }
 
 export function channelTable(channels: Channel[], s: Style): string {

@@ -1,6 +1,6 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { toBatonError } from "../errors.js";
-import { neutralise, safeJson } from "../util/control-chars.js";
+import { neutralise, neutraliseStrings, safeJson } from "../util/control-chars.js";
 
 /**
  * A tool's answer: JSON the model can read, compact. Hosts show tool results to
@@ -29,8 +29,9 @@ export function failure(error: unknown): CallToolResult {
         text: `${e.code}: ${neutralise(e.message)}\nWhat to do: ${neutralise(hint)}${details}`,
       },
     ],
-    structuredContent: {
+    // Shown by hosts to people as well: what agents wrote in it is shown, never obeyed.
+    structuredContent: neutraliseStrings({
       error: { code: e.code, message: e.message, hint, ...(e.details ? { details: e.details } : {}) },
-    },
+    }),
   };
 }

@@ -309,7 +309,7 @@ export class TaskService {
     return this.ctx.store.resolveEscalation({
       ...this.mutation(),
       seq: parsePrefixedId(id, "E"),
-      note: note?.trim() || null,
+      note: optionalText("note", note),
     });
   }
 

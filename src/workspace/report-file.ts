@@ -1,9 +1,9 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync } from "node:fs";
 import { extname } from "node:path";
 import { MAX_REPORT_BYTES, type TaskReport, validateReport } from "../domain/task-report.js";
-import { BatonError, isBatonError } from "../errors.js";
+import { BatonError } from "../errors.js";
 import { resolveReal } from "./real-path.js";
-import { isInside, type PathScope, placeInRepository } from "./workspace-path.js";
+import { readRegularFile } from "./regular-file.js";
+import { type PathScope, placeInRepository } from "./workspace-path.js";
 
 /**
  * Reads and validates a report file: JSON by its extension or first character,
@@ -36,52 +36,34 @@ export async function readReportFile(input: string, scope: PathScope): Promise<T
 
 /** The text of `real`, opened without following a last link, from a file still inside `treeRoot`. */
 function readInside(real: string, input: string, treeRoot: string): string {
-  let fd: number;
-  try {
-    fd = openSync(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
-  } catch (error) {
-    throw new BatonError(
-      "not_found",
-      `cannot read the report ${input} (${(error as NodeJS.ErrnoException).code})`,
-      "pass a readable YAML or JSON file inside the repository",
-    );
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile())
-      throw new BatonError("invalid_input", `the report ${input} is not a file`, "pass a YAML or JSON file");
-    // Where the kernel says the open file is (Linux); elsewhere the path checked above stands.
-    const opened = openedPath(fd);
-    if (opened !== undefined && !isInside(treeRoot, opened))
-      throw new BatonError(
-        "outside_workspace",
-        `the report ${input} changed to a file outside the repository while it was read`,
-        "pass a report file inside the repository",
-      );
-    if (stat.size > MAX_REPORT_BYTES) {
-      throw new BatonError(
-        "invalid_input",
-        `the report ${input} is over ${MAX_REPORT_BYTES / 1024} KiB`,
-        "keep reports to the essentials",
-      );
-    }
-    return readFileSync(fd, "utf8");
-  } catch (error) {
-    if (isBatonError(error)) throw error;
-    throw new BatonError(
-      "not_found",
-      `cannot read the report ${input} (${(error as NodeJS.ErrnoException).code})`,
-      "pass a readable YAML or JSON file",
-    );
-  } finally {
-    closeSync(fd);
-  }
+  return readRegularFile(real, {
+    what: `the report ${input}`,
+    maxBytes: MAX_REPORT_BYTES,
+    hint: "pass a readable YAML or JSON file inside the repository",
+    noFollow: true,
+    inside: treeRoot,
+  });
 }
 
-function openedPath(fd: number): string | undefined {
-  try {
-    return realpathSync(`/proc/self/fd/${fd}`);
-  } catch {
-    return undefined;
-  }
+/**
+ * A file of the repository that a person will read (a plan): its path resolved
+ * as every lease path is, and refused when it leads outside the repository
+ * (a plan of /proc/self/environ would put secrets before the human).
+ */
+export function readRepositoryText(
+  input: string,
+  scope: PathScope,
+  what: string,
+  maxBytes: number,
+  hint: string,
+): string {
+  const real = resolveReal(scope.cwd, input);
+  const { treeRoot } = placeInRepository(real, input, scope);
+  return readRegularFile(real, {
+    what: `${what} ${input}`,
+    maxBytes,
+    hint,
+    noFollow: true,
+    inside: treeRoot,
+  });
 }

@@ -52,6 +52,7 @@ export function openStore(url: string | undefined, root: string, cwd: string, cl
     );
   const file = isAbsolute(path) ? path : resolve(cwd, path);
   requireFolder(file, url);
+  requireRegularOrNew(file, url);
   return new SqliteStore({ path: file, clock });
 }
 
@@ -73,6 +74,26 @@ function requireFolder(file: string, url: string): void {
       "not_found",
       `the store '${clip(url, 200)}' is in ${folder}, which is not a folder that exists`,
       "check the path for a typo; to start a store there, create the folder first (mkdir -p), or run `baton init` in the repository for its default store",
+    );
+  }
+}
+
+/**
+ * A store is a database file, or a name for a new one: `--store /dev/null`
+ * would have SQLite write its journal beside it, in /dev.
+ */
+function requireRegularOrNew(file: string, url: string): void {
+  let stat: ReturnType<typeof statSync> | undefined;
+  try {
+    stat = statSync(file);
+  } catch {
+    return; // a new store
+  }
+  if (!stat.isFile()) {
+    throw new BatonError(
+      "invalid_input",
+      `the store '${clip(url, 200)}' is not a regular file`,
+      "pass the path of a baton database file (or of a new one to create)",
     );
   }
 }

@@ -1,33 +1,21 @@
-import { readFileSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import { TEXTS } from "../../domain/limits.js";
-import { BatonError } from "../../errors.js";
+import { readRepositoryText } from "../../workspace/report-file.js";
 import { confirm, declined } from "../confirm.js";
 import { action, type CliContext, collect, durationOption, withRange } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { approvalLine, questionLine } from "../format.js";
 import { waitingNote } from "../waiting-note.js";
 
-function readPlan(path: string): string {
-  try {
-    // A character takes up to 3 bytes in UTF-8: a bigger file cannot be a plan, and is not read whole.
-    const bytes = statSync(path).size;
-    if (bytes > TEXTS.plan.max * 3) {
-      throw new BatonError(
-        "invalid_input",
-        `the plan ${path} is ${bytes} bytes; a plan is up to ${TEXTS.plan.max} characters`,
-        TEXTS.plan.advice,
-      );
-    }
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    if (error instanceof BatonError) throw error;
-    throw new BatonError(
-      "not_found",
-      `cannot read the plan ${path} (${(error as NodeJS.ErrnoException).code})`,
-      "pass a readable markdown or text file",
-    );
-  }
+/** A plan is a file of the repository, at most TEXTS.plan.max characters (3 bytes each at most in UTF-8). */
+async function readPlan(ctx: CliContext, path: string): Promise<string> {
+  return readRepositoryText(
+    path,
+    (await ctx.workspace()).paths,
+    "the plan",
+    TEXTS.plan.max * 3,
+    TEXTS.plan.advice,
+  );
 }
 
 /** Rejected → 3; waited and still undecided → 5 (it stays open); otherwise 0. */
@@ -154,7 +142,7 @@ export function registerHumanCommands(program: Command): void {
       action(async (ctx, what: string, o: { plan?: string; task?: string; wait?: number }) => {
         const ws = await ctx.workspace();
         let request = await ws.human.requestApproval(what, {
-          plan: o.plan ? readPlan(o.plan) : undefined,
+          plan: o.plan ? await readPlan(ctx, o.plan) : undefined,
           task: o.task,
         });
         if (o.wait !== undefined && !ctx.globals.dryRun)

@@ -109,22 +109,26 @@ export function registerQueueCommands(program: Command): void {
         ctx.out.result({ queues: reports }, () => {
           if (reports.length === 0) return s.green("nothing is overdue");
           const lines = [
-            table([
-              ["QUEUE", "PREFIX", "HANDLER", "SLA", "POLICY", "OPEN", "CLAIMED", "DONE", "OVERDUE"].map(
-                s.dim,
-              ),
-              ...reports.map((r) => [
-                s.bold(r.queue),
-                r.prefix,
-                r.handler ?? "-",
-                r.slaMinutes === null ? "-" : `${r.slaMinutes}m`,
-                r.claimPolicy,
-                String(r.counts.open),
-                String(r.counts.claimed),
-                String(r.counts.done),
-                r.overdue.length ? s.red(String(r.overdue.length)) : "0",
-              ]),
-            ]),
+            table(
+              [
+                ["QUEUE", "PREFIX", "HANDLER", "SLA", "POLICY", "OPEN", "CLAIMED", "DONE", "OVERDUE"].map(
+                  s.dim,
+                ),
+                ...reports.map((r) => [
+                  s.bold(r.queue),
+                  r.prefix,
+                  r.handler ?? "-",
+                  r.slaMinutes === null ? "-" : `${r.slaMinutes}m`,
+                  r.claimPolicy,
+                  String(r.counts.open),
+                  String(r.counts.claimed),
+                  String(r.counts.done),
+                  r.overdue.length ? s.red(String(r.overdue.length)) : "0",
+                ]),
+              ],
+              s.columns,
+              [4, 1, 6, 7],
+            ),
           ];
           for (const r of reports) {
             for (const task of r.overdue) {
