@@ -341,6 +341,23 @@ describe("baton mcp's lifecycle", () => {
     expect((await mcp.request("tools/list")).result?.tools).toHaveLength(17);
   });
 
+  it("a client that pipes initialize and its first calls without waiting is served in order", async () => {
+    const mcp = start();
+    mcp.send(
+      req("init", "initialize", {
+        protocolVersion: "2025-06-18",
+        capabilities: {},
+        clientInfo: { name: "pipe", version: "1" },
+      }),
+    );
+    mcp.send('{"jsonrpc":"2.0","method":"notifications/initialized"}\n');
+    mcp.send(req("list", "tools/list"));
+    mcp.send(req("call", "tools/call", { name: "get_project_info", arguments: {} }));
+    expect(await mcp.end()).toEqual({ code: 0, signal: null });
+    // Every answer a result, the initialize answer first.
+    expect(mcp.answers.map(describeAnswer)).toEqual(['"init" ok', '"list" ok', '"call" ok']);
+  });
+
   it("answers requests read before the host closed stdin, then exits 0", async () => {
     const mcp = start();
     await mcp.initialize();

@@ -2,6 +2,8 @@ import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/
 import { ErrorCode, type JSONRPCMessage, type RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { errorAnswer, short } from "./jsonrpc-inbound.js";
 
+type Extra = Parameters<NonNullable<Transport["onmessage"]>>[1];
+
 /** A request's schema, as the SDK's zod schemas offer it. */
 export interface RequestSchema {
   safeParse(value: unknown): {
@@ -28,6 +30,10 @@ export class RequestGate implements Transport {
   onmessage?: Transport["onmessage"];
   private phase: "new" | "initializing" | "ready" = "new";
   private initializeId: RequestId | undefined;
+  /** Messages that came while initialize was being answered. */
+  private readonly held: [JSONRPCMessage, Extra | undefined][] = [];
+  /** Held messages being passed on once initialize was answered. */
+  private behind = 0;
   /** Requests passed on and not yet answered, by id (a careless client may reuse one). */
   private readonly pending = new Map<RequestId, number>();
   private onIdle: (() => void) | undefined;
@@ -38,7 +44,20 @@ export class RequestGate implements Transport {
   ) {}
 
   async start(): Promise<void> {
-    this.inner.onmessage = (message, extra) => {
+    this.inner.onmessage = (message, extra) => this.receive(message, extra);
+    this.inner.onclose = () => this.onclose?.();
+    this.inner.onerror = (error) => this.onerror?.(error);
+    await this.inner.start();
+  }
+
+  private receive(message: JSONRPCMessage, extra?: Extra): void {
+    // While initialize is being answered, what comes next waits for that answer, in order:
+    // a client that pipes its requests in without waiting is served as if it had waited.
+    if (this.phase === "initializing") {
+      this.held.push([message, extra]);
+      return;
+    }
+    {
       const refusal = this.check(message);
       if (refusal) {
         this.inner.send(refusal).catch((error) => this.onerror?.(error));
@@ -47,16 +66,27 @@ export class RequestGate implements Transport {
       if ("method" in message && "id" in message)
         this.pending.set(message.id, (this.pending.get(message.id) ?? 0) + 1);
       this.onmessage?.(message, extra);
-    };
-    this.inner.onclose = () => this.onclose?.();
-    this.inner.onerror = (error) => this.onerror?.(error);
-    await this.inner.start();
+    }
   }
 
   send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    const wasInitializing = this.phase === "initializing";
     this.watchInitialize(message);
+    // initialize is answered: what waited behind it goes on, after that answer.
+    const held = wasInitializing && this.phase !== "initializing" ? this.held.splice(0) : [];
+    this.behind += held.length;
     if (!("method" in message) && "id" in message && message.id !== undefined) this.answered(message.id);
-    return this.inner.send(message, options);
+    const sent = this.inner.send(message, options);
+    if (held.length > 0) {
+      void sent.then(() => {
+        for (const [waiting, extra] of held) {
+          this.behind--;
+          this.receive(waiting, extra);
+        }
+        this.idleCheck();
+      });
+    }
+    return sent;
   }
 
   /**
@@ -65,7 +95,7 @@ export class RequestGate implements Transport {
    * piping lines in), those answers still go out before the server stops.
    */
   drained(ms: number): Promise<void> {
-    if (this.pending.size === 0) return Promise.resolve();
+    if (this.pending.size === 0 && this.behind === 0 && this.held.length === 0) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);
       this.onIdle = () => {
@@ -79,7 +109,11 @@ export class RequestGate implements Transport {
     const left = (this.pending.get(id) ?? 0) - 1;
     if (left > 0) this.pending.set(id, left);
     else this.pending.delete(id);
-    if (this.pending.size === 0) this.onIdle?.();
+    this.idleCheck();
+  }
+
+  private idleCheck(): void {
+    if (this.pending.size === 0 && this.behind === 0 && this.held.length === 0) this.onIdle?.();
   }
 
   close(): Promise<void> {
