@@ -125,5 +125,18 @@ describe("agent names at the command line", () => {
     expect(baton(repo, ["task", "show", "T-1", "--json"]).json().task).toMatchObject({ status: "open" });
     // The agent's history stays in the log.
     expect(baton(repo, ["log", "--json"]).stdout).toContain("claude-1 claimed T-1");
+    // Its next command does not put it back on the team unnoticed; joining again on purpose does.
+    const back = baton(repo, ["heartbeat", "--json"], { BATON_AGENT: "claude-1" });
+    expect(back.json().error).toMatchObject({ code: "not_found", details: { removedBy: "lea" } });
+    expect(back.json().error.hint).toContain("baton agent join claude-1");
+    expect(
+      baton(repo, ["agents", "--json"])
+        .json()
+        .agents.map((a: { name: string }) => a.name),
+    ).not.toContain("claude-1");
+    expect(baton(repo, ["agent", "join", "claude-1"], { BATON_AGENT: "claude-1" }).code).toBe(0);
+    // Back on the team, its first heartbeat reports what went with the removal (exit 3), once.
+    expect(baton(repo, ["heartbeat"], { BATON_AGENT: "claude-1" }).code).toBe(3);
+    expect(baton(repo, ["heartbeat"], { BATON_AGENT: "claude-1" }).code).toBe(0);
   });
 });

@@ -8,6 +8,9 @@ describe("agent names", () => {
     // [new name, known name, a slip?]
     ["cluade-1", "claude-1", true], // swapped letters
     ["claude1", "claude-1", true], // dropped separator
+    ["claude_1", "claude-1", true], // another separator
+    ["claude.1", "claude-1", true],
+    ["lae", "lea", true], // swapped neighbours in a short name
     ["claud-1", "claude-1", true], // dropped letter
     ["Lea", "lea", true], // case only
     ["LEA", "lea", true],

@@ -44,6 +44,17 @@ export function isNearMiss(name: string, known: string): boolean {
   const b = foldName(known);
   if (name === known) return false;
   if (a === b) return true;
+  // Only the separators differ (claude_1, claude.1, claude1 for claude-1): the same name typed another way.
+  const bare = (n: string) => n.replace(/[-_.]/g, "");
+  if (bare(a) === bare(b)) return true;
+  // A short name with two neighbours swapped (lae for lea): one slip, however short.
+  if (
+    a.length === b.length &&
+    a.length >= 3 &&
+    nameDistance(a, b) === 1 &&
+    [...a].sort().join("") === [...b].sort().join("")
+  )
+    return true;
   if (a.replace(/\d+/g, "#") === b.replace(/\d+/g, "#") || a.replace(/\d+/g, "") === b.replace(/\d+/g, ""))
     return false;
   if (stem(a) !== "" && stem(a) === stem(b)) return false;

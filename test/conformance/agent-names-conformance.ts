@@ -157,12 +157,17 @@ export function describeAgentNamesConformance(backend: string, factory: StoreFac
         expect((await store.listEvents({ type: "agent.removed" })).map((e) => e.subject)).toEqual([
           "claude-1",
         ]);
-        // A zombie process under that name learns what it lost.
-        const beat = await store.heartbeat({ actor: "claude-1" });
-        expect(beat.lost.map((l) => [l.kind, l.subject, l.reason])).toEqual([
-          ["task", "T-1", "removed"],
-          ["lease", "a.ts", "removed"],
-        ]);
+        // A zombie process under that name is refused, and learns what it lost.
+        const zombie = await refusal(store.heartbeat({ actor: "claude-1" }));
+        expect(zombie.code).toBe("not_found");
+        expect(zombie.details).toMatchObject({
+          removedBy: "lea",
+          lost: [
+            { kind: "task", subject: "T-1", reason: "removed" },
+            { kind: "lease", subject: "a.ts", reason: "removed" },
+          ],
+        });
+        expect(await names()).toEqual(["lea"]);
       });
 
       it("an agent may remove itself; an unknown name is refused with did you mean", async () => {

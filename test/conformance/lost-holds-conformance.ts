@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
 import { BatonError } from "../../src/errors.js";
 import type { Store } from "../../src/store/port.js";
+import { refusal } from "./refusal.js";
 import type { StoreFactory } from "./store-conformance.js";
 
 const MIN = 60_000;
@@ -109,6 +110,12 @@ export function describeLostHoldsConformance(backend: string, factory: StoreFact
           const subject = await loss.setup();
           await loss.take(subject);
           await noticer.notice();
+          if (loss.reason === "removed") {
+            // Removed from the team: its next command is refused, not a quiet return; it joins again on purpose.
+            const refused = await refusal(store.heartbeat({ actor: "a" }));
+            expect(refused).toMatchObject({ code: "not_found", details: { removedBy: "boss" } });
+            await store.joinAgent({ actor: "a" });
+          }
           const beat = await store.heartbeat({ actor: "a" });
           expect(beat.lost).toHaveLength(1);
           expect(beat.lost[0]).toMatchObject({ kind: loss.kind, subject, reason: loss.reason });

@@ -5,6 +5,7 @@ import {
   nearMissIdentityError,
   unknownAgentError,
 } from "../../domain/agent-names.js";
+import { BatonError } from "../../errors.js";
 import type { Tx } from "./tx.js";
 
 /** Agent names as the store checks them, inside the caller's transaction (rules in domain/agent-names.ts). */
@@ -17,6 +18,30 @@ export function refuseConfusableName(tx: Tx, explicit: boolean): void {
   );
   if (twin) throw caseTwinError(tx.actor, twin.name);
   if (explicit) return;
+  // Removed from the team: its next command does not put it back unnoticed; joining on purpose does.
+  const removed = tx.conn.get<{ actor: string }>(
+    `SELECT actor FROM events WHERE type = 'agent.removed' AND subject = ? ORDER BY seq DESC LIMIT 1`,
+    tx.actor,
+  );
+  if (removed) {
+    // A process still running under the name learns what it lost with it.
+    const lost = tx.conn.all<{ kind: string; subject: string; reason: string }>(
+      `SELECT kind, subject, reason FROM lost_holds WHERE agent = ? ORDER BY id`,
+      tx.actor,
+    );
+    const what = lost.length
+      ? ` (its claims and leases went with it: ${lost.map((l) => l.subject).join(", ")})`
+      : "";
+    throw new BatonError(
+      "not_found",
+      `${tx.actor} was removed from the team by ${removed.actor}${what}`,
+      {
+        cli: `to come back, join again: baton agent join ${tx.actor}`,
+        tool: `this agent was taken off the team; ask the human whether to come back (they can join ${tx.actor} again)`,
+      },
+      { name: tx.actor, removedBy: removed.actor, lost },
+    );
+  }
   const near = tx.conn
     .all<{ name: string }>(`SELECT name FROM agents ORDER BY name`)
     .map((agent) => agent.name)
