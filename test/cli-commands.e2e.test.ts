@@ -280,6 +280,25 @@ describe("baton task edit|reopen", () => {
     expect(open.json().error).toMatchObject({ code: "invalid_state" });
     expect(baton(repo, ["task", "claim", "T-1", "--json"], as("bot")).json().task.id).toBe("T-1");
   });
+
+  it("refuses to reopen a task whose queue was removed: it would escape the queue's handler-only rule", () => {
+    const repo = tempRepo();
+    baton(repo, ["agent", "join", "lea", "--kind", "human"]);
+    expect(
+      baton(
+        repo,
+        ["queue", "add", "hq", "--prefix", "HQ", "--handler", "reviewer", "--claim-policy", "handler-only"],
+        as("lea"),
+      ).code,
+    ).toBe(0);
+    baton(repo, ["agent", "join", "rev", "--role", "reviewer"], as("rev"));
+    baton(repo, ["task", "add", "secret", "--queue", "hq"], as("lea"));
+    baton(repo, ["task", "cancel", "HQ-1", "--reason", "later"], as("lea"));
+    expect(baton(repo, ["queue", "rm", "hq"], as("lea")).code).toBe(0);
+    const reopened = baton(repo, ["task", "reopen", "HQ-1", "--json"], as("dev"));
+    expect(reopened.json().error).toMatchObject({ code: "invalid_state", details: { queue: "hq" } });
+    expect(baton(repo, ["task", "claim", "HQ-1", "--json"], as("dev")).code).not.toBe(0);
+  });
 });
 
 describe("baton unlock", () => {

@@ -343,7 +343,19 @@ export class TaskService {
     const queue = Object.hasOwn(this.ctx.config.queues, current.queue)
       ? this.ctx.config.queues[current.queue]
       : undefined;
-    const slaMinutes = queue?.slaMinutes ?? null;
+    if (!queue) {
+      // Its queue was removed since: reopened there, the task would escape the queue's rules (a handler-only role).
+      throw new BatonError(
+        "invalid_state",
+        `${current.id} belongs to the queue '${current.queue}', which no longer exists`,
+        {
+          cli: `add the queue back first (baton queue add ${current.queue} --prefix ...), or add a new task in another queue`,
+          tool: `its queue is gone; ask the human to add the queue '${current.queue}' back, or create a new task`,
+        },
+        { id: current.id, queue: current.queue },
+      );
+    }
+    const slaMinutes = queue.slaMinutes ?? null;
     return this.ctx.store.reopenTask({
       ...this.mutation(),
       id: taskId,

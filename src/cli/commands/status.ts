@@ -11,6 +11,21 @@ function fingerprint(status: TeamStatus): string {
   return JSON.stringify({ ...status, at: 0, agents: status.agents.map((a) => ({ ...a, lastSeenAt: 0 })) });
 }
 
+/**
+ * A redraw taller than the terminal would scroll: the top (what waits for you)
+ * would leave the screen and every frame would pile into the scrollback. So the
+ * frame is cut to the terminal's height, saying how much more there is.
+ */
+function fitHeight(lines: string[]): string[] {
+  const rows = process.stdout.rows;
+  if (!rows || lines.length < rows) return lines;
+  const kept = lines.slice(0, Math.max(rows - 2, 1));
+  return [
+    ...kept,
+    `… ${lines.length - kept.length} more lines (make the terminal taller, or run baton status)`,
+  ];
+}
+
 /** Redraws in place on a terminal; elsewhere prints each change once, so a log of `--watch` reads top to bottom. */
 async function watch(ctx: CliContext, everyMs: number): Promise<void> {
   const workspace = await ctx.workspace();
@@ -29,7 +44,7 @@ async function watch(ctx: CliContext, everyMs: number): Promise<void> {
       if (ctx.out.json) {
         if (print !== last) process.stdout.write(`${safeJson({ status })}\n`);
       } else if (tty) {
-        const body = forTerminal(statusLines(status, ctx.out.style).join("\n"), ctx.out.style);
+        const body = forTerminal(fitHeight(statusLines(status, ctx.out.style)).join("\n"), ctx.out.style);
         // Home, draw, clear what is left of the previous frame: no flicker.
         process.stdout.write(`\u001b[H${body.replaceAll("\n", "\u001b[K\n")}\u001b[K\u001b[J`);
       } else if (print !== last) {
