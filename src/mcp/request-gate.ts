@@ -105,6 +105,13 @@ export class RequestGate implements Transport {
     });
   }
 
+  /** Requests read and not answered (yet). */
+  unanswered(): number {
+    let count = this.held.length + this.behind;
+    for (const n of this.pending.values()) count += n;
+    return count;
+  }
+
   private answered(id: RequestId): void {
     const left = (this.pending.get(id) ?? 0) - 1;
     if (left > 0) this.pending.set(id, left);

@@ -59,6 +59,12 @@ export async function serveStdio(options: ServeOptions): Promise<void> {
       // Until the host closes stdin (then exit 0), or a pipe breaks (thrown: said on stderr, exit non-zero).
       await transport.done;
       await gate.drained(DRAIN_MS);
+      const left = gate.unanswered();
+      // Never silent: what the host will not get an answer to (a tool still waiting for a human) is said.
+      if (left > 0)
+        logLine(
+          `the host closed stdin; ${left} request(s) still running were left unanswered after ${DRAIN_MS / 1000} s`,
+        );
     } finally {
       await server.close();
     }
