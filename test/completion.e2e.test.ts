@@ -4,8 +4,16 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { commandTree, flagsOf, takesValue } from "../src/cli/command-tree.js";
 import { buildProgram } from "../src/cli/program.js";
-import { baton, tempDir } from "./helpers/temp-repo.js";
+import { baton, tempDir, testHome } from "./helpers/temp-repo.js";
 import { Terminal } from "./helpers/terminal.js";
+
+/** Shells write their history and caches under HOME: the test's own, never the user's. */
+const shellEnv = () => ({
+  ...process.env,
+  HOME: testHome(),
+  XDG_CONFIG_HOME: undefined,
+  XDG_DATA_HOME: undefined,
+});
 
 const has = (program: string) => spawnSync("sh", ["-c", 'command -v "$1"', "sh", program]).status === 0;
 
@@ -148,11 +156,13 @@ describe("baton completion", () => {
           expect(script, `${shell}: ${path} ${flag}`).toContain(written);
         }
       }
-      if (has(shell)) {
+      expect(has(shell), `${shell} is needed (.ci/run installs it)`).toBe(true);
+      {
         const file = join(tempDir(), `baton.${shell}`);
         writeFileSync(file, script);
         const check = spawnSync(shell, shell === "zsh" ? ["-n", file] : ["--no-execute", file], {
           encoding: "utf8",
+          env: shellEnv(),
         });
         expect(check.stderr, `${shell} -n`).toBe("");
         expect(check.status).toBe(0);
@@ -160,7 +170,8 @@ describe("baton completion", () => {
     }
   });
 
-  it.skipIf(!has("fish"))("fish, where installed: completes subcommands, flags and choices", () => {
+  it("fish: completes subcommands, flags and choices", () => {
+    expect(has("fish"), "fish is needed (.ci/run installs it)").toBe(true);
     const file = join(tempDir(), "baton.fish");
     writeFileSync(file, baton(tempDir(), ["completion", "fish"]).stdout);
     const cases: [string, string[]][] = [
@@ -176,6 +187,7 @@ describe("baton completion", () => {
       const run = spawnSync("fish", ["-c", "source $argv[1]; complete -C $argv[2]", file, line], {
         encoding: "utf8",
         cwd: tempDir(),
+        env: shellEnv(),
       });
       const got = run.stdout
         .split("\n")
@@ -185,7 +197,8 @@ describe("baton completion", () => {
     }
   });
 
-  it.skipIf(!has("zsh") || !has("tmux"))("zsh, where installed: Tab completes in a real zsh", async () => {
+  it("zsh: Tab completes in a real zsh", async () => {
+    expect(has("zsh") && has("tmux"), "zsh and tmux are needed (.ci/run installs them)").toBe(true);
     const dir = tempDir();
     writeFileSync(join(dir, "_baton"), baton(tempDir(), ["completion", "zsh"]).stdout);
     const tty = Terminal.shell(dir, ["zsh", "-f"]);
