@@ -151,7 +151,8 @@ describe("confirmation before forced changes and decisions", () => {
     const { repo } = setUp(hostile);
     const tty = Terminal.start(repo, ["approve", "A-1"], as("lea"));
     const screen = await tty.until((s) => s.includes("[y/N]"), "the question");
-    expect(screen).toContain("deploy to staging\\u000d\\u001b[2KApprove A-1 \\u001b[32mharmless\\u001b[0m");
+    // The one neutraliser of every face: ␍ and ␛ stand in for the carriage return and the escapes.
+    expect(screen).toContain("deploy to staging␍␛[2KApprove A-1 ␛[32mharmless␛[0m");
     tty.type("n");
     tty.press("Enter");
     await tty.finished();

@@ -197,7 +197,7 @@ describe("CLI: every text, list and number has a limit", () => {
 
   it("refuses a plan or a report file too big to be one, without reading it whole", () => {
     const repo = busyRepo();
-    const big = join(tempDir(), "big.md");
+    const big = join(repo, "big.md"); // a plan is a file of the repository
     writeFileSync(big, x(TEXTS.plan.max * 3 + 1));
     const plan = baton(repo, ["approval", "request", "migrate", "--plan", big, "--json"], as("lead"));
     expect(plan.code).toBe(2);

@@ -160,7 +160,7 @@ describe("Ctrl-Z (SIGTSTP)", () => {
   /** Sends SIGTSTP to a long-writes worker while it is inside a transaction, and waits until it has stopped. */
   async function stopMidWrite(repo: string, mode: "deferred" | "raw") {
     const writer = worker("long-writes.mjs", [join(repo, ".baton/baton.db"), mode]);
-    await waitForOutput(writer.child, /begin 2\n/); // inside the second transaction, ~300 ms before its commit
+    await waitForOutput(writer.child, /begin 2\n/); // inside the second transaction, ~1.5 s before its commit
     signal(writer.child.pid, "SIGTSTP");
     expect(await until(stopped(writer.child.pid), 5000)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 100)); // what it printed before stopping has arrived

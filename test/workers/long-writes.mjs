@@ -1,4 +1,4 @@
-// Writes in long transactions (~300 ms each), printing "begin N" inside each and "commit N" after it,
+// Writes in long transactions (~1.5 s each: room for a signal to land inside one on a loaded machine), printing "begin N" inside each and "commit N" after it,
 // with the CLI's Ctrl-Z handling installed unless "raw" is given, until killed.
 import { deferTerminalStop } from "../../dist/cli/defer-terminal-stop.js";
 import { Connection } from "../../dist/store/sqlite/connection.js";
@@ -10,7 +10,7 @@ for (let n = 1; ; n++) {
   connection.write(() => {
     connection.run("CREATE TABLE IF NOT EXISTS scratch (n INTEGER)");
     process.stdout.write(`begin ${n}\n`);
-    const until = performance.now() + 300;
+    const until = performance.now() + 1500;
     while (performance.now() < until) connection.run("INSERT INTO scratch VALUES (?)", n);
   });
   process.stdout.write(`commit ${n}\n`);
