@@ -190,11 +190,17 @@ export function requireTask(tx: Tx, id: string): Task {
  * queue with the attempt counted, or is marked dead once its attempts are spent.
  * Called at the start of every operation that reads or changes tasks.
  */
+/**
+ * Claims past their expiry, oldest task first. Every write runs it, so it must
+ * use the expiry index: `+t.seq` orders after the search, not by it. A plain
+ * `ORDER BY t.seq` made SQLite walk every task in seq order instead (measured:
+ * 12,000 → 800 claims/s at 32,000 tasks; src/store/sqlite/query-plans.test.ts
+ * keeps it so).
+ */
+export const EXPIRED_CLAIMS = `SELECT ${TASK_COLUMNS} FROM tasks t WHERE t.status = 'claimed' AND t.claim_expires_at <= ? ORDER BY +t.seq`;
+
 export function sweepExpiredClaims(tx: Tx): { id: string; holder: string }[] {
-  const due = tx.conn.all<TaskRow>(
-    `SELECT ${TASK_COLUMNS} FROM tasks t WHERE t.status = 'claimed' AND t.claim_expires_at <= ? ORDER BY t.seq`,
-    tx.now,
-  );
+  const due = tx.conn.all<TaskRow>(EXPIRED_CLAIMS, tx.now);
   return due.map((row) => {
     const attempts = row.attempts + 1;
     const status = statusAfterLostAttempt(attempts, row.max_attempts, "dead");
