@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { processState, signal, until } from "./helpers/proc-state.js";
@@ -22,8 +23,8 @@ afterEach(() => {
 });
 
 /** A worker from test/workers, with what it has printed so far in `output()`. */
-function worker(script: string, args: string[]) {
-  const started = startNode(script, args);
+function worker(script: string, args: string[], options: { ownGroup?: boolean } = {}) {
+  const started = startNode(script, args, options);
   children.push(started.child);
   let output = "";
   started.child.stdout!.on("data", (chunk) => {
@@ -33,6 +34,19 @@ function worker(script: string, args: string[]) {
 }
 
 const stopped = (pid: number | undefined) => () => processState(pid!) === "T";
+
+/** What a process does with signals, for a failure message: its masks and its group. */
+function signalState(pid: number): string {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const masks = status
+      .split("\n")
+      .filter((line) => /^(State|SigBlk|SigIgn|SigCgt|SigPnd|ShdPnd)/.test(line));
+    return masks.join("; ");
+  } catch {
+    return "gone";
+  }
+}
 
 function timedBaton(repo: string, args: string[]) {
   const before = performance.now();
@@ -159,10 +173,18 @@ describe("a long-running guardian", () => {
 describe("Ctrl-Z (SIGTSTP)", () => {
   /** Sends SIGTSTP to a long-writes worker while it is inside a transaction, and waits until it has stopped. */
   async function stopMidWrite(repo: string, mode: "deferred" | "raw") {
-    const writer = worker("long-writes.mjs", [join(repo, ".baton/baton.db"), mode]);
+    const writer = worker("long-writes.mjs", [join(repo, ".baton/baton.db"), mode], { ownGroup: true });
     await waitForOutput(writer.child, /begin 2\n/); // inside the second transaction, ~1.5 s before its commit
     signal(writer.child.pid, "SIGTSTP");
-    expect(await until(stopped(writer.child.pid), 5000)).toBe(true);
+    let halted = await until(stopped(writer.child.pid), 3000);
+    if (!halted && mode === "raw") {
+      // Without a handler, the kernel discards SIGTSTP for a process group it counts as orphaned
+      // (seen in CI runs started in the background, never at a terminal, where Ctrl-Z comes from).
+      // The stop this test is about, one inside the transaction, is then made with SIGSTOP.
+      signal(writer.child.pid, "SIGSTOP");
+      halted = await until(stopped(writer.child.pid), 5000);
+    }
+    expect(halted, `not stopped: ${signalState(writer.child.pid!)}`).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 100)); // what it printed before stopping has arrived
     return writer;
   }

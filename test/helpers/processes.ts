@@ -11,10 +11,28 @@ export interface Finished {
 }
 
 /** Starts `node script args...` with argv (no shell), collecting its output. */
-export function startNode(script: string, args: string[]): { child: ChildProcess; done: Promise<Finished> } {
-  const child = spawn(process.execPath, [resolve(WORKERS, script), ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+/**
+ * Starts a worker script. With `ownGroup`, in a process group of its own inside
+ * this session (perl's setpgrp, then exec: same pid), as a shell starts a job: a
+ * Ctrl-Z (SIGTSTP) then stops it as it would at a terminal. In the test's own
+ * group, when that group is orphaned (a CI job started in the background), the
+ * kernel discards SIGTSTP for a process with no handler.
+ */
+export function startNode(
+  script: string,
+  args: string[],
+  options: { ownGroup?: boolean } = {},
+): { child: ChildProcess; done: Promise<Finished> } {
+  const argv = [resolve(WORKERS, script), ...args];
+  const child = options.ownGroup
+    ? spawn(
+        "perl",
+        ["-e", 'setpgrp(0, 0); exec { $ARGV[0] } @ARGV or die "exec: $!"', process.execPath, ...argv],
+        {
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      )
+    : spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (chunk) => {
