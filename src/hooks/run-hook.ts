@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { MAX_TIMER_MS } from "../util/sleep.js";
 import { HookProcesses, stdioNames } from "./hook-processes.js";
 import { OutputTail } from "./output-tail.js";
-import { trackHook } from "./running-hooks.js";
+import { reserveHook, trackHook } from "./running-hooks.js";
 
 export interface HookOutcome {
   argv: string[];
@@ -64,6 +64,7 @@ export async function runHook(
     ms: performance.now() - started,
   });
   let child: ChildProcessWithoutNullStreams;
+  const reserved = reserveHook();
   try {
     child = spawn(argv[0]!, argv.slice(1), {
       cwd: options.cwd,
@@ -77,10 +78,12 @@ export async function runHook(
       },
     });
   } catch (error) {
+    reserved();
     return notStarted((error as Error).message); // refused before any process existed (a NUL in an argument)
   }
   const processes = new HookProcesses(child.pid, runId, stdioNames(child.pid));
   const untrack = trackHook(processes, KILL_GRACE_MS);
+  reserved();
   child.stdout.on("data", tail.push);
   child.stderr.on("data", tail.push);
   child.stdin.on("error", () => {}); // a hook that does not read stdin closes it early

@@ -30,6 +30,7 @@ function onExit(): void {
 }
 
 function listen(on: boolean): void {
+  listening = on;
   for (const signal of FORWARDED) {
     if (on) process.prependListener(signal, onSignal);
     else process.off(signal, onSignal);
@@ -38,14 +39,41 @@ function listen(on: boolean): void {
   else process.off("exit", onExit);
 }
 
+/** Hooks about to start: the listeners are on before the spawn, so no signal falls between it and trackHook. */
+let starting = 0;
+
+function relisten(): void {
+  const want = running.size + starting > 0;
+  if (want !== listening) listen(want);
+}
+let listening = false;
+
+/**
+ * Call before spawning a hook: a signal that arrives between the spawn and
+ * trackHook (the spawned process may already run) is then handled once
+ * trackHook has run, in the same tick, instead of killing baton with the hook
+ * left running. Returns the call that ends the reservation.
+ */
+export function reserveHook(): () => void {
+  starting++;
+  relisten();
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    starting--;
+    relisten();
+  };
+}
+
 /** Counts a hook as running until the returned function is called; `grace` is between SIGTERM and SIGKILL. */
 export function trackHook(processes: HookProcesses, grace: number): () => void {
   graceMs = grace;
   running.add(processes);
-  if (running.size === 1) listen(true);
+  relisten();
   return () => {
     if (!running.delete(processes)) return;
-    if (running.size === 0) listen(false);
+    relisten();
   };
 }
 
