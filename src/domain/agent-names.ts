@@ -1,4 +1,5 @@
 import { BatonError } from "../errors.js";
+import { editDistance } from "../util/edit-distance.js";
 
 /**
  * Agent names as people type them. A name is an identity: `cluade-1` for
@@ -16,21 +17,7 @@ export function foldName(name: string): string {
 }
 
 /** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`: `cluade` → `claude` is 1. */
-export function nameDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = best;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
+export const nameDistance = editDistance;
 
 /**
  * Whether `name` (not yet known) looks like a slip for `known`. Case-only

@@ -85,7 +85,7 @@ async function refuseHumans(ws: Workspace, kind: string | undefined): Promise<vo
       "pass the host's kind (claude, codex, gemini, pi, custom); people use the CLI",
     );
   }
-  const me = (await ws.agents.list()).find((agent) => agent.name === ws.identity);
+  const me = await ws.agents.me();
   if (me?.kind === "human") {
     throw new BatonError(
       "forbidden",

@@ -65,6 +65,12 @@ export class AgentService {
     });
   }
 
+  /** The caller's own record; undefined without an identity or before it has joined. */
+  async me(): Promise<AgentView | undefined> {
+    const name = this.ctx.whoami();
+    return name === undefined ? undefined : (await this.list()).find((agent) => agent.name === name);
+  }
+
   /** One guardian pass: expire what is due, report agents gone silent while holding work, escalate overdue tasks. */
   async sweep(): Promise<SweepResult> {
     const swept = await this.ctx.store.sweep({

@@ -1,4 +1,5 @@
 import type { AgentKind, AgentView, Lease, Task } from "../domain/types.js";
+import type { AgentService } from "./agent-service.js";
 import type { ServiceContext } from "./service-context.js";
 
 /** Something that waits for a person: what it is, from whom, about which task, since when. */
@@ -45,14 +46,14 @@ function mostUrgentFirst(a: WaitingItem, b: WaitingItem): number {
 
 /** The team at a glance: one read of everything `baton status` and, later, the web app's home show. */
 export class StatusService {
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly agents: AgentService,
+  ) {}
 
   /** What waits for the caller besides messages, when the caller is a human; null for an agent or a stranger. */
   async humanWaiting(): Promise<WaitingItem[] | null> {
-    const name = this.ctx.whoami();
-    const { hungAfterMs, offlineAfterMs } = this.ctx.config;
-    const agents = await this.ctx.store.listAgents({ hungAfterMs, offlineAfterMs });
-    if (agents.find((a) => a.name === name)?.kind !== "human") return null;
+    if ((await this.agents.me())?.kind !== "human") return null;
     return (await this.forHumans()).sort(mostUrgentFirst);
   }
 
@@ -81,11 +82,11 @@ export class StatusService {
   }
 
   async snapshot(): Promise<TeamStatus> {
-    const { store, config } = this.ctx;
+    const { store } = this.ctx;
     const at = this.ctx.clock.now();
     const name = this.ctx.whoami();
     const [agents, tasks, ready, leases] = await Promise.all([
-      store.listAgents({ hungAfterMs: config.hungAfterMs, offlineAfterMs: config.offlineAfterMs }),
+      this.agents.list(),
       store.listTasks({ status: ["open", "claimed"] }),
       store.listTasks({ ready: true, readyFor: name }),
       store.listLeases({}),

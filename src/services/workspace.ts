@@ -102,7 +102,7 @@ export class Workspace implements AsyncDisposable {
     this.queues = new QueueService(ctx);
     this.summary = new SummaryService(ctx);
     this.mirror = new MirrorService(ctx);
-    this.status = new StatusService(ctx);
+    this.status = new StatusService(ctx, this.agents);
   }
 
   /** The worktree the caller works in; undefined for a store opened outside any repository. */

@@ -37,7 +37,7 @@ async function confirmDecision(
 ): Promise<boolean> {
   const ws = await ctx.workspace();
   const request = await ws.human.approval(id);
-  const me = (await ws.agents.list()).find((agent) => agent.name === ws.identity);
+  const me = await ws.agents.me();
   if (request.status !== "pending" || me?.kind !== "human") return true;
   const plan = request.plan ? request.plan.trimEnd().split("\n") : [];
   return confirm(ctx, {
