@@ -102,12 +102,17 @@ export function table(rows: string[][], width?: number, dropOrder: readonly numb
 /** The narrowest a column is cut to: room for a few characters and the ellipsis. */
 const MIN_COLUMN = 6;
 
+/** The width of a row: its columns and the two spaces between each. */
+function rowWidth(widths: number[]): number {
+  return widths.reduce((sum, w) => sum + w, 0) + 2 * (widths.length - 1);
+}
+
 function fits(widths: number[], width: number): boolean {
-  return widths.reduce((sum, w) => sum + w, 0) + 2 * (widths.length - 1) <= width;
+  return rowWidth(widths) <= width;
 }
 
 function shrink(widths: number[], width: number): void {
-  const total = () => widths.reduce((sum, w) => sum + w, 0) + 2 * (widths.length - 1);
+  const total = () => rowWidth(widths);
   const last = widths.length - 1;
   // The free-text column first, down to its minimum...
   widths[last] = Math.max(Math.min(widths[last]!, MIN_COLUMN), widths[last]! - (total() - width));
