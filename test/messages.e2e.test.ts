@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { wakeDirFor } from "../src/notify/waker.js";
+import { wakeDirFor } from "../src/notify/socket-notifier.js";
 import { SqliteStore } from "../src/store/sqlite/sqlite-store.js";
 import { baton, CLI, tempRepo } from "./helpers/temp-repo.js";
 

@@ -78,7 +78,6 @@ export class AgentService {
       dryRun: this.ctx.dryRun,
       hungAfterMs: this.ctx.config.hungAfterMs,
     });
-    if (!this.ctx.dryRun) await this.ctx.waker.notify(swept.wake);
     return swept;
   }
 }

@@ -10,7 +10,6 @@ import { validateMessageBody } from "../domain/message-rules.js";
 import { parseTaskId } from "../domain/task-rules.js";
 import type { Approval, Question } from "../domain/types.js";
 import { BatonError } from "../errors.js";
-import type { Notified } from "../store/port.js";
 import type { HookService } from "./hook-service.js";
 import type { ServiceContext } from "./service-context.js";
 import { waitFor } from "./wait.js";
@@ -22,12 +21,11 @@ export class HumanService {
     private readonly hooks: HookService,
   ) {}
 
-  /** After a commit: wakes the waiters, then runs the hooks on `type` with the result. */
-  private async notified<T extends object>(result: Promise<Notified<T>>, type: string): Promise<T> {
-    const { wake, ...rest } = await result;
-    if (!this.ctx.dryRun) await this.ctx.waker.notify(wake);
+  /** After a commit: runs the hooks on `type` with the result. */
+  private async notified<T extends object>(result: Promise<T>, type: string): Promise<T> {
+    const rest = await result;
     await this.hooks.fire(type, { type, actor: this.ctx.actor(), at: this.ctx.clock.now(), ...rest });
-    return rest as T;
+    return rest;
   }
 
   async ask(text: string, options: { options?: string[]; task?: string } = {}): Promise<Question> {

@@ -38,7 +38,6 @@ export class MessageService {
 
   private async deliver(result: Promise<SendResult>): Promise<SendResult> {
     const sent = await result;
-    if (!this.ctx.dryRun) await this.ctx.waker.notify(sent.wake);
     await this.hooks.fire("message.sent", {
       type: "message.sent",
       actor: sent.message.sender,

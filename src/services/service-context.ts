@@ -1,6 +1,5 @@
 import type { Clock } from "../clock.js";
 import type { BatonConfig } from "../domain/config.js";
-import type { Waker } from "../notify/waker.js";
 import type { Store } from "../store/port.js";
 import type { PathScope } from "../workspace/workspace-path.js";
 
@@ -15,8 +14,6 @@ export interface ServiceContext {
   /** The tree (worktree) the caller works in and the repository its paths must stay in. */
   paths: PathScope;
   clock: Clock;
-  /** Wakes waiters (inbox --wait, ask --wait) after a commit that concerns them. */
-  waker: Waker;
   /** Keep nothing: every change runs and is rolled back. */
   dryRun: boolean;
   /** The acting agent; throws `usage` with a hint when nobody is named. */

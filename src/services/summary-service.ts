@@ -44,12 +44,11 @@ export class SummaryService {
   }
 
   async trigger(day?: string): Promise<{ round: SummaryRound; created: boolean }> {
-    const { round, created, wake } = await this.ctx.store.openSummaryRound({
+    const { round, created } = await this.ctx.store.openSummaryRound({
       actor: this.ctx.actor(),
       dryRun: this.ctx.dryRun,
       day: this.today(day).day,
     });
-    if (!this.ctx.dryRun) await this.ctx.waker.notify(wake);
     return { round, created };
   }
 

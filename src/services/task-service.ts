@@ -286,13 +286,12 @@ export class TaskService {
 
   /** Sends the task, its history and its holder to every human's inbox. */
   async escalate(id: string, reason?: string): Promise<Escalation> {
-    const { escalation, wake } = await this.ctx.store.escalateTask({
+    const { escalation } = await this.ctx.store.escalateTask({
       actor: this.ctx.actor(),
       dryRun: this.ctx.dryRun,
       id: parseTaskId(id),
       reason: optionalText("reason", reason) ?? "escalated by hand",
     });
-    if (!this.ctx.dryRun) await this.ctx.waker.notify(wake);
     await this.hooks.fire("task.escalated", this.event("task.escalated", { escalation }));
     return escalation;
   }

@@ -13,14 +13,14 @@ export const RECHECK_MS = 1000;
  * first check found nothing and the wait begins (a terminal says "waiting…").
  */
 export async function waitFor<T>(
-  ctx: Pick<ServiceContext, "waker">,
+  ctx: Pick<ServiceContext, "store">,
   topics: string[],
   waitMs: number,
   check: () => Promise<T | undefined>,
   onWaiting?: () => void,
 ): Promise<T | undefined> {
   const ms = waitMs <= 0 ? 0 : checkDuration("wait", waitMs);
-  const subscription = await ctx.waker.subscribe(topics);
+  const subscription = await ctx.store.notifier.subscribe(topics);
   try {
     const deadline = performance.now() + ms;
     for (let first = true; ; first = false) {

@@ -2,7 +2,6 @@ import { realpathSync } from "node:fs";
 import { type Clock, systemClock } from "../clock.js";
 import type { BatonConfig } from "../domain/config.js";
 import { isBatonError } from "../errors.js";
-import { Waker, wakeDirFor } from "../notify/waker.js";
 import type { Store } from "../store/port.js";
 import { readConfig } from "../workspace/config-file.js";
 import { findTree, hubRootOf, type Tree, tryTree } from "../workspace/find-root.js";
@@ -87,7 +86,6 @@ export class Workspace implements AsyncDisposable {
       cwd: options.cwd,
       paths: this.paths,
       clock: options.clock,
-      waker: new Waker(wakeDirFor(store.location)),
       dryRun: options.dryRun,
       actor: () => requireIdentity(identity),
       whoami: () => identity,

@@ -18,6 +18,7 @@ import type {
   TaskDetail,
   TaskStatus,
 } from "../domain/types.js";
+import type { Notifier } from "../notify/notifier.js";
 
 /**
  * The store port: every operation baton performs on its state, each one atomic.
@@ -39,6 +40,11 @@ export interface Store {
   readonly backend: string;
   /** Where the state lives, for people: `sqlite:/repo/.baton/baton.db`. */
   readonly location: string;
+  /**
+   * Wake-ups after commit, supplied by the backend: every committed change
+   * wakes CHANGED and the topics it touched (an inbox, a channel, a question).
+   */
+  readonly notifier: Notifier;
   close(): Promise<void>;
 
   // agents
@@ -95,27 +101,23 @@ export interface Store {
   // the human in the loop
   askQuestion(
     input: Mutation & { text: string; options: string[] | null; task: string | null },
-  ): Promise<Notified<{ question: Question }>>;
-  answerQuestion(
-    input: Mutation & { seq: number; answer: string },
-  ): Promise<Notified<{ question: Question }>>;
+  ): Promise<{ question: Question }>;
+  answerQuestion(input: Mutation & { seq: number; answer: string }): Promise<{ question: Question }>;
   getQuestion(input: { seq: number }): Promise<Question>;
   listQuestions(input: { open?: boolean }): Promise<Question[]>;
   requestApproval(
     input: Mutation & { action: string; plan: string | null; task: string | null },
-  ): Promise<Notified<{ approval: Approval }>>;
+  ): Promise<{ approval: Approval }>;
   /** Only an identity of kind human may decide; others get `forbidden`. */
   decideApproval(
     input: Mutation & { seq: number; approve: boolean; note: string | null },
-  ): Promise<Notified<{ approval: Approval }>>;
+  ): Promise<{ approval: Approval }>;
   getApproval(input: { seq: number }): Promise<Approval>;
   listApprovals(input: { open?: boolean }): Promise<Approval[]>;
 
   // routing
   /** Sends the task, its history and holder to every human's inbox. */
-  escalateTask(
-    input: Mutation & { id: string; reason: string },
-  ): Promise<Notified<{ escalation: Escalation }>>;
+  escalateTask(input: Mutation & { id: string; reason: string }): Promise<{ escalation: Escalation }>;
   /** Every escalation, or only those still waiting for a human (`open`: not resolved, task not finished). */
   listEscalations(input: { task?: string; open?: boolean }): Promise<Escalation[]>;
   /** Only a human may resolve; resolving again changes nothing. */
@@ -123,9 +125,7 @@ export interface Store {
 
   // daily summary
   /** Opens the day's round; opening it again changes nothing. `created` says whether this call opened it. */
-  openSummaryRound(
-    input: Mutation & { day: string },
-  ): Promise<Notified<{ round: SummaryRound; created: boolean }>>;
+  openSummaryRound(input: Mutation & { day: string }): Promise<{ round: SummaryRound; created: boolean }>;
   /** Writes (or rewrites) the actor's entry for the day; the round must be open. */
   writeSummaryEntry(input: Mutation & { day: string; text: string }): Promise<SummaryRound>;
   getSummaryRound(input: { day: string }): Promise<SummaryRound | null>;
@@ -343,15 +343,10 @@ export interface SendMessageInput extends Mutation {
   allowUnknown?: boolean;
 }
 
-/** A result plus the wake-up topics to notify once the change is committed. */
-export type Notified<T> = T & { wake: string[] };
-
 export interface SendResult {
   message: Message;
   /** Agents whose inbox received it (direct and broadcast). */
   recipients: string[];
-  /** Wake-up topics to notify once the change is committed. */
-  wake: string[];
 }
 
 export interface ReadMessagesInput extends Mutation {
@@ -398,5 +393,4 @@ export interface SweepResult {
   hungAgents: string[];
   /** Overdue tasks escalated by this sweep. */
   escalatedTasks: string[];
-  wake: string[];
 }

@@ -1,7 +1,28 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
+import { CHANGED } from "../../src/notify/notifier.js";
 import type { Store } from "../../src/store/port.js";
 import { expectCode } from "./refusal.js";
+
+/**
+ * Which of `topics` a change wakes, in the order given: each topic is
+ * subscribed on its own before `change` runs, through the store's own notifier.
+ */
+export async function topicsWoken(
+  store: Store,
+  topics: string[],
+  change: () => Promise<unknown>,
+): Promise<string[]> {
+  const subscriptions = await Promise.all(topics.map((topic) => store.notifier.subscribe([topic])));
+  try {
+    await change();
+    // A wake-up is sent before the change returns; a topic not woken by then is given a little longer.
+    const woken = await Promise.all(subscriptions.map((subscription) => subscription.next(300)));
+    return topics.filter((_, i) => woken[i]);
+  } finally {
+    for (const subscription of subscriptions) subscription.close();
+  }
+}
 
 export type StoreFactory = (clock: ManualClock) => Promise<Store>;
 
@@ -402,10 +423,13 @@ export function describeStoreConformance(backend: string, factory: StoreFactory)
       it("keeps a direct message for an offline agent until it reads and acknowledges it", async () => {
         await store.joinAgent({ actor: "bob" });
         await store.leaveAgent({ actor: "bob" });
-        const sent = await send("alice", "bob", "T-3 is ready for review");
+        let sent!: Awaited<ReturnType<typeof send>>;
+        const woken = await topicsWoken(store, ["inbox:bob", "inbox:alice", CHANGED], async () => {
+          sent = await send("alice", "bob", "T-3 is ready for review");
+        });
+        expect(woken).toEqual(["inbox:bob", CHANGED]);
         expect(sent).toMatchObject({
           recipients: ["bob"],
-          wake: ["inbox:bob"],
           message: { id: "M-1", sender: "alice", kind: "direct" },
         });
         const first = await inbox("bob");
@@ -454,13 +478,10 @@ export function describeStoreConformance(backend: string, factory: StoreFactory)
         const channel = await store.addChannel({ actor: "a", name: "backend", topic: "API" });
         expect(channel).toMatchObject({ name: "backend", topic: "API", createdBy: "a", messages: 0 });
         await store.addChannel({ actor: "b", name: "backend" }); // idempotent
-        const posted = await store.sendMessage({
-          actor: "a",
-          kind: "channel",
-          to: "backend",
-          body: "schema merged",
-        });
-        expect(posted.wake).toEqual(["#backend"]);
+        const woken = await topicsWoken(store, ["#backend", "#frontend", "inbox:b"], () =>
+          store.sendMessage({ actor: "a", kind: "channel", to: "backend", body: "schema merged" }),
+        );
+        expect(woken).toEqual(["#backend"]);
         expect(
           (await store.readMessages({ actor: "b", stream: "#backend", ack: true })).messages,
         ).toHaveLength(1);
@@ -509,12 +530,16 @@ export function describeStoreConformance(backend: string, factory: StoreFactory)
       it("asks, answers once, and puts the answer in the asker's inbox", async () => {
         await store.joinAgent({ actor: "human", kind: "human" });
         const t = await add("t");
-        const asked = await store.askQuestion({
-          actor: "bot",
-          text: "Which DB?",
-          options: ["sqlite", "pg"],
-          task: t.id,
+        let asked!: Awaited<ReturnType<Store["askQuestion"]>>;
+        const wokenByAsk = await topicsWoken(store, ["questions", "approvals"], async () => {
+          asked = await store.askQuestion({
+            actor: "bot",
+            text: "Which DB?",
+            options: ["sqlite", "pg"],
+            task: t.id,
+          });
         });
+        expect(wokenByAsk).toEqual(["questions"]);
         expect(asked.question).toMatchObject({
           id: "Q-1",
           status: "open",
@@ -522,11 +547,17 @@ export function describeStoreConformance(backend: string, factory: StoreFactory)
           task: t.id,
           askedBy: "bot",
         });
-        expect(asked.wake).toEqual(["questions"]);
         expect((await store.listQuestions({ open: true })).map((q) => q.id)).toEqual(["Q-1"]);
-        const answered = await store.answerQuestion({ actor: "human", seq: 1, answer: "pg" });
+        let answered!: Awaited<ReturnType<Store["answerQuestion"]>>;
+        const wokenByAnswer = await topicsWoken(
+          store,
+          ["question:1", "question:2", "inbox:bot"],
+          async () => {
+            answered = await store.answerQuestion({ actor: "human", seq: 1, answer: "pg" });
+          },
+        );
         expect(answered.question).toMatchObject({ status: "answered", answer: "pg", answeredBy: "human" });
-        expect(answered.wake).toEqual(["question:1", "inbox:bot"]);
+        expect(wokenByAnswer).toEqual(["question:1", "inbox:bot"]);
         await expectCode(store.answerQuestion({ actor: "human", seq: 1, answer: "sqlite" }), "invalid_state");
         expect((await store.getQuestion({ seq: 1 })).answer).toBe("pg");
         const inbox = await store.readMessages({ actor: "bot", stream: "inbox" });
@@ -554,14 +585,21 @@ export function describeStoreConformance(backend: string, factory: StoreFactory)
         );
         expect(refused.message).toContain("only a human");
         expect((await store.getApproval({ seq: 1 })).status).toBe("pending");
-        const decided = await store.decideApproval({
-          actor: "human",
-          seq: 1,
-          approve: false,
-          note: "too risky",
-        });
+        let decided!: Awaited<ReturnType<Store["decideApproval"]>>;
+        const wokenByDecision = await topicsWoken(
+          store,
+          ["approval:1", "inbox:bot", "inbox:human"],
+          async () => {
+            decided = await store.decideApproval({
+              actor: "human",
+              seq: 1,
+              approve: false,
+              note: "too risky",
+            });
+          },
+        );
         expect(decided.approval).toMatchObject({ status: "rejected", decidedBy: "human", note: "too risky" });
-        expect(decided.wake).toEqual(["approval:1", "inbox:bot"]);
+        expect(wokenByDecision).toEqual(["approval:1", "inbox:bot"]);
         await expectCode(
           store.decideApproval({ actor: "human", seq: 1, approve: true, note: null }),
           "invalid_state",
@@ -599,9 +637,12 @@ export function describeStoreConformance(backend: string, factory: StoreFactory)
           [],
         );
         clock.advance(2 * MIN);
-        const swept = await store.sweep({ actor: "guardian", hungAfterMs: 1000 * MIN });
+        let swept!: Awaited<ReturnType<Store["sweep"]>>;
+        const woken = await topicsWoken(store, ["inbox:bob", "inbox:lea", "inbox:max"], async () => {
+          swept = await store.sweep({ actor: "guardian", hungAfterMs: 1000 * MIN });
+        });
         expect(swept.escalatedTasks).toEqual([t.id]);
-        expect(swept.wake.sort()).toEqual(["inbox:lea", "inbox:max"]);
+        expect(woken).toEqual(["inbox:lea", "inbox:max"]);
         expect((await store.sweep({ actor: "guardian", hungAfterMs: 1000 * MIN })).escalatedTasks).toEqual(
           [],
         );
@@ -618,13 +659,12 @@ export function describeStoreConformance(backend: string, factory: StoreFactory)
 
       it("escalates by hand with a reason, even before any human has joined", async () => {
         const t = await add("stuck");
-        const { escalation, wake } = await store.escalateTask({
+        const { escalation } = await store.escalateTask({
           actor: "bob",
           id: t.id,
           reason: "blocked on credentials",
         });
         expect(escalation).toMatchObject({ task: t.id, by: "bob", reason: "blocked on credentials" });
-        expect(wake).toEqual([]);
         await store.joinAgent({ actor: "lea", kind: "human" });
         expect((await store.listEscalations({})).length).toBe(1);
         await expectCode(store.escalateTask({ actor: "bob", id: "T-99", reason: "x" }), "not_found");

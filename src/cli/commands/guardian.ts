@@ -52,8 +52,7 @@ else is active.`,
             swept.hungAgents.length +
             swept.escalatedTasks.length;
           if (o.once || found > 0) {
-            const { wake: _wake, ...report } = swept;
-            ctx.out.result(report, () => {
+            ctx.out.result({ ...swept }, () => {
               const lines = [
                 ...swept.expiredTasks.map((id) => `expired claim on ${id}`),
                 ...swept.expiredLeases.map((path) => `expired lease on ${path}`),

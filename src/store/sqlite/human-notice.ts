@@ -1,17 +1,16 @@
-import { inboxTopic } from "../../domain/message-rules.js";
+import { deliver } from "./deliveries.js";
 import type { Tx } from "./tx.js";
 
 /**
  * Puts one urgent message in every human's inbox (kind `escalation`): what the
  * humans must decide, delivered in the caller's transaction so it is never
- * lost between the change and the notice. Returns the message's seq, who got
- * it, and the inbox topics to wake once the change is committed.
+ * lost between the change and the notice. Returns the message's seq and who got it.
  */
 export function messageHumans(
   tx: Tx,
   body: string,
   sender: string = tx.actor,
-): { message: number; humans: string[]; wake: string[] } {
+): { message: number; humans: string[] } {
   // A human whose own act this is needs no notice of it; the other humans get it.
   const humans = tx.conn
     .all<{ name: string }>(
@@ -25,7 +24,6 @@ export function messageHumans(
     sender,
     body,
   )!;
-  for (const human of humans)
-    tx.conn.run(`INSERT INTO deliveries (agent, message) VALUES (?, ?)`, human, message);
-  return { message, humans, wake: humans.map(inboxTopic) };
+  deliver(tx, humans, message);
+  return { message, humans };
 }

@@ -72,18 +72,18 @@ describe("agent names unique whatever their case: the migration (sqlite)", () =>
     }
   });
 
-  it("the database itself refuses a case twin, whatever code inserts it", () => {
+  it("the database itself refuses a case twin, whatever code inserts it", async () => {
     const path = join(tempDir(), "baton.db");
     const conn = new Connection(path);
     try {
-      conn.write(() =>
+      await conn.write(() =>
         conn.run(`INSERT INTO agents (name, kind, joined_at, last_seen_at) VALUES ('lea', 'human', 1, 1)`),
       );
-      expect(() =>
+      await expect(
         conn.write(() =>
           conn.run(`INSERT INTO agents (name, kind, joined_at, last_seen_at) VALUES ('LEA', 'human', 1, 1)`),
         ),
-      ).toThrow(/another case/);
+      ).rejects.toThrow(/another case/);
     } finally {
       conn.close();
     }

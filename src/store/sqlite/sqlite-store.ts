@@ -3,6 +3,8 @@ import { dirname } from "node:path";
 import { type Clock, systemClock } from "../../clock.js";
 import { patternsOverlap } from "../../domain/lease-pattern.js";
 import { checkStoreInput } from "../../domain/limits.js";
+import { CHANGED, type Notifier } from "../../notify/notifier.js";
+import { SocketNotifier, wakeDirFor } from "../../notify/socket-notifier.js";
 import type { Store } from "../port.js";
 import { Connection } from "./connection.js";
 import { acquireLeases } from "./ops/acquire-leases.js";
@@ -49,6 +51,10 @@ import { hasExpiredWork, sweepExpiredClaims, sweepExpiredLeases, type Tx } from 
 export interface SqliteStoreOptions {
   path: string;
   clock?: Clock;
+  /** Wake-ups after commit; default: Unix sockets beside the other processes that open this file. */
+  notifier?: Notifier;
+  /** Block the thread while waiting for the write lock (a CLI command serves nobody else meanwhile). */
+  blockingWaits?: boolean;
 }
 
 /** The actor recorded for expiries found while reading. */
@@ -63,11 +69,13 @@ export class SqliteStore implements Store {
   readonly backend = "sqlite";
   private readonly conn: Connection;
   private readonly clock: Clock;
+  readonly notifier: Notifier;
 
   constructor(options: SqliteStoreOptions) {
     mkdirSync(dirname(options.path), { recursive: true });
-    this.conn = new Connection(options.path);
+    this.conn = new Connection(options.path, { blockingWaits: options.blockingWaits });
     this.clock = options.clock ?? systemClock;
+    this.notifier = options.notifier ?? new SocketNotifier(wakeDirFor(this.location));
   }
 
   get location(): string {
@@ -75,23 +83,34 @@ export class SqliteStore implements Store {
   }
 
   private tx(actor: string): Tx {
-    return { conn: this.conn, now: this.clock.now(), actor };
+    return { conn: this.conn, now: this.clock.now(), actor, wake: new Set() };
   }
 
+  /**
+   * The one way a change is made: the operation in one transaction, then, once
+   * committed, a wake-up for every topic it touched and for CHANGED. No service
+   * notifies by itself, so none can forget to.
+   */
   private async write<I extends { actor: string; dryRun?: boolean }, O>(
     input: I,
     op: (tx: Tx, input: I) => O,
   ): Promise<O> {
     checkStoreInput(input);
-    return this.translated(() =>
-      this.conn.write(() => op(this.tx(input.actor), input), input.dryRun === true),
-    );
+    const tx = this.tx(input.actor);
+    const dryRun = input.dryRun === true;
+    const result = await this.translated(() => this.conn.write(() => op(tx, input), dryRun));
+    if (!dryRun) await this.afterCommit(tx);
+    return result;
+  }
+
+  private async afterCommit(tx: Tx): Promise<void> {
+    await this.notifier.notify([CHANGED, ...tx.wake]);
   }
 
   /** A full disk, a read-only file, a damaged page: named for what they are (sqlite-errors.ts), not as bugs. */
-  private translated<O>(run: () => O): O {
+  private async translated<O>(run: () => Promise<O>): Promise<O> {
     try {
-      return run();
+      return await run();
     } catch (error) {
       throw storeError(error, this.conn.path);
     }
@@ -102,21 +121,23 @@ export class SqliteStore implements Store {
    * last write, a sweep commits first, so a read never shows a dead claim.
    */
   private async read<O>(op: (tx: Tx) => O): Promise<O> {
-    return this.translated(() => {
-      const now = this.clock.now();
-      if (this.conn.read(() => hasExpiredWork(this.conn, now))) {
+    const now = this.clock.now();
+    if (await this.translated(() => this.conn.read(() => hasExpiredWork(this.conn, now)))) {
+      const tx = this.tx(SWEEPER);
+      await this.translated(() =>
         this.conn.write(() => {
-          const tx = this.tx(SWEEPER);
           sweepExpiredClaims(tx);
           sweepExpiredLeases(tx);
-        });
-      }
-      return this.conn.read(() => op(this.tx(SWEEPER)));
-    });
+        }),
+      );
+      await this.afterCommit(tx);
+    }
+    return this.translated(() => this.conn.read(() => op(this.tx(SWEEPER))));
   }
 
   async close() {
-    this.translated(() => this.conn.close());
+    await this.notifier.close();
+    await this.translated(async () => this.conn.close());
   }
 
   joinAgent: Store["joinAgent"] = (input) =>

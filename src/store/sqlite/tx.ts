@@ -14,6 +14,8 @@ export interface Tx {
   /** The time of the whole operation: one clock read per transaction. */
   now: number;
   actor: string;
+  /** Wake-up topics this change touches (an inbox, a question); notified once it is committed. */
+  wake: Set<string>;
 }
 
 export interface NewEvent {
@@ -140,16 +142,15 @@ export function announceIfBlocked(tx: Tx, task: Task): void {
  * A task ended without success: every open task that waits on it, directly or
  * through other open tasks, can now never start by itself. One event per such
  * task, and one notice to the humans, who decide (see domain/blocked-tasks.ts).
- * Returns the inbox topics to wake.
  */
 export function blockDependents(
   tx: Tx,
   cause: Pick<Task, "id" | "title" | "status">,
   reason: string | null,
   actor?: string,
-): string[] {
+): void {
   const blocked = openDependents(tx.conn, cause.id);
-  if (blocked.length === 0) return [];
+  if (blocked.length === 0) return;
   for (const task of blocked) {
     appendEvent(tx, {
       actor,
@@ -159,7 +160,7 @@ export function blockDependents(
       data: { after: { blockedBy: { id: cause.id, status: cause.status }, via: task.via } },
     });
   }
-  return messageHumans(tx, blockedNotice({ ...cause, reason }, blocked), actor ?? tx.actor).wake;
+  messageHumans(tx, blockedNotice({ ...cause, reason }, blocked), actor ?? tx.actor);
 }
 
 export function findTask(tx: Tx, id: string): Task | undefined {

@@ -79,7 +79,6 @@ export function sweep(tx: Tx, input: SweepInput): SweepResult {
     expiredTasks,
     expiredLeases,
     hungAgents: hung.map((agent) => agent.name),
-    escalatedTasks: overdue.escalated,
-    wake: overdue.wake,
+    escalatedTasks: overdue,
   };
 }

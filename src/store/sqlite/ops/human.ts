@@ -6,7 +6,7 @@ import {
 } from "../../../domain/human-rules.js";
 import type { Approval, Question } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
-import type { Mutation, Notified } from "../../port.js";
+import type { Mutation } from "../../port.js";
 import { type ApprovalRow, type QuestionRow, toApproval, toQuestion } from "../rows.js";
 import { appendEvent, requireTask, type Tx, touchActor } from "../tx.js";
 import { sendMessage } from "./messages.js";
@@ -31,7 +31,7 @@ export function listQuestions(tx: Tx, input: { open?: boolean }): Question[] {
 export function askQuestion(
   tx: Tx,
   input: Mutation & { text: string; options: string[] | null; task: string | null },
-): Notified<{ question: Question }> {
+): { question: Question } {
   touchActor(tx);
   if (input.task) requireTask(tx, input.task);
   const { seq } = tx.conn.get<{ seq: number }>(
@@ -48,14 +48,15 @@ export function askQuestion(
     summary: `${tx.actor} asks${input.task ? ` about ${input.task}` : ""}: ${input.text}`,
     data: { after: { status: "open", options: input.options, task: input.task } },
   });
-  return { question: getQuestion(tx, seq), wake: [QUESTIONS_TOPIC] };
+  tx.wake.add(QUESTIONS_TOPIC);
+  return { question: getQuestion(tx, seq) };
 }
 
 /** Records the answer and puts it in the asker's inbox too, for an asker that is not waiting. */
 export function answerQuestion(
   tx: Tx,
   input: Mutation & { seq: number; answer: string },
-): Notified<{ question: Question }> {
+): { question: Question } {
   touchActor(tx);
   const question = getQuestion(tx, input.seq);
   if (question.status !== "open") {
@@ -79,14 +80,15 @@ export function answerQuestion(
     summary: `${tx.actor} answered ${question.id}: ${input.answer}`,
     data: { before: { status: "open" }, after: { status: "answered", answer: input.answer } },
   });
-  const dm = sendMessage(tx, {
+  sendMessage(tx, {
     actor: tx.actor,
     kind: "direct",
     to: question.askedBy,
     body: `Answer to ${question.id} ("${question.text}"): ${input.answer}`,
     allowUnknown: true,
   });
-  return { question: getQuestion(tx, input.seq), wake: [questionTopic(input.seq), ...dm.wake] };
+  tx.wake.add(questionTopic(input.seq));
+  return { question: getQuestion(tx, input.seq) };
 }
 
 export function getApproval(tx: Tx, seq: number): Approval {
@@ -107,7 +109,7 @@ export function listApprovals(tx: Tx, input: { open?: boolean }): Approval[] {
 export function requestApproval(
   tx: Tx,
   input: Mutation & { action: string; plan: string | null; task: string | null },
-): Notified<{ approval: Approval }> {
+): { approval: Approval } {
   touchActor(tx);
   if (input.task) requireTask(tx, input.task);
   const { seq } = tx.conn.get<{ seq: number }>(
@@ -124,14 +126,15 @@ export function requestApproval(
     summary: `${tx.actor} asks approval${input.task ? ` for ${input.task}` : ""}: ${input.action}`,
     data: { after: { status: "pending", task: input.task, plan: input.plan !== null } },
   });
-  return { approval: getApproval(tx, seq), wake: [APPROVALS_TOPIC] };
+  tx.wake.add(APPROVALS_TOPIC);
+  return { approval: getApproval(tx, seq) };
 }
 
 /** Only an identity of kind `human` may decide: messages are data, gated actions need a person. */
 export function decideApproval(
   tx: Tx,
   input: Mutation & { seq: number; approve: boolean; note: string | null },
-): Notified<{ approval: Approval }> {
+): { approval: Approval } {
   const actor = touchActor(tx);
   const approval = getApproval(tx, input.seq);
   if (actor.kind !== "human") {
@@ -167,14 +170,15 @@ export function decideApproval(
     summary: `${tx.actor} ${status} ${approval.id} (${approval.action})${input.note ? `: ${input.note}` : ""}`,
     data: { before: { status: "pending" }, after: { status, note: input.note } },
   });
-  const dm = sendMessage(tx, {
+  sendMessage(tx, {
     actor: tx.actor,
     kind: "direct",
     to: approval.requestedBy,
     body: `${approval.id} ${status} ("${approval.action}")${input.note ? `: ${input.note}` : ""}`,
     allowUnknown: true,
   });
-  return { approval: getApproval(tx, input.seq), wake: [approvalTopic(input.seq), ...dm.wake] };
+  tx.wake.add(approvalTopic(input.seq));
+  return { approval: getApproval(tx, input.seq) };
 }
 
 /** The gate on completing a plan-required task: an approved approval for it must exist. */

@@ -1,8 +1,9 @@
-import { channelTopic, formatMessageId, inboxTopic } from "../../../domain/message-rules.js";
+import { channelTopic, formatMessageId } from "../../../domain/message-rules.js";
 import type { Channel, Message } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
 import type { Mutation, ReadMessagesInput, ReadResult, SendMessageInput, SendResult } from "../../port.js";
 import { requireKnownAgent } from "../agent-lookup.js";
+import { deliver } from "../deliveries.js";
 import { type MessageRow, toMessage } from "../rows.js";
 import { appendEvent, type Tx, touchActor } from "../tx.js";
 
@@ -83,8 +84,8 @@ export function sendMessage(tx: Tx, input: SendMessageInput): SendResult {
     input.urgent ? 1 : 0,
     input.body,
   )!;
-  for (const agent of recipients)
-    tx.conn.run(`INSERT INTO deliveries (agent, message) VALUES (?, ?)`, agent, row.seq);
+  deliver(tx, recipients, row.seq);
+  if (input.kind === "channel") tx.wake.add(channelTopic(input.to!));
   const message = toMessage(row);
   const where =
     input.kind === "channel"
@@ -109,8 +110,7 @@ export function sendMessage(tx: Tx, input: SendMessageInput): SendResult {
       },
     },
   });
-  const wake = input.kind === "channel" ? [channelTopic(input.to!)] : recipients.map(inboxTopic);
-  return { message, recipients, wake };
+  return { message, recipients };
 }
 
 export function readMessages(tx: Tx, input: ReadMessagesInput): ReadResult {

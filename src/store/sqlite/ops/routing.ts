@@ -1,7 +1,7 @@
 import { formatMessageId } from "../../../domain/message-rules.js";
 import type { Escalation } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
-import type { Mutation, Notified } from "../../port.js";
+import type { Mutation } from "../../port.js";
 import { messageHumans } from "../human-notice.js";
 import { type EscalationRow, type EventRow, toEscalation, toEvent } from "../rows.js";
 import { appendEvent, requireTask, type Tx, touchActor } from "../tx.js";
@@ -16,7 +16,7 @@ const iso = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0
 export function escalateTask(
   tx: Tx,
   input: Mutation & { id: string; reason: string },
-): Notified<{ escalation: Escalation }> {
+): { escalation: Escalation } {
   if (tx.actor !== "guardian") touchActor(tx);
   const task = requireTask(tx, input.id);
   const history = tx.conn
@@ -35,7 +35,7 @@ export function escalateTask(
     "History:",
     ...history.map((event) => `  #${event.seq} ${iso(event.at)} ${event.summary}`),
   ].join("\n");
-  const { message, humans, wake } = messageHumans(tx, body);
+  const { message, humans } = messageHumans(tx, body);
   const { seq } = tx.conn.get<{ seq: number }>(
     `INSERT INTO escalations (task, at, by, reason, message) VALUES (?, ?, ?, ?, ?) RETURNING seq`,
     task.id,
@@ -55,7 +55,7 @@ export function escalateTask(
       after: { escalation: `E-${row.seq}`, message: formatMessageId(message) },
     },
   });
-  return { escalation: toEscalation(row), wake };
+  return { escalation: toEscalation(row) };
 }
 
 const ESCALATION_SELECT = `SELECT e.*, t.status AS task_status FROM escalations e JOIN tasks t ON t.id = e.task`;
@@ -112,21 +112,19 @@ export function resolveEscalation(
 }
 
 /** The guardian's SLA pass: every unfinished task past its due time is escalated once. */
-export function escalateOverdue(tx: Tx): { escalated: string[]; wake: string[] } {
+export function escalateOverdue(tx: Tx): string[] {
   const due = tx.conn.all<{ id: string; due_at: number }>(
     `SELECT id, due_at FROM tasks WHERE due_at IS NOT NULL AND escalated_at IS NULL AND due_at <= ?
        AND status IN ('open', 'claimed') ORDER BY due_at`,
     tx.now,
   );
-  const wake = new Set<string>();
   for (const task of due) {
     const minutes = Math.round((tx.now - task.due_at) / 60_000);
-    const result = escalateTask(tx, {
+    escalateTask(tx, {
       actor: tx.actor,
       id: task.id,
       reason: `overdue: its SLA ran out ${minutes} min ago`,
     });
-    for (const topic of result.wake) wake.add(topic);
   }
-  return { escalated: due.map((task) => task.id), wake: [...wake] };
+  return due.map((task) => task.id);
 }

@@ -1,7 +1,7 @@
-import { inboxTopic } from "../../../domain/message-rules.js";
 import type { SummaryRound } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
-import type { Mutation, Notified } from "../../port.js";
+import type { Mutation } from "../../port.js";
+import { deliver } from "../deliveries.js";
 import { appendEvent, type Tx, touchActor } from "../tx.js";
 
 interface RoundRow {
@@ -45,10 +45,10 @@ function requireRound(tx: Tx, day: string): SummaryRound {
 export function openSummaryRound(
   tx: Tx,
   input: Mutation & { day: string },
-): Notified<{ round: SummaryRound; created: boolean }> {
+): { round: SummaryRound; created: boolean } {
   touchActor(tx);
   const existing = getSummaryRound(tx, input.day);
-  if (existing) return { round: existing, created: false, wake: [] };
+  if (existing) return { round: existing, created: false };
   tx.conn.run(
     `INSERT INTO summary_rounds (day, opened_by, opened_at) VALUES (?, ?, ?)`,
     input.day,
@@ -67,15 +67,14 @@ export function openSummaryRound(
     tx.actor,
     `Daily summary for ${input.day} is open: write yours with \`baton summary write "what you did, what is next, what blocks you"\``,
   )!;
-  for (const agent of agents)
-    tx.conn.run(`INSERT INTO deliveries (agent, message) VALUES (?, ?)`, agent, seq);
+  deliver(tx, agents, seq);
   appendEvent(tx, {
     type: "summary.triggered",
     subject: input.day,
     summary: `${tx.actor} opened the daily summary for ${input.day} (${agents.length} agent(s) asked)`,
     data: { after: { day: input.day, asked: agents } },
   });
-  return { round: getSummaryRound(tx, input.day)!, created: true, wake: agents.map(inboxTopic) };
+  return { round: getSummaryRound(tx, input.day)!, created: true };
 }
 
 export function writeSummaryEntry(tx: Tx, input: Mutation & { day: string; text: string }): SummaryRound {

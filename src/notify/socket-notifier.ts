@@ -3,9 +3,11 @@ import { mkdirSync, readdirSync, unlinkSync } from "node:fs";
 import { connect, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type Notifier, type Subscription, WakeLatch } from "./notifier.js";
 
 /**
- * Wake-ups after commit, over Unix sockets. A waiter listens on one socket per
+ * Wake-ups after commit between processes that open one SQLite file, over
+ * Unix sockets (the direct mode; inside the hub server see local-notifier.ts). A waiter listens on one socket per
  * topic it waits on (`inbox:alice`, `#backend`, `question:7`), named
  * `<topic-hash>.<pid>.<n>.sock` in a per-store folder; whoever commits a change
  * to a topic connects to that topic's sockets. Measured on this machine: a notify
@@ -31,17 +33,9 @@ function topicKey(topic: string): string {
 
 let socketCounter = 0;
 
-export interface Subscription {
-  /** Resolves true when poked (or poked since the last call), false after `timeoutMs`. */
-  next(timeoutMs: number): Promise<boolean>;
-  /** Stops listening. Returns at once: the files go now, the servers finish closing in the background. */
-  close(): void;
-}
-
-export class Waker {
+export class SocketNotifier implements Notifier {
   constructor(readonly dir: string) {}
 
-  /** Pokes every waiter on these topics. Never throws: a failed poke only delays a waiter until its re-check. */
   async notify(topics: readonly string[]): Promise<void> {
     if (topics.length === 0) return;
     let entries: string[];
@@ -57,41 +51,19 @@ export class Waker {
 
   async subscribe(topics: readonly string[]): Promise<Subscription> {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    let poked = false;
-    let wakeUp: (() => void) | undefined;
-    const onPoke = () => {
-      poked = true;
-      wakeUp?.();
-    };
+    const latch = new WakeLatch();
     const servers: { server: Server; path: string }[] = [];
     for (const topic of new Set(topics)) {
       const path = join(this.dir, `${topicKey(topic)}.${process.pid}.${socketCounter++}.sock`);
       const server = createServer((socket) => {
         socket.destroy();
-        onPoke();
+        latch.wake();
       });
       await listen(server, path);
       servers.push({ server, path });
     }
     return {
-      next: (timeoutMs) =>
-        new Promise<boolean>((resolve) => {
-          if (poked) {
-            poked = false;
-            resolve(true);
-            return;
-          }
-          const timer = setTimeout(() => {
-            wakeUp = undefined;
-            resolve(false);
-          }, timeoutMs);
-          wakeUp = () => {
-            clearTimeout(timer);
-            wakeUp = undefined;
-            poked = false;
-            resolve(true);
-          };
-        }),
+      next: (timeoutMs) => latch.next(timeoutMs),
       close: () => {
         for (const { server, path } of servers) {
           try {
@@ -103,6 +75,10 @@ export class Waker {
         }
       },
     };
+  }
+
+  async close(): Promise<void> {
+    // Nothing of its own runs between calls: each subscription closes its sockets.
   }
 }
 

@@ -2,14 +2,14 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers/temp-repo.js";
-import { Waker } from "./waker.js";
+import { SocketNotifier } from "./socket-notifier.js";
 
-describe("Waker", () => {
+describe("SocketNotifier", () => {
   it("wakes a subscriber of the topic, not of another", async () => {
-    const waker = new Waker(join(tempDir(), "w"));
-    const mine = await waker.subscribe(["inbox:bob"]);
-    const other = await waker.subscribe(["inbox:carol"]);
-    await waker.notify(["inbox:bob"]);
+    const notifier = new SocketNotifier(join(tempDir(), "w"));
+    const mine = await notifier.subscribe(["inbox:bob"]);
+    const other = await notifier.subscribe(["inbox:carol"]);
+    await notifier.notify(["inbox:bob"]);
     expect(await mine.next(5_000)).toBe(true);
     expect(await other.next(50)).toBe(false);
     mine.close();
@@ -17,9 +17,9 @@ describe("Waker", () => {
   });
 
   it("remembers a poke that came before next() was called", async () => {
-    const waker = new Waker(join(tempDir(), "w"));
-    const sub = await waker.subscribe(["#backend"]);
-    await waker.notify(["#backend"]);
+    const notifier = new SocketNotifier(join(tempDir(), "w"));
+    const sub = await notifier.subscribe(["#backend"]);
+    await notifier.notify(["#backend"]);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await sub.next(5_000)).toBe(true);
     expect(await sub.next(30)).toBe(false);
@@ -28,21 +28,21 @@ describe("Waker", () => {
 
   it("removes its sockets on close, and a notifier removes sockets nobody listens on", async () => {
     const dir = join(tempDir(), "w");
-    const waker = new Waker(dir);
-    const sub = await waker.subscribe(["a", "b"]);
+    const notifier = new SocketNotifier(dir);
+    const sub = await notifier.subscribe(["a", "b"]);
     expect(readdirSync(dir)).toHaveLength(2);
     sub.close();
     expect(readdirSync(dir)).toEqual([]);
     // A socket file whose process died: plain file with a matching name, nobody listening.
-    const stale = await waker.subscribe(["x"]);
+    const stale = await notifier.subscribe(["x"]);
     const [name] = readdirSync(dir);
     stale.close();
     writeFileSync(join(dir, name!), "");
-    await waker.notify(["x"]);
+    await notifier.notify(["x"]);
     expect(readdirSync(dir)).toEqual([]);
   });
 
   it("does nothing when nobody ever waited", async () => {
-    await expect(new Waker(join(tempDir(), "never")).notify(["inbox:x"])).resolves.toBeUndefined();
+    await expect(new SocketNotifier(join(tempDir(), "never")).notify(["inbox:x"])).resolves.toBeUndefined();
   });
 });
