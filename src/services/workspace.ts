@@ -1,15 +1,11 @@
-import { realpathSync } from "node:fs";
-import { type Clock, systemClock } from "../clock.js";
 import type { BatonConfig } from "../domain/config.js";
-import { isBatonError } from "../errors.js";
 import type { Store } from "../store/port.js";
-import { readConfig } from "../workspace/config-file.js";
-import { findTree, hubRootOf, type Tree, tryTree } from "../workspace/find-root.js";
-import { hubNotSetUp, openStore } from "../workspace/store-url.js";
+import type { Tree } from "../workspace/find-root.js";
 import type { PathScope } from "../workspace/workspace-path.js";
 import { readWorktreeAgent } from "../workspace/worktree-agent.js";
 import { AgentService } from "./agent-service.js";
 import { HookService } from "./hook-service.js";
+import { type Hub, type IdentitySource, type OpenHubOptions, openHub, type SessionOptions } from "./hub.js";
 import { HumanService } from "./human-service.js";
 import { requireIdentity } from "./identity.js";
 import { LeaseService } from "./lease-service.js";
@@ -22,25 +18,19 @@ import { StatusService } from "./status-service.js";
 import { SummaryService } from "./summary-service.js";
 import { TaskService } from "./task-service.js";
 
-export interface OpenWorkspaceOptions {
-  /** Where to look for the repository; default: the process's working directory. */
-  cwd?: string;
-  /** Store URL (`sqlite:PATH` or a path); default: `.baton/baton.db` at the repository's main root. */
-  store?: string;
+export interface OpenWorkspaceOptions extends OpenHubOptions {
   /** The agent acting; default: the BATON_AGENT environment variable, then the worktree's agent (`baton connect`). */
   as?: string;
   /** Run every change without keeping it. */
   dryRun?: boolean;
-  clock?: Clock;
 }
-
-/** Where the acting identity came from, for `baton whoami` and for warnings. */
-export type IdentitySource = "option" | "environment" | "worktree";
 
 /**
  * One repository's hub, seen by one identity from one working tree: the
- * services every face (CLI, MCP, HTTP) shares. Open it with `openWorkspace`,
- * close it when done.
+ * services every face (CLI, MCP, HTTP) shares. Made by `hub.as(name)` (many per
+ * hub, cheap: a server makes one per request or session), or by
+ * `openWorkspace`, which opens a hub of its own and closes it with the
+ * workspace.
  *
  * Two roots: `root` is the hub root (the main checkout, where `.baton/` lives),
  * `tree` the worktree the caller works in, where lease paths start.
@@ -58,35 +48,35 @@ export class Workspace implements AsyncDisposable {
   readonly status: StatusService;
 
   readonly paths: PathScope;
+  readonly root: string;
+  readonly config: BatonConfig;
+  readonly store: Store;
 
   constructor(
-    readonly root: string,
-    readonly config: BatonConfig,
-    readonly store: Store,
+    readonly hub: Hub,
     readonly identity: string | undefined,
-    options: {
-      cwd: string;
-      dryRun: boolean;
-      clock: Clock;
-      tree?: Tree;
-      identitySource?: IdentitySource;
-    },
+    options: SessionOptions & { ownsHub?: boolean } = {},
   ) {
+    this.root = hub.root;
+    this.config = hub.config;
+    this.store = hub.store;
+    this.ownsHub = options.ownsHub ?? false;
+    const cwd = options.cwd ?? hub.root;
     this.tree = options.tree;
     this.identitySource = identity ? (options.identitySource ?? "option") : undefined;
     this.paths = {
       commonDir: options.tree?.commonDir,
-      treeRoot: options.tree?.root ?? root,
-      cwd: options.cwd,
+      treeRoot: options.tree?.root ?? hub.root,
+      cwd,
     };
     const ctx: ServiceContext = {
-      store,
-      config,
-      root,
-      cwd: options.cwd,
+      store: hub.store,
+      config: hub.config,
+      root: hub.root,
+      cwd,
       paths: this.paths,
-      clock: options.clock,
-      dryRun: options.dryRun,
+      clock: hub.clock,
+      dryRun: options.dryRun ?? false,
       actor: () => requireIdentity(identity),
       whoami: () => identity,
     };
@@ -103,12 +93,14 @@ export class Workspace implements AsyncDisposable {
     this.status = new StatusService(ctx, this.agents);
   }
 
+  private readonly ownsHub: boolean;
   /** The worktree the caller works in; undefined for a store opened outside any repository. */
   readonly tree: Tree | undefined;
   readonly identitySource: IdentitySource | undefined;
 
-  close(): Promise<void> {
-    return this.store.close();
+  /** Closes the hub if this workspace opened it (openWorkspace); a session made by `hub.as` leaves it open. */
+  async close(): Promise<void> {
+    if (this.ownsHub) await this.hub.close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -117,20 +109,14 @@ export class Workspace implements AsyncDisposable {
 }
 
 export async function openWorkspace(options: OpenWorkspaceOptions = {}): Promise<Workspace> {
-  const cwd = realpathSync(options.cwd ?? process.cwd());
-  const clock = options.clock ?? systemClock;
-  // An explicit store may live outside any repository; then paths are relative to cwd.
-  const tree = options.store ? tryTree(cwd) : findTree(cwd);
-  const root = tree ? hubRootOf(tree) : cwd;
-  const config = readConfig(root);
-  const store = openHubStore(options.store, root, cwd, clock, tree);
-  const { identity, source } = resolveIdentity(options.as, tree);
-  return new Workspace(root, config, store, identity, {
-    cwd,
+  const hub = await openHub(options);
+  const { identity, source } = resolveIdentity(options.as, hub.tree);
+  return new Workspace(hub, identity, {
+    cwd: hub.cwd,
     dryRun: options.dryRun ?? false,
-    clock,
-    tree,
+    tree: hub.tree,
     identitySource: source,
+    ownsHub: true,
   });
 }
 
@@ -149,20 +135,4 @@ export function resolveIdentity(
     return { identity: process.env.BATON_AGENT.trim(), source: "environment" };
   const recorded = tree ? readWorktreeAgent(tree.gitDir) : undefined;
   return recorded ? { identity: recorded, source: "worktree" } : { identity: undefined, source: undefined };
-}
-
-/** The store; in a linked worktree, a hub that is not set up is explained as the main checkout's. */
-function openHubStore(
-  url: string | undefined,
-  root: string,
-  cwd: string,
-  clock: Clock,
-  tree: Tree | undefined,
-) {
-  try {
-    return openStore(url, root, cwd, clock);
-  } catch (error) {
-    if (!isBatonError(error) || error.code !== "not_initialised" || !tree || tree.root === root) throw error;
-    throw hubNotSetUp(root, true);
-  }
 }

@@ -1,0 +1,97 @@
+import { realpathSync } from "node:fs";
+import { type Clock, systemClock } from "../clock.js";
+import type { BatonConfig } from "../domain/config.js";
+import { isBatonError } from "../errors.js";
+import type { Notifier } from "../notify/notifier.js";
+import type { Store } from "../store/port.js";
+import { readConfig } from "../workspace/config-file.js";
+import { findTree, hubRootOf, type Tree, tryTree } from "../workspace/find-root.js";
+import { hubNotSetUp, openStore } from "../workspace/store-url.js";
+import { Workspace } from "./workspace.js";
+
+export interface OpenHubOptions {
+  /** Where to look for the repository; default: the process's working directory. */
+  cwd?: string;
+  /** Store URL (`sqlite:PATH` or a path); default: `.baton/baton.db` at the repository's main root. */
+  store?: string;
+  clock?: Clock;
+}
+
+/** Where the acting identity came from, for `baton whoami` and for warnings. */
+export type IdentitySource = "option" | "environment" | "worktree";
+
+/** What one session (`hub.as`) sees beside its identity. */
+export interface SessionOptions {
+  /** Where relative paths start; default: the hub root. */
+  cwd?: string;
+  /** The worktree the session works in; default: none (paths are the hub root's). */
+  tree?: Tree;
+  dryRun?: boolean;
+  identitySource?: IdentitySource;
+}
+
+/**
+ * One repository's state, opened once: the store (and its notifier) and the
+ * config. It owns them and closes them. Identities are sessions made from it
+ * (`hub.as(name)`), so one process (the hub server) serves many agents over
+ * one store, where each CLI command opens a hub for its one caller.
+ */
+export class Hub implements AsyncDisposable {
+  constructor(
+    /** The hub root: the repository's main checkout, where `.baton/` lives (a real path). */
+    readonly root: string,
+    readonly config: BatonConfig,
+    readonly store: Store,
+    readonly clock: Clock,
+    /** The tree the hub was opened from, and that directory; a session defaults to neither. */
+    readonly tree?: Tree,
+    readonly cwd: string = root,
+  ) {}
+
+  get notifier(): Notifier {
+    return this.store.notifier;
+  }
+
+  /** The services as `identity` sees them (undefined: nobody named; a change then asks who acts). */
+  as(identity: string | undefined, options: SessionOptions = {}): Workspace {
+    return new Workspace(this, identity, options);
+  }
+
+  private closing: Promise<void> | undefined;
+
+  close(): Promise<void> {
+    this.closing ??= this.store.close();
+    return this.closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+export async function openHub(options: OpenHubOptions = {}): Promise<Hub> {
+  const cwd = realpathSync(options.cwd ?? process.cwd());
+  const clock = options.clock ?? systemClock;
+  // An explicit store may live outside any repository; then paths are relative to cwd.
+  const tree = options.store ? tryTree(cwd) : findTree(cwd);
+  const root = tree ? hubRootOf(tree) : cwd;
+  const config = readConfig(root);
+  const store = openHubStore(options.store, root, cwd, clock, tree);
+  return new Hub(root, config, store, clock, tree, cwd);
+}
+
+/** The store; in a linked worktree, a hub that is not set up is explained as the main checkout's. */
+function openHubStore(
+  url: string | undefined,
+  root: string,
+  cwd: string,
+  clock: Clock,
+  tree: Tree | undefined,
+): Store {
+  try {
+    return openStore(url, root, cwd, clock);
+  } catch (error) {
+    if (!isBatonError(error) || error.code !== "not_initialised" || !tree || tree.root === root) throw error;
+    throw hubNotSetUp(root, true);
+  }
+}
