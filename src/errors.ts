@@ -55,6 +55,9 @@ export const ERRORS = {
   not_ready: { exit: EXIT.error, http: 409 }, // a task whose dependencies are not done
   invalid_state: { exit: EXIT.error, http: 409 }, // the task's status does not allow the change
   forbidden: { exit: EXIT.forbidden, http: 403 }, // this identity may not do that (e.g. an agent approving)
+  unauthorized: { exit: EXIT.forbidden, http: 401 }, // no credentials, or a key or session that is unknown, revoked or expired
+  rate_limited: { exit: EXIT.error, http: 429 }, // too many requests from one key: wait (Retry-After) and try again
+  too_large: { exit: EXIT.usage, http: 413 }, // a request body over the server's limit
   approval_required: { exit: EXIT.conflict, http: 409 }, // a human must approve first (a plan-required task)
   gate_failed: { exit: EXIT.error, http: 422 }, // a quality gate turned a completion down
   not_a_repository: { exit: EXIT.error, http: 500 }, // no git repository around the working directory
