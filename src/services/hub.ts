@@ -2,14 +2,26 @@ import { realpathSync } from "node:fs";
 import { type Clock, systemClock } from "../clock.js";
 import type { BatonConfig } from "../domain/config.js";
 import { isBatonError } from "../errors.js";
+import { HookOutbox } from "../hooks/hook-outbox.js";
 import type { Notifier } from "../notify/notifier.js";
+import { withAfterCommit } from "../store/operations.js";
 import type { Store } from "../store/port.js";
 import { readConfig } from "../workspace/config-file.js";
 import { findTree, hubRootOf, type Tree, tryTree } from "../workspace/find-root.js";
 import { hubNotSetUp, openStore } from "../workspace/store-url.js";
 import { Workspace } from "./workspace.js";
 
-export interface OpenHubOptions {
+export interface HubOptions {
+  /**
+   * What follows a commit: `await` runs the outbox (hooks) before the call
+   * returns (a CLI command, whose process may exit next); `background` starts
+   * it and returns (a server answering others); `none` leaves it to whoever
+   * runs the store (a client of the hub server, which runs its own).
+   */
+  afterCommit?: "await" | "background" | "none";
+}
+
+export interface OpenHubOptions extends HubOptions {
   /** Where to look for the repository; default: the process's working directory. */
   cwd?: string;
   /** Store URL (`sqlite:PATH` or a path); default: `.baton/baton.db` at the repository's main root. */
@@ -37,16 +49,39 @@ export interface SessionOptions {
  * one store, where each CLI command opens a hub for its one caller.
  */
 export class Hub implements AsyncDisposable {
+  /** The store as sessions use it: each write followed by the after-commit work (the outbox). */
+  readonly store: Store;
+  readonly outbox: HookOutbox;
+
   constructor(
     /** The hub root: the repository's main checkout, where `.baton/` lives (a real path). */
     readonly root: string,
     readonly config: BatonConfig,
-    readonly store: Store,
+    store: Store,
     readonly clock: Clock,
     /** The tree the hub was opened from, and that directory; a session defaults to neither. */
     readonly tree?: Tree,
     readonly cwd: string = root,
-  ) {}
+    options: HubOptions = {},
+  ) {
+    // Where a hook added to the config starts: the log as this process found it, before its own writes.
+    const hooked = config.hooks.some((hook) => !hook.gate);
+    const start = hooked ? lastEvent(store) : Promise.resolve(0);
+    start.catch(() => undefined); // a failed read fails the first drain, which awaits it
+    this.outbox = new HookOutbox(store, config.hooks, root, () => start);
+    const afterCommit = options.afterCommit ?? "await";
+    this.store =
+      this.outbox.empty || afterCommit === "none"
+        ? store
+        : withAfterCommit(
+            store,
+            afterCommit === "await"
+              ? () => this.outbox.drain()
+              : async () => {
+                  void this.outbox.drain();
+                },
+          );
+  }
 
   get notifier(): Notifier {
     return this.store.notifier;
@@ -77,7 +112,11 @@ export async function openHub(options: OpenHubOptions = {}): Promise<Hub> {
   const root = tree ? hubRootOf(tree) : cwd;
   const config = readConfig(root);
   const store = openHubStore(options.store, root, cwd, clock, tree);
-  return new Hub(root, config, store, clock, tree, cwd);
+  return new Hub(root, config, store, clock, tree, cwd, options);
+}
+
+async function lastEvent(store: Store): Promise<number> {
+  return (await store.listEvents({ limit: 1 }))[0]?.seq ?? 0;
 }
 
 /** The store; in a linked worktree, a hub that is not set up is explained as the main checkout's. */

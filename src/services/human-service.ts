@@ -10,35 +10,21 @@ import { validateMessageBody } from "../domain/message-rules.js";
 import { parseTaskId } from "../domain/task-rules.js";
 import type { Approval, Question } from "../domain/types.js";
 import { BatonError } from "../errors.js";
-import type { HookService } from "./hook-service.js";
 import type { ServiceContext } from "./service-context.js";
 import { waitFor } from "./wait.js";
 
 /** Questions to the human and approvals by a human, with waits that wake on the answer. */
 export class HumanService {
-  constructor(
-    private readonly ctx: ServiceContext,
-    private readonly hooks: HookService,
-  ) {}
-
-  /** After a commit: runs the hooks on `type` with the result. */
-  private async notified<T extends object>(result: Promise<T>, type: string): Promise<T> {
-    const rest = await result;
-    await this.hooks.fire(type, { type, actor: this.ctx.actor(), at: this.ctx.clock.now(), ...rest });
-    return rest;
-  }
+  constructor(private readonly ctx: ServiceContext) {}
 
   async ask(text: string, options: { options?: string[]; task?: string } = {}): Promise<Question> {
-    const { question } = await this.notified(
-      this.ctx.store.askQuestion({
-        actor: this.ctx.actor(),
-        dryRun: this.ctx.dryRun,
-        text: validateMessageBody(text),
-        options: validateOptions(options.options ?? []),
-        task: options.task ? parseTaskId(options.task) : null,
-      }),
-      "question.asked",
-    );
+    const { question } = await this.ctx.store.askQuestion({
+      actor: this.ctx.actor(),
+      dryRun: this.ctx.dryRun,
+      text: validateMessageBody(text),
+      options: validateOptions(options.options ?? []),
+      task: options.task ? parseTaskId(options.task) : null,
+    });
     return question;
   }
 
@@ -53,15 +39,12 @@ export class HumanService {
   async answer(id: string, text: string): Promise<Question> {
     const seq = parsePrefixedId(id, "Q");
     const current = await this.ctx.store.getQuestion({ seq });
-    const { question } = await this.notified(
-      this.ctx.store.answerQuestion({
-        actor: this.ctx.actor(),
-        dryRun: this.ctx.dryRun,
-        seq,
-        answer: validateMessageBody(normaliseAnswer(text, current.options)),
-      }),
-      "question.answered",
-    );
+    const { question } = await this.ctx.store.answerQuestion({
+      actor: this.ctx.actor(),
+      dryRun: this.ctx.dryRun,
+      seq,
+      answer: validateMessageBody(normaliseAnswer(text, current.options)),
+    });
     return question;
   }
 
@@ -94,16 +77,13 @@ export class HumanService {
 
   async requestApproval(action: string, options: { plan?: string; task?: string } = {}): Promise<Approval> {
     const plan = optionalText("plan", options.plan);
-    const { approval } = await this.notified(
-      this.ctx.store.requestApproval({
-        actor: this.ctx.actor(),
-        dryRun: this.ctx.dryRun,
-        action: validateMessageBody(action, "action"),
-        plan,
-        task: options.task ? parseTaskId(options.task) : null,
-      }),
-      "approval.requested",
-    );
+    const { approval } = await this.ctx.store.requestApproval({
+      actor: this.ctx.actor(),
+      dryRun: this.ctx.dryRun,
+      action: validateMessageBody(action, "action"),
+      plan,
+      task: options.task ? parseTaskId(options.task) : null,
+    });
     return approval;
   }
 
@@ -115,16 +95,13 @@ export class HumanService {
         tool: "say why, so the agent can change course",
       });
     }
-    const { approval } = await this.notified(
-      this.ctx.store.decideApproval({
-        actor: this.ctx.actor(),
-        dryRun: this.ctx.dryRun,
-        seq: parsePrefixedId(id, "A"),
-        approve,
-        note: text,
-      }),
-      "approval.decided",
-    );
+    const { approval } = await this.ctx.store.decideApproval({
+      actor: this.ctx.actor(),
+      dryRun: this.ctx.dryRun,
+      seq: parsePrefixedId(id, "A"),
+      approve,
+      note: text,
+    });
     return approval;
   }
 

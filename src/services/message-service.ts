@@ -8,7 +8,6 @@ import {
 } from "../domain/message-rules.js";
 import type { Channel, Message } from "../domain/types.js";
 import type { ReadResult, SendResult } from "../store/port.js";
-import type { HookService } from "./hook-service.js";
 import { validateAgentName } from "./identity.js";
 import type { ServiceContext } from "./service-context.js";
 import { waitFor } from "./wait.js";
@@ -31,64 +30,43 @@ export interface ReadOptions {
 }
 
 export class MessageService {
-  constructor(
-    private readonly ctx: ServiceContext,
-    private readonly hooks: HookService,
-  ) {}
-
-  private async deliver(result: Promise<SendResult>): Promise<SendResult> {
-    const sent = await result;
-    await this.hooks.fire("message.sent", {
-      type: "message.sent",
-      actor: sent.message.sender,
-      at: sent.message.at,
-      message: sent.message,
-      recipients: sent.recipients,
-    });
-    return sent;
-  }
+  constructor(private readonly ctx: ServiceContext) {}
 
   async send(to: string, text: string, options: SendOptions = {}): Promise<SendResult> {
-    return this.deliver(
-      this.ctx.store.sendMessage({
-        actor: this.ctx.actor(),
-        dryRun: this.ctx.dryRun,
-        kind: "direct",
-        to: validateAgentName(to),
-        body: validateMessageBody(text),
-        urgent: options.urgent,
-        replyTo: options.replyTo ? parseMessageId(options.replyTo) : undefined,
-        allowUnknown: options.allowUnknown,
-      }),
-    );
+    return this.ctx.store.sendMessage({
+      actor: this.ctx.actor(),
+      dryRun: this.ctx.dryRun,
+      kind: "direct",
+      to: validateAgentName(to),
+      body: validateMessageBody(text),
+      urgent: options.urgent,
+      replyTo: options.replyTo ? parseMessageId(options.replyTo) : undefined,
+      allowUnknown: options.allowUnknown,
+    });
   }
 
   async post(channel: string, text: string, options: SendOptions = {}): Promise<SendResult> {
-    return this.deliver(
-      this.ctx.store.sendMessage({
-        actor: this.ctx.actor(),
-        dryRun: this.ctx.dryRun,
-        kind: "channel",
-        to: parseChannelName(channel),
-        body: validateMessageBody(text),
-        urgent: options.urgent,
-        replyTo: options.replyTo ? parseMessageId(options.replyTo) : undefined,
-      }),
-    );
+    return this.ctx.store.sendMessage({
+      actor: this.ctx.actor(),
+      dryRun: this.ctx.dryRun,
+      kind: "channel",
+      to: parseChannelName(channel),
+      body: validateMessageBody(text),
+      urgent: options.urgent,
+      replyTo: options.replyTo ? parseMessageId(options.replyTo) : undefined,
+    });
   }
 
   async broadcast(text: string, options: SendOptions & { role?: string } = {}): Promise<SendResult> {
-    return this.deliver(
-      this.ctx.store.sendMessage({
-        actor: this.ctx.actor(),
-        dryRun: this.ctx.dryRun,
-        kind: "broadcast",
-        to: optionalText("role", options.role),
-        body: validateMessageBody(text),
-        urgent: options.urgent,
-        replyTo: options.replyTo ? parseMessageId(options.replyTo) : undefined,
-      }),
-    );
+    return this.ctx.store.sendMessage({
+      actor: this.ctx.actor(),
+      dryRun: this.ctx.dryRun,
+      kind: "broadcast",
+      to: optionalText("role", options.role),
+      body: validateMessageBody(text),
+      urgent: options.urgent,
+      replyTo: options.replyTo ? parseMessageId(options.replyTo) : undefined,
+    });
   }
 
   async inbox(options: ReadOptions = {}): Promise<ReadResult> {

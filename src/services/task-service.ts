@@ -18,7 +18,7 @@ import {
 } from "../domain/types.js";
 import { BatonError, clip } from "../errors.js";
 import type { ClaimResult } from "../store/port.js";
-import type { HookEvent, HookService } from "./hook-service.js";
+import type { HookService } from "./hook-service.js";
 import { validateAgentName } from "./identity.js";
 import type { ServiceContext } from "./service-context.js";
 
@@ -90,19 +90,6 @@ export class TaskService {
     private readonly hooks: HookService,
   ) {}
 
-  private event(type: string, fields: Record<string, unknown>): HookEvent {
-    return { type, actor: this.ctx.actor(), at: this.ctx.clock.now(), ...fields };
-  }
-
-  /** Fires agent.idle when the actor no longer holds any claim. */
-  private async maybeIdle(): Promise<void> {
-    if (!this.hooks.has("agent.idle")) return;
-    const actor = this.ctx.actor();
-    const held = await this.ctx.store.listTasks({ status: ["claimed"], involving: actor });
-    if (!held.some((task) => task.holder === actor))
-      await this.hooks.fire("agent.idle", this.event("agent.idle", { agent: actor }));
-  }
-
   private mutation() {
     return { actor: this.ctx.actor(), dryRun: this.ctx.dryRun };
   }
@@ -125,7 +112,6 @@ export class TaskService {
       planRequired: options.planRequired,
       slaMs: queue.slaMinutes === null ? null : queue.slaMinutes * 60_000,
     });
-    await this.hooks.fire("task.added", this.event("task.added", { task }));
     return task;
   }
 
@@ -161,12 +147,6 @@ export class TaskService {
       ttlMs: checkDuration("ttl", options.ttlMs ?? this.ctx.config.claimTtlMs),
       handlerOnly: handlerOnlyQueues(this.ctx.config),
     });
-    if (claim.task && !claim.renewed) {
-      await this.hooks.fire(
-        "task.claimed",
-        this.event("task.claimed", { task: claim.task, token: claim.token }),
-      );
-    }
     return claim;
   }
 
@@ -184,10 +164,12 @@ export class TaskService {
     if (this.ctx.config.hooks.some((hook) => hook.on === "task.completed" && hook.gate) && !this.ctx.dryRun) {
       // Check the claim first (a dry run), so gates never run for a completion that would be refused anyway.
       const wouldBe = await this.ctx.store.completeTask({ ...input, dryRun: true });
-      const refusal = await this.hooks.gate(
-        "task.completed",
-        this.event("task.completed", { task: wouldBe }),
-      );
+      const refusal = await this.hooks.gate("task.completed", {
+        type: "task.completed",
+        actor: input.actor,
+        at: this.ctx.clock.now(),
+        task: wouldBe,
+      });
       if (refusal) {
         const output = refusal.output.trim().slice(-4000);
         await this.ctx.store.amendTask({
@@ -207,8 +189,6 @@ export class TaskService {
       }
     }
     const done = await this.ctx.store.completeTask(input);
-    await this.hooks.fire("task.completed", this.event("task.completed", { task: done }));
-    await this.maybeIdle();
     return done;
   }
 
@@ -226,8 +206,6 @@ export class TaskService {
       token: options.token,
       reason: why,
     });
-    await this.hooks.fire("task.failed", this.event("task.failed", { task: failed, reason: why }));
-    await this.maybeIdle();
     return failed;
   }
 
@@ -237,8 +215,6 @@ export class TaskService {
       id: parseTaskId(id),
       token: options.token,
     });
-    await this.hooks.fire("task.released", this.event("task.released", { task: released }));
-    await this.maybeIdle();
     return released;
   }
 
@@ -292,7 +268,6 @@ export class TaskService {
       id: parseTaskId(id),
       reason: optionalText("reason", reason) ?? "escalated by hand",
     });
-    await this.hooks.fire("task.escalated", this.event("task.escalated", { escalation }));
     return escalation;
   }
 

@@ -1,8 +1,14 @@
 import { checkDuration } from "../domain/limits.js";
 import type { ServiceContext } from "./service-context.js";
 
-/** How often a waiter looks at the store even without a wake-up: the safety net under the notifications. */
-export const RECHECK_MS = 1000;
+/**
+ * How often a waiter looks at the store even without a wake-up: the safety net
+ * under the notifications. BATON_RECHECK_MS changes it, for the test that
+ * proves waiters are woken by the commit itself (with a re-check every hour, a
+ * missing wake-up shows as a wait that never ends, not as a second's delay).
+ */
+export const RECHECK_MS =
+  Number(process.env.BATON_RECHECK_MS) > 0 ? Number(process.env.BATON_RECHECK_MS) : 1000;
 
 /**
  * Calls `check` until it returns something or `waitMs` runs out. Subscribing to

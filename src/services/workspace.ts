@@ -85,8 +85,8 @@ export class Workspace implements AsyncDisposable {
     this.leases = new LeaseService(ctx);
     this.agents = new AgentService(ctx);
     this.log = new LogService(ctx);
-    this.messages = new MessageService(ctx, hooks);
-    this.human = new HumanService(ctx, hooks);
+    this.messages = new MessageService(ctx);
+    this.human = new HumanService(ctx);
     this.queues = new QueueService(ctx);
     this.summary = new SummaryService(ctx);
     this.mirror = new MirrorService(ctx);

@@ -139,6 +139,52 @@ export interface Store {
 
   /** Expires what is due and reports newly hung agents; what the guardian runs. */
   sweep(input: SweepInput): Promise<SweepResult>;
+
+  // the outbox: work driven from the event log after commit (services/outbox.ts)
+  /** Whether any consumer has events to take (a read: an idle drain writes nothing). */
+  outboxPending(input: { consumers: OutboxConsumer[] }): Promise<boolean>;
+  /** Takes each consumer's next events for `runner`, exactly once across processes. */
+  takeOutbox(input: TakeOutboxInput): Promise<TakeOutboxResult>;
+  finishOutbox(input: Mutation & { seq: number; consumer: string }): Promise<void>;
+  listUnfinishedOutbox(input: { consumers: string[] }): Promise<UnfinishedDelivery[]>;
+}
+
+/** One reader of the event log with a cursor of its own: a configured hook, the mirror, push. */
+export interface OutboxConsumer {
+  /** Stable while the consumer stays the same (a hook's is a hash of its config). */
+  name: string;
+  /** The event types it takes. */
+  types: string[];
+  /** A consumer seen for the first time starts after this event: it does not replay the past. */
+  startAfter: number;
+}
+
+export interface TakeOutboxInput extends Mutation {
+  consumers: OutboxConsumer[];
+  /** Who runs what is taken: `host:pid`, so a dead runner's deliveries can be found. */
+  runner: string;
+  /** Events per consumer per take. */
+  limit: number;
+  /** Deliveries of runners known to be dead, to take again. */
+  retry?: { seq: number; consumer: string; runner: string }[];
+}
+
+export interface OutboxDelivery {
+  consumer: string;
+  event: BatonEvent;
+  /** 1 the first time; more when its earlier runner died before finishing it. */
+  attempts: number;
+}
+
+export interface TakeOutboxResult {
+  deliveries: OutboxDelivery[];
+}
+
+export interface UnfinishedDelivery {
+  seq: number;
+  consumer: string;
+  runner: string;
+  startedAt: number;
 }
 
 /** Who is acting, and whether to keep the change. */

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -66,27 +66,51 @@ export function testHome(): string {
   return home;
 }
 
+/** The environment of a CLI run by a test: an isolated HOME, no identity or store leaking in from outside. */
+function cliEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    BATON_AGENT: undefined,
+    BATON_STORE: undefined,
+    CODEX_HOME: undefined,
+    HOME: testHome(),
+    NO_COLOR: "1",
+    ...env,
+  };
+}
+
 /** Runs the built CLI as a user would, with argv (never a shell string), in an isolated HOME. */
 export function baton(cwd: string, args: string[], env: Record<string, string | undefined> = {}): CliResult {
-  const result = spawnSync(process.execPath, [CLI, ...args], {
-    cwd,
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      BATON_AGENT: undefined,
-      BATON_STORE: undefined,
-      CODEX_HOME: undefined,
-      HOME: testHome(),
-      NO_COLOR: "1",
-      ...env,
-    },
-  });
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env: cliEnv(env) });
   return {
     code: result.status ?? -1,
     stdout: result.stdout,
     stderr: result.stderr,
     json: () => JSON.parse(result.stdout),
   };
+}
+
+/** Runs the built CLI in the background, as `baton` does; resolves when it exits. */
+export function batonInBackground(
+  cwd: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: cliEnv(env) });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr!.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const done = new Promise<CliResult>((resolveDone) => {
+    child.on("close", (code) =>
+      resolveDone({ code: code ?? -1, stdout, stderr, json: () => JSON.parse(stdout) }),
+    );
+  });
+  return { child, done };
 }
 
 /** Runs the CLI in `repo` as an agent, and fails the test (with the command and its stderr) unless it succeeds. */

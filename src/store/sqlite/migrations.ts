@@ -226,6 +226,28 @@ export const MIGRATIONS: readonly string[] = [
     SELECT RAISE(ABORT, 'an agent with this name in another case exists');
   END;
   `,
+  `
+  -- The outbox: what runs after a commit (hooks now; the mirror and pushes later) is driven
+  -- from the event log by a durable cursor per consumer, not by the process that committed.
+  -- A process that dies right after its commit leaves its events here for the next drain.
+  CREATE TABLE outbox_cursors (
+    consumer TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL
+  );
+  -- One row per (event, consumer) taken for delivery: claimed in the transaction that moves
+  -- the cursor, so two processes draining at once never both run it; finished_at stays NULL
+  -- while it runs, so a runner that died mid-delivery can be found and its delivery retried.
+  CREATE TABLE outbox_deliveries (
+    seq INTEGER NOT NULL,
+    consumer TEXT NOT NULL,
+    runner TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    PRIMARY KEY (seq, consumer)
+  );
+  CREATE INDEX outbox_unfinished ON outbox_deliveries (consumer) WHERE finished_at IS NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

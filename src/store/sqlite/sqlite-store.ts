@@ -34,6 +34,7 @@ import {
   requestApproval,
 } from "./ops/human.js";
 import { addChannel, getThread, listChannels, readMessages, sendMessage } from "./ops/messages.js";
+import { finishOutbox, listUnfinishedOutbox, outboxPending, takeOutbox } from "./ops/outbox.js";
 import { forceReleaseLeases, releaseLeases } from "./ops/release-leases.js";
 import { removeAgent } from "./ops/remove-agent.js";
 import { escalateTask, listEscalations, resolveEscalation } from "./ops/routing.js";
@@ -94,12 +95,13 @@ export class SqliteStore implements Store {
   private async write<I extends { actor: string; dryRun?: boolean }, O>(
     input: I,
     op: (tx: Tx, input: I) => O,
+    options: { quiet?: boolean } = {},
   ): Promise<O> {
     checkStoreInput(input);
     const tx = this.tx(input.actor);
     const dryRun = input.dryRun === true;
     const result = await this.translated(() => this.conn.write(() => op(tx, input), dryRun));
-    if (!dryRun) await this.afterCommit(tx);
+    if (!dryRun && !options.quiet) await this.afterCommit(tx);
     return result;
   }
 
@@ -207,4 +209,11 @@ export class SqliteStore implements Store {
   appendEvent: Store["appendEvent"] = (input) => this.write(input, appendUserEvent);
   listEvents: Store["listEvents"] = (input) => this.read((tx) => listEvents(tx, input));
   sweep: Store["sweep"] = (input) => this.write(input, sweep);
+
+  // The outbox's own bookkeeping changes no state anyone waits on: no wake-up.
+  outboxPending: Store["outboxPending"] = (input) => this.read((tx) => outboxPending(tx, input));
+  takeOutbox: Store["takeOutbox"] = (input) => this.write(input, takeOutbox, { quiet: true });
+  finishOutbox: Store["finishOutbox"] = (input) => this.write(input, finishOutbox, { quiet: true });
+  listUnfinishedOutbox: Store["listUnfinishedOutbox"] = (input) =>
+    this.read((tx) => listUnfinishedOutbox(tx, input));
 }

@@ -1,0 +1,84 @@
+import type { Store } from "./port.js";
+
+/** The operations of the store port (what a backend implements and the hub serves). */
+export type StoreOperation = Exclude<keyof Store, "backend" | "location" | "notifier" | "close">;
+
+/**
+ * What each operation does to the state: `read` changes nothing a caller
+ * sees, `write` commits a change (its events drive the outbox), `outbox` is
+ * the outbox's own bookkeeping. A Record over every operation, so a new one
+ * does not compile until it is placed here.
+ */
+export const STORE_OPERATIONS: Record<StoreOperation, "read" | "write" | "outbox"> = {
+  joinAgent: "write",
+  heartbeat: "write",
+  leaveAgent: "write",
+  listAgents: "read",
+  removeAgent: "write",
+  addTask: "write",
+  getTask: "read",
+  listTasks: "read",
+  claimTask: "write",
+  completeTask: "write",
+  failTask: "write",
+  releaseTask: "write",
+  assignTask: "write",
+  addDependency: "write",
+  removeDependency: "write",
+  amendTask: "write",
+  cancelTask: "write",
+  editTask: "write",
+  reopenTask: "write",
+  acquireLeases: "write",
+  releaseLeases: "write",
+  forceReleaseLeases: "write",
+  listLeases: "read",
+  addChannel: "write",
+  listChannels: "read",
+  sendMessage: "write",
+  readMessages: "write",
+  getThread: "read",
+  askQuestion: "write",
+  answerQuestion: "write",
+  getQuestion: "read",
+  listQuestions: "read",
+  requestApproval: "write",
+  decideApproval: "write",
+  getApproval: "read",
+  listApprovals: "read",
+  escalateTask: "write",
+  listEscalations: "read",
+  resolveEscalation: "write",
+  openSummaryRound: "write",
+  writeSummaryEntry: "write",
+  getSummaryRound: "read",
+  listSummaryDays: "read",
+  saveSummaryReport: "write",
+  appendEvent: "write",
+  listEvents: "read",
+  sweep: "write",
+  outboxPending: "outbox",
+  takeOutbox: "outbox",
+  finishOutbox: "outbox",
+  listUnfinishedOutbox: "outbox",
+};
+
+/**
+ * The store with `after` run once each write has committed (not after a dry
+ * run): the one after-commit path of a process, wherever the write came from.
+ */
+export function withAfterCommit(store: Store, after: () => Promise<void>): Store {
+  const wrapped = Object.create(store) as Store;
+  for (const [name, kind] of Object.entries(STORE_OPERATIONS) as [StoreOperation, string][]) {
+    if (kind !== "write") continue;
+    const op = (store[name] as (input: { dryRun?: boolean }) => Promise<unknown>).bind(store);
+    Object.defineProperty(wrapped, name, {
+      value: async (input: { dryRun?: boolean }) => {
+        const result = await op(input);
+        if (input?.dryRun !== true) await after();
+        return result;
+      },
+    });
+  }
+  return wrapped;
+}
