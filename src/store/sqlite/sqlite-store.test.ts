@@ -50,7 +50,8 @@ describe("agent names unique whatever their case: the migration (sqlite)", () =>
     const path = join(tempDir(), "baton.db");
     // A hub written before names were unique in any case, with Lea beside lea.
     const old = openDatabase(path);
-    const before = MIGRATIONS.length - 1;
+    // The schema just before the migration that folds names (later migrations follow it as usual).
+    const before = MIGRATIONS.findIndex((sql) => sql.includes("agents_unique_folded_name"));
     for (const migration of MIGRATIONS.slice(0, before)) old.exec(migration);
     old.exec(`PRAGMA user_version = ${before}`);
     old.exec(
