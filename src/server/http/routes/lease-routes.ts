@@ -38,7 +38,7 @@ export const LEASE_ROUTES: Route[] = [
         // All or none: nothing was granted. A conflict, as for every other refusal, with who holds what.
         throw new BatonError(
           "conflict",
-          `${first.path} is locked by ${first.holder}${first.intent ? ` to ${first.intent}` : ""}, for ${formatDuration(first.expiresAt - Date.now())} more; nothing was locked`,
+          `${first.path} is locked by ${first.holder}${first.intent ? ` to ${first.intent}` : ""}, for ${formatDuration(first.expiresAt - ws.hub.clock.now())} more; nothing was locked`,
           "work on something else meanwhile, or message the holder",
           { conflicts: result.conflicts, warnings: result.warnings },
         );
