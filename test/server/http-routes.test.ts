@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ERRORS } from "../../src/errors.js";
 import { parseTarget } from "../../src/server/http/request-target.js";
 import { API_PREFIX, matchRoute, ROUTES } from "../../src/server/http/route-table.js";
-import { call, startServer } from "../helpers/http-server.js";
+import { type Answer, call, startServer } from "../helpers/http-server.js";
 import { asAgent, asHuman } from "../helpers/test-authenticator.js";
 
 const a1 = asAgent("a1");
@@ -34,14 +34,13 @@ describe("the JSON API, every route", () => {
 
   it("serves each route, and refuses each with the status of its error code", async () => {
     const { url } = await startServer();
-    // biome-ignore lint/suspicious/noExplicitAny: JSON answers
     const hit = async (
       status: number,
       method: string,
       path: string,
       auth: Record<string, string>,
       body?: unknown,
-    ): Promise<any> => {
+    ): Promise<Answer["body"]> => {
       const answer = await call(url, method, `/api/v1${path}`, auth, body);
       expect(answer.status, `${method} ${path}: ${JSON.stringify(answer.body)}`).toBe(status);
       record(method, `/api/v1${path}`, status);

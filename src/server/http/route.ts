@@ -76,6 +76,7 @@ export function duration(kind: DurationKind) {
   return z
     .string()
     .max(32)
+    .regex(/^\s*(\d+(\.\d+)?|(\d+(\.\d+)?(ms|s|m|h|d))+)\s*$/i, "a duration such as 30s")
     .describe(`a duration from ${describeRange(range)}, e.g. 30s, 15m, 1h30m or 250ms`)
     .transform((value) => parseDuration(value, kind, range));
 }
