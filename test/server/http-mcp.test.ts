@@ -97,7 +97,7 @@ describe("MCP over streamable HTTP at /mcp", () => {
       body: JSON.stringify(INIT),
     });
     expect(human.status).toBe(403);
-    expect((await human.json()).error.code).toBe("forbidden");
+    expect(((await human.json()) as { error: { code: string } }).error.code).toBe("forbidden");
     const nobody = await fetch(`${url}/mcp`, {
       method: "POST",
       headers: MCP_HEADERS,
