@@ -61,6 +61,8 @@ describe("the JSON API, every route", () => {
       role: "backend",
     });
     expect((await hit(403, "POST", "/agents/join", a1, { kind: "human" })).error.code).toBe("forbidden");
+    // A paired person is a human from their first request; joining says nothing more.
+    expect((await hit(200, "GET", "/agents/me", lea)).agent.kind).toBe("human");
     expect((await hit(200, "POST", "/agents/join", lea, {})).agent.kind).toBe("human");
     await hit(200, "POST", "/agents/join", a2, {});
     await hit(200, "POST", "/agents/join", asAgent("a3"), {});

@@ -66,21 +66,15 @@ function wantsStream(req: IncomingMessage): boolean {
   return (req.headers.accept ?? "").toLowerCase().includes("text/event-stream");
 }
 
-/**
- * A person decides: the principal must be a human (how they signed in), and
- * their record a human's, so the store's own check (decisions need a human)
- * agrees with the key. Their record is made a human's when it is not yet.
- */
-async function requireHuman(ws: Workspace, principal: Principal, route: Route): Promise<void> {
-  if (principal.kind !== "human") {
-    throw new BatonError(
-      "forbidden",
-      `${principal.name} signs in with an agent's key; only a human may ${route.summary.toLowerCase().replace(/ \(.*\)$/, "")}`,
-      "ask a human: questions and approvals wait for them in baton status",
-      { operation: route.operationId },
-    );
-  }
-  if ((await ws.agents.me())?.kind !== "human") await ws.agents.join({ kind: "human" });
+/** Refuses a decision to anyone but a person: how they signed in decides, not what their record says. */
+function requireHuman(principal: Principal, route: Route): void {
+  if (principal.kind === "human") return;
+  throw new BatonError(
+    "forbidden",
+    `${principal.name} signs in with an agent's key; only a human may ${route.summary.toLowerCase().replace(/ \(.*\)$/, "")}`,
+    "ask a human: questions and approvals wait for them in baton status",
+    { operation: route.operationId },
+  );
 }
 
 /**
@@ -103,6 +97,22 @@ export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
   });
   const mcp = new McpEndpoint(hub, version, { bodyBytes: limits.bodyBytes, maxWaitMs: limits.mcpMaxWaitMs });
   let document: string | undefined;
+  /** Humans whose record this server has seen to be a human's. */
+  const humans = new Set<string>();
+
+  /**
+   * A paired person's record is a human's, so the store's own checks (only a
+   * human decides, reopens a done task, removes another agent) agree with how
+   * they signed in. Made so on their first request to this server.
+   */
+  async function session(principal: Principal): Promise<Workspace> {
+    const ws = hub.as(principal.name);
+    if (principal.kind === "human" && !humans.has(principal.name)) {
+      if ((await ws.agents.me())?.kind !== "human") await ws.agents.join({ kind: "human" });
+      humans.add(principal.name);
+    }
+    return ws;
+  }
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const principal = await authenticator.authenticate(req);
@@ -126,8 +136,8 @@ export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
     const query = validate(route.query ?? none, target.query, "query");
     const raw = route.method === "GET" ? undefined : await readJsonBody(req, limits.bodyBytes);
     const body = validate(route.body ?? none, raw ?? {}, "body");
-    const ws = hub.as(principal.name);
-    if (route.humanOnly) await requireHuman(ws, principal, route);
+    if (route.humanOnly) requireHuman(principal, route);
+    const ws = await session(principal);
     const result = await route.run({ ws, principal, params, body, query });
     sendJson(res, route.creates ? 201 : 200, result);
   }
