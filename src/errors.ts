@@ -58,6 +58,8 @@ export const ERRORS = {
   unauthorized: { exit: EXIT.forbidden, http: 401 }, // no credentials, or a key or session that is unknown, revoked or expired
   rate_limited: { exit: EXIT.error, http: 429 }, // too many requests from one key: wait (Retry-After) and try again
   too_large: { exit: EXIT.usage, http: 413 }, // a request body over the server's limit
+  method_not_allowed: { exit: EXIT.usage, http: 405 }, // the hub server's route exists, but not for this HTTP method
+  unsupported_media_type: { exit: EXIT.usage, http: 415 }, // a request body that is not JSON (Content-Type)
   approval_required: { exit: EXIT.conflict, http: 409 }, // a human must approve first (a plan-required task)
   gate_failed: { exit: EXIT.error, http: 422 }, // a quality gate turned a completion down
   not_a_repository: { exit: EXIT.error, http: 500 }, // no git repository around the working directory

@@ -1,0 +1,197 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { z } from "zod";
+import type { BatonEvent } from "../../domain/types.js";
+import { BatonError } from "../../errors.js";
+import type { Store } from "../../store/port.js";
+import type { EventFollower, EventSink } from "./event-follower.js";
+import { EVENT_FILTER } from "./routes/project-routes.js";
+import { validate } from "./validate.js";
+
+/** The query a live stream takes: the event filters, and where to start (Last-Event-ID wins over after). */
+export const STREAM_QUERY = z.object(EVENT_FILTER).strict();
+
+export interface StreamLimits {
+  /** A comment line this often, so proxies and clients know the stream is alive. */
+  keepAliveMs: number;
+  /** What may wait unsent for one client; a client that stops reading past it is dropped. */
+  bufferBytes: number;
+}
+
+/** Live events wanted by a stream, while it reads the log to catch up. Past this, it reads the log again. */
+const PENDING_EVENTS = 1000;
+
+interface Filter {
+  agent?: string;
+  type?: string;
+  task?: string;
+}
+
+function matches(event: BatonEvent, filter: Filter): boolean {
+  if (filter.agent !== undefined && event.actor !== filter.agent) return false;
+  if (filter.task !== undefined && event.subject !== filter.task) return false;
+  if (filter.type !== undefined) {
+    if (filter.type.endsWith(".") ? !event.type.startsWith(filter.type) : event.type !== filter.type)
+      return false;
+  }
+  return true;
+}
+
+/** One event as SSE: its sequence number is the id a client resumes from. Nothing in it may break a line. */
+function frame(event: BatonEvent): string {
+  return `id: ${event.seq}\nevent: ${event.type.replace(/[\r\n]/g, "")}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+function resumeFrom(req: IncomingMessage, after: number | undefined): number | undefined {
+  const header = req.headers["last-event-id"];
+  if (header === undefined) return after;
+  const text = Array.isArray(header) ? header[0]! : header;
+  if (!/^\d{1,15}$/.test(text.trim()))
+    throw new BatonError(
+      "invalid_input",
+      "Last-Event-ID must be an event's sequence number",
+      "resume with the id of the last event received",
+    );
+  return Number(text.trim());
+}
+
+/**
+ * One client's live stream of the event log (Server-Sent Events). It starts
+ * after `Last-Event-ID` (or `after`), replaying from the log what came since,
+ * then takes the follower's live batches; `cursor`, the last sequence number
+ * passed on, makes the hand-over exact: nothing twice, nothing skipped.
+ */
+class EventStream implements EventSink {
+  private cursor = 0;
+  /** Live batches that came during catch-up; null once live. */
+  private pending: BatonEvent[] | null = [];
+  private overflowed = false;
+  private ended = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly filter: Filter,
+    private readonly limits: StreamLimits,
+    private readonly onEnd: () => void,
+  ) {}
+
+  deliver(events: readonly BatonEvent[]): void {
+    if (this.ended) return;
+    if (this.pending) {
+      if (this.pending.length + events.length > PENDING_EVENTS) {
+        this.pending = [];
+        this.overflowed = true;
+      } else this.pending.push(...events);
+      return;
+    }
+    this.write(events);
+    // A client that stopped reading: dropped, never buffered without bound. It resumes with Last-Event-ID.
+    if (this.res.writableLength > this.limits.bufferBytes) this.end(true);
+  }
+
+  private write(events: readonly BatonEvent[]): boolean {
+    let ok = true;
+    const out: string[] = [];
+    for (const event of events) {
+      if (event.seq <= this.cursor) continue;
+      this.cursor = event.seq;
+      if (matches(event, this.filter)) out.push(frame(event));
+    }
+    if (out.length > 0) ok = this.res.write(out.join(""));
+    return ok;
+  }
+
+  /** Replays the log after `from`, waiting for the client to read (the log holds it, not memory); then goes live. */
+  async catchUp(store: Store, from: number): Promise<void> {
+    this.cursor = from;
+    for (;;) {
+      this.overflowed = false;
+      const events = await store.listEvents({
+        afterSeq: this.cursor,
+        actor: this.filter.agent,
+        type: this.filter.type,
+        subject: this.filter.task,
+      });
+      for (let i = 0; i < events.length && !this.ended; i += 100) {
+        if (!this.write(events.slice(i, i + 100))) await this.drained();
+      }
+      if (this.ended) return;
+      if (!this.overflowed) break;
+    }
+    const waiting = this.pending ?? [];
+    this.pending = null;
+    this.write(waiting);
+  }
+
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.res.off("drain", done);
+        this.res.off("close", done);
+        resolve();
+      };
+      this.res.on("drain", done);
+      this.res.on("close", done);
+    });
+  }
+
+  keepAlive(): void {
+    if (!this.ended) this.res.write(": keep-alive\n\n");
+  }
+
+  end(drop = false): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (drop) this.res.destroy();
+    else this.res.end();
+    this.onEnd();
+  }
+}
+
+/** Live streams of one server, all fed by its one follower. */
+export class EventStreams {
+  private readonly open = new Set<EventStream>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly follower: EventFollower,
+    private readonly limits: StreamLimits,
+  ) {}
+
+  get count(): number {
+    return this.open.size;
+  }
+
+  async serve(req: IncomingMessage, res: ServerResponse, query: Record<string, string>): Promise<void> {
+    const { after, ...filter } = validate(STREAM_QUERY, query, "query");
+    const from = resumeFrom(req, after);
+    let timer: NodeJS.Timeout | undefined;
+    const stream = new EventStream(res, filter, this.limits, () => {
+      clearInterval(timer);
+      this.follower.detach(stream);
+      this.open.delete(stream);
+    });
+    this.open.add(stream);
+    res.on("close", () => stream.end());
+    res.writeHead(200, {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+      "X-Accel-Buffering": "no",
+      Connection: "keep-alive",
+    });
+    res.write("retry: 1000\n\n");
+    timer = setInterval(() => stream.keepAlive(), this.limits.keepAliveMs);
+    timer.unref();
+    try {
+      const head = await this.follower.attach(stream);
+      // No starting point: live from now on.
+      await stream.catchUp(this.store, from ?? head);
+    } catch {
+      stream.end(true);
+    }
+  }
+
+  close(): void {
+    for (const stream of [...this.open]) stream.end();
+  }
+}
