@@ -21,10 +21,6 @@ function storedCursor(tx: Tx, consumer: OutboxConsumer): number | undefined {
     ?.seq;
 }
 
-function cursorOf(tx: Tx, consumer: OutboxConsumer): number {
-  return storedCursor(tx, consumer) ?? consumer.startAfter;
-}
-
 function matching(tx: Tx, consumer: OutboxConsumer, after: number, upTo: number, limit: number): EventRow[] {
   if (consumer.types.length === 0) return [];
   const marks = consumer.types.map(() => "?").join(", ");
