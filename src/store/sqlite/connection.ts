@@ -41,17 +41,17 @@ function isBusy(error: unknown): boolean {
  * naming the process and how to resume it. A holder that runs, however slow,
  * is waited for: contention is never an error.
  *
- * The pauses between attempts are awaited (`pause`), so a process that serves
+ * The pauses between attempts are awaited (pauseAsync), so a process that serves
  * others (the hub, an MCP server) keeps answering while it waits for the lock.
  * Only opening a store (its migration, once) waits synchronously.
  */
-export async function retryWhileBusy<T>(attempt: () => T, path?: string, pause = pauseAsync): Promise<T> {
+export async function retryWhileBusy<T>(attempt: () => T, path?: string): Promise<T> {
   const busy = new BusyWait(path);
   for (;;) {
     try {
       return attempt();
     } catch (error) {
-      await pause(busy.nextPause(error));
+      await pauseAsync(busy.nextPause(error));
     }
   }
 }
@@ -99,18 +99,16 @@ class BusyWait {
 }
 
 /**
- * Waits `ms` (fractions allowed) without blocking the event loop. Timers have a
- * 1 ms floor, which would double most of the sub-millisecond pauses above, so a
- * pause under a millisecond yields to the event loop until it has passed: other
- * work runs meanwhile, and the pauses are short enough that the spin is cheap.
+ * Waits about `ms` without blocking the event loop. Timers have a 1 ms floor,
+ * so the sub-millisecond pauses of AGEING become 1 ms; yielding to the event
+ * loop until the time has passed (setImmediate) would keep them short, but
+ * measured with 8 processes claiming on 2 cores it cost 4× the throughput and
+ * p99 400+ ms: the spinning waiters took the core from the lock holder. Timer
+ * waits came within ~10-40% of blocking the thread (Atomics.wait), which a
+ * server cannot do.
  */
 export function pauseAsync(ms: number): Promise<void> {
-  if (ms >= 1) return new Promise((resolve) => setTimeout(resolve, ms));
-  const until = performance.now() + ms;
-  return new Promise((resolve) => {
-    const step = () => (performance.now() >= until ? resolve() : setImmediate(step));
-    setImmediate(step);
-  });
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**
@@ -122,19 +120,7 @@ export class Connection {
   readonly db: SqlDatabase;
   private readonly statements = new Map<string, SqlStatement>();
 
-  /**
-   * How the waits between attempts are made. Awaited by default; a process
-   * that serves nobody else while it waits (a CLI command) may block instead
-   * (`sleepSync`): measured with 8 processes claiming, a blocked wait gives the
-   * core to the lock holder, where a yielding one spins.
-   */
-  private readonly pause: (ms: number) => Promise<void>;
-
-  constructor(
-    readonly path: string,
-    options: { blockingWaits?: boolean } = {},
-  ) {
-    this.pause = options.blockingWaits ? async (ms) => sleepSync(ms) : pauseAsync;
+  constructor(readonly path: string) {
     try {
       this.db = openDatabase(path);
       // We wait for locks ourselves (retryWhileBusy), so SQLite must not.
@@ -215,23 +201,19 @@ export class Connection {
     // write had to wait (others are queueing), pause up to 50 µs first; the
     // waiters get the gap. Measured with 8 processes: claim p99 11 → 7.6 ms and
     // throughput up, not down. An uncontended writer never pauses.
-    if (this.lastWriteContended) await this.pause(Math.random() * POLITE_PAUSE_MS);
+    if (this.lastWriteContended) await pauseAsync(Math.random() * POLITE_PAUSE_MS);
     let attempts = 0;
-    const result = await retryWhileBusy(
-      () => {
-        attempts++;
-        return this.inTransaction("BEGIN IMMEDIATE", operation, dryRun ? "ROLLBACK" : "COMMIT");
-      },
-      this.path,
-      this.pause,
-    );
+    const result = await retryWhileBusy(() => {
+      attempts++;
+      return this.inTransaction("BEGIN IMMEDIATE", operation, dryRun ? "ROLLBACK" : "COMMIT");
+    }, this.path);
     this.lastWriteContended = attempts > 1;
     return result;
   }
 
   /** A consistent read: a deferred transaction sees one snapshot across statements. */
   read<T>(operation: () => T): Promise<T> {
-    return retryWhileBusy(() => this.inTransaction("BEGIN", operation, "COMMIT"), this.path, this.pause);
+    return retryWhileBusy(() => this.inTransaction("BEGIN", operation, "COMMIT"), this.path);
   }
 
   /** Runs `operation` between `begin` and `end`; rolls back whatever it left open if it throws. */

@@ -54,8 +54,6 @@ export interface SqliteStoreOptions {
   clock?: Clock;
   /** Wake-ups after commit; default: Unix sockets beside the other processes that open this file. */
   notifier?: Notifier;
-  /** Block the thread while waiting for the write lock (a CLI command serves nobody else meanwhile). */
-  blockingWaits?: boolean;
 }
 
 /** The actor recorded for expiries found while reading. */
@@ -74,7 +72,7 @@ export class SqliteStore implements Store {
 
   constructor(options: SqliteStoreOptions) {
     mkdirSync(dirname(options.path), { recursive: true });
-    this.conn = new Connection(options.path, { blockingWaits: options.blockingWaits });
+    this.conn = new Connection(options.path);
     this.clock = options.clock ?? systemClock;
     this.notifier = options.notifier ?? new SocketNotifier(wakeDirFor(this.location));
   }
