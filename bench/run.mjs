@@ -3,13 +3,19 @@
  * lock-file baseline measured in the same run. Prints one table and checks the
  * targets of the foundation issue.
  *
- *   BENCH_QUICK=1 npm run bench   shorter runs, for a smoke test
+ *   BENCH_QUICK=1 npm run bench     shorter runs, for a smoke test
+ *   npm run bench -- compare locks  only these sections (also BENCH_ONLY=compare,locks):
+ *                                   compare (baton direct / through the hub / BullMQ / Redis Lua),
+ *                                   claims, locks, lockfile, list, wake, mcp, hook, status
+ *   BENCH_COMPARE=hub,bullmq        in compare, only the configurations whose name has one of these
+ *   BENCH_ROUNDS=5                  rounds of compare (default 3, 1 when quick)
  */
 import { fork, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { initWorkspaceFiles, SqliteStore } from "../dist/index.js";
+import { benchCompare } from "./compare.mjs";
 import { runWorkers } from "./lib/processes.mjs";
 import { printTable, rowFromRun, summarise } from "./lib/stats.mjs";
 
@@ -18,6 +24,14 @@ const quick = process.env.BENCH_QUICK === "1";
 const scratch = mkdtempSync(join(tmpdir(), "baton-bench-"));
 const rows = [];
 const checks = [];
+const SECTIONS = ["compare", "claims", "locks", "lockfile", "list", "wake", "mcp", "hook", "status"];
+const only = [...process.argv.slice(2), ...(process.env.BENCH_ONLY?.split(",") ?? [])]
+  .map((s) => s.trim())
+  .filter(Boolean);
+for (const name of only)
+  if (!SECTIONS.includes(name))
+    throw new Error(`bench: no section "${name}"; sections: ${SECTIONS.join(", ")}`);
+const runs = (section) => only.length === 0 || only.includes(section);
 
 function log(text) {
   process.stderr.write(`${text}\n`);
@@ -51,6 +65,7 @@ async function benchLocks(processes) {
   log(`lock + unlock: ${processes} process(es)`);
   const ms = quick ? 1000 : 3000;
   const run = await runWorkers(join(here, "workers/lock.mjs"), processes, (i) => [
+    "store",
     path,
     `agent-${i}`,
     String(ms),
@@ -358,64 +373,81 @@ async function benchStatus() {
 }
 
 try {
+  const compare = runs("compare") ? await benchCompare({ scratch, quick, log }) : undefined;
   const claims = {};
-  for (const n of [1, 2, 4, 8]) claims[n] = await benchClaims(n);
-  await benchLocks(1);
-  await benchLocks(8);
-  const baseline = await benchBaseline(8);
-  const list = await benchTaskList();
-  const wake = await benchWakeup("wake");
-  await benchWakeup("poll");
-  const mcp = await benchMcp();
-  const hook = await benchHookCall();
-  const status = await benchStatus();
+  if (runs("claims")) for (const n of [1, 2, 4, 8]) claims[n] = await benchClaims(n);
+  if (runs("locks")) {
+    await benchLocks(1);
+    await benchLocks(8);
+  }
+  const baseline = runs("lockfile") ? await benchBaseline(8) : undefined;
+  const list = runs("list") ? await benchTaskList() : undefined;
+  let wake;
+  if (runs("wake")) {
+    wake = await benchWakeup("wake");
+    await benchWakeup("poll");
+  }
+  const mcp = runs("mcp") ? await benchMcp() : undefined;
+  const hook = runs("hook") ? await benchHookCall() : undefined;
+  const status = runs("status") ? await benchStatus() : undefined;
 
   console.log(
-    `\nbaton benchmarks — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${quick ? "quick" : "full"} run\n`,
+    `\nbaton benchmarks — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${quick ? "quick" : "full"} run${only.length ? ` (${only.join(", ")})` : ""}\n`,
   );
-  printTable(rows);
+  if (rows.length > 0) printTable(rows);
+  compare?.print();
 
   const eight = claims[8];
-  const ratio = eight.opsPerSec / baseline.opsPerSec;
-  checks.push([
-    `claims/s with 8 processes ≥ 5,000`,
-    eight.opsPerSec >= 5000,
-    Math.round(eight.opsPerSec).toLocaleString("en-US"),
-  ]);
-  checks.push([`claim p99 with 8 processes ≤ 10 ms`, eight.p99 <= 10, `${eight.p99.toFixed(2)} ms`]);
-  checks.push([`≥ 100× the lock-file baseline (8 processes)`, ratio >= 100, `${Math.round(ratio)}×`]);
-  checks.push([
-    `\`baton task list --json\` over 1,000 tasks ≤ 150 ms`,
-    list.p50 <= 150,
-    `p50 ${list.p50.toFixed(0)} ms, p99 ${list.p99.toFixed(0)} ms`,
-  ]);
-  for (const row of mcp) {
+  if (eight) {
+    checks.push([
+      `claims/s with 8 processes ≥ 5,000`,
+      eight.opsPerSec >= 5000,
+      Math.round(eight.opsPerSec).toLocaleString("en-US"),
+    ]);
+    checks.push([`claim p99 with 8 processes ≤ 10 ms`, eight.p99 <= 10, `${eight.p99.toFixed(2)} ms`]);
+  }
+  if (eight && baseline) {
+    const ratio = eight.opsPerSec / baseline.opsPerSec;
+    checks.push([`≥ 100× the lock-file baseline (8 processes)`, ratio >= 100, `${Math.round(ratio)}×`]);
+  }
+  if (list)
+    checks.push([
+      `\`baton task list --json\` over 1,000 tasks ≤ 150 ms`,
+      list.p50 <= 150,
+      `p50 ${list.p50.toFixed(0)} ms, p99 ${list.p99.toFixed(0)} ms`,
+    ]);
+  for (const row of mcp ?? []) {
     checks.push([
       `${row.operation} round trip p99 ≤ 5 ms`,
       row.p99 <= 5,
       `p50 ${row.p50.toFixed(2)} ms, p99 ${row.p99.toFixed(2)} ms`,
     ]);
   }
-  checks.push([
-    "hook pre-edit through `baton` on PATH ≤ ½ of npx --no-install (p50)",
-    hook.path.p50 <= hook.npx.p50 / 2,
-    `${hook.path.p50.toFixed(0)} ms vs ${hook.npx.p50.toFixed(0)} ms`,
-  ]);
-  checks.push([
-    "`baton status` (one screen) faster than the 4 commands it replaces (p50)",
-    status.status.p50 < status.four.p50,
-    `${status.status.p50.toFixed(0)} ms vs ${status.four.p50.toFixed(0)} ms`,
-  ]);
-  checks.push([
-    `wake-up p99 ≤ 5 ms`,
-    wake.p99 <= 5,
-    `p50 ${wake.p50.toFixed(2)} ms, p99 ${wake.p99.toFixed(2)} ms`,
-  ]);
+  if (hook)
+    checks.push([
+      "hook pre-edit through `baton` on PATH ≤ ½ of npx --no-install (p50)",
+      hook.path.p50 <= hook.npx.p50 / 2,
+      `${hook.path.p50.toFixed(0)} ms vs ${hook.npx.p50.toFixed(0)} ms`,
+    ]);
+  if (status)
+    checks.push([
+      "`baton status` (one screen) faster than the 4 commands it replaces (p50)",
+      status.status.p50 < status.four.p50,
+      `${status.status.p50.toFixed(0)} ms vs ${status.four.p50.toFixed(0)} ms`,
+    ]);
+  if (wake)
+    checks.push([
+      `wake-up p99 ≤ 5 ms`,
+      wake.p99 <= 5,
+      `p50 ${wake.p50.toFixed(2)} ms, p99 ${wake.p99.toFixed(2)} ms`,
+    ]);
+  if (compare) checks.push(...compare.checks);
   console.log("\ntargets");
   for (const [name, ok, value] of checks) console.log(`  ${ok ? "✓" : "✗"} ${name}: ${value}`);
-  console.log(
-    `\nper-process share of the 8-process claims (1.00 = a fair share): ${eight.shares.map((s) => s.toFixed(2)).join(" ")}`,
-  );
+  if (eight)
+    console.log(
+      `\nper-process share of the 8-process claims (1.00 = a fair share): ${eight.shares.map((s) => s.toFixed(2)).join(" ")}`,
+    );
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -26,12 +26,17 @@ export function printTable(rows) {
     fmtMs(r.p99),
     r.notes ?? "",
   ]);
+  printGrid(header, cells, [2, 3, 4]);
+}
+
+/** A markdown table; the columns in `right` (numbers) are right-aligned. */
+export function printGrid(header, cells, right = []) {
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c) =>
-    `| ${c.map((x, i) => (i >= 2 && i <= 4 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join(" | ")} |`;
+    `| ${c.map((x, i) => (right.includes(i) ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join(" | ")} |`;
   console.log(line(header));
   console.log(
-    `|${widths.map((w, i) => (i >= 2 && i <= 4 ? `${"-".repeat(w + 1)}:` : "-".repeat(w + 2))).join("|")}|`,
+    `|${widths.map((w, i) => (right.includes(i) ? `${"-".repeat(w + 1)}:` : "-".repeat(w + 2))).join("|")}|`,
   );
   for (const c of cells) console.log(line(c));
 }
