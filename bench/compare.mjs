@@ -304,6 +304,13 @@ function printComparison(results, rounds) {
     const notes = [`${fmtRate(r.lowest)}–${fmtRate(r.highest)}/s over ${rounds} round(s)`];
     if (r.via && r.via !== "SqliteStore") notes.push(`via ${r.via}`);
     if (r.kind === "lock") notes.push(`${Math.round(r.conflicts)} conflicts (64 paths)`);
+    const direct = results.find(
+      (d) => d.kind === r.kind && d.system === "baton direct" && d.n === r.n && !d.missing,
+    );
+    if (r.system === "baton hub" && direct)
+      notes.push(
+        `ops ${fmtX(r.opsPerSec / direct.opsPerSec)}, p99 ${fmtX(r.p99 / direct.p99)} vs baton direct`,
+      );
     if (base && base !== r && r.kind === "lock")
       notes.push(`ops ${fmtX(r.opsPerSec / base.opsPerSec)}, p99 ${fmtX(r.p99 / base.p99)} vs ${vs}`);
     return [
@@ -323,6 +330,14 @@ function printComparison(results, rounds) {
     `\nbaton against BullMQ and Redis — median of ${rounds} interleaved round(s); every claim run checked exactly-once\n`,
   );
   printGrid(header, cells, [2, 3, 4, 5, 6, 7, 8]);
+  console.log(`
+claim → complete: no-op tasks added beforehand, each process claims the next and completes it until none is
+  left; latency per task from the claim's request to the completion's acknowledgement (BullMQ: one turn of its
+  worker loop, as its completion also fetches the next job). baton direct and baton hub run the same worker
+  through openWorkspace() and the task service; hub = with \`baton serve\` running in the repository. baton bare
+  store: SqliteStore itself, no services. lock + unlock: 64 paths, random, 8 processes for a fixed time; baton
+  through the lease service (bare store: acquireLeases/releaseLeases); Redis: SET NX PX + Lua compare-and-delete.
+min share: the slowest process's share of a fair split (1.00 = fair), median over the rounds.`);
 }
 
 /** The hub targets of issue 9, at 8 processes. */

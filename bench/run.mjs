@@ -116,8 +116,17 @@ async function benchWakeup(mode) {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     },
   );
-  const { latencies } = await result;
-  await new Promise((resolve) => (sender.exitCode !== null ? resolve() : sender.once("exit", resolve)));
+  // A sender that dies would leave the receiver waiting for ever: stop the bench instead.
+  const senderExit = new Promise((resolve) => sender.once("exit", resolve));
+  const failed = senderExit.then((code) => {
+    if (code !== 0) {
+      receiver.kill();
+      throw new Error(`bench: the message sender exited with ${code}`);
+    }
+    return new Promise(() => {});
+  });
+  const { latencies } = await Promise.race([result, failed]);
+  await senderExit;
   const { p50, p99 } = summarise(latencies);
   const row = {
     operation:
