@@ -109,7 +109,7 @@ export async function benchCompare({ scratch, quick, log }) {
       const server = viaHub ? await startHub(cli, repo, await freePort()) : undefined;
       let run;
       try {
-        run = await runWorkers(join(here, "workers/claim-complete.mjs"), n, (i) => [
+        run = await runWorkers(join(here, "workers/claim-complete-loop.mjs"), n, (i) => [
           mode,
           mode === "store" ? db : repo,
           `agent-${i}`,
@@ -202,7 +202,10 @@ export async function benchCompare({ scratch, quick, log }) {
           `agent-${i}`,
           String(lockMs),
         ]);
-        return { run, via: [...new Set(run.results.map((r) => r.via))] };
+        const via = [...new Set(run.results.map((r) => r.via))];
+        if (viaHub && via.includes("SqliteStore"))
+          throw new Error("lock baton hub: a worker opened SQLite itself while baton serve ran");
+        return { run, via };
       } finally {
         await server?.stop();
         rmSync(repo, { recursive: true, force: true });

@@ -18,7 +18,7 @@ async function open() {
           .length > 0,
       unlock: (path) => store.releaseLeases({ actor: agent, paths: [path] }),
       close: () => store.close(),
-      via: "SqliteStore",
+      via: () => "SqliteStore",
     };
   }
   if (mode === "workspace") {
@@ -27,7 +27,10 @@ async function open() {
       lock: async (path) => (await ws.leases.lock([path], { ttlMs: 600_000 })).granted.length > 0,
       unlock: (path) => ws.leases.unlock([path]),
       close: () => ws.close(),
-      via: ws.store.constructor.name,
+      // Which store the workspace used: the hub's client when `baton serve` runs, else SQLite itself
+      // (also when the hub's client fell back to the file, which it says with isDirect).
+      via: () =>
+        (ws.store.isDirect ?? ws.store instanceof SqliteStore) ? "SqliteStore" : ws.store.constructor.name,
     };
   }
   throw new Error(`unknown mode ${mode}`);
@@ -49,5 +52,6 @@ while (performance.now() < until) {
   await baton.unlock(target);
   latencies.push(performance.now() - t0);
 }
+const via = baton.via();
 await baton.close();
-process.send({ agent, latencies, conflicts, via: baton.via }, () => process.exit(0));
+process.send({ agent, latencies, conflicts, via }, () => process.exit(0));

@@ -20,7 +20,7 @@ async function open() {
       claim: () => store.claimTask({ actor: agent, ttlMs: 600_000 }),
       complete: (id, token) => store.completeTask({ actor: agent, id, token, result: null, report: null }),
       close: () => store.close(),
-      via: "SqliteStore",
+      via: () => "SqliteStore",
     };
   }
   if (mode === "workspace") {
@@ -29,8 +29,10 @@ async function open() {
       claim: () => ws.tasks.claim(undefined, { ttlMs: 600_000 }),
       complete: (id, token) => ws.tasks.done(id, { token }),
       close: () => ws.close(),
-      // Which store the workspace found: the hub's client when `baton serve` runs, else SQLite itself.
-      via: ws.store.constructor.name,
+      // Which store the workspace used: the hub's client when `baton serve` runs, else SQLite itself
+      // (also when the hub's client fell back to the file, which it says with isDirect).
+      via: () =>
+        (ws.store.isDirect ?? ws.store instanceof SqliteStore) ? "SqliteStore" : ws.store.constructor.name,
     };
   }
   throw new Error(`unknown mode ${mode}`);
@@ -49,5 +51,6 @@ for (;;) {
   latencies.push(performance.now() - t0);
   ids.push(task.id);
 }
+const via = baton.via();
 await baton.close();
-process.send({ agent, latencies, ids, via: baton.via }, () => process.exit(0));
+process.send({ agent, latencies, ids, via }, () => process.exit(0));
