@@ -60,8 +60,8 @@ function checkExactlyOnce(label, expected, completed) {
 
 export async function benchCompare({ scratch, quick, log }) {
   const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 3));
-  const perProcess = quick ? 300 : 1500;
-  const lockMs = quick ? 1000 : 2000;
+  const perProcess = quick ? 300 : 1000;
+  const lockMs = quick ? 1000 : 1500;
   const redis = await openRedis(scratch);
   const hub = hubAvailable(cli);
   log(
