@@ -9,6 +9,8 @@
  *                                   claims, locks, lockfile, list, wake, mcp, hook, status
  *   BENCH_COMPARE=hub,bullmq        in compare, only the configurations whose name has one of these
  *   BENCH_ROUNDS=5                  rounds of compare (default 3, 1 when quick)
+ *   REDIS_URL=redis://...           the Redis for compare (default 127.0.0.1:6379, else a redis-server it starts)
+ *   BENCH_OWN_REDIS=1               compare on a redis-server of its own, shared with nothing
  */
 import { fork, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";

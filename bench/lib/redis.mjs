@@ -1,7 +1,8 @@
 /**
  * The Redis the baselines run on: REDIS_URL if set, else the local one at
  * 127.0.0.1:6379, else a `redis-server` started for this run (without
- * persistence, on a free loopback port). With none of these the bench stops
+ * persistence, on a free loopback port; BENCH_OWN_REDIS=1 starts one even
+ * when 6379 answers, so nothing else shares it). With none of these the bench stops
  * with a message saying so: a baseline silently left out would make baton look
  * better than it is.
  */
@@ -38,8 +39,9 @@ function freePort() {
 export async function openRedis(scratch) {
   let url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   let server;
-  if (!(await answers(url))) {
-    if (process.env.REDIS_URL) throw new Error(`bench: no Redis answers at REDIS_URL=${url}`);
+  const own = process.env.BENCH_OWN_REDIS === "1";
+  if (own || !(await answers(url))) {
+    if (process.env.REDIS_URL && !own) throw new Error(`bench: no Redis answers at REDIS_URL=${url}`);
     const port = await freePort();
     server = spawn(
       "redis-server",
@@ -52,7 +54,7 @@ export async function openRedis(scratch) {
       server.once("error", (error) =>
         reject(
           new Error(
-            `bench: no Redis at 127.0.0.1:6379 and redis-server could not be started (${error.message}). ` +
+            `bench: ${own ? "BENCH_OWN_REDIS=1 but" : "no Redis at 127.0.0.1:6379 and"} redis-server could not be started (${error.message}). ` +
               "The BullMQ and Redis baselines need one: start Redis, or set REDIS_URL.",
           ),
         ),
