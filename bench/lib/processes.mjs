@@ -18,7 +18,21 @@ export async function runWorkers(script, count, argsFor) {
         }),
     ),
   );
-  const results = children.map((child) => new Promise((resolve) => child.once("message", resolve)));
+  // A worker that dies before reporting (a thrown error, a hub gone) stops the bench instead of hanging it.
+  const results = children.map(
+    (child, i) =>
+      new Promise((resolve, reject) => {
+        child.once("message", resolve);
+        // "close", not "exit": it comes after the IPC channel has delivered everything the worker sent.
+        child.once("close", (code, signal) =>
+          reject(new Error(`worker ${i} of ${script} exited (${code ?? signal}) before reporting`)),
+        );
+      }),
+  );
+  for (const result of results)
+    result.catch(() => {
+      for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+    });
   const started = performance.now();
   for (const child of children) child.send("go");
   const collected = await Promise.all(
