@@ -21,7 +21,7 @@ function withQueues(repo: string): void {
 
 describe("routing and SLAs", () => {
   it("detects overdue tasks with the injectable clock, and the guardian pass escalates them", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     withQueues(repo);
     const clock = new ManualClock(Date.UTC(2026, 10, 21, 9));
     await using lea = await openWorkspace({ cwd: repo, as: "lea", clock });
@@ -46,7 +46,7 @@ describe("routing and SLAs", () => {
   });
 
   it("queue check, blockers, escalate and escalations from the CLI", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     withQueues(repo);
     baton(repo, ["agent", "join", "lea", "--kind", "human"]);
     baton(repo, ["agent", "join", "rita", "--role", "reviewer"]);
