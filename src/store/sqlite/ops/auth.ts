@@ -130,7 +130,10 @@ export function createKey(tx: Tx, input: CreateKeyInput): AgentKey {
     throw new BatonError(
       "forbidden",
       `${input.agent} is a human: a key acts as an agent, never as a person`,
-      "a person pairs a browser or phone instead: baton pair --human NAME",
+      {
+        cli: "a person pairs a browser or phone instead: baton pair --human NAME",
+        tool: "a key is for an agent: name one that is not a human",
+      },
       { agent: input.agent },
     );
   }
@@ -221,8 +224,10 @@ export function createPairing(tx: Tx, input: CreatePairingInput): Pairing {
   return pairing;
 }
 
-const NEW_LINK =
-  "ask a human for a new link: baton pair --human NAME (each link works once, for a few minutes)";
+const NEW_LINK = {
+  cli: "ask a human for a new link: baton pair --human NAME (each link works once, for a few minutes)",
+  tool: "ask the human for a new pairing link (each works once, for a few minutes)",
+};
 
 /** The link's token, once, before it expires → a device with a session for the link's human. */
 export function redeemPairing(tx: Tx, input: RedeemPairingInput): Device {
