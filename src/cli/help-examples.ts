@@ -130,7 +130,7 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
 
   agent: [
     ["baton agent join alice --role backend --kind claude"],
-    ["baton agent join lea --kind human", "a person, who may approve and answer"],
+    ["baton agent join lea --kind human", 'a person named in config.json "humans" (baton init --human lea)'],
     ["baton agent leave --as alice"],
   ],
   "agent remove": [
@@ -139,7 +139,7 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
   ],
   "agent join": [
     ["baton agent join alice --role backend --kind claude"],
-    ["baton agent join lea --kind human", "a person, who may approve and answer"],
+    ["baton agent join lea --kind human", 'a person named in config.json "humans" (baton init --human lea)'],
   ],
   "agent leave": [["baton agent leave --as alice", "releases alice's claims and leases"]],
   whoami: [["baton whoami"], ["baton whoami --as alice --json"]],

@@ -38,8 +38,8 @@ async function confirmDecision(
 ): Promise<boolean> {
   const ws = await ctx.workspace();
   const request = await ws.human.approval(id);
-  const me = await ws.agents.me();
-  if (request.status !== "pending" || me?.kind !== "human") return true;
+  const me = ws.identity;
+  if (request.status !== "pending" || me === undefined || !isConfiguredHuman(ws.config, me)) return true;
   const plan = request.plan ? request.plan.trimEnd().split("\n") : [];
   return confirm(ctx, {
     command: verb,
