@@ -14,14 +14,15 @@ function withQueues(repo: string): void {
       "queues": {
         "tasks": { "prefix": "T" },
         "reviews": { "prefix": "REV", "owner": "reviewer", "sla_hours": 1, "claim_policy": "handler-only" }
-      }
+      },
+      "humans": ["lea"]
     }`,
   );
 }
 
 describe("routing and SLAs", () => {
   it("detects overdue tasks with the injectable clock, and the guardian pass escalates them", async () => {
-    const repo = tempRepo({ humans: ["lea"] });
+    const repo = tempRepo();
     withQueues(repo);
     const clock = new ManualClock(Date.UTC(2026, 10, 21, 9));
     await using lea = await openWorkspace({ cwd: repo, as: "lea", clock });
@@ -46,7 +47,7 @@ describe("routing and SLAs", () => {
   });
 
   it("queue check, blockers, escalate and escalations from the CLI", () => {
-    const repo = tempRepo({ humans: ["lea"] });
+    const repo = tempRepo();
     withQueues(repo);
     baton(repo, ["agent", "join", "lea", "--kind", "human"]);
     baton(repo, ["agent", "join", "rita", "--role", "reviewer"]);
