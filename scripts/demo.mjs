@@ -46,7 +46,7 @@ function agent(name, ...flags) {
 try {
   spawnSync("git", ["init", "-q", repo]);
   heading(`baton init in ${repo}`);
-  run(["init"]);
+  run(["init", "--human", "lead"]);
 
   heading("the lead files the work");
   run(["agent", "join", "lead", "--kind", "human", "--role", "lead"], "lead", false);

@@ -12,7 +12,7 @@ const comments = (text: string) => text.split("\n").filter((line) => line.trim()
 
 describe("bare command groups", () => {
   it("print their help on stdout with exit 0 and no error line", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     // Bare `baton` shows the status (test/status.e2e.test.ts); its help is `baton --help`.
     for (const group of [
       ["--help"],
@@ -40,7 +40,7 @@ describe("bare command groups", () => {
 
 describe("baton queue add|edit|rm", () => {
   it("adds, edits and removes queues, keeping every comment of the file", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     const before = configOf(repo);
     const added = baton(repo, ["queue", "add", "bugs", "--prefix", "BUG", "--sla", "4h", "--json"]);
     expect(added.code, added.stdout).toBe(0);
@@ -115,7 +115,7 @@ describe("baton queue add|edit|rm", () => {
   });
 
   it("refuses what would not load, and changes no byte of the file", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     const attempts: [string[], number][] = [
       [["Bugs", "--prefix", "BUG"], 2],
       [["a b", "--prefix", "AB"], 2],
@@ -153,7 +153,7 @@ describe("baton queue add|edit|rm", () => {
   });
 
   it("a queue named like an inherited property is a queue like any other", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     // Before the fix, "constructor" matched Object.prototype.constructor: a crash, then "exists already".
     expect(
       baton(repo, ["task", "add", "x", "--queue", "constructor", "--json"], as("lea")).json().error,
@@ -167,7 +167,7 @@ describe("baton queue add|edit|rm", () => {
   });
 
   it("--dry-run writes nothing; a file without queues keeps its built-in one; mai-cli's names give way", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     const before = configOf(repo);
     const dry = baton(repo, ["queue", "add", "bugs", "--prefix", "BUG", "--dry-run", "--json"]);
     expect(dry.json()).toMatchObject({ queue: { name: "bugs" }, dryRun: true });
@@ -191,7 +191,7 @@ describe("baton queue add|edit|rm", () => {
   });
 
   it("eight queue adds at once: none is lost", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     const runs = Array.from({ length: 8 }, (_, i) => {
       const child = spawn(process.execPath, [CLI, "queue", "add", `q${i}`, "--prefix", `Q${i}`], {
         cwd: repo,
@@ -208,7 +208,7 @@ describe("baton queue add|edit|rm", () => {
 
 describe("baton task edit|reopen", () => {
   it("edits title, body, priority and tags; says so when nothing changed; refuses nothing to change", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     baton(repo, ["task", "add", "Fix login", "--tag", "web,later"], as("lea"));
     const edited = baton(
       repo,
@@ -255,7 +255,7 @@ describe("baton task edit|reopen", () => {
   });
 
   it("reopens: anyone for failed, dead or cancelled; only a human for done", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     baton(repo, ["agent", "join", "lea", "--kind", "human"]);
     baton(repo, ["agent", "join", "bot", "--kind", "codex"]);
     baton(repo, ["task", "add", "A"], as("lea"));
@@ -282,7 +282,7 @@ describe("baton task edit|reopen", () => {
   });
 
   it("refuses to reopen a task whose queue was removed: it would escape the queue's handler-only rule", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     baton(repo, ["agent", "join", "lea", "--kind", "human"]);
     expect(
       baton(
@@ -303,7 +303,7 @@ describe("baton task edit|reopen", () => {
 
 describe("baton unlock", () => {
   it("is idempotent for what you do not hold; a lost token is still lease_lost", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     const mine = baton(repo, ["lock", "a.ts", "b.ts", "--json"], as("alice")).json().granted;
     baton(repo, ["lock", "c.ts"], as("bob"));
     const result = baton(repo, ["unlock", "a.ts", "c.ts", "never.ts", "--json"], as("alice"));
@@ -324,7 +324,7 @@ describe("baton unlock", () => {
 
 describe("baton summary status", () => {
   it("names who has written and who has not yet", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     for (const name of ["ann", "ben", "cat"]) baton(repo, ["agent", "join", name]);
     expect(baton(repo, ["summary", "status", "--json"], as("lea")).code).toBe(4);
     baton(repo, ["summary", "trigger"], as("lea"));

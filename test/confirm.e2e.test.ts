@@ -10,7 +10,7 @@ function setUp(action = "run the billing migration"): {
   leaseToken: number;
   taskToken: number;
 } {
-  const repo = tempRepo();
+  const repo = tempRepo({ humans: ["lea"] });
   expect(baton(repo, ["agent", "join", "lea", "--kind", "human"]).code).toBe(0);
   expect(baton(repo, ["agent", "join", "bot", "--kind", "codex"]).code).toBe(0);
   const lock = baton(repo, ["lock", "src/a.ts", "--json"], as("alice"));
@@ -160,10 +160,10 @@ describe("confirmation before forced changes and decisions", () => {
   });
 
   it("--wait on a terminal names what it waits for; a pipe gets the answer alone", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     const tty = Terminal.start(repo, ["ask", "Which DB?", "--wait", "30s"], as("bot"));
     await tty.until((s) => s.includes("asked Q-1; waiting up to 30s…"), "the waiting line");
-    expect(baton(repo, ["answer", "Q-1", "SQLite"], as("lea")).code).toBe(0);
+    expect(baton(repo, ["answer", "Q-1", "SQLite", "--yes"], as("lea")).code).toBe(0);
     const { code, screen } = await tty.finished();
     expect(code).toBe(0);
     expect(screen).toContain("SQLite");
@@ -180,7 +180,7 @@ describe("confirmation before forced changes and decisions", () => {
   });
 
   it("colour on a terminal: an empty NO_COLOR is as if unset, a non-empty one turns it off; FORCE_COLOR reaches a pipe", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     const red = "\u001b[31m";
     for (const [NO_COLOR, coloured] of [
       ["", true],

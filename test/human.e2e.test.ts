@@ -31,7 +31,7 @@ async function until(check: () => boolean): Promise<void> {
 
 describe("the human in the loop, end to end", () => {
   it("ask --wait in one process is answered by `baton answer` in another", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     baton(repo, ["agent", "join", "lea", "--kind", "human"]);
     const asking = background(
       repo,
@@ -39,26 +39,26 @@ describe("the human in the loop, end to end", () => {
       "bot",
     );
     await until(() => baton(repo, ["questions", "--open", "--json"]).json().questions.length === 1);
-    expect(baton(repo, ["answer", "Q-1", "2"], as("lea")).code).toBe(0);
+    expect(baton(repo, ["answer", "Q-1", "2", "--yes"], as("lea")).code).toBe(0);
     const { code, body } = await asking;
     expect(code).toBe(0);
     expect(body.question).toMatchObject({ status: "answered", answer: "postgres" });
   });
 
   it("ask --wait times out with exit 5 and leaves the question open; answering twice is refused", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     const timedOut = baton(repo, ["ask", "Ship it?", "--wait", "200ms", "--json"], as("bot"));
     expect(timedOut.code).toBe(5);
     expect(timedOut.json().question).toMatchObject({ id: "Q-1", status: "open" });
-    expect(baton(repo, ["answer", "Q-1", "yes"], as("lea")).code).toBe(0);
-    const again = baton(repo, ["answer", "Q-1", "no", "--json"], as("lea"));
+    expect(baton(repo, ["answer", "Q-1", "yes", "--yes"], as("lea")).code).toBe(0);
+    const again = baton(repo, ["answer", "Q-1", "no", "--yes", "--json"], as("lea"));
     expect(again.code).toBe(1);
     expect(again.json().error).toMatchObject({ code: "invalid_state" });
     expect(baton(repo, ["question", "Q-1", "--json"]).json().question).toMatchObject({ answer: "yes" });
   });
 
   it("refuses an agent's approve with forbidden; a human's decision wakes the requester", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     baton(repo, ["agent", "join", "lea", "--kind", "human"]);
     baton(repo, ["agent", "join", "bot", "--kind", "codex"]);
     const requesting = background(repo, ["approval", "request", "run the migration", "--wait", "30s"], "bot");
@@ -76,7 +76,7 @@ describe("the human in the loop, end to end", () => {
   });
 
   it("a plan-required task cannot be completed before its plan is approved", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     baton(repo, ["agent", "join", "lea", "--kind", "human"]);
     baton(repo, ["task", "add", "Migrate billing", "--plan-required"], as("lea"));
     baton(repo, ["task", "claim", "T-1"], as("bot"));
@@ -97,7 +97,7 @@ describe("the human in the loop, end to end", () => {
 
 describe("task reports", () => {
   it("takes a YAML or JSON report on done, shows it, and refuses a malformed one without completing", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     baton(repo, ["task", "add", "a"], as("lead"));
     baton(repo, ["task", "add", "b"], as("lead"));
     baton(repo, ["task", "claim", "T-1"], as("bot"));

@@ -26,7 +26,7 @@ function expectRefusedRange(result: ReturnType<typeof baton>, range: string): vo
 
 /** A repo with a human lead, a task, a question, an approval, a channel and a message waiting for bob. */
 function busyRepo(): string {
-  const repo = tempRepo();
+  const repo = tempRepo({ humans: ["lead"] });
   baton(repo, ["agent", "join", "lead", "--kind", "human"]);
   baton(repo, ["task", "add", "first"], as("lead"));
   baton(repo, ["task", "add", "second"], as("lead"));
@@ -120,7 +120,7 @@ describe("CLI: every duration flag has a range", () => {
     "task claim --ttl %j is refused with the range",
     (bad) => {
       expectRefusedRange(
-        baton(tempRepo(), ["task", "claim", "--ttl", bad, "--json"], as("a")),
+        baton(tempRepo({ humans: ["lea"] }), ["task", "claim", "--ttl", bad, "--json"], as("a")),
         "100ms to 7d",
       );
     },
@@ -148,7 +148,7 @@ describe("CLI: every text, list and number has a limit", () => {
     ["channel add --topic", ["channel", "add", "#new", "--topic", over("topic")], TEXTS.topic.max],
     ["ask TEXT", ["ask", over("message")], TEXTS.message.max],
     ["ask --options", ["ask", "which?", "--options", `${over("option")},b`], TEXTS.option.max],
-    ["answer TEXT", ["answer", "Q-1", over("message")], TEXTS.message.max],
+    ["answer TEXT", ["answer", "Q-1", over("message"), "--yes"], TEXTS.message.max],
     ["approval request ACTION", ["approval", "request", over("action")], TEXTS.action.max],
     ["approve --note", ["approve", "A-1", "--yes", "--note", over("note")], TEXTS.note.max],
     ["reject --reason", ["reject", "A-1", "--yes", "--reason", over("note")], TEXTS.note.max],
@@ -303,7 +303,7 @@ describe("MCP: the tools show their limits and keep to them", () => {
           : limit + 1;
 
   it("lists each bound in the tool's input schema, so a model sees it before calling", async () => {
-    const client = await connect(tempRepo(), "claude-1");
+    const client = await connect(tempRepo({ humans: ["lea"] }), "claude-1");
     const { tools } = await client.listTools();
     for (const [tool, argument, limit, kind] of bounded) {
       const schema = tools.find((t) => t.name === tool)!.inputSchema as {

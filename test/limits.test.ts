@@ -42,7 +42,7 @@ async function expectRefused(ws: Workspace, attempt: () => Promise<unknown>, lim
 }
 
 async function team(): Promise<Workspace> {
-  const repo = tempRepo();
+  const repo = tempRepo({ humans: ["lead"] });
   // A clock that stands still: a 100 ms claim must not expire (and log it) between two looks at the log.
   const ws = await openWorkspace({ cwd: repo, as: "lead", clock: new ManualClock() });
   await ws.agents.join({ kind: "human" });
@@ -422,7 +422,7 @@ describe("config: a typo is refused with the key it meant", () => {
 
   it("accepts $schema, and a file that starts with a byte-order mark", () => {
     expect(() => normaliseConfig({ $schema: "https://example.com/baton.json" })).not.toThrow();
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     writeFileSync(join(repo, ".baton/config.json"), `\uFEFF{ "claim_ttl": "20m" }`);
     expect(readConfig(repo).claimTtlMs).toBe(20 * 60_000);
   });

@@ -8,7 +8,7 @@ const as = (name: string) => ({ BATON_AGENT: name });
 
 describe("a holder learns what it lost, whichever process noticed first", () => {
   it("heartbeat after another command swept an expired claim and lease: exit 3 once, saying what and what to do", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     baton(repo, ["task", "add", "work"], as("lead"));
     expect(baton(repo, ["task", "claim", "T-1", "--ttl", "1s"], as("slow")).code).toBe(0);
     expect(baton(repo, ["lock", "src/a.ts", "--ttl", "1s"], as("slow")).code).toBe(0);
@@ -33,7 +33,7 @@ describe("a holder learns what it lost, whichever process noticed first", () => 
   });
 
   it("a task cancelled under its holder and a lease force-released: --json lists them, exit 3", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     baton(repo, ["agent", "join", "lea", "--kind", "human"]);
     baton(repo, ["task", "add", "work"], as("lea"));
     baton(repo, ["task", "claim", "T-1"], as("dev"));
@@ -51,7 +51,7 @@ describe("a holder learns what it lost, whichever process noticed first", () => 
 
 describe("tasks that can never start are blocked, and the human is told", () => {
   it("list shows them blocked, --ready leaves them out, claim says why, the human's inbox has the notice", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     baton(repo, ["agent", "join", "lea", "--kind", "human"]);
     baton(repo, ["task", "add", "schema"], as("lea"));
     baton(repo, ["task", "add", "api", "--after", "T-1"], as("lea"));
@@ -78,7 +78,7 @@ describe("tasks that can never start are blocked, and the human is told", () => 
   });
 
   it("--ready shows only what claim grants: no handler-only task of another role", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     writeFileSync(
       join(repo, ".baton/config.json"),
       JSON.stringify({

@@ -36,7 +36,7 @@ function expectToolWorded(hint: string | undefined): void {
 
 describe("baton mcp with the official MCP client", () => {
   it("lists every tool with a description and a schema", async () => {
-    const client = await connect(tempRepo(), "claude-1");
+    const client = await connect(tempRepo({ humans: ["lea"] }), "claude-1");
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(
       [
@@ -75,7 +75,7 @@ describe("baton mcp with the official MCP client", () => {
   });
 
   it("refuses unknown argument names and wrong types with a tool error that lists the valid ones, changing nothing", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     baton(repo, ["task", "add", "first"], { BATON_AGENT: "lead" });
     baton(repo, ["task", "add", "second"], { BATON_AGENT: "lead" });
     const client = await connect(repo, "claude-1");
@@ -119,7 +119,7 @@ describe("baton mcp with the official MCP client", () => {
   });
 
   it("tool errors carry their details as structured content, with hints that name tools", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     baton(repo, ["task", "add", "taken"], { BATON_AGENT: "lead" });
     baton(repo, ["task", "add", "later", "--after", "T-1"], { BATON_AGENT: "lead" });
     baton(repo, ["task", "add", "risky", "--plan-required"], { BATON_AGENT: "lead" });
@@ -167,12 +167,12 @@ describe("baton mcp with the official MCP client", () => {
       expect.objectContaining({ path: "src/a.ts", holder: "claude-7" }),
     ]);
     // Without any name, the server refuses to start and says how to give one.
-    const plain = tempRepo();
+    const plain = tempRepo({ humans: ["lea"] });
     await expect(connect(plain, "")).rejects.toThrow();
   });
 
   it("holds one claim per session even when a host sends claims at once; nested unknown keys are refused", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     for (let i = 0; i < 6; i++) baton(repo, ["task", "add", `t${i}`], { BATON_AGENT: "lead" });
     const client = await connect(repo, "claude-1");
     const results = await Promise.all(Array.from({ length: 6 }, () => call(client, "claim_task")));
@@ -191,7 +191,7 @@ describe("baton mcp with the official MCP client", () => {
   });
 
   it("refuses to serve a human, or to make one; ends cleanly when the host closes stdin", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     baton(repo, ["agent", "join", "lea", "--kind", "human"]);
     const serve = (args: string[], input = "") =>
       spawnSync(process.execPath, [CLI, "mcp", ...args], {
@@ -221,7 +221,7 @@ describe("baton mcp with the official MCP client", () => {
   });
 
   it("sends progress while a long quality gate runs on complete_task", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     writeFileSync(
       join(repo, ".baton/config.json"),
       JSON.stringify({ hooks: [{ on: "task.completed", run: ["sleep", "6"], gate: true, timeout: "30s" }] }),
@@ -241,7 +241,7 @@ describe("baton mcp with the official MCP client", () => {
   });
 
   it("a new session of an agent that holds a claim takes it up and can finish it", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     baton(repo, ["task", "add", "long job"], { BATON_AGENT: "lead" });
     const first = await connect(repo, "claude-1");
     expect((await call(first, "claim_task")).json().task.id).toBe("T-1");
@@ -258,7 +258,7 @@ describe("baton mcp with the official MCP client", () => {
   });
 
   it("drives the task and file tools; the server carries the claim token", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     mkdirSync(join(repo, "src"));
     const client = await connect(repo, "claude-1");
     expect((await call(client, "get_project_info")).json()).toMatchObject({ you: "claude-1", claim: null });
@@ -303,7 +303,7 @@ describe("baton mcp with the official MCP client", () => {
   });
 
   it("answers bad arguments and unknown ids with a tool error and a hint, changing nothing", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     const client = await connect(repo, "claude-1");
     const unknown = await call(client, "claim_task", { task_id: "T-99" });
     expect(unknown.isError).toBe(true);
@@ -317,7 +317,7 @@ describe("baton mcp with the official MCP client", () => {
   });
 
   it("forgets a claim it lost: lease_lost on completion, then it can claim again", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     writeFileSync(join(repo, ".baton/config.json"), JSON.stringify({ claim_ttl: "1s" }));
     baton(repo, ["task", "add", "first"], { BATON_AGENT: "lead" });
     baton(repo, ["task", "add", "second"], { BATON_AGENT: "lead" });
@@ -332,7 +332,7 @@ describe("baton mcp with the official MCP client", () => {
   });
 
   it("tells the model once, on its next call of any tool, what it lost while another process swept it", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     writeFileSync(join(repo, ".baton/config.json"), JSON.stringify({ claim_ttl: "1s" }));
     baton(repo, ["task", "add", "first"], { BATON_AGENT: "lead" });
     const client = await connect(repo, "slow-agent");
@@ -355,7 +355,7 @@ describe("baton mcp with the official MCP client", () => {
   });
 
   it("update_status answers with what was lost, once", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     baton(repo, ["agent", "join", "lea", "--kind", "human"]);
     baton(repo, ["task", "add", "first"], { BATON_AGENT: "lea" });
     const client = await connect(repo, "worker");
@@ -369,7 +369,7 @@ describe("baton mcp with the official MCP client", () => {
   });
 
   it("two sessions race for one claim and exactly one wins", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     baton(repo, ["task", "add", "only one"], { BATON_AGENT: "lead" });
     const [a, b] = await Promise.all([connect(repo, "agent-a"), connect(repo, "agent-b")]);
     const results = await Promise.all([
@@ -381,7 +381,7 @@ describe("baton mcp with the official MCP client", () => {
   });
 
   it("messages between sessions, and chat_with_human answered with `baton answer` from the CLI", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     baton(repo, ["agent", "join", "lea", "--kind", "human"]);
     const [a, b] = await Promise.all([connect(repo, "agent-a"), connect(repo, "agent-b")]);
     expect((await call(a, "send_message", { to: "agent-b", text: "schema is ready" })).isError).toBe(false);
@@ -399,12 +399,12 @@ describe("baton mcp with the official MCP client", () => {
     ) {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    expect(baton(repo, ["answer", "Q-1", "2"], { BATON_AGENT: "lea" }).code).toBe(0);
+    expect(baton(repo, ["answer", "Q-1", "2", "--yes"], { BATON_AGENT: "lea" }).code).toBe(0);
     expect((await asking).json()).toMatchObject({ status: "answered", answer: "graphql" });
   });
 
   it("a wait cut short returns pending with progress, and get_answer resumes it", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     baton(repo, ["agent", "join", "lea", "--kind", "human"]);
     const client = await connect(repo, "claude-1", ["--max-wait", "6s"]);
     const progress: number[] = [];
@@ -419,7 +419,7 @@ describe("baton mcp with the official MCP client", () => {
     expect(pending).toMatchObject({ status: "pending", question: { id: "Q-1", status: "open" } });
     expect(pending.hint).toContain("get_answer");
     expect(progress.length).toBeGreaterThan(0);
-    baton(repo, ["answer", "Q-1", "yes"], { BATON_AGENT: "lea" });
+    baton(repo, ["answer", "Q-1", "yes", "--yes"], { BATON_AGENT: "lea" });
     expect((await call(client, "get_answer", { id: "Q-1" })).json()).toMatchObject({
       status: "answered",
       answer: "yes",

@@ -8,7 +8,7 @@ const as = (name: string) => ({ BATON_AGENT: name });
 
 describe("baton mirror", () => {
   it("writes queues, what waits for a human, decisions and summaries; rewrites only what changed", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     baton(repo, ["agent", "join", "lea", "--kind", "human"]);
     baton(repo, ["task", "add", "Design | API", "--priority", "1"], as("lea"));
     baton(repo, ["task", "add", "Build", "--after", "T-1"], as("lea"));
@@ -36,14 +36,14 @@ describe("baton mirror", () => {
     expect(readFileSync(join(dir, "summaries", `${summaries![1]}.md`), "utf8")).toContain("designed the API");
 
     expect(baton(repo, ["mirror", "--json"]).json().written).toEqual([]);
-    baton(repo, ["answer", "Q-1", "rest"], as("lea"));
+    baton(repo, ["answer", "Q-1", "rest", "--yes"], as("lea"));
     const after = baton(repo, ["mirror", "--json"]).json().written;
     expect(after).toEqual(expect.arrayContaining(["waiting-for-human.md", "README.md"]));
     expect(after).not.toContain("queue-tasks.md");
   });
 
   it("writes only inside the workspace, symlinks included", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     expect(baton(repo, ["mirror", "--dir", "../elsewhere", "--json"]).json().error).toMatchObject({
       code: "outside_workspace",
     });
@@ -57,7 +57,7 @@ describe("baton mirror", () => {
   });
 
   it("--watch keeps the mirror up to date", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     const watcher = spawn(process.execPath, [CLI, "mirror", "--watch", "--interval", "100ms"], {
       cwd: repo,
       stdio: "ignore",

@@ -11,7 +11,7 @@ import { baton, tempRepo } from "./helpers/temp-repo.js";
 
 /** A team: the human lea, the agent claude-1, and a task T-1. */
 function team(): string {
-  const repo = tempRepo();
+  const repo = tempRepo({ humans: ["lea"] });
   baton(repo, ["agent", "join", "lea", "--kind", "human"]);
   baton(repo, ["agent", "join", "claude-1", "--kind", "claude"]);
   baton(repo, ["task", "add", "work"], { BATON_AGENT: "lea" });

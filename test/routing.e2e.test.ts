@@ -14,7 +14,8 @@ function withQueues(repo: string): void {
       "queues": {
         "tasks": { "prefix": "T" },
         "reviews": { "prefix": "REV", "owner": "reviewer", "sla_hours": 1, "claim_policy": "handler-only" }
-      }
+      },
+      "humans": ["lea"]
     }`,
   );
 }

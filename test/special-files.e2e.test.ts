@@ -19,7 +19,7 @@ const SPECIALS: [string, (path: string) => void][] = [
 
 describe("special files are refused, never read or waited on", () => {
   it("approval --plan and task done --report", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     const as = succeedsAs(repo);
     as("alice", "task", "add", "work");
     as("alice", "task", "claim", "T-1");
@@ -75,7 +75,7 @@ describe("special files are refused, never read or waited on", () => {
 
   it("a .baton/config.json that is a FIFO or a link to /dev/zero is refused by every command at once", () => {
     for (const [what, make] of SPECIALS.slice(0, 2)) {
-      const repo = tempRepo();
+      const repo = tempRepo({ humans: ["lea"] });
       execFileSync("rm", [join(repo, ".baton", "config.json")]);
       make(join(repo, ".baton", "config.json"));
       const list = baton(repo, ["--json", "task", "list"]);
@@ -96,7 +96,7 @@ describe("special files are refused, never read or waited on", () => {
 
 describe("a message of several lines cannot pass for several messages", () => {
   it("every line after the first is indented under a bar, in inbox, read, thread and the sent echo", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     const as = succeedsAs(repo);
     as("lea", "agent", "join", "lea", "--kind", "human");
     as("bob", "agent", "join", "bob");
@@ -118,14 +118,23 @@ describe("a message of several lines cannot pass for several messages", () => {
 
 describe("limits on the new faces", () => {
   it("resolve --note has the note's limit; queue check fits the terminal", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     const as = succeedsAs(repo);
     as("lea", "agent", "join", "lea", "--kind", "human");
     as("bob", "task", "add", "work");
     as("bob", "task", "escalate", "T-1", "--reason", "stuck");
-    const long = baton(repo, ["--as", "lea", "--json", "resolve", "E-1", "--note", "z".repeat(120_000)]);
+    const long = baton(repo, [
+      "--as",
+      "lea",
+      "--json",
+      "resolve",
+      "E-1",
+      "--yes",
+      "--note",
+      "z".repeat(120_000),
+    ]);
     expect(long.json().error.code).toBe("invalid_input");
-    as("lea", "resolve", "E-1", "--note", "fine");
+    as("lea", "resolve", "E-1", "--yes", "--note", "fine");
     for (const line of baton(repo, ["queue", "check"], { COLUMNS: "40" }).stdout.split("\n"))
       expect(displayWidth(line), line).toBeLessThanOrEqual(40);
   });

@@ -5,7 +5,7 @@ import { baton, CLI, succeedsAs, tempRepo, testHome } from "./helpers/temp-repo.
 import { Terminal } from "./helpers/terminal.js";
 
 function team() {
-  const repo = tempRepo();
+  const repo = tempRepo({ humans: ["lea", "max"] });
   const as = succeedsAs(repo);
   as("lea", "agent", "join", "lea", "--kind", "human");
   as("max", "agent", "join", "max", "--kind", "human");
@@ -124,7 +124,7 @@ describe("baton status", () => {
     const refused = baton(repo, ["--as", "alice", "resolve", "E-1"]);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/forbidden/);
-    as("max", "resolve", "E-1", "--note", "unblocked T-1");
+    as("max", "resolve", "E-1", "--yes", "--note", "unblocked T-1");
     const open = baton(repo, ["--as", "lea", "--json", "escalations", "--open"]).json().escalations;
     expect(open.map((e: { id: string }) => e.id)).toEqual(["E-2"]);
     // A finished task's escalation waits for nobody.

@@ -39,7 +39,7 @@ function assertShownNotObeyed(where: string, text: string): void {
 }
 
 function setUp() {
-  const repo = tempRepo();
+  const repo = tempRepo({ humans: ["lea"] });
   const as = succeedsAs(repo);
   as("lea", "agent", "join", "lea", "--kind", "human");
   as(
@@ -70,7 +70,7 @@ function setUp() {
   as("mallory", "approval", "request", ALL, "--plan", "plan.md");
   as("mallory", "task", "escalate", "T-1", "--reason", ALL);
   as("mallory", "log", "write", "decision", ALL);
-  as("lea", "answer", "Q-1", ALL);
+  as("lea", "answer", "Q-1", ALL, "--yes");
   as("mallory", "task", "done", "T-1", "--result", ALL);
   as("mallory", "task", "add", "third");
   as("mallory", "task", "claim", "T-3");
@@ -148,7 +148,7 @@ describe("agent text reaches people shown, never obeyed", () => {
   });
 
   it("each attack, alone, in a task title and a message, through list and inbox", () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     let tried = 0;
     for (const label of Object.keys(ATTACKS)) {
       expect(baton(repo, ["--as", "mallory", "task", "add", payload(label)]).code).toBe(0);

@@ -31,6 +31,27 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
   init: [
     ["baton init", "set up .baton/ here; existing files are kept"],
     ["baton init --force", "rewrite config.json with the defaults"],
+    ["baton init --human lea", 'name lea in config.json "humans": the person who approves'],
+  ],
+  key: [
+    ["baton key create --agent claude-1 --role backend", "a key for an agent on the hub server"],
+    ["baton key list"],
+    ["baton key revoke K-2"],
+  ],
+  "key create": [
+    ["baton key create --agent claude-1", "shown once: copy it into the agent's MCP config"],
+    ["baton key create --agent reviewer-2 --role reviewer --json"],
+  ],
+  "key list": [["baton key list", "every key, last use, and which are revoked"]],
+  "key revoke": [["baton key revoke K-2", "it stops working at its next request"]],
+  devices: [
+    ["baton devices", "the browsers and phones paired with the hub"],
+    ["baton devices revoke D-1", "a lost phone: its session ends at once"],
+  ],
+  "devices revoke": [["baton devices revoke D-1"]],
+  pair: [
+    ["baton pair --human lea", "a one-time link and QR code, valid 10 minutes"],
+    ["baton pair --human lea --ttl 30m --json"],
   ],
 
   task: [
@@ -109,7 +130,7 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
 
   agent: [
     ["baton agent join alice --role backend --kind claude"],
-    ["baton agent join lea --kind human", "a person, who may approve and answer"],
+    ["baton agent join lea --kind human", 'a person named in config.json "humans" (baton init --human lea)'],
     ["baton agent leave --as alice"],
   ],
   "agent remove": [
@@ -118,7 +139,7 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
   ],
   "agent join": [
     ["baton agent join alice --role backend --kind claude"],
-    ["baton agent join lea --kind human", "a person, who may approve and answer"],
+    ["baton agent join lea --kind human", 'a person named in config.json "humans" (baton init --human lea)'],
   ],
   "agent leave": [["baton agent leave --as alice", "releases alice's claims and leases"]],
   whoami: [["baton whoami"], ["baton whoami --as alice --json"]],

@@ -1,6 +1,7 @@
 import { Command, type Option } from "commander";
 import { formatDuration } from "../util/duration.js";
 import { commandTree } from "./command-tree.js";
+import { registerAccessCommands } from "./commands/access.js";
 import { registerAgentCommands } from "./commands/agent.js";
 import { registerCompletionCommand } from "./commands/completion.js";
 import { registerConnectCommands } from "./commands/connect.js";
@@ -65,6 +66,7 @@ export function buildProgram(version: string): Command {
   registerHumanCommands(program);
   registerQueueCommands(program);
   registerEscalationCommands(program);
+  registerAccessCommands(program);
   registerSummaryCommands(program);
   registerMirrorCommand(program);
   registerMcpCommand(program, version);

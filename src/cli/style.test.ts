@@ -15,6 +15,7 @@ function colourStyle(columns?: number): Style {
     green: wrap(32, 39),
     yellow: wrap(33, 39),
     cyan: wrap(36, 39),
+    paper: (t) => wrap(30, 39)(wrap(107, 49)(t)),
     codes: [1, 2, 22, 31, 32, 33, 36, 39].map((n) => `\u001b[${n}m`),
     columns,
   };

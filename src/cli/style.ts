@@ -8,6 +8,8 @@ export interface Style {
   green(text: string): string;
   yellow(text: string): string;
   cyan(text: string): string;
+  /** Black on white whatever the terminal's theme: for what must keep its contrast (a QR code). */
+  paper(text: string): string;
   /** The escape codes this style writes (none when colour is off): the only ones let through to the terminal. */
   readonly codes: readonly string[];
   /** Columns to fit tables into: the terminal's width, or $COLUMNS; undefined means no limit (a pipe, a file). */
@@ -21,6 +23,8 @@ const SGR = {
   green: [32, 39],
   yellow: [33, 39],
   cyan: [36, 39],
+  black: [30, 39],
+  whiteBackground: [107, 49],
 } as const;
 
 function columnsOf(stream: NodeJS.WriteStream): number | undefined {
@@ -53,6 +57,7 @@ export function makeStyle(stream: NodeJS.WriteStream): Style {
     green: wrap(...SGR.green),
     yellow: wrap(...SGR.yellow),
     cyan: wrap(...SGR.cyan),
+    paper: (text) => wrap(...SGR.black)(wrap(...SGR.whiteBackground)(text)),
     codes,
     columns: columnsOf(stream),
   };

@@ -1,4 +1,5 @@
 import { BatonError, clip, isBatonError } from "../errors.js";
+import { validateAgentName } from "../services/identity.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { describeRange, parseDuration } from "../util/duration.js";
 import { checkCount, checkWhole, DURATIONS, type DurationKind, NUMBERS, TEXTS } from "./limits.js";
@@ -59,6 +60,12 @@ export interface BatonConfig {
   hooks: HookConfig[];
   /** Agents whose summary entries come first in the daily report, in this order. */
   dailySummaryOrder: string[];
+  /**
+   * The people of the team: the only names that may join as kind human, decide
+   * approvals, answer questions, resolve escalations, make keys and pair devices.
+   * Named in the committed file, so a change shows in review, not in an agent's shell.
+   */
+  humans: string[];
 }
 
 const PREFIX = /^[A-Z][A-Z0-9]{0,9}$/;
@@ -106,7 +113,13 @@ export const DEFAULT_CONFIG_TEXT = `{
   "hooks": [],
 
   // Whose entries come first in the daily summary (baton summary collect), in this order.
-  "daily_summary_order": []
+  "daily_summary_order": [],
+
+  // The people on the team, by the names they act as (baton --as NAME). Only these may join as
+  // a human (baton agent join NAME --kind human), decide approvals, answer questions, resolve
+  // escalations, make keys for the hub server and pair devices. An agent cannot add itself here
+  // without the change showing in the repository. Example: ["lea"]
+  "humans": []
 }
 `;
 
@@ -157,6 +170,7 @@ const TOP_KEYS = [
   "guardian_interval",
   "hooks",
   "daily_summary_order",
+  "humans",
 ] as const;
 const QUEUE_KEYS = ["prefix", "handler", "owner", "sla_minutes", "sla_hours", "claim_policy"] as const;
 const HOOK_KEYS = ["on", "run", "timeout", "gate"] as const;
@@ -263,7 +277,47 @@ export function normaliseConfig(raw: unknown): BatonConfig {
     guardianIntervalMs: durationField(r, "guardian_interval", "10s", "sweepInterval"),
     hooks: parseHooks(r.hooks),
     dailySummaryOrder: parseNameList(r.daily_summary_order, "daily_summary_order"),
+    humans: parseHumans(r.humans),
   };
+}
+
+/** Valid agent names, each once whatever its case (the store would take `Lea` and `lea` for one person). */
+function parseHumans(raw: unknown): string[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw) || !raw.every((name) => typeof name === "string"))
+    fail('"humans" must be a list of names', '"humans": ["lea"]');
+  inConfig(() => checkCount("humans", raw));
+  const seen = new Map<string, string>();
+  return raw.map((name: string) => {
+    const valid = inConfig(() => validateAgentName(name));
+    const twin = seen.get(valid.toLowerCase());
+    if (twin) fail(`"humans" names ${twin} twice`, "name each person once");
+    seen.set(valid.toLowerCase(), valid);
+    return valid;
+  });
+}
+
+/** Whether `name` is one of the team's humans, as the config names them. */
+export function isConfiguredHuman(config: BatonConfig, name: string): boolean {
+  return config.humans.includes(name);
+}
+
+/**
+ * The refusal for a human-only act by a name the config does not list: the hint
+ * says how a person is named (a human edits the committed file; an agent cannot
+ * do it unseen).
+ */
+export function notAHumanError(name: string, what: string, config: BatonConfig): BatonError {
+  const listed = config.humans.length ? ` (it names ${config.humans.join(", ")})` : " (it names nobody yet)";
+  return new BatonError(
+    "forbidden",
+    `${name} is not one of the humans in ${WHERE}${listed}; only a human may ${what}`,
+    {
+      cli: `a person adds their name to "humans" in ${WHERE} (or runs baton init --human NAME) and acts as that name`,
+      tool: "this is for a human to do: ask them (chat_with_human or request_approval); an agent cannot act as one",
+    },
+    { actor: name, humans: config.humans },
+  );
 }
 
 function parseNameList(raw: unknown, key: string): string[] {

@@ -164,6 +164,7 @@ export const COUNTS = {
   hooks: { max: 50, what: "hooks" },
   queues: { max: 50, what: "queues" },
   summaryOrder: { max: 200, what: "names in daily_summary_order" },
+  humans: { max: 50, what: "names in humans" },
 } as const satisfies Record<string, { max: number; what: string; why?: string }>;
 
 export type CountKind = keyof typeof COUNTS;

@@ -2,6 +2,7 @@ import { optionalText } from "../domain/limits.js";
 import { AGENT_KINDS, type AgentKind, type AgentView } from "../domain/types.js";
 import { BatonError, clip } from "../errors.js";
 import type { HeartbeatResult, LeaveResult, RemoveAgentResult, SweepResult } from "../store/port.js";
+import { requireConfiguredHuman } from "./humans.js";
 import { validateAgentName } from "./identity.js";
 import type { ServiceContext } from "./service-context.js";
 
@@ -21,6 +22,9 @@ export class AgentService {
 
   /** `automatic`: a program joins on start (see JoinAgentInput); a join by hand declares a new name meant. */
   async join(options: { role?: string; kind?: string; automatic?: boolean } = {}): Promise<AgentView> {
+    // Only the committed config makes a person: an agent's shell cannot join (or promote itself) as one.
+    if (options.kind !== undefined && parseKind(options.kind) === "human")
+      requireConfiguredHuman(this.ctx, "join as a human");
     return this.ctx.store.joinAgent({
       actor: this.ctx.actor(),
       dryRun: this.ctx.dryRun,

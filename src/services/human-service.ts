@@ -10,6 +10,7 @@ import { validateMessageBody } from "../domain/message-rules.js";
 import { parseTaskId } from "../domain/task-rules.js";
 import type { Approval, Question } from "../domain/types.js";
 import { BatonError } from "../errors.js";
+import { requireConfiguredHuman } from "./humans.js";
 import type { ServiceContext } from "./service-context.js";
 import { waitFor } from "./wait.js";
 
@@ -38,6 +39,7 @@ export class HumanService {
 
   async answer(id: string, text: string): Promise<Question> {
     const seq = parsePrefixedId(id, "Q");
+    requireConfiguredHuman(this.ctx, `answer Q-${seq}`);
     const current = await this.ctx.store.getQuestion({ seq });
     const { question } = await this.ctx.store.answerQuestion({
       actor: this.ctx.actor(),
@@ -95,10 +97,12 @@ export class HumanService {
         tool: "say why, so the agent can change course",
       });
     }
+    const seq = parsePrefixedId(id, "A");
+    requireConfiguredHuman(this.ctx, `${approve ? "approve" : "reject"} A-${seq}`);
     const { approval } = await this.ctx.store.decideApproval({
       actor: this.ctx.actor(),
       dryRun: this.ctx.dryRun,
-      seq: parsePrefixedId(id, "A"),
+      seq,
       approve,
       note: text,
     });

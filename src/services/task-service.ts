@@ -19,6 +19,7 @@ import {
 import { BatonError, clip } from "../errors.js";
 import type { ClaimResult } from "../store/port.js";
 import type { HookService } from "./hook-service.js";
+import { requireConfiguredHuman } from "./humans.js";
 import { validateAgentName } from "./identity.js";
 import type { ServiceContext } from "./service-context.js";
 
@@ -280,9 +281,11 @@ export class TaskService {
 
   /** A human marks an escalation handled, with what they did about it. */
   async resolveEscalation(id: string, note?: string): Promise<Escalation> {
+    const seq = parsePrefixedId(id, "E");
+    requireConfiguredHuman(this.ctx, `resolve E-${seq}`);
     return this.ctx.store.resolveEscalation({
       ...this.mutation(),
-      seq: parsePrefixedId(id, "E"),
+      seq,
       note: optionalText("note", note),
     });
   }

@@ -3,6 +3,7 @@ import type { Store } from "../store/port.js";
 import type { Tree } from "../workspace/find-root.js";
 import type { PathScope } from "../workspace/workspace-path.js";
 import { readWorktreeAgent } from "../workspace/worktree-agent.js";
+import { AccessService } from "./access-service.js";
 import { AgentService } from "./agent-service.js";
 import { HookService } from "./hook-service.js";
 import { type Hub, type IdentitySource, type OpenHubOptions, openHub, type SessionOptions } from "./hub.js";
@@ -46,6 +47,7 @@ export class Workspace implements AsyncDisposable {
   readonly summary: SummaryService;
   readonly mirror: MirrorService;
   readonly status: StatusService;
+  readonly access: AccessService;
 
   readonly paths: PathScope;
   readonly root: string;
@@ -91,6 +93,7 @@ export class Workspace implements AsyncDisposable {
     this.summary = new SummaryService(ctx);
     this.mirror = new MirrorService(ctx);
     this.status = new StatusService(ctx, this.agents);
+    this.access = new AccessService(ctx);
   }
 
   private readonly ownsHub: boolean;

@@ -5,7 +5,7 @@ export type StoreOperation = Exclude<keyof Store, "backend" | "location" | "noti
 
 /**
  * What each operation does to the state: `read` changes nothing a caller
- * sees, `write` commits a change (its events drive the outbox), `outbox` is
+ * waits on, `write` commits a change (its events drive the outbox), `outbox` is
  * the outbox's own bookkeeping. A Record over every operation, so a new one
  * does not compile until it is placed here.
  */
@@ -57,6 +57,16 @@ export const STORE_OPERATIONS: Record<StoreOperation, "read" | "write" | "outbox
   appendEvent: "write",
   listEvents: "read",
   sweep: "write",
+  createKey: "write",
+  listKeys: "read",
+  revokeKey: "write",
+  createPairing: "write",
+  redeemPairing: "write",
+  listDevices: "read",
+  revokeDevice: "write",
+  // A lookup per request; it records the last use at most every 10 s, which nothing waits on.
+  useKey: "read",
+  useDevice: "read",
   outboxPending: "outbox",
   takeOutbox: "outbox",
   finishOutbox: "outbox",

@@ -1,3 +1,4 @@
+import type { AgentKey, Device, Pairing } from "../domain/access.js";
 import type { LeaseAliases } from "../domain/lease-conflicts.js";
 import type { TaskReport } from "../domain/task-report.js";
 import type {
@@ -147,6 +148,24 @@ export interface Store {
   takeOutbox(input: TakeOutboxInput): Promise<TakeOutboxResult>;
   finishOutbox(input: Mutation & { seq: number; consumer: string }): Promise<void>;
   listUnfinishedOutbox(input: { consumers: string[] }): Promise<UnfinishedDelivery[]>;
+
+  // access to the hub server: agent keys, pairing links, paired devices (secrets are given hashed)
+  /** Only a human may; the key's agent may not be a human. */
+  createKey(input: CreateKeyInput): Promise<AgentKey>;
+  listKeys(): Promise<AgentKey[]>;
+  /** Only a human may; effective at once; revoking again changes nothing. */
+  revokeKey(input: Mutation & { id: string }): Promise<AgentKey>;
+  /** The live key with this secret hash, its last use recorded (throttled); null if unknown or revoked. */
+  useKey(input: { secretHash: string }): Promise<AgentKey | null>;
+  /** Only a human may: a one-time link for `human`, valid `ttlMs`. */
+  createPairing(input: CreatePairingInput): Promise<Pairing>;
+  /** Redeems a pairing once into a device; `unauthorized` if unknown, used or expired. */
+  redeemPairing(input: RedeemPairingInput): Promise<Device>;
+  listDevices(): Promise<Device[]>;
+  /** Only a human may; effective at once; revoking again changes nothing. */
+  revokeDevice(input: Mutation & { id: string }): Promise<Device>;
+  /** The live device whose session secret has this hash, its last use recorded (throttled); null if none. */
+  useDevice(input: { secretHash: string }): Promise<Device | null>;
 }
 
 /** One reader of the event log with a cursor of its own: a configured hook, the mirror, push. */
@@ -185,6 +204,27 @@ export interface UnfinishedDelivery {
   consumer: string;
   runner: string;
   startedAt: number;
+}
+
+export interface CreateKeyInput extends Mutation {
+  agent: string;
+  role: string | null;
+  /** SHA-256 of the secret (hex); the secret itself never reaches the store. */
+  secretHash: string;
+}
+
+export interface CreatePairingInput extends Mutation {
+  human: string;
+  /** SHA-256 of the link's one-time token (hex). */
+  tokenHash: string;
+  ttlMs: number;
+}
+
+export interface RedeemPairingInput {
+  tokenHash: string;
+  deviceName: string;
+  /** SHA-256 of the new session's secret (hex). */
+  secretHash: string;
 }
 
 /** Who is acting, and whether to keep the change. */

@@ -9,6 +9,11 @@ ${DB_FILE}
 ${DB_FILE}-*
 `;
 
+/** The commented defaults, naming the team's humans. */
+function configText(humans: readonly string[]): string {
+  return DEFAULT_CONFIG_TEXT.replace('"humans": []', `"humans": ${JSON.stringify(humans)}`);
+}
+
 export interface InitResult {
   root: string;
   created: string[];
@@ -18,14 +23,15 @@ export interface InitResult {
 /**
  * Writes `.baton/config.json` with commented defaults, a `.gitignore` for the
  * database, and role templates in `.baton/roles/` for the team to edit. Idempotent: existing files are kept unless `force`.
+ * `humans` names the team's people in a config written fresh (`baton init --human` adds them to a kept one).
  */
 export function initWorkspaceFiles(
   root: string,
-  options: { force?: boolean; dryRun?: boolean } = {},
+  options: { force?: boolean; dryRun?: boolean; humans?: readonly string[] } = {},
 ): InitResult {
   const dir = join(root, BATON_DIR);
   const files: [string, string][] = [
-    [join(dir, CONFIG_FILE), DEFAULT_CONFIG_TEXT],
+    [join(dir, CONFIG_FILE), configText(options.humans ?? [])],
     [join(dir, ".gitignore"), GITIGNORE],
     ...Object.entries(ROLE_TEMPLATES).map(([role, text]): [string, string] => [
       join(dir, "roles", `${role}.md`),

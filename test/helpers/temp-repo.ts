@@ -24,8 +24,12 @@ export function git(cwd: string, ...args: string[]): string {
   return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 }
 
-/** A real git repository with one commit, optionally with baton initialised. */
-export function tempRepo(options: { init?: boolean } = {}): string {
+/**
+ * A real git repository with one commit, optionally with baton initialised.
+ * `humans`: the people the config names (as `baton init --human lea` would),
+ * the only names that may join as a human, approve, answer and resolve.
+ */
+export function tempRepo(options: { init?: boolean; humans?: string[] } = {}): string {
   const dir = tempDir("baton-repo-");
   git(dir, "init", "-q", "-b", "main");
   git(
@@ -40,7 +44,7 @@ export function tempRepo(options: { init?: boolean } = {}): string {
     "-m",
     "start",
   );
-  if (options.init !== false) initWorkspaceFiles(dir);
+  if (options.init !== false) initWorkspaceFiles(dir, { humans: options.humans });
   return dir;
 }
 

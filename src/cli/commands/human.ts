@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { isConfiguredHuman } from "../../domain/config.js";
 import { TEXTS } from "../../domain/limits.js";
 import { readRepositoryText } from "../../workspace/report-file.js";
 import { confirm, declined } from "../confirm.js";
@@ -37,8 +38,8 @@ async function confirmDecision(
 ): Promise<boolean> {
   const ws = await ctx.workspace();
   const request = await ws.human.approval(id);
-  const me = await ws.agents.me();
-  if (request.status !== "pending" || me?.kind !== "human") return true;
+  const me = ws.identity;
+  if (request.status !== "pending" || me === undefined || !isConfiguredHuman(ws.config, me)) return true;
   const plan = request.plan ? request.plan.trimEnd().split("\n") : [];
   return confirm(ctx, {
     command: verb,
@@ -51,6 +52,25 @@ async function confirmDecision(
       ...plan.slice(0, 5).map((line) => `  ${line}`),
     ],
     question: `${verb === "approve" ? "Approve" : "Reject"} ${request.id}?`,
+  });
+}
+
+/** Asks before an answer that would go through (an open question, a configured human), showing both. */
+async function confirmAnswer(
+  ctx: CliContext,
+  id: string,
+  text: string,
+  yes: boolean | undefined,
+): Promise<boolean> {
+  const ws = await ctx.workspace();
+  const question = await ws.human.question(id);
+  const me = ws.identity;
+  if (question.status !== "open" || me === undefined || !isConfiguredHuman(ws.config, me)) return true;
+  return confirm(ctx, {
+    command: "answer",
+    yes,
+    details: [`${question.id} from ${question.askedBy}: ${question.text}`, `your answer: ${text}`],
+    question: `Answer ${question.id}?`,
   });
 }
 
@@ -117,11 +137,15 @@ export function registerHumanCommands(program: Command): void {
 
   program
     .command("answer")
-    .description("answer a question (by an option's number or text, or in your own words)")
+    .description(
+      "answer a question (by an option's number or text, or in your own words; humans only); asks first on a terminal",
+    )
     .argument("<id>", "Q-ID")
     .argument("<text>")
+    .option("--yes", "answer without asking (needed where nobody can answer: scripts, --json)")
     .action(
-      action(async (ctx, id: string, text: string) => {
+      action(async (ctx, id: string, text: string, o: { yes?: boolean }) => {
+        if (!(await confirmAnswer(ctx, id, text, o.yes))) return declined(ctx);
         const question = await (await ctx.workspace()).human.answer(id, text);
         ctx.out.result({ question }, () => questionLine(question, ctx.out.style));
       }),

@@ -248,6 +248,44 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX outbox_unfinished ON outbox_deliveries (consumer) WHERE finished_at IS NULL;
   `,
+  `
+  -- Access to the hub server. Secrets are kept only as SHA-256 hashes (hex): a copy of this file
+  -- gives no key and no session. Rows are never deleted: revoked ones stay listed, for the record.
+  CREATE TABLE agent_keys (
+    seq INTEGER PRIMARY KEY,
+    agent TEXT NOT NULL,
+    role TEXT,
+    secret_hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    last_used_at INTEGER,
+    revoked_at INTEGER,
+    revoked_by TEXT
+  );
+
+  CREATE TABLE pairings (
+    seq INTEGER PRIMARY KEY,
+    human TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER,
+    device INTEGER
+  );
+
+  CREATE TABLE devices (
+    seq INTEGER PRIMARY KEY,
+    human TEXT NOT NULL,
+    name TEXT NOT NULL,
+    secret_hash TEXT NOT NULL UNIQUE,
+    paired_at INTEGER NOT NULL,
+    pairing INTEGER NOT NULL,
+    last_used_at INTEGER,
+    revoked_at INTEGER,
+    revoked_by TEXT
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeAgentNamesConformance } from "../../../test/conformance/agent-names-conformance.js";
+import { describeAuthConformance } from "../../../test/conformance/auth-conformance.js";
 import { describeBlockedTasksConformance } from "../../../test/conformance/blocked-tasks-conformance.js";
 import { describeEditConformance } from "../../../test/conformance/edit-conformance.js";
 import { describeLostHoldsConformance } from "../../../test/conformance/lost-holds-conformance.js";
@@ -18,6 +19,7 @@ describeStoreConformance("sqlite", sqlite);
 describeLostHoldsConformance("sqlite", sqlite);
 describeBlockedTasksConformance("sqlite", sqlite);
 describeAgentNamesConformance("sqlite", sqlite);
+describeAuthConformance("sqlite", sqlite);
 
 describe("blocked is derived, never stored (sqlite)", () => {
   it("a dependency made open again (reopened) unblocks its dependents, and its completion makes them ready", async () => {

@@ -10,6 +10,19 @@ import { Connection } from "./connection.js";
 import { acquireLeases } from "./ops/acquire-leases.js";
 import { addTask } from "./ops/add-task.js";
 import { heartbeat, joinAgent, leaveAgent, listAgents } from "./ops/agents.js";
+import {
+  createKey,
+  createPairing,
+  findLiveDevice,
+  findLiveKey,
+  listDevices,
+  listKeys,
+  recordDeviceUse,
+  recordKeyUse,
+  redeemPairing,
+  revokeDevice,
+  revokeKey,
+} from "./ops/auth.js";
 import { claimTask } from "./ops/claim-task.js";
 import {
   addDependency,
@@ -58,6 +71,8 @@ export interface SqliteStoreOptions {
 
 /** The actor recorded for expiries found while reading. */
 const SWEEPER = "guardian";
+/** The actor of baton's own bookkeeping on access (a key's last use, a redeemed link): no agent acts. */
+const ACCESS = "baton";
 
 /**
  * The embedded backend: one SQLite file, each port operation one transaction.
@@ -214,4 +229,28 @@ export class SqliteStore implements Store {
   finishOutbox: Store["finishOutbox"] = (input) => this.write(input, finishOutbox, { quiet: true });
   listUnfinishedOutbox: Store["listUnfinishedOutbox"] = (input) =>
     this.read((tx) => listUnfinishedOutbox(tx, input));
+
+  createKey: Store["createKey"] = (input) => this.write(input, createKey);
+  listKeys: Store["listKeys"] = () => this.read((tx) => listKeys(tx));
+  revokeKey: Store["revokeKey"] = (input) => this.write(input, revokeKey);
+  createPairing: Store["createPairing"] = (input) => this.write(input, createPairing);
+  redeemPairing: Store["redeemPairing"] = (input) =>
+    this.write({ actor: ACCESS, ...input }, (tx, i) => redeemPairing(tx, i));
+  listDevices: Store["listDevices"] = () => this.read((tx) => listDevices(tx));
+  revokeDevice: Store["revokeDevice"] = (input) => this.write(input, revokeDevice);
+
+  /**
+   * Every request to the hub server looks its key up: a read, and a write only
+   * when the last use recorded is older than LAST_USE_PRECISION_MS.
+   */
+  useKey: Store["useKey"] = async (input) => {
+    const found = await this.read((tx) => findLiveKey(tx, input.secretHash));
+    if (!found?.stale) return found?.key ?? null;
+    return this.write({ actor: ACCESS, ...input }, recordKeyUse);
+  };
+  useDevice: Store["useDevice"] = async (input) => {
+    const found = await this.read((tx) => findLiveDevice(tx, input.secretHash));
+    if (!found?.stale) return found?.device ?? null;
+    return this.write({ actor: ACCESS, ...input }, recordDeviceUse);
+  };
 }

@@ -141,7 +141,7 @@ export function decideApproval(
     throw new BatonError(
       "forbidden",
       `${tx.actor} is a ${actor.kind} agent; only a human may ${input.approve ? "approve" : "reject"} ${approval.id}`,
-      "a person joins with `baton agent join NAME --kind human` and decides as that name",
+      'a person named in .baton/config.json ("humans") joins with `baton agent join NAME --kind human` and decides as that name',
       { id: approval.id, actor: tx.actor, kind: actor.kind },
     );
   }

@@ -27,7 +27,7 @@ export function removeAgent(tx: Tx, input: RemoveAgentInput): RemoveAgentResult 
     throw new BatonError(
       "forbidden",
       `${tx.actor} is a ${actor.kind} agent; only a human, or ${name} itself, may remove ${name}`,
-      "a person joins with `baton agent join NAME --kind human` and removes agents as that name",
+      'a person named in .baton/config.json ("humans") joins with `baton agent join NAME --kind human` and removes agents as that name',
       { name, actor: tx.actor, kind: actor.kind },
     );
   }

@@ -90,7 +90,7 @@ export function resolveEscalation(
     throw new BatonError(
       "forbidden",
       `${tx.actor} is a ${actor.kind} agent; only a human may resolve E-${row.seq}`,
-      "a person joins with `baton agent join NAME --kind human` and resolves as that name",
+      'a person named in .baton/config.json ("humans") joins with `baton agent join NAME --kind human` and resolves as that name',
       { id: `E-${row.seq}`, actor: tx.actor, kind: actor.kind },
     );
   }
