@@ -38,11 +38,11 @@ describe("after commit: wake-ups", () => {
   }, 60_000);
 
   it("ask --wait is woken by the answer, and a human's inbox by a notice sent from deep inside a change", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ humans: ["lea"] });
     baton(repo, ["agent", "join", "lea", "--kind", "human"]);
     const asking = batonInBackground(repo, ["ask", "Which DB?", "--wait", "10m", "--json"], as("bot"));
     await listening(repo, asking.child.pid!);
-    expect(baton(repo, ["answer", "Q-1", "postgres"], as("lea")).code).toBe(0);
+    expect(baton(repo, ["answer", "Q-1", "postgres", "--yes"], as("lea")).code).toBe(0);
     const answered = await asking.done;
     expect(answered.code, answered.stderr).toBe(0);
     expect(answered.json().question).toMatchObject({ status: "answered", answer: "postgres" });

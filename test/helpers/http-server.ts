@@ -26,7 +26,10 @@ afterEach(async () => {
 });
 
 /** The HTTP handler over a real hub on a fresh repository, served by node:http on 127.0.0.1, a free port. */
-export async function startServer(limits: Partial<HttpLimits> = {}, repo = tempRepo()): Promise<TestServer> {
+export async function startServer(
+  limits: Partial<HttpLimits> = {},
+  repo = tempRepo({ humans: ["lea"] }),
+): Promise<TestServer> {
   const hub = await openHub({ cwd: repo });
   const handler = createHttpHandler({ hub, authenticator: testAuthenticator, version: "0.0.0-test", limits });
   const server = createServer(handler);
