@@ -6,7 +6,7 @@ import type { Notifier } from "../notify/notifier.js";
 import type { Store } from "../store/port.js";
 import { readConfig } from "../workspace/config-file.js";
 import { findTree, hubRootOf, type Tree, tryTree } from "../workspace/find-root.js";
-import { hubNotSetUp, openStore } from "../workspace/store-url.js";
+import { hubNotSetUp, openStore, type StoreMode } from "../workspace/store-url.js";
 import { Workspace } from "./workspace.js";
 
 export interface OpenHubOptions {
@@ -15,6 +15,8 @@ export interface OpenHubOptions {
   /** Store URL (`sqlite:PATH` or a path); default: `.baton/baton.db` at the repository's main root. */
   store?: string;
   clock?: Clock;
+  /** `server`: open the store as the hub server does (store-url.ts); default: as a client. */
+  storeMode?: StoreMode;
 }
 
 /** Where the acting identity came from, for `baton whoami` and for warnings. */
@@ -76,20 +78,21 @@ export async function openHub(options: OpenHubOptions = {}): Promise<Hub> {
   const tree = options.store ? tryTree(cwd) : findTree(cwd);
   const root = tree ? hubRootOf(tree) : cwd;
   const config = readConfig(root);
-  const store = openHubStore(options.store, root, cwd, clock, tree);
+  const store = await openHubStore(options.store, root, cwd, clock, tree, options.storeMode);
   return new Hub(root, config, store, clock, tree, cwd);
 }
 
 /** The store; in a linked worktree, a hub that is not set up is explained as the main checkout's. */
-function openHubStore(
+async function openHubStore(
   url: string | undefined,
   root: string,
   cwd: string,
   clock: Clock,
   tree: Tree | undefined,
-): Store {
+  mode: StoreMode | undefined,
+): Promise<Store> {
   try {
-    return openStore(url, root, cwd, clock);
+    return await openStore(url, root, cwd, clock, mode);
   } catch (error) {
     if (!isBatonError(error) || error.code !== "not_initialised" || !tree || tree.root === root) throw error;
     throw hubNotSetUp(root, true);

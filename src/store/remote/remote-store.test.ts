@@ -8,8 +8,8 @@ import { describeLostHoldsConformance } from "../../../test/conformance/lost-hol
 import { describeStoreConformance, type StoreFactory } from "../../../test/conformance/store-conformance.js";
 import { tempDir } from "../../../test/helpers/temp-repo.js";
 import { type Clock, ManualClock } from "../../clock.js";
+import { HubNotifier } from "../../notify/hub-notifier.js";
 import { SocketNotifier, wakeDirFor } from "../../notify/socket-notifier.js";
-import { HubNotifier } from "../../server/hub-notifier.js";
 import { serveStoreSocket } from "../../server/socket/store-socket-server.js";
 import { SqliteStore } from "../sqlite/sqlite-store.js";
 import { hubSocketPath } from "./protocol.js";

@@ -1,6 +1,6 @@
-import { LocalNotifier } from "../notify/local-notifier.js";
-import { type Notifier, type Subscription, WakeLatch } from "../notify/notifier.js";
-import type { SocketNotifier } from "../notify/socket-notifier.js";
+import { LocalNotifier } from "./local-notifier.js";
+import { type Notifier, type Subscription, WakeLatch } from "./notifier.js";
+import type { SocketNotifier } from "./socket-notifier.js";
 
 /**
  * The hub server's notifier. Its clients wait in its own process (pushed over
