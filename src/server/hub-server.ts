@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { BatonError } from "../errors.js";
 import { type Hub, openHub } from "../services/hub.js";
 import { HubConnection } from "../store/remote/hub-connection.js";
-import { hubSocketPath } from "../store/remote/protocol.js";
+import { type HubHello, hubSocketPath } from "../store/remote/protocol.js";
 import { writeTextAtomic } from "../util/write-atomic.js";
 import { type StoreSocketServer, serveStoreSocket } from "./socket/store-socket-server.js";
 
@@ -46,12 +46,12 @@ export function readHubRecord(path: string): HubRecord | undefined {
   }
 }
 
-/** The pid of the hub answering on `socketPath`, or undefined when none answers. */
-export async function answeringHub(socketPath: string): Promise<number | undefined> {
+/** What the hub answering on `socketPath` says of itself, or undefined when none answers. */
+export async function answeringHub(socketPath: string): Promise<HubHello | undefined> {
   try {
     const conn = await HubConnection.open(socketPath, 1_000);
     conn.end();
-    return conn.hello.pid;
+    return conn.hello;
   } catch {
     return undefined;
   }
@@ -68,7 +68,7 @@ export async function startHubServer(options: HubServerOptions): Promise<Running
   let server: StoreSocketServer | undefined;
   try {
     const socket = hubSocketPath(hub.store.location);
-    const running = await answeringHub(socket);
+    const running = (await answeringHub(socket))?.pid;
     if (running !== undefined) {
       throw new BatonError(
         "conflict",

@@ -87,7 +87,7 @@ async function stopHub(ctx: CliContext): Promise<void> {
   const location = storeLocation(ctx);
   const recordPath = hubRecordPath(location);
   const record = readHubRecord(recordPath);
-  const pid = await answeringHub(hubSocketPath(location));
+  const pid = (await answeringHub(hubSocketPath(location)))?.pid;
   if (pid === undefined) {
     // A hub killed with -9 leaves its record: it no longer says anything true.
     if (record) unlinkSync(recordPath);

@@ -8,6 +8,8 @@ import { isStoreOperation } from "../../store/remote/store-operations.js";
 export interface ConnectionContext {
   store: Store;
   hello: HubHello;
+  /** Shared by every connection of the server. */
+  counters: { requests: number };
   writer: FrameWriter;
   /** This connection's subscriptions by id, each with what closes it. */
   subscriptions: Map<number, () => void>;
@@ -81,10 +83,11 @@ async function answer(
       throw malformed(`no store operation is called ${JSON.stringify(String(op)).slice(0, 80)}`);
     if (input !== undefined && (typeof input !== "object" || input === null || Array.isArray(input)))
       throw malformed("`input` must be a JSON object");
+    ctx.counters.requests++;
     const call = ctx.store[op] as (input: unknown) => Promise<unknown>;
     return call.call(ctx.store, input ?? {});
   }
-  if (request.hello === true) return ctx.hello;
+  if (request.hello === true) return { ...ctx.hello, requests: ctx.counters.requests };
   if ("subscribe" in request) {
     if (!isTopics(request.subscribe)) throw malformed("`subscribe` must be a list of topic names");
     if (ctx.subscriptions.size >= MAX_SUBSCRIPTIONS)

@@ -31,10 +31,11 @@ export interface StoreSocketOptions {
  */
 export async function serveStoreSocket(options: StoreSocketOptions): Promise<StoreSocketServer> {
   const sockets = new Set<Socket>();
+  const counters = { requests: 0 };
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
-    serveConnection(socket, options);
+    serveConnection(socket, options, counters);
   });
   mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
   await listen(server, options.path);
@@ -55,12 +56,12 @@ export async function serveStoreSocket(options: StoreSocketOptions): Promise<Sto
   };
 }
 
-function serveConnection(socket: Socket, options: StoreSocketOptions): void {
+function serveConnection(socket: Socket, options: StoreSocketOptions, counters: { requests: number }): void {
   const writer = new FrameWriter(socket);
   const reader = new LineReader(options.maxRequestBytes ?? MAX_REQUEST_BYTES);
   const subscriptions = new Map<number, () => void>();
   const isOpen = () => !socket.destroyed;
-  const context = { store: options.store, hello: options.hello, writer, subscriptions, isOpen };
+  const context = { store: options.store, hello: options.hello, counters, writer, subscriptions, isOpen };
   socket.on("data", (chunk: Buffer) => {
     for (const event of reader.push(chunk)) {
       if (event.kind === "too_long") {

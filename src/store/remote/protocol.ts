@@ -30,6 +30,8 @@ export interface HubHello {
   location: string;
   pid: number;
   version: string;
+  /** Store operations the hub has answered since it started (so a test or a status can see it is used). */
+  requests?: number;
 }
 
 /**
