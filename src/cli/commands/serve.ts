@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { BatonError } from "../../errors.js";
 import { answeringHub, hubRecordPath, readHubRecord, startHubServer } from "../../server/hub-server.js";
 import { hubSocketPath } from "../../store/remote/protocol.js";
+import { SqliteStore } from "../../store/sqlite/sqlite-store.js";
 import { sleep } from "../../util/sleep.js";
 import { findTree, hubRootOf, tryTree } from "../../workspace/find-root.js";
 import { storeFile } from "../../workspace/store-url.js";
@@ -64,7 +65,13 @@ directly again.`,
         );
         await stopped;
         await running.close();
-        ctx.out.result({ stopped: true, pid: process.pid }, () => "hub stopped");
+        const stats =
+          running.hub.store instanceof SqliteStore ? running.hub.store.groupCommitStats : undefined;
+        ctx.out.result({ stopped: true, pid: process.pid, ...stats }, () =>
+          stats
+            ? `hub stopped; it committed ${stats.operations} changes in ${stats.transactions} transactions`
+            : "hub stopped",
+        );
       }),
     );
 }

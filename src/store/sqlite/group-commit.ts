@@ -95,19 +95,20 @@ export class GroupCommitter {
   }
 
   private runInSavepoint(entry: QueuedWrite): Outcome {
-    const { db } = this.conn;
+    const { conn } = this;
     entry.tx.wake.clear();
-    db.exec("SAVEPOINT op");
+    // Prepared once and cached (conn.run), not parsed again for every operation as exec would.
+    conn.run("SAVEPOINT op");
     try {
       const value = entry.run();
-      db.exec("RELEASE op");
+      conn.run("RELEASE op");
       return { ok: true, value };
     } catch (error) {
       // Some failures (a full disk, I/O) make SQLite roll back the whole transaction:
       // then nothing of the batch is kept, so the batch fails as one.
-      if (!db.inTransaction) throw error;
-      db.exec("ROLLBACK TO op");
-      db.exec("RELEASE op");
+      if (!conn.db.inTransaction) throw error;
+      conn.run("ROLLBACK TO op");
+      conn.run("RELEASE op");
       entry.tx.wake.clear();
       return { ok: false, error: this.translate(error) };
     }
