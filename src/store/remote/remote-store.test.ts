@@ -14,6 +14,7 @@ import { serveStoreSocket } from "../../server/socket/store-socket-server.js";
 import { SqliteStore } from "../sqlite/sqlite-store.js";
 import { hubSocketPath } from "./protocol.js";
 import { RemoteStore } from "./remote-store.js";
+import { STORE_OPERATIONS } from "./store-operations.js";
 
 /** A hub in this process: a group-commit SQLite store served on its socket. */
 async function startHub(path: string, clock: Clock, maxRequestBytes?: number) {
@@ -93,6 +94,19 @@ function rawExchange(
 }
 
 describe("the hub's socket", () => {
+  it("serves exactly the operations the SQLite store has", async () => {
+    const store = new SqliteStore({ path: join(tempDir(), "baton.db"), clock: new ManualClock() });
+    try {
+      const operations = Object.entries(store)
+        .filter(([, value]) => typeof value === "function")
+        .map(([name]) => name)
+        .sort();
+      expect(Object.keys(STORE_OPERATIONS).sort()).toEqual(operations);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("answers pipelined requests by id, and rebuilds errors with their code, message, hint and details", async () => {
     const path = join(tempDir(), "baton.db");
     const hub = await startHub(path, new ManualClock());
