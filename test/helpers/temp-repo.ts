@@ -1,8 +1,9 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, expect } from "vitest";
+import { sleepSync } from "../../src/util/sleep.js";
 import { initWorkspaceFiles } from "../../src/workspace/init.js";
 
 export const CLI = resolve(import.meta.dirname, "../../dist/cli/baton.js");
@@ -40,8 +41,32 @@ export function tempRepo(options: { init?: boolean } = {}): string {
     "-m",
     "start",
   );
-  if (options.init !== false) initWorkspaceFiles(dir);
+  if (options.init !== false) {
+    initWorkspaceFiles(dir);
+    if (process.env.BATON_TEST_HUB === "1") startTestHub(dir);
+  }
   return dir;
+}
+
+/**
+ * BATON_TEST_HUB=1 runs the suite again with a hub: every initialised repo gets
+ * its own `baton serve`, which every command then goes through. The same
+ * results, errors and exit codes are expected either way (issue 9).
+ */
+function startTestHub(repo: string): void {
+  const child = spawn(process.execPath, [CLI, "serve"], {
+    cwd: repo,
+    env: { ...process.env, HOME: testHome(), BATON_AGENT: undefined, BATON_STORE: undefined },
+    stdio: "ignore",
+  });
+  cleanups.push(() => {
+    child.kill("SIGTERM");
+  });
+  const record = join(repo, ".baton", "hub.json");
+  for (let waited = 0; !existsSync(record); waited += 10) {
+    if (waited > 10_000 || child.exitCode !== null) throw new Error(`baton serve did not start in ${repo}`);
+    sleepSync(10);
+  }
 }
 
 export interface CliResult {
