@@ -5,6 +5,7 @@ import { BatonError, toBatonError } from "../../errors.js";
 import { LineReader } from "../../mcp/line-reader.js";
 import type { Store } from "../../store/port.js";
 import { FrameWriter } from "../../store/remote/frame-writer.js";
+import { ownedByMe } from "../../store/remote/private-folder.js";
 import { type HubHello, MAX_REQUEST_BYTES } from "../../store/remote/protocol.js";
 import { handleFrame } from "./request-handler.js";
 
@@ -37,7 +38,14 @@ export async function serveStoreSocket(options: StoreSocketOptions): Promise<Sto
     socket.once("close", () => sockets.delete(socket));
     serveConnection(socket, options, counters);
   });
-  mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+  const folder = dirname(options.path);
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  if (!ownedByMe(folder, "folder"))
+    throw new BatonError(
+      "forbidden",
+      `the hub's socket folder ${folder} belongs to another user or others may write it`,
+      `remove it (rm -r ${folder}) or make it yours and private (chmod 700 ${folder}), then start the hub again`,
+    );
   await listen(server, options.path);
   // Only this user may connect: the socket carries every operation, decisions included.
   chmodSync(options.path, 0o600);

@@ -1,5 +1,7 @@
 import { existsSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Store } from "../port.js";
+import { ownedByMe } from "./private-folder.js";
 import { hubSocketPath } from "./protocol.js";
 import { RemoteStore } from "./remote-store.js";
 
@@ -12,6 +14,8 @@ import { RemoteStore } from "./remote-store.js";
 export async function connectHub(location: string, direct: () => Store): Promise<RemoteStore | undefined> {
   const socketPath = hubSocketPath(location);
   if (!existsSync(socketPath)) return undefined;
+  // Not ours: never talk to it (private-folder.ts); the file is opened directly instead.
+  if (!ownedByMe(dirname(socketPath), "folder") || !ownedByMe(socketPath, "socket")) return undefined;
   const remote = await RemoteStore.connect({ socketPath, fallback: direct });
   if (remote && remote.location !== location) {
     await remote.close();

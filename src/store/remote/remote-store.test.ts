@@ -1,5 +1,6 @@
+import { chmodSync } from "node:fs";
 import { connect } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeAgentNamesConformance } from "../../../test/conformance/agent-names-conformance.js";
 import { describeBlockedTasksConformance } from "../../../test/conformance/blocked-tasks-conformance.js";
@@ -12,6 +13,7 @@ import { HubNotifier } from "../../notify/hub-notifier.js";
 import { SocketNotifier, wakeDirFor } from "../../notify/socket-notifier.js";
 import { serveStoreSocket } from "../../server/socket/store-socket-server.js";
 import { SqliteStore } from "../sqlite/sqlite-store.js";
+import { connectHub } from "./connect-hub.js";
 import { hubSocketPath } from "./protocol.js";
 import { RemoteStore } from "./remote-store.js";
 import { STORE_OPERATIONS } from "./store-operations.js";
@@ -173,6 +175,23 @@ describe("the hub's socket", () => {
       const again = await rawExchange(hub.server.path, '{"id":7,"op":"listChannels"}\n', 1);
       expect(again.replies).toEqual([{ id: 7, result: expect.any(Array) }]);
     } finally {
+      await hub.stop();
+    }
+  });
+
+  it("is not used when its folder is open to other users: another user could have planted the socket", async () => {
+    const path = join(tempDir(), "baton.db");
+    const hub = await startHub(path, new ManualClock());
+    const direct = () => new SqliteStore({ path, clock: new ManualClock() });
+    const folder = dirname(hub.server.path);
+    try {
+      const found = await connectHub(hub.store.location, direct);
+      expect(found?.backend).toBe("hub");
+      await found?.close();
+      chmodSync(folder, 0o777);
+      expect(await connectHub(hub.store.location, direct)).toBeUndefined();
+    } finally {
+      chmodSync(folder, 0o700);
       await hub.stop();
     }
   });
