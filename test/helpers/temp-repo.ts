@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, expect } from "vitest";
@@ -26,7 +26,7 @@ export function git(cwd: string, ...args: string[]): string {
 }
 
 /** A real git repository with one commit, optionally with baton initialised. */
-export function tempRepo(options: { init?: boolean } = {}): string {
+export function tempRepo(options: { init?: boolean; hub?: boolean } = {}): string {
   const dir = tempDir("baton-repo-");
   git(dir, "init", "-q", "-b", "main");
   git(
@@ -43,7 +43,7 @@ export function tempRepo(options: { init?: boolean } = {}): string {
   );
   if (options.init !== false) {
     initWorkspaceFiles(dir);
-    if (process.env.BATON_TEST_HUB === "1") startTestHub(dir);
+    if (process.env.BATON_TEST_HUB === "1" && options.hub !== false) startTestHub(dir);
   }
   return dir;
 }
@@ -54,17 +54,21 @@ export function tempRepo(options: { init?: boolean } = {}): string {
  * results, errors and exit codes are expected either way (issue 9).
  */
 function startTestHub(repo: string): void {
+  const log = join(tempDir("baton-hub-log-"), "serve.log");
+  const stderr = openSync(log, "w");
   const child = spawn(process.execPath, [CLI, "serve"], {
     cwd: repo,
     env: { ...process.env, HOME: testHome(), BATON_AGENT: undefined, BATON_STORE: undefined },
-    stdio: "ignore",
+    stdio: ["ignore", "ignore", stderr],
   });
+  closeSync(stderr);
   cleanups.push(() => {
     child.kill("SIGTERM");
   });
   const record = join(repo, ".baton", "hub.json");
   for (let waited = 0; !existsSync(record); waited += 10) {
-    if (waited > 10_000 || child.exitCode !== null) throw new Error(`baton serve did not start in ${repo}`);
+    if (waited > 20_000)
+      throw new Error(`baton serve did not start in ${repo}: ${readFileSync(log, "utf8")}`);
     sleepSync(10);
   }
 }
