@@ -81,8 +81,11 @@ function serveConnection(socket: Socket, options: StoreSocketOptions, counters: 
             "send smaller requests: no operation of the store needs that much",
           ).toJSON(),
         });
-        process.nextTick(() => socket.end());
-        socket.pause();
+        // What follows cannot be trusted to be framed: answer, then hang up and read no more.
+        writer.flush();
+        socket.end();
+        socket.removeAllListeners("data");
+        setTimeout(() => socket.destroy(), 1_000).unref(); // a client that never closes its side
         return;
       }
       handleFrame(event.bytes, context).catch((error) =>

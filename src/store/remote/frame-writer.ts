@@ -18,9 +18,11 @@ export class FrameWriter {
     if (this.pending.length === 1) process.nextTick(() => this.flush());
   }
 
-  private flush(): void {
+  /** Writes what is pending now (before ending the socket: a write after the end is refused). */
+  flush(): void {
+    if (this.pending.length === 0) return;
     const data = this.pending.join("");
     this.pending = [];
-    if (!this.socket.destroyed) this.socket.write(data);
+    if (!this.socket.destroyed && !this.socket.writableEnded) this.socket.write(data);
   }
 }

@@ -108,6 +108,7 @@ export class HubConnection {
 
   /** Ends the connection politely: the hub sees the end once what was written has been read. */
   end(): void {
+    this.writer.flush();
     this.socket.end();
   }
 
