@@ -71,10 +71,11 @@ function scenario(
   ];
 }
 
+// Each test starts (and kills) its own hub, so none gets one from BATON_TEST_HUB.
 describe("baton serve", () => {
   it("gives every command the same output and exit code as without a hub, and is used by them", async () => {
-    const direct = tempRepo();
-    const served = tempRepo();
+    const direct = tempRepo({ hub: false });
+    const served = tempRepo({ hub: false });
     const withoutHub = scenario(direct, { BATON_HUB: "off" });
     await startServe(served);
     const before = await hubRequests(served);
@@ -86,7 +87,7 @@ describe("baton serve", () => {
   });
 
   it("wakes `inbox --wait` through the hub when another process sends", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ hub: false });
     await startServe(repo);
     const waiter = spawn(process.execPath, [CLI, "--as", "bob", "inbox", "--wait", "30s"], {
       cwd: repo,
@@ -112,7 +113,7 @@ describe("baton serve", () => {
   });
 
   it("refuses to start a second hub for the store, naming the first; --stop stops it and removes its record", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ hub: false });
     const first = await startServe(repo);
     const record = JSON.parse(readFileSync(join(repo, ".baton", "hub.json"), "utf8"));
     expect(record).toMatchObject({ pid: first.pid, host: "127.0.0.1", port: 7345 });
@@ -130,7 +131,7 @@ describe("baton serve", () => {
   });
 
   it("kill -9 in the middle of many claims loses no acknowledged write; clients get connection_lost, then go direct", async () => {
-    const repo = tempRepo();
+    const repo = tempRepo({ hub: false });
     const tasks = 1500;
     const seed = new SqliteStore({ path: dbOf(repo) });
     for (let i = 0; i < tasks; i++)
