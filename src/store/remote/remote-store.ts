@@ -25,7 +25,10 @@ function connectionLost(op: StoreOperation): BatonError {
       ? `the hub stopped while ${op} was in flight: the change may or may not have been applied`
       : `the hub stopped while ${op} was in flight; nothing was changed`,
     writes
-      ? "look before you retry: `baton log` (or `baton task show ID`) shows whether it happened; the next command works without the hub"
+      ? {
+          cli: "look before you retry: `baton log` (or `baton task show ID`) shows whether it happened; the next command works without the hub",
+          tool: "look before you retry: list_tasks (or get_project_info) shows whether it happened; the next call works without the hub",
+        }
       : "run it again: the next command works without the hub (or with a restarted one)",
     { op },
   );
