@@ -27,6 +27,9 @@ export type { HeldLeases, LockOptions, LockResult } from "./services/lease-servi
 export type { AddTaskOptions, ClaimOptions, ListTaskOptions } from "./services/task-service.js";
 export { type OpenWorkspaceOptions, openWorkspace, Workspace } from "./services/workspace.js";
 export type * from "./store/port.js";
+export { connectHub } from "./store/remote/connect-hub.js";
+export { hubSocketPath } from "./store/remote/protocol.js";
+export { RemoteStore } from "./store/remote/remote-store.js";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/sqlite-store.js";
 export { formatDuration, parseDuration } from "./util/duration.js";
 export { initWorkspaceFiles } from "./workspace/init.js";

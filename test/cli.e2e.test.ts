@@ -263,7 +263,9 @@ describe("baton CLI", () => {
   });
 
   it("refuses a corrupt or newer database without touching it", () => {
-    const repo = tempRepo();
+    // No hub even under BATON_TEST_HUB: one would have opened the file before it was overwritten, and
+    // SQLite answers a connection that is open from its cache; this is about opening a damaged file.
+    const repo = tempRepo({ hub: false });
     const db = join(repo, ".baton/baton.db");
     writeFileSync(
       db,

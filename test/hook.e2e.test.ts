@@ -306,7 +306,8 @@ describe("baton hook pre-edit: the edit guard, in each host's form", () => {
   });
 
   it("when baton cannot run in a baton repository, it says so once per session on stderr, then stays quiet", () => {
-    const { repo } = teamRepo();
+    // No hub even under BATON_TEST_HUB: one would have opened the file before it was damaged below.
+    const repo = tempRepo({ hub: false });
     writeFileSync(
       join(repo, ".baton", "baton.db"),
       "this is not a database, and it is long enough to be read as one",

@@ -236,6 +236,11 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
     ["baton mirror --dir docs/team --watch", "keep it up to date"],
   ],
   mcp: [["baton mcp --as claude-1 --kind claude", "what a host runs; see connect"]],
+  serve: [
+    ["baton serve", "run the hub until Ctrl-C; every baton command of this store then goes through it"],
+    ["baton serve --stop", "stop the hub running for this store"],
+    ["BATON_HUB=off baton task list", "one command without the hub: open the database directly"],
+  ],
   connect: [
     ["git worktree add ../wt-2 -b baton/claude-2", "a worktree for the agent"],
     ["baton connect claude --as claude-2", "run inside that worktree"],

@@ -16,6 +16,7 @@ import { registerMcpCommand } from "./commands/mcp.js";
 import { registerMessageCommands } from "./commands/messages.js";
 import { registerMirrorCommand } from "./commands/mirror.js";
 import { registerQueueCommands } from "./commands/queue.js";
+import { registerServeCommand } from "./commands/serve.js";
 import { registerStatusCommand } from "./commands/status.js";
 import { registerSummaryCommands } from "./commands/summary.js";
 import { registerTaskCommands } from "./commands/task.js";
@@ -70,6 +71,7 @@ export function buildProgram(version: string): Command {
   registerSummaryCommands(program);
   registerMirrorCommand(program);
   registerMcpCommand(program, version);
+  registerServeCommand(program, version);
   registerConnectCommands(program);
   registerHookCommand(program);
   registerLogCommands(program);

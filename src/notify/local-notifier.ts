@@ -16,8 +16,7 @@ export class LocalNotifier implements Notifier {
     for (const topic of topics) for (const latch of this.waiters.get(topic) ?? []) latch.wake();
   }
 
-  async subscribe(topics: readonly string[]): Promise<Subscription> {
-    const latch = new WakeLatch();
+  async subscribe(topics: readonly string[], latch = new WakeLatch()): Promise<Subscription> {
     const unique = [...new Set(topics)];
     for (const topic of unique) {
       const set = this.waiters.get(topic) ?? new Set();

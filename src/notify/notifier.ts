@@ -12,7 +12,12 @@
 export interface Notifier {
   /** Wakes every waiter on these topics. Never throws: a failed wake-up only delays a waiter until its re-check. */
   notify(topics: readonly string[]): Promise<void>;
-  subscribe(topics: readonly string[]): Promise<Subscription>;
+  /**
+   * Listens on `topics`. A caller may pass the latch to wake (one latch shared by
+   * several notifiers, or one that pushes a frame when woken: the hub server);
+   * by default each subscription has its own.
+   */
+  subscribe(topics: readonly string[], latch?: WakeLatch): Promise<Subscription>;
   /** Stops what the notifier itself runs (listeners, connections). */
   close(): Promise<void>;
 }

@@ -49,9 +49,8 @@ export class SocketNotifier implements Notifier {
     await Promise.all(targets.map((name) => poke(join(this.dir, name))));
   }
 
-  async subscribe(topics: readonly string[]): Promise<Subscription> {
+  async subscribe(topics: readonly string[], latch = new WakeLatch()): Promise<Subscription> {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const latch = new WakeLatch();
     const servers: { server: Server; path: string }[] = [];
     for (const topic of new Set(topics)) {
       const path = join(this.dir, `${topicKey(topic)}.${process.pid}.${socketCounter++}.sock`);

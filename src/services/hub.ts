@@ -8,7 +8,7 @@ import { withAfterCommit } from "../store/operations.js";
 import type { Store } from "../store/port.js";
 import { readConfig } from "../workspace/config-file.js";
 import { findTree, hubRootOf, type Tree, tryTree } from "../workspace/find-root.js";
-import { hubNotSetUp, openStore } from "../workspace/store-url.js";
+import { hubNotSetUp, openStore, type StoreMode } from "../workspace/store-url.js";
 import { Workspace } from "./workspace.js";
 
 export interface HubOptions {
@@ -27,6 +27,8 @@ export interface OpenHubOptions extends HubOptions {
   /** Store URL (`sqlite:PATH` or a path); default: `.baton/baton.db` at the repository's main root. */
   store?: string;
   clock?: Clock;
+  /** `server`: open the store as the hub server does (store-url.ts); default: as a client. */
+  storeMode?: StoreMode;
 }
 
 /** Where the acting identity came from, for `baton whoami` and for warnings. */
@@ -111,8 +113,10 @@ export async function openHub(options: OpenHubOptions = {}): Promise<Hub> {
   const tree = options.store ? tryTree(cwd) : findTree(cwd);
   const root = tree ? hubRootOf(tree) : cwd;
   const config = readConfig(root);
-  const store = openHubStore(options.store, root, cwd, clock, tree);
-  return new Hub(root, config, store, clock, tree, cwd, options);
+  const store = await openHubStore(options.store, root, cwd, clock, tree, options.storeMode);
+  // Through a hub server, the server runs what follows its commits; a client runs none of it.
+  const afterCommit = options.afterCommit ?? (store.backend === "hub" ? "none" : "await");
+  return new Hub(root, config, store, clock, tree, cwd, { afterCommit });
 }
 
 async function lastEvent(store: Store): Promise<number> {
@@ -120,15 +124,16 @@ async function lastEvent(store: Store): Promise<number> {
 }
 
 /** The store; in a linked worktree, a hub that is not set up is explained as the main checkout's. */
-function openHubStore(
+async function openHubStore(
   url: string | undefined,
   root: string,
   cwd: string,
   clock: Clock,
   tree: Tree | undefined,
-): Store {
+  mode: StoreMode | undefined,
+): Promise<Store> {
   try {
-    return openStore(url, root, cwd, clock);
+    return await openStore(url, root, cwd, clock, mode);
   } catch (error) {
     if (!isBatonError(error) || error.code !== "not_initialised" || !tree || tree.root === root) throw error;
     throw hubNotSetUp(root, true);

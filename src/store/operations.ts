@@ -7,7 +7,10 @@ export type StoreOperation = Exclude<keyof Store, "backend" | "location" | "noti
  * What each operation does to the state: `read` changes nothing a caller
  * waits on, `write` commits a change (its events drive the outbox), `outbox` is
  * the outbox's own bookkeeping. A Record over every operation, so a new one
- * does not compile until it is placed here.
+ * does not compile until it is placed here. The hub serves exactly these over
+ * its socket (a request naming anything else, `close` or `__proto__`, is
+ * refused), and a request in flight when the connection breaks may have been
+ * applied unless it is a read.
  */
 export const STORE_OPERATIONS: Record<StoreOperation, "read" | "write" | "outbox"> = {
   joinAgent: "write",
@@ -72,6 +75,10 @@ export const STORE_OPERATIONS: Record<StoreOperation, "read" | "write" | "outbox
   finishOutbox: "outbox",
   listUnfinishedOutbox: "outbox",
 };
+
+export function isStoreOperation(name: unknown): name is StoreOperation {
+  return typeof name === "string" && Object.hasOwn(STORE_OPERATIONS, name);
+}
 
 /**
  * The store with `after` run once each write has committed (not after a dry

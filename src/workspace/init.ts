@@ -4,9 +4,10 @@ import { DEFAULT_CONFIG_TEXT } from "../domain/config.js";
 import { ROLE_TEMPLATES } from "../hosts/instructions.js";
 import { BATON_DIR, CONFIG_FILE, DB_FILE, readConfig } from "./config-file.js";
 
-const GITIGNORE = `# The database is local state; config.json and roles/ are meant to be committed.
+const GITIGNORE = `# The database and the running hub's record are local state; config.json and roles/ are meant to be committed.
 ${DB_FILE}
 ${DB_FILE}-*
+hub.json
 `;
 
 /** The commented defaults, naming the team's humans. */

@@ -1,8 +1,11 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import type { Clock } from "../clock.js";
+import { type Clock, systemClock } from "../clock.js";
 import { BatonError, clip } from "../errors.js";
+import { HubNotifier } from "../notify/hub-notifier.js";
+import { SocketNotifier, wakeDirFor } from "../notify/socket-notifier.js";
 import type { Store } from "../store/port.js";
+import { connectHub } from "../store/remote/connect-hub.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import { BATON_DIR, DB_FILE } from "./config-file.js";
 
@@ -29,10 +32,37 @@ export function hubNotSetUp(root: string, fromLinkedWorktree: boolean): BatonErr
       );
 }
 
-export function openStore(url: string | undefined, root: string, cwd: string, clock: Clock): Store {
+/**
+ * How a process opens the store: a `client` (every command, `baton mcp`) uses
+ * the hub when one runs for this store and opens the file directly when none
+ * does; the `server` (`baton serve`) is the hub, the one writer: it opens the
+ * file with group commit and wakes both its own clients and direct waiters.
+ */
+export type StoreMode = "client" | "server";
+
+export async function openStore(
+  url: string | undefined,
+  root: string,
+  cwd: string,
+  clock: Clock,
+  mode: StoreMode = "client",
+): Promise<Store> {
+  const path = storeFile(url, root, cwd);
+  if (mode === "server") {
+    const notifier = new HubNotifier(new SocketNotifier(wakeDirFor(`sqlite:${path}`)));
+    return new SqliteStore({ path, clock, notifier, groupCommit: true });
+  }
+  const direct = () => new SqliteStore({ path, clock });
+  // A test's own clock cannot reach a hub, which keeps its own time.
+  if (process.env.BATON_HUB === "off" || clock !== systemClock) return direct();
+  return (await connectHub(`sqlite:${path}`, direct)) ?? direct();
+}
+
+/** The database file a URL names (or the workspace's own), checked. */
+export function storeFile(url: string | undefined, root: string, cwd: string): string {
   if (!url) {
     if (!existsSync(join(root, BATON_DIR))) throw hubNotSetUp(root, false);
-    return new SqliteStore({ path: join(root, BATON_DIR, DB_FILE), clock });
+    return join(root, BATON_DIR, DB_FILE);
   }
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   if (scheme === "redis" || scheme === "rediss" || scheme === "postgres" || scheme === "postgresql") {
@@ -53,7 +83,7 @@ export function openStore(url: string | undefined, root: string, cwd: string, cl
   const file = isAbsolute(path) ? path : resolve(cwd, path);
   requireFolder(file, url);
   requireRegularOrNew(file, url);
-  return new SqliteStore({ path: file, clock });
+  return file;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, expect } from "vitest";
+import { sleepSync } from "../../src/util/sleep.js";
 import { initWorkspaceFiles } from "../../src/workspace/init.js";
 
 export const CLI = resolve(import.meta.dirname, "../../dist/cli/baton.js");
@@ -29,7 +30,7 @@ export function git(cwd: string, ...args: string[]): string {
  * `humans`: the people the config names (as `baton init --human lea` would),
  * the only names that may join as a human, approve, answer and resolve.
  */
-export function tempRepo(options: { init?: boolean; humans?: string[] } = {}): string {
+export function tempRepo(options: { init?: boolean; humans?: string[]; hub?: boolean } = {}): string {
   const dir = tempDir("baton-repo-");
   git(dir, "init", "-q", "-b", "main");
   git(
@@ -44,8 +45,36 @@ export function tempRepo(options: { init?: boolean; humans?: string[] } = {}): s
     "-m",
     "start",
   );
-  if (options.init !== false) initWorkspaceFiles(dir, { humans: options.humans });
+  if (options.init !== false) {
+    initWorkspaceFiles(dir, { humans: options.humans });
+    if (process.env.BATON_TEST_HUB === "1" && options.hub !== false) startTestHub(dir);
+  }
   return dir;
+}
+
+/**
+ * BATON_TEST_HUB=1 runs the suite again with a hub: every initialised repo gets
+ * its own `baton serve`, which every command then goes through. The same
+ * results, errors and exit codes are expected either way (issue 9).
+ */
+function startTestHub(repo: string): void {
+  const log = join(tempDir("baton-hub-log-"), "serve.log");
+  const stderr = openSync(log, "w");
+  const child = spawn(process.execPath, [CLI, "serve"], {
+    cwd: repo,
+    env: { ...process.env, HOME: testHome(), BATON_AGENT: undefined, BATON_STORE: undefined },
+    stdio: ["ignore", "ignore", stderr],
+  });
+  closeSync(stderr);
+  cleanups.push(() => {
+    child.kill("SIGTERM");
+  });
+  const record = join(repo, ".baton", "hub.json");
+  for (let waited = 0; !existsSync(record); waited += 10) {
+    if (waited > 20_000)
+      throw new Error(`baton serve did not start in ${repo}: ${readFileSync(log, "utf8")}`);
+    sleepSync(10);
+  }
 }
 
 export interface CliResult {

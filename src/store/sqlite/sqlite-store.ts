@@ -7,6 +7,7 @@ import { CHANGED, type Notifier } from "../../notify/notifier.js";
 import { SocketNotifier, wakeDirFor } from "../../notify/socket-notifier.js";
 import type { Store } from "../port.js";
 import { Connection } from "./connection.js";
+import { type GroupCommitStats, GroupCommitter } from "./group-commit.js";
 import { acquireLeases } from "./ops/acquire-leases.js";
 import { addTask } from "./ops/add-task.js";
 import { heartbeat, joinAgent, leaveAgent, listAgents } from "./ops/agents.js";
@@ -67,6 +68,12 @@ export interface SqliteStoreOptions {
   clock?: Clock;
   /** Wake-ups after commit; default: Unix sockets beside the other processes that open this file. */
   notifier?: Notifier;
+  /**
+   * Run concurrent writes together in one transaction, each in its own savepoint
+   * (group-commit.ts). For the hub server, the one writer of the store; a CLI
+   * command makes one write at a time and gains nothing from it.
+   */
+  groupCommit?: boolean;
 }
 
 /** The actor recorded for expiries found while reading. */
@@ -84,12 +91,25 @@ export class SqliteStore implements Store {
   private readonly conn: Connection;
   private readonly clock: Clock;
   readonly notifier: Notifier;
+  private readonly group: GroupCommitter | undefined;
 
   constructor(options: SqliteStoreOptions) {
     mkdirSync(dirname(options.path), { recursive: true });
     this.conn = new Connection(options.path);
     this.clock = options.clock ?? systemClock;
     this.notifier = options.notifier ?? new SocketNotifier(wakeDirFor(this.location));
+    this.group = options.groupCommit
+      ? new GroupCommitter(
+          this.conn,
+          (error) => storeError(error, this.conn.path),
+          (wake) => this.notifier.notify([CHANGED, ...wake]),
+        )
+      : undefined;
+  }
+
+  /** How many transactions group commit made and how many operations ran in them (undefined: not grouping). */
+  get groupCommitStats(): GroupCommitStats | undefined {
+    return this.group && { ...this.group.stats };
   }
 
   get location(): string {
@@ -113,6 +133,13 @@ export class SqliteStore implements Store {
     checkStoreInput(input);
     const tx = this.tx(input.actor);
     const dryRun = input.dryRun === true;
+    // A dry run is rolled back, so it cannot share a transaction with writes that are kept.
+    if (this.group && !dryRun) {
+      const group = this.group;
+      return new Promise<O>((resolve, reject) =>
+        group.submit({ tx, run: () => op(tx, input), resolve: resolve as (value: unknown) => void, reject }),
+      );
+    }
     const result = await this.translated(() => this.conn.write(() => op(tx, input), dryRun));
     if (!dryRun && !options.quiet) await this.afterCommit(tx);
     return result;
@@ -151,6 +178,7 @@ export class SqliteStore implements Store {
   }
 
   async close() {
+    await this.group?.idle();
     await this.notifier.close();
     await this.translated(async () => this.conn.close());
   }

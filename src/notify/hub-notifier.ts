@@ -1,0 +1,46 @@
+import { LocalNotifier } from "./local-notifier.js";
+import { type Notifier, type Subscription, WakeLatch } from "./notifier.js";
+import type { SocketNotifier } from "./socket-notifier.js";
+
+/**
+ * The hub server's notifier. Its clients wait in its own process (pushed over
+ * its socket), and processes that open the SQLite file directly (a CLI command
+ * with BATON_HUB=off, one started before the hub) wait on Unix-socket wake-ups
+ * in the store's folder. So a commit of the hub wakes both, and a subscription
+ * listens on both: a commit made directly on the file by another process pokes
+ * the folder, and the hub's waiters hear it too.
+ */
+export class HubNotifier implements Notifier {
+  readonly local = new LocalNotifier();
+
+  constructor(private readonly folder: SocketNotifier) {}
+
+  async notify(topics: readonly string[]): Promise<void> {
+    // In-process waiters first and without yielding: they are the hub's clients.
+    this.local.wakeNow(topics);
+    await this.folder.notify(topics);
+  }
+
+  async subscribe(topics: readonly string[], latch = new WakeLatch()): Promise<Subscription> {
+    const here = await this.local.subscribe(topics, latch);
+    let there: Subscription;
+    try {
+      there = await this.folder.subscribe(topics, latch);
+    } catch (error) {
+      here.close();
+      throw error;
+    }
+    return {
+      next: (timeoutMs) => latch.next(timeoutMs),
+      close: () => {
+        here.close();
+        there.close();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.local.close();
+    await this.folder.close();
+  }
+}

@@ -1,0 +1,124 @@
+import { readFileSync, unlinkSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { BatonError } from "../errors.js";
+import { type Hub, openHub } from "../services/hub.js";
+import { HubConnection } from "../store/remote/hub-connection.js";
+import { type HubHello, hubSocketPath } from "../store/remote/protocol.js";
+import { writeTextAtomic } from "../util/write-atomic.js";
+import { type StoreSocketServer, serveStoreSocket } from "./socket/store-socket-server.js";
+
+/** What `.baton/hub.json` says about the running hub, for `baton serve --stop` and for people. */
+export interface HubRecord {
+  pid: number;
+  socket: string;
+  startedAt: number;
+  version: string;
+  /** Where the HTTP API listens (when it does). */
+  host: string;
+  port: number;
+}
+
+export interface HubServerOptions {
+  cwd?: string;
+  store?: string;
+  version: string;
+  host: string;
+  port: number;
+}
+
+export interface RunningHub {
+  readonly hub: Hub;
+  readonly record: HubRecord;
+  readonly recordPath: string;
+  close(): Promise<void>;
+}
+
+/** The hub's record sits beside the database: `.baton/hub.json` for the workspace's own store. */
+export function hubRecordPath(storeLocation: string): string {
+  return join(dirname(storeLocation.replace(/^sqlite:/, "")), "hub.json");
+}
+
+export function readHubRecord(path: string): HubRecord | undefined {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as HubRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the hub answering on `socketPath` says of itself, or undefined when none answers. */
+export async function answeringHub(socketPath: string): Promise<HubHello | undefined> {
+  try {
+    const conn = await HubConnection.open(socketPath, 1_000);
+    conn.end();
+    return conn.hello;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts the hub for a workspace's store: the store opened as the one writer
+ * (group commit; wake-ups for its clients and for processes using the file
+ * directly, see store-url.ts), served on its Unix socket, and recorded in
+ * hub.json. Refuses to start beside a hub that already answers for the store.
+ */
+export async function startHubServer(options: HubServerOptions): Promise<RunningHub> {
+  const hub = await openHub({ cwd: options.cwd, store: options.store, storeMode: "server" });
+  let server: StoreSocketServer | undefined;
+  try {
+    const socket = hubSocketPath(hub.store.location);
+    const running = (await answeringHub(socket))?.pid;
+    if (running !== undefined) {
+      throw new BatonError(
+        "conflict",
+        `a hub already runs for this store (pid ${running})`,
+        `use it as it is (every baton command finds it), or stop it first: baton serve --stop (or kill ${running})`,
+        { pid: running, socket },
+      );
+    }
+    const record: HubRecord = {
+      pid: process.pid,
+      socket,
+      startedAt: Date.now(),
+      version: options.version,
+      host: options.host,
+      port: options.port,
+    };
+    server = await serveStoreSocket({
+      store: hub.store,
+      path: socket,
+      hello: { location: hub.store.location, pid: process.pid, version: options.version },
+    });
+    const recordPath = hubRecordPath(hub.store.location);
+    writeTextAtomic(recordPath, `${JSON.stringify(record, null, 2)}\n`);
+    const listening = server;
+    let closing: Promise<void> | undefined;
+    return {
+      hub,
+      record,
+      recordPath,
+      close: () => {
+        closing ??= (async () => {
+          await listening.close();
+          // Only our own record: a hub started after us (once our socket was gone) wrote its own.
+          if (readHubRecord(recordPath)?.pid === process.pid) removeQuietly(recordPath);
+          await hub.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await server?.close();
+    await hub.close();
+    throw error;
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
