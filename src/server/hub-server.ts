@@ -1,10 +1,17 @@
 import { readFileSync, unlinkSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { BatonError } from "../errors.js";
 import { type Hub, openHub } from "../services/hub.js";
 import { HubConnection } from "../store/remote/hub-connection.js";
 import { type HubHello, hubSocketPath } from "../store/remote/protocol.js";
 import { writeTextAtomic } from "../util/write-atomic.js";
+import { StoreAuthenticator } from "./auth/authenticator.js";
+import { servedNames } from "./auth/origin-check.js";
+import { RateLimiter } from "./auth/rate-limit.js";
+import { runBackground } from "./background.js";
+import { createHttpHandler } from "./http/handler.js";
 import { type StoreSocketServer, serveStoreSocket } from "./socket/store-socket-server.js";
 
 /** What `.baton/hub.json` says about the running hub, for `baton serve --stop` and for people. */
@@ -23,7 +30,10 @@ export interface HubServerOptions {
   store?: string;
   version: string;
   host: string;
+  /** 0: any free port (the record says which). */
   port: number;
+  /** Reports what goes wrong in the background (the guardian, hooks) without stopping the hub. */
+  onError?: (error: unknown) => void;
 }
 
 export interface RunningHub {
@@ -64,8 +74,15 @@ export async function answeringHub(socketPath: string): Promise<HubHello | undef
  * hub.json. Refuses to start beside a hub that already answers for the store.
  */
 export async function startHubServer(options: HubServerOptions): Promise<RunningHub> {
-  const hub = await openHub({ cwd: options.cwd, store: options.store, storeMode: "server" });
+  // The hub answers first and runs hooks after: a slow hook never holds a client's reply.
+  const hub = await openHub({
+    cwd: options.cwd,
+    store: options.store,
+    storeMode: "server",
+    afterCommit: "background",
+  });
   let server: StoreSocketServer | undefined;
+  let http: HttpFace | undefined;
   try {
     const socket = hubSocketPath(hub.store.location);
     const running = (await answeringHub(socket))?.pid;
@@ -77,13 +94,14 @@ export async function startHubServer(options: HubServerOptions): Promise<Running
         { pid: running, socket },
       );
     }
+    http = await serveHttp(hub, options);
     const record: HubRecord = {
       pid: process.pid,
       socket,
       startedAt: Date.now(),
       version: options.version,
       host: options.host,
-      port: options.port,
+      port: http.port,
     };
     server = await serveStoreSocket({
       store: hub.store,
@@ -93,6 +111,8 @@ export async function startHubServer(options: HubServerOptions): Promise<Running
     const recordPath = hubRecordPath(hub.store.location);
     writeTextAtomic(recordPath, `${JSON.stringify(record, null, 2)}\n`);
     const listening = server;
+    const face = http;
+    const background = runBackground(hub, options.onError ?? (() => undefined));
     let closing: Promise<void> | undefined;
     return {
       hub,
@@ -100,6 +120,8 @@ export async function startHubServer(options: HubServerOptions): Promise<Running
       recordPath,
       close: () => {
         closing ??= (async () => {
+          await background.stop();
+          await face.close();
           await listening.close();
           // Only our own record: a hub started after us (once our socket was gone) wrote its own.
           if (readHubRecord(recordPath)?.pid === process.pid) removeQuietly(recordPath);
@@ -110,9 +132,56 @@ export async function startHubServer(options: HubServerOptions): Promise<Running
     };
   } catch (error) {
     await server?.close();
+    await http?.close();
     await hub.close();
     throw error;
   }
+}
+
+interface HttpFace {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** The HTTP API, SSE, MCP over HTTP and pairing, every request authenticated against the store. */
+async function serveHttp(hub: Hub, options: HubServerOptions): Promise<HttpFace> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "EADDRINUSE"
+          ? new BatonError(
+              "conflict",
+              `port ${options.port} on ${options.host} is in use`,
+              "pick another with --port (or --port 0 for any free one)",
+            )
+          : error,
+      ),
+    );
+    server.listen(options.port, options.host, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const served = servedNames(port);
+  const handler = createHttpHandler({
+    hub,
+    version: options.version,
+    authenticator: new StoreAuthenticator({
+      store: hub.store,
+      config: () => hub.config,
+      served,
+      limiter: new RateLimiter(),
+    }),
+    pairing: { served, limiter: new RateLimiter() },
+  });
+  server.on("request", handler);
+  return {
+    port,
+    close: async () => {
+      await handler.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 function removeQuietly(path: string): void {

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { AgentKey, Device } from "../../domain/access.js";
+import type { AgentKey, Device, Pairing } from "../../domain/access.js";
 import { oneLine as t } from "../../util/control-chars.js";
 import { formatDuration } from "../../util/duration.js";
 import { encodeQr, renderQr } from "../../util/qr-code.js";
@@ -52,6 +52,19 @@ function deviceTable(devices: Device[], s: Style, now: number): string {
 function qrLines(link: string, s: Style): string[] {
   const colour = s.codes.length > 0;
   return renderQr(encodeQr(link), { invert: !colour }).map((line) => (colour ? s.paper(line) : line));
+}
+
+/** A pairing link as people see it: what it is, a QR code of it, the link itself (`baton pair`, `baton serve`). */
+export function pairingLines(pairing: Pairing, link: string, s: Style): string[] {
+  return [
+    `Pairing link ${s.bold(pairing.id)} for ${t(pairing.human)}, works once, for ${formatDuration(pairing.expiresAt - pairing.createdAt)}:`,
+    "",
+    ...qrLines(link, s),
+    "",
+    link,
+    "",
+    s.dim("Open it on the phone or in the browser to pair; see paired devices with baton devices."),
+  ];
 }
 
 export function registerAccessCommands(program: Command): void {
@@ -140,13 +153,5 @@ async function pair(ctx: CliContext, o: { human: string; ttl?: number }): Promis
   // chat app's link preview cannot spend it. The hub's /pair page reads it and redeems it.
   const link = `${hubBaseUrl(ws.root)}/pair#${token}`;
   const s = ctx.out.style;
-  ctx.out.result({ pairing, link }, () => [
-    `Pairing link ${s.bold(pairing.id)} for ${t(pairing.human)}, works once, for ${formatDuration(pairing.expiresAt - pairing.createdAt)}:`,
-    "",
-    ...qrLines(link, s),
-    "",
-    link,
-    "",
-    s.dim("Open it on the phone or in the browser to pair; see paired devices with baton devices."),
-  ]);
+  ctx.out.result({ pairing, link }, () => pairingLines(pairing, link, s));
 }

@@ -2,22 +2,24 @@ import { realpathSync, unlinkSync } from "node:fs";
 import type { Command } from "commander";
 import { BatonError } from "../../errors.js";
 import { answeringHub, hubRecordPath, readHubRecord, startHubServer } from "../../server/hub-server.js";
+import type { Hub } from "../../services/hub.js";
 import { hubSocketPath } from "../../store/remote/protocol.js";
 import { SqliteStore } from "../../store/sqlite/sqlite-store.js";
 import { sleep } from "../../util/sleep.js";
 import { findTree, hubRootOf, tryTree } from "../../workspace/find-root.js";
 import { storeFile } from "../../workspace/store-url.js";
 import { action, type CliContext } from "../context.js";
+import { pairingLines } from "./access.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!/^\d+$/.test(value) || port < 1 || port > 65_535)
+  if (!/^\d+$/.test(value) || port > 65_535)
     throw new BatonError(
       "usage",
       `--port '${value}' is not a port number`,
-      "pass a port from 1 to 65535, e.g. --port 7345",
+      "pass a port from 1 to 65535, e.g. --port 7345, or 0 for any free one",
     );
   return port;
 }
@@ -27,6 +29,7 @@ interface ServeOptions {
   host: string;
   allowRemote?: boolean;
   stop?: boolean;
+  pair?: string | false;
 }
 
 export function registerServeCommand(program: Command, version: string): void {
@@ -37,6 +40,11 @@ export function registerServeCommand(program: Command, version: string): void {
     .option("--host <address>", "address of the HTTP API (loopback unless --allow-remote)", "127.0.0.1")
     .option("--allow-remote", "let --host name an address other machines can reach")
     .option("--stop", "stop the hub running for this store")
+    .option(
+      "--pair <human>",
+      "print a pairing link (and QR code) for this human (default: the one the config names)",
+    )
+    .option("--no-pair", "print no pairing link")
     .addHelpText(
       "after",
       `
@@ -55,14 +63,22 @@ directly again.`,
             `--host ${o.host} would let other machines reach the hub`,
             "keep the default (127.0.0.1), or add --allow-remote if that is what you mean",
           );
-        const running = await startHubServer({ store: storeUrl(ctx), version, host: o.host, port: o.port });
+        const running = await startHubServer({
+          store: storeUrl(ctx),
+          version,
+          host: o.host,
+          port: o.port,
+          onError: (error) => ctx.out.note(`hub: ${error instanceof Error ? error.message : String(error)}`),
+        });
         const stopped = new Promise<void>((resolve) => {
           process.once("SIGINT", resolve);
           process.once("SIGTERM", resolve);
         });
+        const url = `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${running.record.port}`;
         ctx.out.note(
-          `baton hub serving ${running.hub.store.location} on ${running.record.socket} (pid ${process.pid}); stop with Ctrl-C or baton serve --stop`,
+          `baton hub serving ${running.hub.store.location} (pid ${process.pid})\n  local socket ${running.record.socket}\n  HTTP API     ${url}/api/v1 (MCP at ${url}/mcp)\nstop with Ctrl-C or baton serve --stop`,
         );
+        if (o.pair !== false) await printPairing(ctx, running.hub, o.pair, url);
         await stopped;
         await running.close();
         const stats =
@@ -74,6 +90,33 @@ directly again.`,
         );
       }),
     );
+}
+
+/**
+ * A one-time link for a human to pair a phone or browser, printed as the hub
+ * starts (as text and as a QR code). Which human: the one named, else the only
+ * one the config names; with none (or several), a line saying how.
+ */
+async function printPairing(
+  ctx: CliContext,
+  hub: Hub,
+  named: string | undefined,
+  url: string,
+): Promise<void> {
+  const humans = hub.config.humans;
+  const human = named ?? (humans.length === 1 ? humans[0] : undefined);
+  if (!human) {
+    ctx.out.note(
+      humans.length === 0
+        ? "to pair a phone or browser, name its human first: baton init --human NAME, then baton pair --human NAME"
+        : `to pair a phone or browser: baton pair --human NAME (one of ${humans.join(", ")})`,
+    );
+    return;
+  }
+  const ws = hub.as(human);
+  if ((await ws.agents.me())?.kind !== "human") await ws.agents.join({ kind: "human" });
+  const { pairing, token } = await ws.access.pair(human);
+  for (const line of pairingLines(pairing, `${url}/pair#${token}`, ctx.out.style)) ctx.out.note(line);
 }
 
 function storeUrl(ctx: CliContext): string | undefined {

@@ -8,6 +8,7 @@ import { EventFollower } from "./event-follower.js";
 import { EventStreams } from "./event-stream.js";
 import { McpEndpoint } from "./mcp-endpoint.js";
 import { openApiDocument } from "./openapi.js";
+import { type PairingOptions, servePairing } from "./pairing.js";
 import { readJsonBody } from "./request-body.js";
 import { parseTarget } from "./request-target.js";
 import { sendError, sendJson } from "./respond.js";
@@ -43,6 +44,8 @@ export interface HttpHandlerOptions {
   /** baton's version, for the API document and MCP's initialize. */
   version: string;
   limits?: Partial<HttpLimits>;
+  /** Serve the pairing page and redemption (the only routes without credentials); off when not given. */
+  pairing?: PairingOptions;
 }
 
 /** A node:http request listener, and how to stop what it runs (live streams, MCP sessions). */
@@ -115,8 +118,14 @@ export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
   }
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const principal = await authenticator.authenticate(req);
     const target = parseTarget(req.url);
+    const pairing = options.pairing;
+    if (
+      pairing &&
+      (await servePairing(hub, pairing, req, res, `/${target.segments.join("/")}`, limits.bodyBytes))
+    )
+      return;
+    const principal = await authenticator.authenticate(req);
     const method = req.method ?? "GET";
     const { segments } = target;
     if (segments.length === 1 && segments[0] === "mcp") return mcp.handle(req, res, principal);

@@ -1,0 +1,42 @@
+import { setTimeout as delay } from "node:timers/promises";
+import { CHANGED } from "../notify/notifier.js";
+import type { Hub } from "../services/hub.js";
+import { RECHECK_MS } from "../services/wait.js";
+
+/**
+ * What the hub server runs besides answering requests: the guardian (expiries,
+ * hung agents, SLAs) on its interval, and the outbox (hooks) after every
+ * commit: its own (the hub starts a drain after each) and those of processes
+ * that write the file directly, which it hears as CHANGED. Failures are
+ * reported through `onError` and never stop the loops.
+ */
+export function runBackground(hub: Hub, onError: (error: unknown) => void): { stop(): Promise<void> } {
+  const stopping = new AbortController();
+  const { signal } = stopping;
+  const stopped = new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve()));
+  const guardian = hub.as("guardian");
+  const sweeping = (async () => {
+    while (!signal.aborted) {
+      await guardian.agents.sweep().catch(onError);
+      await delay(hub.config.guardianIntervalMs, undefined, { signal }).catch(() => undefined);
+    }
+  })();
+  const following = (async () => {
+    if (hub.outbox.empty) return;
+    const subscription = await hub.notifier.subscribe([CHANGED]);
+    try {
+      while (!signal.aborted) {
+        await hub.outbox.drain().catch(onError);
+        await Promise.race([subscription.next(RECHECK_MS), stopped]);
+      }
+    } finally {
+      subscription.close();
+    }
+  })();
+  return {
+    async stop() {
+      stopping.abort();
+      await Promise.allSettled([sweeping, following]);
+    },
+  };
+}
