@@ -79,7 +79,7 @@ describe("baton serve", () => {
     expect(paired.status).toBe(200);
     const cookie = paired.headers.get("set-cookie")!.split(";")[0]!;
     expect(paired.headers.get("set-cookie")).toMatch(/HttpOnly; SameSite=Strict/);
-    const { csrfToken, device } = await paired.json();
+    const { csrfToken, device } = (await paired.json()) as { csrfToken: string; device: { human: string } };
     expect(device.human).toBe("lea");
     // The link works once.
     expect((await api(base, "POST", "/pair", {}, { token })).status).toBe(401);
