@@ -10,7 +10,6 @@
  */
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -18,7 +17,7 @@ import { initWorkspaceFiles, SqliteStore } from "../dist/index.js";
 import { defineLeaseCommands } from "./baseline/redis-lease.mjs";
 import { hubAvailable, startHub } from "./lib/hub.mjs";
 import { runWorkers } from "./lib/processes.mjs";
-import { deleteKeys, openRedis } from "./lib/redis.mjs";
+import { deleteKeys, freePort, openRedis } from "./lib/redis.mjs";
 import { printGrid, rowFromRun } from "./lib/stats.mjs";
 
 const here = import.meta.dirname;
@@ -30,17 +29,6 @@ const median = (values) => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Throws unless the ids completed are exactly `expected`, each once. */
 function checkExactlyOnce(label, expected, completed) {

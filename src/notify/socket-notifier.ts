@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, unlinkSync } from "node:fs";
 import { connect, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { listenOnSocket } from "../util/listen-socket.js";
 import { type Notifier, type Subscription, WakeLatch } from "./notifier.js";
 
 /**
@@ -58,7 +59,7 @@ export class SocketNotifier implements Notifier {
         socket.destroy();
         latch.wake();
       });
-      await listen(server, path);
+      await listenOnSocket(server, path);
       servers.push({ server, path });
     }
     return {
@@ -78,25 +79,6 @@ export class SocketNotifier implements Notifier {
 
   async close(): Promise<void> {
     // Nothing of its own runs between calls: each subscription closes its sockets.
-  }
-}
-
-async function listen(server: Server, path: string): Promise<void> {
-  const attempt = () =>
-    new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(path, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-  try {
-    await attempt();
-  } catch (error) {
-    // A socket file left by a crashed process that had our pid: nobody listens on it.
-    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
-    unlinkSync(path);
-    await attempt();
   }
 }
 

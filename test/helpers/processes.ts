@@ -33,6 +33,11 @@ export function startNode(
         },
       )
     : spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"] });
+  return { child, done: finished(child) };
+}
+
+/** Collects a child's stdout and stderr; resolves when it has exited and its pipes are closed. */
+export function finished(child: ChildProcess): Promise<Finished> {
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (chunk) => {
@@ -41,10 +46,9 @@ export function startNode(
   child.stderr!.on("data", (chunk) => {
     stderr += chunk;
   });
-  const done = new Promise<Finished>((resolveDone) => {
+  return new Promise<Finished>((resolveDone) => {
     child.on("close", (code, signal) => resolveDone({ code, signal, stdout, stderr }));
   });
-  return { child, done };
 }
 
 /** Resolves once the child has printed `pattern` on stdout. */

@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { afterEach, expect } from "vitest";
 import { sleepSync } from "../../src/util/sleep.js";
 import { initWorkspaceFiles } from "../../src/workspace/init.js";
+import { finished } from "./processes.js";
 
 export const CLI = resolve(import.meta.dirname, "../../dist/cli/baton.js");
 export const DIST_INDEX = resolve(import.meta.dirname, "../../dist/index.js");
@@ -130,19 +131,12 @@ export function batonInBackground(
   env: Record<string, string | undefined> = {},
 ): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [CLI, ...args], { cwd, env: cliEnv(env) });
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr!.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  const done = new Promise<CliResult>((resolveDone) => {
-    child.on("close", (code) =>
-      resolveDone({ code: code ?? -1, stdout, stderr, json: () => JSON.parse(stdout) }),
-    );
-  });
+  const done = finished(child).then(({ code, stdout, stderr }) => ({
+    code: code ?? -1,
+    stdout,
+    stderr,
+    json: () => JSON.parse(stdout),
+  }));
   return { child, done };
 }
 

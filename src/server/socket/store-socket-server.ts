@@ -7,6 +7,7 @@ import type { Store } from "../../store/port.js";
 import { FrameWriter } from "../../store/remote/frame-writer.js";
 import { ownedByMe } from "../../store/remote/private-folder.js";
 import { type HubHello, MAX_REQUEST_BYTES } from "../../store/remote/protocol.js";
+import { listenOnSocket } from "../../util/listen-socket.js";
 import { handleFrame } from "./request-handler.js";
 
 export interface StoreSocketServer {
@@ -46,7 +47,7 @@ export async function serveStoreSocket(options: StoreSocketOptions): Promise<Sto
       `the hub's socket folder ${folder} belongs to another user or others may write it`,
       `remove it (rm -r ${folder}) or make it yours and private (chmod 700 ${folder}), then start the hub again`,
     );
-  await listen(server, options.path);
+  await listenOnSocket(server, options.path);
   // Only this user may connect: the socket carries every operation, decisions included.
   chmodSync(options.path, 0o600);
   return {
@@ -98,23 +99,4 @@ function serveConnection(socket: Socket, options: StoreSocketOptions, counters: 
     for (const close of subscriptions.values()) close();
     subscriptions.clear();
   });
-}
-
-async function listen(server: Server, path: string): Promise<void> {
-  const attempt = () =>
-    new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(path, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-  try {
-    await attempt();
-  } catch (error) {
-    // A socket file left by a hub that was killed: the caller checked that no hub answers on it.
-    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
-    unlinkSync(path);
-    await attempt();
-  }
 }
