@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { RESERVED_EVENT_PREFIXES } from "../src/services/log-service.js";
 import { openDatabase } from "../src/store/sqlite/driver.js";
 import { baton, CLI, git, tempDir, tempRepo } from "./helpers/temp-repo.js";
 
@@ -212,6 +213,15 @@ describe("baton CLI", () => {
     ).toBe(3);
     expect(baton(repo, ["log", "--since", "yesterday"]).code).toBe(2);
     expect(baton(repo, ["log", "write", "Bad Type", "x"], as("lead")).code).toBe(2);
+    // baton's own event types cannot be forged: each would run hooks and tell live views of a change that never was.
+    const before = (baton(repo, ["log", "--json"]).json().events as unknown[]).length;
+    for (const type of RESERVED_EVENT_PREFIXES.flatMap((prefix) => [prefix, `${prefix}.added`])) {
+      const forged = baton(repo, ["log", "write", type, "it happened", "--json"], as("lead"));
+      expect(forged.code, type).toBe(2);
+      expect(forged.json().error.message).toContain("baton's own event types");
+    }
+    expect((baton(repo, ["log", "--json"]).json().events as unknown[]).length).toBe(before);
+    expect(baton(repo, ["log", "write", "tasks.note", "a type of our own"], as("lead")).code).toBe(0);
   });
 
   it("finds the same hub from a subfolder and from a linked worktree", () => {

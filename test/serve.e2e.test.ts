@@ -192,4 +192,58 @@ describe("baton serve", () => {
     expect(status).toBe("open");
     expect(readFileSync(out, "utf8").trim().split("\n")).toEqual(["T-1"]);
   });
+
+  it("one hub per store, however many start at once", async () => {
+    const repo = tempRepo({ humans: ["lea"] });
+    const starts = Array.from({ length: 5 }, () =>
+      batonInBackground(repo, ["serve", "--port", "0", "--no-pair"], { BATON_HUB: undefined }),
+    );
+    for (const start of starts)
+      stops.push(async () => {
+        start.child.kill("SIGTERM");
+        await start.done;
+      });
+    // The losers exit at once with conflict (3); the one hub keeps running.
+    const exited: number[] = [];
+    for (const start of starts) void start.done.then((r) => exited.push(r.code));
+    for (let i = 0; i < 400 && exited.length < 4; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(exited).toEqual([3, 3, 3, 3]);
+    expect(baton(repo, ["task", "add", "through the one hub"], { BATON_AGENT: "lead" }).code).toBe(0);
+  });
+
+  it("runs each hook on its own: one that hangs does not hold the others back", async () => {
+    const repo = tempRepo({ humans: ["lea"] });
+    const slowStarted = join(repo, "slow-started.txt");
+    const slowEnded = join(repo, "slow-ended.txt");
+    const quick = join(repo, "quick.txt");
+    const append = (file: string, text: string) =>
+      `require('fs').appendFileSync(${JSON.stringify(file)}, ${JSON.stringify(text)})`;
+    writeFileSync(
+      join(repo, ".baton/config.json"),
+      JSON.stringify({
+        humans: ["lea"],
+        hooks: [
+          {
+            on: "message.sent",
+            run: [
+              process.execPath,
+              "-e",
+              `${append(slowStarted, "x")};setTimeout(()=>{${append(slowEnded, "x")}},30000)`,
+            ],
+            timeout: "40s",
+          },
+          { on: "task.added", run: [process.execPath, "-e", append(quick, "x")] },
+        ],
+      }),
+    );
+    await serve(repo);
+    baton(repo, ["agent", "join", "bob"]);
+    for (let i = 0; i < 3; i++)
+      expect(baton(repo, ["send", "bob", `ping ${i}`], { BATON_AGENT: "a" }).code).toBe(0);
+    expect(baton(repo, ["task", "add", "quick one"], { BATON_AGENT: "lead" }).code).toBe(0);
+    for (let i = 0; i < 600 && !existsSync(quick); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(existsSync(quick)).toBe(true);
+    expect(existsSync(slowStarted)).toBe(true);
+    expect(existsSync(slowEnded)).toBe(false); // the slow hook still sleeps, and the quick one has run
+  });
 });

@@ -29,9 +29,7 @@ const RUNNER = `${hostname()}:${process.pid}`;
  * that config first opened the store (`startAfter`), never for the past.
  */
 export class HookOutbox {
-  private readonly consumers: { name: string; hook: HookConfig; types: string[] }[];
-  private running: Promise<void> | undefined;
-  private again = false;
+  private readonly consumers: Consumer[];
 
   constructor(
     private readonly store: Store,
@@ -50,7 +48,7 @@ export class HookOutbox {
           .slice(0, 16);
         const nth = (seen.get(key) ?? 0) + 1; // the same hook twice runs twice
         seen.set(key, nth);
-        return { name: `hook:${key}:${nth}`, hook, types: [...sourcesOf(hook.on)] };
+        return { name: `hook:${key}:${nth}`, hook, types: [...sourcesOf(hook.on)], again: false };
       });
   }
 
@@ -59,36 +57,42 @@ export class HookOutbox {
   }
 
   /**
-   * Runs everything due; resolves when the outbox is empty. Calls while a
-   * drain runs join it and make it look once more, so nothing committed
-   * meanwhile waits for the next drain.
+   * Runs everything due; resolves when the outbox is empty. Each hook drains
+   * on its own, in the order of its events: one that hangs until its timeout
+   * delays only its own next runs, never another hook's (a hostile run found
+   * three 30 s hooks on message.sent holding a task.added hook back 90 s).
+   * A call while a hook's drain runs joins it and makes it look once more, so
+   * nothing committed meanwhile waits for the next drain.
    */
-  drain(): Promise<void> {
-    if (this.empty) return Promise.resolve();
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          while (await this.step()) {
-            // until nothing is left
-          }
-        } while (this.again);
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    return this.running;
+  async drain(): Promise<void> {
+    await Promise.all(this.consumers.map((consumer) => this.drainOne(consumer)));
   }
 
-  /** One take and its runs; false when there was nothing to take. */
-  private async step(): Promise<boolean> {
+  private drainOne(consumer: Consumer): Promise<void> {
+    if (consumer.running) {
+      consumer.again = true;
+      return consumer.running;
+    }
+    consumer.running = (async () => {
+      try {
+        do {
+          consumer.again = false;
+          while (await this.step(consumer)) {
+            // until nothing is left
+          }
+        } while (consumer.again);
+      } finally {
+        consumer.running = undefined;
+      }
+    })();
+    return consumer.running;
+  }
+
+  /** One take of a hook's events and their runs; false when there was nothing to take. */
+  private async step(consumer: Consumer): Promise<boolean> {
     const startAfter = await this.startAfter();
-    const consumers = this.consumers.map(({ name, types }) => ({ name, types, startAfter }));
-    const retry = await this.orphans();
+    const consumers = [{ name: consumer.name, types: consumer.types, startAfter }];
+    const retry = await this.orphans(consumer);
     if (retry.length === 0 && !(await this.store.outboxPending({ consumers }))) return false;
     const { deliveries } = await this.store.takeOutbox({
       actor: "baton",
@@ -98,18 +102,15 @@ export class HookOutbox {
       retry,
     });
     for (const delivery of deliveries) {
-      const consumer = this.consumers.find((c) => c.name === delivery.consumer);
-      if (consumer) await this.run(consumer.hook, delivery.event);
-      await this.store.finishOutbox({ actor: "baton", seq: delivery.event.seq, consumer: delivery.consumer });
+      await this.run(consumer.hook, delivery.event);
+      await this.store.finishOutbox({ actor: "baton", seq: delivery.event.seq, consumer: consumer.name });
     }
     return deliveries.length > 0;
   }
 
-  /** Deliveries left unfinished by a process of this machine that is gone. */
-  private async orphans(): Promise<{ seq: number; consumer: string; runner: string }[]> {
-    const unfinished = await this.store.listUnfinishedOutbox({
-      consumers: this.consumers.map((c) => c.name),
-    });
+  /** The hook's deliveries left unfinished by a process of this machine that is gone. */
+  private async orphans(consumer: Consumer): Promise<{ seq: number; consumer: string; runner: string }[]> {
+    const unfinished = await this.store.listUnfinishedOutbox({ consumers: [consumer.name] });
     return unfinished.filter((d) => d.runner !== RUNNER && runnerIsGone(d.runner));
   }
 
@@ -120,6 +121,14 @@ export class HookOutbox {
     if (succeeded(outcome)) await noteHookLeftovers(this.store, hook.on, event.actor, outcome);
     else await noteHookFailure(this.store, hook.on, event.actor, outcome);
   }
+}
+
+interface Consumer {
+  name: string;
+  hook: HookConfig;
+  types: string[];
+  running?: Promise<void>;
+  again: boolean;
 }
 
 /** Whether the runner `host:pid` is a process of this machine that no longer exists. */

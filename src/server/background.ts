@@ -26,7 +26,9 @@ export function runBackground(hub: Hub, onError: (error: unknown) => void): { st
     const subscription = await hub.notifier.subscribe([CHANGED]);
     try {
       while (!signal.aborted) {
-        await hub.outbox.drain().catch(onError);
+        // Not awaited: a hook that runs long must not keep the next commits' hooks waiting, nor
+        // the hub from stopping (each hook drains on its own; a drain in progress is joined).
+        hub.outbox.drain().catch(onError);
         await Promise.race([subscription.next(RECHECK_MS), stopped]);
       }
     } finally {

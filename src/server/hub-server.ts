@@ -12,6 +12,7 @@ import { servedNames } from "./auth/origin-check.js";
 import { RateLimiter } from "./auth/rate-limit.js";
 import { runBackground } from "./background.js";
 import { createHttpHandler } from "./http/handler.js";
+import { acquireHubLock } from "./hub-lock.js";
 import { type StoreSocketServer, serveStoreSocket } from "./socket/store-socket-server.js";
 
 /** What `.baton/hub.json` says about the running hub, for `baton serve --stop` and for people. */
@@ -83,7 +84,9 @@ export async function startHubServer(options: HubServerOptions): Promise<Running
   });
   let server: StoreSocketServer | undefined;
   let http: HttpFace | undefined;
+  let lock: { release(): void } | undefined;
   try {
+    lock = acquireHubLock(join(dirname(hubRecordPath(hub.store.location)), "hub.lock"));
     const socket = hubSocketPath(hub.store.location);
     const running = (await answeringHub(socket))?.pid;
     if (running !== undefined) {
@@ -112,6 +115,7 @@ export async function startHubServer(options: HubServerOptions): Promise<Running
     writeTextAtomic(recordPath, `${JSON.stringify(record, null, 2)}\n`);
     const listening = server;
     const face = http;
+    const held = lock;
     const background = runBackground(hub, options.onError ?? (() => undefined));
     let closing: Promise<void> | undefined;
     return {
@@ -126,6 +130,7 @@ export async function startHubServer(options: HubServerOptions): Promise<Running
           // Only our own record: a hub started after us (once our socket was gone) wrote its own.
           if (readHubRecord(recordPath)?.pid === process.pid) removeQuietly(recordPath);
           await hub.close();
+          held.release();
         })();
         return closing;
       },
@@ -134,9 +139,13 @@ export async function startHubServer(options: HubServerOptions): Promise<Running
     await server?.close();
     await http?.close();
     await hub.close();
+    lock?.release();
     throw error;
   }
 }
+
+/** Open HTTP connections (streams included) the hub accepts at once. */
+const MAX_HTTP_CONNECTIONS = 1000;
 
 interface HttpFace {
   port: number;
@@ -146,6 +155,8 @@ interface HttpFace {
 /** The HTTP API, SSE, MCP over HTTP and pairing, every request authenticated against the store. */
 async function serveHttp(hub: Hub, options: HubServerOptions): Promise<HttpFace> {
   const server = createServer();
+  // Idle connections cost a file handle each: past this many, new ones are refused, not the hub.
+  server.maxConnections = MAX_HTTP_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
       reject(

@@ -6,6 +6,25 @@ import type { ServiceContext } from "./service-context.js";
 
 const EVENT_TYPE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
 
+/** Event types baton writes itself; nobody may append one by hand. */
+export const RESERVED_EVENT_PREFIXES = [
+  "agent",
+  "approval",
+  "channel",
+  "device",
+  "escalation",
+  "hook",
+  "hub",
+  "key",
+  "lease",
+  "message",
+  "messages",
+  "pairing",
+  "question",
+  "summary",
+  "task",
+] as const;
+
 export class LogService {
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -14,13 +33,31 @@ export class LogService {
     return this.ctx.store.listEvents(filter);
   }
 
-  /** Records a decision or note; `type` is free but dotted lowercase, e.g. `decision` or `design.api`. */
+  /**
+   * Records a decision or note; `type` is free but dotted lowercase, e.g.
+   * `decision` or `design.api`, and not one of baton's own (a forged
+   * `task.added` or `approval.approved` would run hooks and tell every live
+   * view of a change that never happened).
+   */
   async write(type: string, summary: string, data?: Record<string, unknown>): Promise<BatonEvent> {
     if (typeof type !== "string" || type.length > 64 || !EVENT_TYPE.test(type)) {
       throw new BatonError(
         "invalid_input",
         `bad event type '${clip(String(type))}'`,
         "use up to 64 lowercase letters, digits and _, in words joined by dots, e.g. decision or design.api",
+      );
+    }
+    const reserved = RESERVED_EVENT_PREFIXES.find(
+      (prefix) => type === prefix || type.startsWith(`${prefix}.`),
+    );
+    if (reserved) {
+      throw new BatonError(
+        "invalid_input",
+        `'${type}' is one of baton's own event types: only baton writes ${reserved}.* events`,
+        {
+          cli: 'record what you decided as decision (baton log write decision "...") or a type of your own, e.g. design.api',
+          tool: "record it as a decision (log_decision)",
+        },
       );
     }
     const text = checkText("logSummary", summary);

@@ -467,6 +467,8 @@ export interface ListEventsInput {
   sinceMs?: number;
   afterSeq?: number;
   limit?: number;
+  /** With `limit`: the oldest events that match (a page to read on from), not the newest. */
+  oldest?: boolean;
 }
 
 export interface SweepInput extends Mutation {

@@ -8,6 +8,7 @@ const GITIGNORE = `# The database and the running hub's record are local state; 
 ${DB_FILE}
 ${DB_FILE}-*
 hub.json
+hub.lock
 `;
 
 /** The commented defaults, naming the team's humans. */

@@ -51,6 +51,26 @@ describe("the live event stream (SSE)", () => {
     );
   });
 
+  it("catches up on a long log a page at a time, every event once and in order; the list is bounded", async () => {
+    const { url, hub } = await startServer();
+    const ws = hub.as("a1");
+    for (let i = 0; i < 1_250; i++) await ws.log.write("decision", `step ${i}`);
+    const all = (await hub.store.listEvents({})).map((e) => e.seq);
+    expect(all.length).toBeGreaterThan(1_250);
+    const stream = await EventStreamClient.connect(url, STREAM, { ...a1, "last-event-id": "0" });
+    await stream.until((c) => c.events.length >= all.length, "the whole log", 60_000);
+    expect(stream.ids()).toEqual(all);
+    await ws.log.write("decision", "live again");
+    await stream.until((c) => c.events.length > all.length, "the live event");
+    expect(stream.events.at(-1)!.data.summary).toBe("live again");
+    // The plain list never returns the whole log at once: the newest 1000 by default, pages with ?after=.
+    const listed = await call(url, "GET", "/api/v1/events", a1);
+    expect(listed.body.events).toHaveLength(1000);
+    expect(listed.body.events.at(-1).summary).toBe("live again");
+    const page = await call(url, "GET", "/api/v1/events?after=0&limit=10", a1);
+    expect(page.body.events.map((e: { seq: number }) => e.seq)).toEqual(all.slice(0, 10));
+  }, 120_000);
+
   it("delivers a change made by a separate baton CLI process, woken by the commit (no re-check in time)", async () => {
     // The re-check is an hour: only the CHANGED wake-up from the other process can deliver it in this test.
     const { url, repo } = await startServer({ recheckMs: 3_600_000 });

@@ -3,6 +3,9 @@ import { CHANGED, type Subscription } from "../../notify/notifier.js";
 import { RECHECK_MS } from "../../services/wait.js";
 import type { Store } from "../../store/port.js";
 
+/** Events read per step when following the log. */
+const FOLLOW_PAGE = 500;
+
 /** Something that takes each new event batch, oldest first. */
 export interface EventSink {
   deliver(events: readonly BatonEvent[]): void;
@@ -63,16 +66,20 @@ export class EventFollower {
     while (!this.closed && this.sinks.size > 0) {
       await Promise.race([subscription.next(this.recheckMs), stopped]);
       if (this.closed) break;
-      let events: BatonEvent[];
-      try {
-        events = await this.store.listEvents({ afterSeq: this.head });
-      } catch {
-        // A busy or closing store: read again from the same head on the next wake-up or re-check.
-        continue;
+      // In pages, so a burst of commits is never read (or held) at once.
+      for (let more = true; more && !this.closed; ) {
+        let events: BatonEvent[];
+        try {
+          events = await this.store.listEvents({ afterSeq: this.head, limit: FOLLOW_PAGE, oldest: true });
+        } catch {
+          // A busy or closing store: read again from the same head on the next wake-up or re-check.
+          break;
+        }
+        more = events.length === FOLLOW_PAGE;
+        if (events.length === 0) break;
+        this.head = events[events.length - 1]!.seq;
+        for (const sink of [...this.sinks]) sink.deliver(events);
       }
-      if (events.length === 0) continue;
-      this.head = events[events.length - 1]!.seq;
-      for (const sink of [...this.sinks]) sink.deliver(events);
     }
     subscription.close();
     // Nobody attached: the next stream starts a new loop, from the log's head then.

@@ -7,6 +7,12 @@ import type { EventFollower, EventSink } from "./event-follower.js";
 import { EVENT_FILTER } from "./routes/project-routes.js";
 import { validate } from "./validate.js";
 
+/** Events read from the log per step while a stream catches up. */
+const CATCH_UP_PAGE = 500;
+
+/** How long a catching-up client may leave what was sent unread before it is dropped (it resumes with Last-Event-ID). */
+const STALLED_READER_MS = 30_000;
+
 /** The query a live stream takes: the event filters, and where to start (Last-Event-ID wins over after). */
 export const STREAM_QUERY = z.object(EVENT_FILTER).strict();
 
@@ -105,16 +111,24 @@ class EventStream implements EventSink {
     this.cursor = from;
     for (;;) {
       this.overflowed = false;
+      // A page at a time, each written before the next is read: a long log is never in memory
+      // at once, and one client catching up does not hold the hub's event loop.
       const events = await store.listEvents({
         afterSeq: this.cursor,
         actor: this.filter.agent,
         type: this.filter.type,
         subject: this.filter.task,
+        limit: CATCH_UP_PAGE,
+        oldest: true,
       });
       for (let i = 0; i < events.length && !this.ended; i += 100) {
         if (!this.write(events.slice(i, i + 100))) await this.drained();
       }
       if (this.ended) return;
+      if (events.length === CATCH_UP_PAGE) {
+        this.cursor = Math.max(this.cursor, events[events.length - 1]!.seq);
+        continue;
+      }
       if (!this.overflowed) break;
     }
     const waiting = this.pending ?? [];
@@ -122,9 +136,15 @@ class EventStream implements EventSink {
     this.write(waiting);
   }
 
+  /** Resolves when the client has read what was written; a client that reads nothing for a while is dropped. */
   private drained(): Promise<void> {
     return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        done();
+        this.end(true);
+      }, STALLED_READER_MS);
       const done = () => {
+        clearTimeout(timer);
         this.res.off("drain", done);
         this.res.off("close", done);
         resolve();

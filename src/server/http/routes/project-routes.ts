@@ -31,7 +31,7 @@ export const PROJECT_ROUTES: Route[] = [
     path: "/events",
     operationId: "listEvents",
     summary:
-      "The event log, oldest first (limit: the newest N). With Accept: text/event-stream, a live stream (see x-baton-stream)",
+      "The event log, oldest first: the newest `limit` (default 1000, at most 10000; with `after`, the next `limit` after it, to page on). With Accept: text/event-stream, a live stream (see x-baton-stream)",
     tag: "events",
     query: z.object({ ...EVENT_FILTER, limit: whole("limit").optional() }).strict(),
     run: async ({ ws, query }) => ({
@@ -40,7 +40,9 @@ export const PROJECT_ROUTES: Route[] = [
         type: query.type,
         subject: query.task,
         afterSeq: query.after,
-        limit: query.limit,
+        // Never the whole log at once: a long log would fill the hub's memory and hold its event loop.
+        limit: Math.min(query.limit ?? 1000, 10_000),
+        oldest: query.after !== undefined,
       }),
     }),
   }),

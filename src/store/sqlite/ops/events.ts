@@ -44,10 +44,12 @@ export function listEvents(tx: Tx, input: ListEventsInput): BatonEvent[] {
     params.push(input.afterSeq);
   }
   const filter = where.length ? `WHERE ${where.join(" AND ")}` : "";
-  // With a limit, the newest events are kept; they are always returned oldest first.
-  const sql = input.limit
-    ? `SELECT * FROM (SELECT * FROM events ${filter} ORDER BY seq DESC LIMIT ${Math.floor(input.limit)}) ORDER BY seq`
-    : `SELECT * FROM events ${filter} ORDER BY seq`;
+  // With a limit, the newest events are kept (or the oldest, for paging); they are always returned oldest first.
+  const sql = !input.limit
+    ? `SELECT * FROM events ${filter} ORDER BY seq`
+    : input.oldest
+      ? `SELECT * FROM events ${filter} ORDER BY seq LIMIT ${Math.floor(input.limit)}`
+      : `SELECT * FROM (SELECT * FROM events ${filter} ORDER BY seq DESC LIMIT ${Math.floor(input.limit)}) ORDER BY seq`;
   return tx.conn.all<EventRow>(sql, ...params).map(toEvent);
 }
 
