@@ -1,5 +1,5 @@
 import { chmodSync, mkdirSync, unlinkSync } from "node:fs";
-import { createServer, type Server, type Socket } from "node:net";
+import { createServer, type Socket } from "node:net";
 import { dirname } from "node:path";
 import { BatonError, toBatonError } from "../../errors.js";
 import { LineReader } from "../../mcp/line-reader.js";
