@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import type { HookConfig } from "../domain/config.js";
 import type { Store } from "../store/port.js";
+import { processExists } from "../util/processes.js";
 import { noteHookFailure, noteHookLeftovers } from "./hook-notes.js";
 import { hookPayload, sourcesOf } from "./hook-payload.js";
 import { runHook, succeeded } from "./run-hook.js";
@@ -136,11 +137,5 @@ function runnerIsGone(runner: string): boolean {
   const at = runner.lastIndexOf(":");
   if (runner.slice(0, at) !== hostname()) return false; // another machine's: not ours to judge
   const pid = Number(runner.slice(at + 1));
-  if (!Number.isSafeInteger(pid) || pid <= 0) return true;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
-  }
+  return !Number.isSafeInteger(pid) || pid <= 0 || !processExists(pid);
 }

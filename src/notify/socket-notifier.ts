@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, unlinkSync } from "node:fs";
+import { mkdirSync, readdirSync } from "node:fs";
 import { connect, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { listenOnSocket } from "../util/listen-socket.js";
+import { removeIfPresent } from "../util/processes.js";
 import { type Notifier, type Subscription, WakeLatch } from "./notifier.js";
 
 /**
@@ -66,11 +67,7 @@ export class SocketNotifier implements Notifier {
       next: (timeoutMs) => latch.next(timeoutMs),
       close: () => {
         for (const { server, path } of servers) {
-          try {
-            unlinkSync(path);
-          } catch {
-            // already gone
-          }
+          removeIfPresent(path);
           server.close();
         }
       },
@@ -93,11 +90,7 @@ function poke(path: string): Promise<void> {
     socket.once("error", (error: NodeJS.ErrnoException) => {
       // Nobody listens: the waiter died without cleaning up. Remove its socket file.
       if (error.code === "ECONNREFUSED") {
-        try {
-          unlinkSync(path);
-        } catch {
-          // someone else removed it
-        }
+        removeIfPresent(path);
       }
       done();
     });

@@ -1,5 +1,6 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { BatonError } from "../errors.js";
+import { processExists, removeIfPresent } from "../util/processes.js";
 
 /**
  * One hub per store, decided by the file system: `.baton/hub.lock` is created
@@ -17,13 +18,13 @@ export function acquireHubLock(path: string): { release(): void } {
       closeSync(fd);
       return {
         release: () => {
-          if (holder(path) === process.pid) unlinkQuietly(path);
+          if (holder(path) === process.pid) removeIfPresent(path);
         },
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const pid = holder(path);
-      if (pid !== undefined && alive(pid)) {
+      if (pid !== undefined && processExists(pid)) {
         throw new BatonError(
           "conflict",
           `a hub already runs for this store (pid ${pid})`,
@@ -31,7 +32,7 @@ export function acquireHubLock(path: string): { release(): void } {
           { pid },
         );
       }
-      unlinkQuietly(path); // its hub is gone
+      removeIfPresent(path); // its hub is gone
     }
   }
   throw new BatonError(
@@ -47,22 +48,5 @@ function holder(path: string): number | undefined {
     return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-function unlinkQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // already gone
   }
 }

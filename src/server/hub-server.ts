@@ -1,4 +1,4 @@
-import { readFileSync, unlinkSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
@@ -6,6 +6,7 @@ import { BatonError } from "../errors.js";
 import { type Hub, openHub } from "../services/hub.js";
 import { HubConnection } from "../store/remote/hub-connection.js";
 import { type HubHello, hubSocketPath } from "../store/remote/protocol.js";
+import { removeIfPresent } from "../util/processes.js";
 import { writeTextAtomic } from "../util/write-atomic.js";
 import { StoreAuthenticator } from "./auth/authenticator.js";
 import { servedNames } from "./auth/origin-check.js";
@@ -128,7 +129,7 @@ export async function startHubServer(options: HubServerOptions): Promise<Running
           await face.close();
           await listening.close();
           // Only our own record: a hub started after us (once our socket was gone) wrote its own.
-          if (readHubRecord(recordPath)?.pid === process.pid) removeQuietly(recordPath);
+          if (readHubRecord(recordPath)?.pid === process.pid) removeIfPresent(recordPath);
           await hub.close();
           held.release();
         })();
@@ -193,12 +194,4 @@ async function serveHttp(hub: Hub, options: HubServerOptions): Promise<HttpFace>
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-function removeQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // already gone
-  }
 }

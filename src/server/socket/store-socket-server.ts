@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, unlinkSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import { dirname } from "node:path";
 import { BatonError, toBatonError } from "../../errors.js";
@@ -8,6 +8,7 @@ import { FrameWriter } from "../../store/remote/frame-writer.js";
 import { ownedByMe } from "../../store/remote/private-folder.js";
 import { type HubHello, MAX_REQUEST_BYTES } from "../../store/remote/protocol.js";
 import { listenOnSocket } from "../../util/listen-socket.js";
+import { removeIfPresent } from "../../util/processes.js";
 import { handleFrame } from "./request-handler.js";
 
 export interface StoreSocketServer {
@@ -56,11 +57,7 @@ export async function serveStoreSocket(options: StoreSocketOptions): Promise<Sto
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
       await closed;
-      try {
-        unlinkSync(options.path);
-      } catch {
-        // already removed
-      }
+      removeIfPresent(options.path);
     },
   };
 }

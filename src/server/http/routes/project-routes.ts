@@ -40,8 +40,9 @@ export const PROJECT_ROUTES: Route[] = [
         type: query.type,
         subject: query.task,
         afterSeq: query.after,
-        // Never the whole log at once: a long log would fill the hub's memory and hold its event loop.
-        limit: Math.min(query.limit ?? 1000, 10_000),
+        // Never the whole log at once: a long log would fill the hub's memory and hold its event loop
+        // (the service refuses a limit over 10000).
+        limit: query.limit ?? 1000,
         oldest: query.after !== undefined,
       }),
     }),
