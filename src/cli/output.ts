@@ -36,6 +36,15 @@ export class Output {
     if (!this.json) process.stderr.write(`${this.errStyle.dim(neutralise(text))}\n`);
   }
 
+  /**
+   * Remarks for people made with `errStyle` (a banner, a QR code): like note,
+   * but this process's own colour codes pass the terminal gate, where note
+   * would show them as stand-ins.
+   */
+  noteLines(lines: string[]): void {
+    if (!this.json) process.stderr.write(`${forTerminal(lines.join("\n"), this.errStyle)}\n`);
+  }
+
   error(error: BatonError): void {
     if (this.json) {
       process.stdout.write(`${safeJson({ error: error.toJSON() })}\n`);

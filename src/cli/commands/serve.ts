@@ -116,7 +116,8 @@ async function printPairing(
   const ws = hub.as(human);
   if ((await ws.agents.me())?.kind !== "human") await ws.agents.join({ kind: "human" });
   const { pairing, token } = await ws.access.pair(human);
-  for (const line of pairingLines(pairing, `${url}/pair#${token}`, ctx.out.style)) ctx.out.note(line);
+  // Styled for stderr, where serve speaks (stdout keeps the result it prints when it stops).
+  ctx.out.noteLines(pairingLines(pairing, `${url}/pair#${token}`, ctx.out.errStyle));
 }
 
 function storeUrl(ctx: CliContext): string | undefined {
