@@ -12,13 +12,22 @@ import type { SocketNotifier } from "./socket-notifier.js";
  */
 export class HubNotifier implements Notifier {
   readonly local = new LocalNotifier();
+  /** Pokes to the folder still connecting (close waits for them). */
+  private readonly poking = new Set<Promise<void>>();
 
   constructor(private readonly folder: SocketNotifier) {}
 
+  /**
+   * Wakes the hub's own waiters at once, and pokes the folder's (other
+   * processes') without waiting for their sockets to connect: a batch's
+   * answers wait on this, and the hub outlives the pokes it starts, where a
+   * CLI process must wait for its own before it exits. Its own folder sockets
+   * are left out: the in-process wake-up reached them already.
+   */
   async notify(topics: readonly string[]): Promise<void> {
-    // In-process waiters first and without yielding: they are the hub's clients.
     this.local.wakeNow(topics);
-    await this.folder.notify(topics);
+    const poke = this.folder.notify(topics, { othersOnly: true }).finally(() => this.poking.delete(poke));
+    this.poking.add(poke);
   }
 
   async subscribe(topics: readonly string[], latch = new WakeLatch()): Promise<Subscription> {
@@ -40,6 +49,7 @@ export class HubNotifier implements Notifier {
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.poking);
     await this.local.close();
     await this.folder.close();
   }

@@ -42,6 +42,34 @@ describe("SocketNotifier", () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it("wakes a waiter that subscribed right after a commit listed the folder (its listing is kept only once settled)", async () => {
+    const dir = join(tempDir(), "w");
+    const committer = new SocketNotifier(dir); // another process: it lists the folder on every commit
+    const waiter = new SocketNotifier(dir);
+    const first = await waiter.subscribe(["inbox:bob"]);
+    for (let i = 0; i < 30; i++) {
+      await committer.notify(["inbox:bob"]); // lists the folder, perhaps in the same clock tick as the next socket
+      const sub = await waiter.subscribe([`inbox:w${i}`]);
+      await committer.notify([`inbox:w${i}`]);
+      expect(await sub.next(5_000)).toBe(true);
+      sub.close();
+    }
+    first.close();
+  });
+
+  it("leaves its own subscriptions out when asked (othersOnly), and pokes the others", async () => {
+    const dir = join(tempDir(), "w");
+    const hub = new SocketNotifier(dir);
+    const other = new SocketNotifier(dir);
+    const own = await hub.subscribe(["inbox:bob"]);
+    const theirs = await other.subscribe(["inbox:bob"]);
+    await hub.notify(["inbox:bob"], { othersOnly: true });
+    expect(await theirs.next(5_000)).toBe(true);
+    expect(await own.next(50)).toBe(false);
+    own.close();
+    theirs.close();
+  });
+
   it("does nothing when nobody ever waited", async () => {
     await expect(new SocketNotifier(join(tempDir(), "never")).notify(["inbox:x"])).resolves.toBeUndefined();
   });

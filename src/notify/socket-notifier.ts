@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, statSync } from "node:fs";
 import { connect, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { listenOnSocket } from "../util/listen-socket.js";
 import { removeIfPresent } from "../util/processes.js";
 import { type Notifier, type Subscription, WakeLatch } from "./notifier.js";
@@ -35,38 +35,82 @@ function topicKey(topic: string): string {
 
 let socketCounter = 0;
 
+/**
+ * How long after a folder's last change its listing is trusted while the
+ * folder's mtime stays the same. The kernel stamps mtime from a coarse clock
+ * (one tick: 1-10 ms), so a socket made just after a listing can leave the
+ * mtime unchanged; a listing read well after the mtime cannot have missed one.
+ */
+const SETTLED_MS = 50;
+
+export interface NotifyOptions {
+  /** Leave out the sockets this notifier's own subscriptions listen on: their waiters were woken already (the hub). */
+  othersOnly?: boolean;
+}
+
 export class SocketNotifier implements Notifier {
+  /** The folder's names, kept while its mtime says nothing was added or removed since. */
+  private listing: { names: string[]; mtimeMs: number; readAt: number } | undefined;
+  /** The socket names this notifier's subscriptions listen on. */
+  private readonly own = new Set<string>();
+
   constructor(readonly dir: string) {}
 
-  async notify(topics: readonly string[]): Promise<void> {
+  async notify(topics: readonly string[], options: NotifyOptions = {}): Promise<void> {
     if (topics.length === 0) return;
-    let entries: string[];
-    try {
-      entries = readdirSync(this.dir);
-    } catch {
-      return; // nobody has ever waited here
-    }
+    const entries = this.names();
+    if (entries.length === 0) return;
     const keys = new Set(topics.map(topicKey));
-    const targets = entries.filter((name) => keys.has(name.slice(0, name.indexOf("."))));
+    const targets = entries.filter(
+      (name) => keys.has(name.slice(0, name.indexOf("."))) && !(options.othersOnly && this.own.has(name)),
+    );
     await Promise.all(targets.map((name) => poke(join(this.dir, name))));
+  }
+
+  /**
+   * The socket names in the folder. A commit asks on every write, and a hub
+   * many times per millisecond: one stat instead of a listing (open, read,
+   * close) while the folder has not changed.
+   */
+  private names(): string[] {
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(this.dir).mtimeMs;
+    } catch {
+      return []; // nobody has ever waited here
+    }
+    const known = this.listing;
+    if (known && known.mtimeMs === mtimeMs && known.readAt - mtimeMs > SETTLED_MS) return known.names;
+    const readAt = Date.now();
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    this.listing = { names, mtimeMs, readAt };
+    return names;
   }
 
   async subscribe(topics: readonly string[], latch = new WakeLatch()): Promise<Subscription> {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const servers: { server: Server; path: string }[] = [];
     for (const topic of new Set(topics)) {
-      const path = join(this.dir, `${topicKey(topic)}.${process.pid}.${socketCounter++}.sock`);
+      const name = `${topicKey(topic)}.${process.pid}.${socketCounter++}.sock`;
+      const path = join(this.dir, name);
       const server = createServer((socket) => {
         socket.destroy();
         latch.wake();
       });
       await listenOnSocket(server, path);
       servers.push({ server, path });
+      this.own.add(name);
     }
     return {
       next: (timeoutMs) => latch.next(timeoutMs),
       close: () => {
         for (const { server, path } of servers) {
+          this.own.delete(basename(path));
           removeIfPresent(path);
           server.close();
         }

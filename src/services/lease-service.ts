@@ -5,6 +5,7 @@ import type { Lease } from "../domain/types.js";
 import { BatonError, isBatonError } from "../errors.js";
 import type { AcquireResult } from "../store/port.js";
 import { formatDuration } from "../util/duration.js";
+import { withFsSnapshot } from "../workspace/fs-snapshot.js";
 import { hardLinkCount, keysNow, spelledKeys } from "../workspace/lease-keys.js";
 import { type PatternOptions, toWorkspacePattern, WHOLE_WORKSPACE } from "../workspace/workspace-path.js";
 import type { ServiceContext } from "./service-context.js";
@@ -56,10 +57,15 @@ export class LeaseService {
   }
 
   async lock(paths: string[], options: LockOptions = {}): Promise<LockResult> {
-    const wanted =
-      options.wholeWorkspace && paths.length === 0
-        ? [WHOLE_WORKSPACE]
-        : this.normalise(paths, { wholeWorkspace: options.wholeWorkspace });
+    const held = await this.ctx.store.listLeases({});
+    // One look at the file system for the paths, every held lease's key and the hard-link count.
+    const { wanted, aliases, warnings } = withFsSnapshot(() => {
+      const wanted =
+        options.wholeWorkspace && paths.length === 0
+          ? [WHOLE_WORKSPACE]
+          : this.normalise(paths, { wholeWorkspace: options.wholeWorkspace });
+      return { wanted, aliases: this.aliases(held, wanted), warnings: this.hardLinkWarnings(paths, wanted) };
+    });
     const result = await this.ctx.store.acquireLeases({
       actor: this.ctx.actor(),
       dryRun: this.ctx.dryRun,
@@ -67,9 +73,9 @@ export class LeaseService {
       exclusive: !options.shared,
       ttlMs: checkDuration("ttl", options.ttlMs ?? this.ctx.config.leaseTtlMs),
       intent: optionalText("intent", options.intent),
-      aliases: this.aliases(await this.ctx.store.listLeases({}), wanted),
+      aliases,
     });
-    return { ...result, warnings: this.hardLinkWarnings(paths, wanted) };
+    return { ...result, warnings };
   }
 
   /**
@@ -120,17 +126,23 @@ export class LeaseService {
    * leading there now is meant.
    */
   private releaseKeys(paths: string[], leases: Lease[]): string[] {
+    return withFsSnapshot(() => this.releaseKeysNow(paths, leases));
+  }
+
+  private releaseKeysNow(paths: string[], leases: Lease[]): string[] {
     if (paths.length === 0) return this.normalise(paths);
     checkCount("paths", paths);
     const stored = new Set(leases.map((lease) => lease.path));
-    const aliases = this.aliases(leases);
+    // Only a path that spells no stored key needs where every lease leads now.
+    let aliases: LeaseAliases | undefined;
     return [
       ...new Set(
         paths.flatMap((path) => {
           const spelled = spelledKeys(path, this.ctx.paths).find((key) => stored.has(key));
           if (spelled !== undefined) return [spelled];
           const resolved = this.resolveForRelease(path, leases);
-          const meant = [...stored].filter((key) => key === resolved || aliases[key]?.includes(resolved));
+          aliases ??= this.aliases(leases);
+          const meant = [...stored].filter((key) => key === resolved || aliases![key]?.includes(resolved));
           return meant.length > 0 ? meant : [resolved];
         }),
       ),
@@ -166,7 +178,7 @@ export class LeaseService {
    */
   async checkPath(path: string): Promise<{ key: string; leases: Lease[] }> {
     try {
-      const [key] = this.normalise([path], { wholeWorkspace: true });
+      const [key] = withFsSnapshot(() => this.normalise([path], { wholeWorkspace: true }));
       return { key: key!, leases: await this.overlapping(key!) };
     } catch (error) {
       if (!isBatonError(error) || (error.code !== "outside_workspace" && error.code !== "invalid_input"))
@@ -182,7 +194,7 @@ export class LeaseService {
   /** Live leases that overlap a repository-relative pattern, already normalised, under their keys or where those lead now. */
   async overlapping(pattern: string): Promise<Lease[]> {
     const all = await this.ctx.store.listLeases({});
-    const aliases = this.aliases(all, [pattern]);
+    const aliases = withFsSnapshot(() => this.aliases(all, [pattern]));
     const wanted = leaseKeys(pattern, aliases);
     return all.filter((lease) =>
       leaseKeys(lease.path, aliases).some((key) => wanted.some((other) => patternsOverlap(key, other))),

@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { BatonError } from "../errors.js";
+import { fsView, remembered } from "./fs-snapshot.js";
 
 /**
  * One working tree of a repository: the main checkout or a linked worktree.
@@ -24,8 +25,10 @@ export interface Tree {
  * and every hook call; anything else asks git.
  */
 export function findTree(start: string): Tree {
-  const fast = process.env.GIT_DIR || process.env.GIT_COMMON_DIR ? undefined : readTree(start);
-  return fast ?? askGit(start);
+  return remembered("tree", start, () => {
+    const fast = process.env.GIT_DIR || process.env.GIT_COMMON_DIR ? undefined : readTree(start);
+    return fast ?? askGit(start);
+  });
 }
 
 /**
@@ -71,21 +74,21 @@ export function findRepositoryRoot(cwd: string): string {
  * entry, read without git; undefined when the layout needs git to decide.
  */
 export function readTree(start: string): Tree | undefined {
-  for (let dir = realpathSync(start); ; dir = dirname(dir)) {
+  for (let dir = fsView.realpath(start); ; dir = dirname(dir)) {
     const dotGit = join(dir, ".git");
-    if (existsSync(dotGit)) {
+    if (fsView.exists(dotGit)) {
       try {
-        if (statSync(dotGit).isDirectory()) {
-          const gitDir = realpathSync(dotGit);
+        if (fsView.stat(dotGit).isDirectory()) {
+          const gitDir = fsView.realpath(dotGit);
           return { root: dir, gitDir, commonDir: gitDir };
         }
-        const match = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, "utf8"));
+        const match = /^gitdir: (.+)$/m.exec(fsView.readText(dotGit));
         if (!match) return undefined;
-        const gitDir = realpathSync(resolve(dir, match[1]!.trim()));
-        if (!statSync(gitDir).isDirectory()) return undefined; // a gitdir line that names a file: git decides
+        const gitDir = fsView.realpath(resolve(dir, match[1]!.trim()));
+        if (!fsView.stat(gitDir).isDirectory()) return undefined; // a gitdir line that names a file: git decides
         const common = join(gitDir, "commondir");
-        const commonDir = existsSync(common)
-          ? realpathSync(resolve(gitDir, readFileSync(common, "utf8").trim()))
+        const commonDir = fsView.exists(common)
+          ? fsView.realpath(resolve(gitDir, fsView.readText(common).trim()))
           : gitDir;
         return { root: dir, gitDir, commonDir };
       } catch {

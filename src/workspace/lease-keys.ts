@@ -1,6 +1,6 @@
-import { lstatSync, statSync } from "node:fs";
 import { isAbsolute, relative, sep } from "node:path";
 import { isBatonError } from "../errors.js";
+import { fsView } from "./fs-snapshot.js";
 import { resolveReal, SEPARATOR } from "./real-path.js";
 import { isInside, type PathScope, type PlacedPattern, placePattern } from "./workspace-path.js";
 
@@ -67,8 +67,8 @@ export function spelledKeys(input: string, scope: PathScope): string[] {
 export function hardLinkCount(input: string, scope: PathScope): number {
   try {
     const real = resolveReal(scope.cwd, input);
-    if (!lstatSync(real).isFile()) return 1;
-    return statSync(real).nlink;
+    if (!fsView.lstat(real).isFile()) return 1;
+    return fsView.stat(real).nlink;
   } catch {
     return 1;
   }

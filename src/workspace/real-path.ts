@@ -1,6 +1,6 @@
-import { existsSync, lstatSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { BatonError } from "../errors.js";
+import { fsView } from "./fs-snapshot.js";
 
 /** A path's separators: `/`, and `\` only where the system reads it as one (on POSIX it is a file name's character). */
 export const SEPARATOR = process.platform === "win32" ? /[\\/]+/ : /\/+/;
@@ -21,8 +21,8 @@ export function resolveReal(base: string, input: string): string {
   // A base that does not exist (a folder a command creates first) is resolved the same way.
   let current = isAbsolute(input)
     ? "/"
-    : existsSync(base)
-      ? realpathSync(base)
+    : fsView.exists(base)
+      ? fsView.realpath(base)
       : resolveReal("/", resolve(base));
   let links = 0;
   while (queue.length > 0) {
@@ -44,7 +44,7 @@ export function resolveReal(base: string, input: string): string {
         "fix or remove the looping link, or name the file by its real path",
       );
     }
-    const target = readlinkSync(next);
+    const target = fsView.readlink(next);
     if (isAbsolute(target)) current = "/";
     queue.unshift(...target.split(SEPARATOR));
   }
@@ -53,7 +53,7 @@ export function resolveReal(base: string, input: string): string {
 
 function isSymlink(path: string): boolean {
   try {
-    return lstatSync(path).isSymbolicLink();
+    return fsView.lstat(path).isSymbolicLink();
   } catch {
     return false; // not there (yet): kept as written
   }
@@ -63,7 +63,7 @@ function isSymlink(path: string): boolean {
 export function existingAncestor(path: string): string {
   for (let dir = path; ; dir = dirname(dir)) {
     try {
-      if (lstatSync(dir).isDirectory()) return realpathSync(dir);
+      if (fsView.lstat(dir).isDirectory()) return fsView.realpath(dir);
     } catch {
       // keep climbing
     }
@@ -74,7 +74,7 @@ export function existingAncestor(path: string): string {
 /** Whether `path` is a folder (links followed); false when it is not there. */
 export function isDirectory(path: string): boolean {
   try {
-    return statSync(path).isDirectory();
+    return fsView.stat(path).isDirectory();
   } catch {
     return false;
   }

@@ -1,8 +1,8 @@
-import { statSync } from "node:fs";
 import { dirname, isAbsolute, relative, sep } from "node:path";
 import { coversWholeWorkspace, isGlob } from "../domain/lease-pattern.js";
 import { BatonError, isBatonError } from "../errors.js";
 import { findTree } from "./find-root.js";
+import { fsView } from "./fs-snapshot.js";
 import { existingAncestor, resolveReal, SEPARATOR } from "./real-path.js";
 
 const MAX_PATTERN_LENGTH = 1024;
@@ -172,7 +172,7 @@ export function placePattern(input: string, scope: PathScope, options: PatternOp
 /** What is at a real path: a folder, a file (anything else that is not a folder), or nothing yet. */
 function kindOf(real: string): "file" | "folder" | "missing" {
   try {
-    return statSync(real).isDirectory() ? "folder" : "file";
+    return fsView.stat(real).isDirectory() ? "folder" : "file";
   } catch {
     return "missing";
   }
