@@ -42,6 +42,8 @@ export interface SessionOptions {
   tree?: Tree;
   dryRun?: boolean;
   identitySource?: IdentitySource;
+  /** Ends the session's waits early (an HTTP client that went away): they return as if timed out. */
+  signal?: AbortSignal;
 }
 
 /**

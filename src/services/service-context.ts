@@ -16,6 +16,8 @@ export interface ServiceContext {
   clock: Clock;
   /** Keep nothing: every change runs and is rolled back. */
   dryRun: boolean;
+  /** Ends waits early (the caller went away): they return as if their time ran out. */
+  signal?: AbortSignal;
   /** The acting agent; throws `usage` with a hint when nobody is named. */
   actor(): string;
   /** The acting agent if one is named. */

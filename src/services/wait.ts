@@ -19,25 +19,33 @@ export const RECHECK_MS =
  * first check found nothing and the wait begins (a terminal says "waiting…").
  */
 export async function waitFor<T>(
-  ctx: Pick<ServiceContext, "store">,
+  ctx: Pick<ServiceContext, "store" | "signal">,
   topics: string[],
   waitMs: number,
   check: () => Promise<T | undefined>,
   onWaiting?: () => void,
 ): Promise<T | undefined> {
   const ms = waitMs <= 0 ? 0 : checkDuration("wait", waitMs);
+  const { signal } = ctx;
   const subscription = await ctx.store.notifier.subscribe(topics);
+  // A caller that went away (an HTTP client disconnected) stops the wait: nobody would read its answer.
+  let stop: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  signal?.addEventListener("abort", stop, { once: true });
   try {
     const deadline = performance.now() + ms;
     for (let first = true; ; first = false) {
       const found = await check();
       if (found !== undefined) return found;
       const remaining = deadline - performance.now();
-      if (remaining <= 0) return undefined;
+      if (remaining <= 0 || signal?.aborted) return undefined;
       if (first) onWaiting?.();
-      await subscription.next(Math.min(remaining, RECHECK_MS));
+      await Promise.race([subscription.next(Math.min(remaining, RECHECK_MS)), stopped]);
     }
   } finally {
+    signal?.removeEventListener("abort", stop);
     subscription.close();
   }
 }

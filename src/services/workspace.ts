@@ -79,6 +79,7 @@ export class Workspace implements AsyncDisposable {
       paths: this.paths,
       clock: hub.clock,
       dryRun: options.dryRun ?? false,
+      signal: options.signal,
       actor: () => requireIdentity(identity),
       whoami: () => identity,
     };

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { ERRORS } from "../../src/errors.js";
 import { parseTarget } from "../../src/server/http/request-target.js";
@@ -237,3 +238,28 @@ describe("the JSON API, every route", () => {
     await hit(400, "GET", "/queues/blockers?all=true", a1);
   });
 });
+
+describe("a request that waits", () => {
+  it("stops waiting when its client hangs up: the wake-up socket it listened on is closed", async () => {
+    const { url, hub } = await startServer();
+    const folder = (hub.store.notifier as unknown as { dir: string }).dir;
+    const sockets = () => (existsSync(folder) ? readdirSync(folder).filter((n) => n.endsWith(".sock")) : []);
+    await call(url, "POST", "/api/v1/questions", a1, { text: "ship?" });
+    const before = sockets().length;
+    const hangUp = new AbortController();
+    const waiting = fetch(`${url}/api/v1/questions/Q-1?wait=1h`, {
+      headers: a1,
+      signal: hangUp.signal,
+    }).catch((error: Error) => error.name);
+    await until(() => sockets().length > before);
+    hangUp.abort();
+    expect(await waiting).toBe("AbortError");
+    // Without the abort the wait would hold its socket for the hour asked.
+    await until(() => sockets().length === before);
+  });
+});
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(condition()).toBe(true);
+}

@@ -108,8 +108,8 @@ export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
    * human decides, reopens a done task, removes another agent) agree with how
    * they signed in. Made so on their first request to this server.
    */
-  async function session(principal: Principal): Promise<Workspace> {
-    const ws = hub.as(principal.name);
+  async function session(principal: Principal, signal: AbortSignal): Promise<Workspace> {
+    const ws = hub.as(principal.name, { signal });
     if (principal.kind === "human" && !humans.has(principal.name)) {
       if ((await ws.agents.me())?.kind !== "human") await ws.agents.join({ kind: "human" });
       humans.add(principal.name);
@@ -146,7 +146,12 @@ export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
     const raw = route.method === "GET" ? undefined : await readJsonBody(req, limits.bodyBytes);
     const body = validate(route.body ?? none, raw ?? {}, "body");
     if (route.humanOnly) requireHuman(principal, route);
-    const ws = await session(principal);
+    // A client that hangs up ends what its request waits for (`wait` on a question, an inbox).
+    const gone = new AbortController();
+    res.once("close", () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    const ws = await session(principal, gone.signal);
     const result = await route.run({ ws, principal, params, body, query });
     sendJson(res, route.creates ? 201 : 200, result);
   }
