@@ -51,6 +51,23 @@ describe("the live event stream (SSE)", () => {
     );
   });
 
+  it("says `reset` and goes live from now when asked to resume after an event the log does not have", async () => {
+    const { url, hub } = await startServer();
+    const ws = hub.as("a1");
+    await ws.tasks.add("one");
+    const head = (await hub.store.listEvents({})).at(-1)!.seq;
+    // An id from a store since replaced: without the reset, events up to that id would never come.
+    const client = await EventStreamClient.connect(url, STREAM, {
+      ...a1,
+      "last-event-id": String(head + 50),
+    });
+    await client.until((c) => c.events.length >= 1, "the reset");
+    expect(client.events[0]).toMatchObject({ event: "reset", data: { head, asked: head + 50 } });
+    await ws.tasks.add("two");
+    await client.until((c) => c.events.length >= 2, "the next event, live");
+    expect(client.events[1]!.id).toBe(head + 1);
+  });
+
   it("catches up on a long log a page at a time, every event once and in order; the list is bounded", async () => {
     const { url, hub } = await startServer();
     const ws = hub.as("a1");

@@ -204,8 +204,12 @@ export class EventStreams {
     timer.unref();
     try {
       const head = await this.follower.attach(stream);
+      // Asked to start after an event the log does not have (its store was replaced, an id from another
+      // hub): start from now, and say so, so the client reloads what it shows instead of waiting in silence.
+      if (from !== undefined && from > head)
+        res.write(`event: reset\ndata: ${JSON.stringify({ head, asked: from })}\n\n`);
       // No starting point: live from now on.
-      await stream.catchUp(this.store, from ?? head);
+      await stream.catchUp(this.store, from === undefined || from > head ? head : from);
     } catch {
       stream.end(true);
     }
