@@ -6,27 +6,30 @@
  *   BENCH_QUICK=1 npm run bench     shorter runs, for a smoke test
  *   npm run bench -- compare locks  only these sections (also BENCH_ONLY=compare,locks):
  *                                   compare (baton direct / through the hub / BullMQ / Redis Lua),
- *                                   claims, locks, lockfile, list, wake, mcp, hook, status
+ *                                   claims, locks, lockfile, list, wake, mcp, hook, status,
+ *                                   hub (`baton serve`: wake-up, 50 SSE streams, MCP over HTTP, RSS)
  *   BENCH_COMPARE=hub,bullmq        in compare, only the configurations whose name has one of these
  *   BENCH_ROUNDS=5                  rounds of compare (default 3, 1 when quick)
  *   REDIS_URL=redis://...           the Redis for compare (default 127.0.0.1:6379, else a redis-server it starts)
  *   BENCH_OWN_REDIS=1               compare on a redis-server of its own, shared with nothing
  */
-import { fork, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { initWorkspaceFiles, SqliteStore } from "../dist/index.js";
 import { benchCompare } from "./compare.mjs";
+import { benchHub } from "./hub.mjs";
 import { runWorkers } from "./lib/processes.mjs";
 import { printTable, rowFromRun, summarise } from "./lib/stats.mjs";
+import { wakeLatencies } from "./lib/wake.mjs";
 
 const here = import.meta.dirname;
 const quick = process.env.BENCH_QUICK === "1";
 const scratch = mkdtempSync(join(tmpdir(), "baton-bench-"));
 const rows = [];
 const checks = [];
-const SECTIONS = ["compare", "claims", "locks", "lockfile", "list", "wake", "mcp", "hook", "status"];
+const SECTIONS = ["compare", "claims", "locks", "lockfile", "list", "wake", "mcp", "hook", "status", "hub"];
 const only = [...process.argv.slice(2), ...(process.env.BENCH_ONLY?.split(",") ?? [])]
   .map((s) => s.trim())
   .filter(Boolean);
@@ -105,30 +108,7 @@ async function benchWakeup(mode) {
   initWorkspaceFiles(repo);
   const count = quick ? 50 : 200;
   log(`wake-up latency (${mode}): ${count} messages`);
-  const receiver = fork(join(here, "workers/inbox-receiver.mjs"), [repo, mode, String(count)], {
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  await new Promise((resolve) => receiver.once("message", resolve));
-  const result = new Promise((resolve) => receiver.once("message", resolve));
-  // 20 ms between messages: the receiver is back in its wait before the next one.
-  const sender = fork(
-    join(here, "workers/message-sender.mjs"),
-    [join(repo, ".baton", "baton.db"), String(count), "20"],
-    {
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    },
-  );
-  // A sender that dies would leave the receiver waiting for ever: stop the bench instead.
-  const senderExit = new Promise((resolve) => sender.once("exit", resolve));
-  const failed = senderExit.then((code) => {
-    if (code !== 0) {
-      receiver.kill();
-      throw new Error(`bench: the message sender exited with ${code}`);
-    }
-    return new Promise(() => {});
-  });
-  const { latencies } = await Promise.race([result, failed]);
-  await senderExit;
+  const { latencies } = await wakeLatencies(repo, { receiver: mode, sender: "store", count });
   const { p50, p99 } = summarise(latencies);
   const row = {
     operation:
@@ -401,6 +381,8 @@ try {
   const mcp = runs("mcp") ? await benchMcp() : undefined;
   const hook = runs("hook") ? await benchHookCall() : undefined;
   const status = runs("status") ? await benchStatus() : undefined;
+  const hub = runs("hub") ? await benchHub({ scratch, quick, log }) : undefined;
+  if (hub) rows.push(...hub.rows);
 
   console.log(
     `\nbaton benchmarks — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${quick ? "quick" : "full"} run${only.length ? ` (${only.join(", ")})` : ""}\n`,
@@ -453,6 +435,7 @@ try {
       `p50 ${wake.p50.toFixed(2)} ms, p99 ${wake.p99.toFixed(2)} ms`,
     ]);
   if (compare) checks.push(...compare.checks);
+  if (hub) checks.push(...hub.checks);
   console.log("\ntargets");
   for (const [name, ok, value] of checks) console.log(`  ${ok ? "✓" : "✗"} ${name}: ${value}`);
   if (eight)

@@ -42,9 +42,13 @@ function endpoints(repo, info) {
   return found;
 }
 
-/** Starts `baton serve` in `repo`, resolves once `.baton/hub.json` names an endpoint that accepts a connection. */
-export async function startHub(cli, repo, port) {
-  const child = spawn(process.execPath, [cli, "serve", "--port", String(port)], {
+/**
+ * Starts `baton serve` in `repo`, resolves once `.baton/hub.json` names an endpoint that accepts a
+ * connection, with the serve process's pid (for its RSS) and stop(). `nodeArgs` go to node
+ * before the script (--cpu-prof, --heapsnapshot-signal=SIGUSR2, ... to look inside the hub).
+ */
+export async function startHub(cli, repo, port, { nodeArgs = [] } = {}) {
+  const child = spawn(process.execPath, [...nodeArgs, cli, "serve", "--port", String(port)], {
     cwd: repo,
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -70,7 +74,8 @@ export async function startHub(cli, repo, port) {
       }
       if (info) {
         for (const endpoint of endpoints(repo, info)) {
-          if (await canConnect(endpoint)) return { stop: () => stop(child, exited, () => stderr) };
+          if (await canConnect(endpoint))
+            return { pid: child.pid, stop: () => stop(child, exited, () => stderr) };
         }
       }
     }

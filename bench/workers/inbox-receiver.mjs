@@ -1,7 +1,8 @@
 // Receives N messages through the library's inbox wait ("wake") or by polling every 50 ms ("poll");
-// reports, per message, the time from its commit (stamped in the body) until the read returned.
+// reports, per message, the time from its commit (stamped in the body) until the read returned, and
+// which store it read through (the hub's client when `baton serve` runs for the repository).
 import { setTimeout as sleep } from "node:timers/promises";
-import { openWorkspace } from "../../dist/index.js";
+import { openWorkspace, SqliteStore } from "../../dist/index.js";
 
 const [repo, mode, count] = process.argv.slice(2);
 const ws = await openWorkspace({ cwd: repo, as: "receiver" });
@@ -23,5 +24,8 @@ while (latencies.length < Number(count)) {
   const returned = now();
   for (const message of result.messages) latencies.push(returned - Number(message.body));
 }
+// Which store the workspace used: the hub's client when `baton serve` runs, else SQLite itself.
+const via =
+  (ws.store.isDirect ?? ws.store instanceof SqliteStore) ? "SqliteStore" : ws.store.constructor.name;
 await ws.close();
-process.send({ latencies }, () => process.exit(0));
+process.send({ latencies, via }, () => process.exit(0));
