@@ -51,6 +51,14 @@ function newRepo(scratch, name) {
 }
 
 /** Joins `agents` and makes a key for each, as the human does with `baton key create` (before the hub runs). */
+/** A fresh repository with a key per agent and `baton serve` running in it. */
+async function keyedHub(scratch, name, agents) {
+  const repo = newRepo(scratch, name);
+  const keys = await makeKeys(repo, agents);
+  const hub = await startHub(cli, repo, await freePort());
+  return { repo, keys, hub, base: hubUrl(repo) };
+}
+
 async function makeKeys(repo, agents) {
   const ws = await openWorkspace({ cwd: repo, as: HUMAN });
   try {
@@ -169,10 +177,7 @@ async function benchSse({ scratch, quick, log, rows, checks }) {
   const PROCESSES = 5;
   const events = quick ? 30 : 50;
   const cliEvents = quick ? 10 : 30;
-  const repo = newRepo(scratch, "hub-sse");
-  const keys = await makeKeys(repo, names("watcher", STREAMS));
-  const hub = await startHub(cli, repo, await freePort());
-  const base = hubUrl(repo);
+  const { repo, keys, hub, base } = await keyedHub(scratch, "hub-sse", names("watcher", STREAMS));
   log(
     `hub: ${STREAMS} SSE streams in ${PROCESSES} processes; ${events} events appended, ${cliEvents} by the CLI`,
   );
@@ -274,10 +279,11 @@ async function benchMcpHttp({ scratch, quick, log, rows, checks }) {
   const sessionsFor = ({ warmup, calls }) => Math.ceil((warmup + calls) / CALLS_PER_SESSION) + 1;
   const oneSessions = sessionsFor(single);
   const eightSessions = sessionsFor(eight);
-  const repo = newRepo(scratch, "hub-mcp");
-  const keys = await makeKeys(repo, names("mcp", oneSessions + 8 * eightSessions));
-  const hub = await startHub(cli, repo, await freePort());
-  const base = hubUrl(repo);
+  const { keys, hub, base } = await keyedHub(
+    scratch,
+    "hub-mcp",
+    names("mcp", oneSessions + 8 * eightSessions),
+  );
   const script = join(here, "workers/mcp-http-agents.mjs");
   const args = (sessionKeys, { warmup, calls }) => [
     base,
@@ -334,10 +340,7 @@ async function benchRss({ scratch, quick, log, rows, checks }) {
   const PROCESSES = 2;
   const first = quick ? 2_000 : 10_000;
   const total = quick ? 20_000 : 100_000;
-  const repo = newRepo(scratch, "hub-rss");
-  const keys = await makeKeys(repo, names("agent", AGENTS));
-  const hub = await startHub(cli, repo, await freePort());
-  const base = hubUrl(repo);
+  const { keys, hub, base } = await keyedHub(scratch, "hub-rss", names("agent", AGENTS));
   if (!existsSync(`/proc/${hub.pid}/status`)) {
     await hub.stop();
     checks.push(["hub RSS after 100k tool calls ≤ 1.2 × after 10k", false, "no /proc here: not measured"]);
