@@ -1,13 +1,42 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Files that must have the machine to themselves: they start many processes at
+ * once (concurrency, the Node 24 pass, the real agent hosts), kill or stall a
+ * process on purpose and time how fast the others notice (hub, store-stall,
+ * hook-tree), or time a wake-up. Beside another file on a 2-core machine they
+ * would measure the scheduler, not baton. They run one at a time, after the rest.
+ */
+const SERIAL = [
+  "test/concurrency.test.ts",
+  "test/node24.test.ts",
+  "test/hosts/**/*.test.ts",
+  "test/store-stall.e2e.test.ts",
+  "test/hub.e2e.test.ts",
+  "test/serve.e2e.test.ts",
+  "test/after-commit.e2e.test.ts",
+  "test/hook-tree.e2e.test.ts",
+  "test/store-errors.e2e.test.ts",
+];
+const ALL = ["src/**/*.test.ts", "test/**/*.test.ts"];
+
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    // Process-level tests spawn up to 8 workers each; running their files in parallel
-    // on a 2-core machine would measure the scheduler, not baton.
-    fileParallelism: false,
-    testTimeout: 60_000,
+    // End-to-end tests run dozens of CLI processes; beside another file they take up to twice as long.
+    testTimeout: 120_000,
     hookTimeout: 60_000,
     reporters: ["default", "./test/helpers/summary-reporter.ts"],
+    projects: [
+      {
+        extends: true,
+        // Everything else runs two files at a time (the machines have 2 cores): each file
+        // makes its own temp repositories, ports and key prefixes, so files share nothing.
+        test: { name: "parallel", include: ALL, exclude: SERIAL, maxWorkers: 2, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: { name: "serial", include: SERIAL, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

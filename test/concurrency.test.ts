@@ -79,8 +79,9 @@ describe("many OS processes on one SQLite file", () => {
     const repo = tempRepo();
     const as = (name: string) => ({ BATON_AGENT: name });
     baton(repo, ["task", "add", "survive a crash"], as("lead"));
-    // The holder claims through the library with a 2 s TTL, then hangs until killed.
-    const holder = startNode("hold-claim.mjs", [repo, "doomed", "2000"]);
+    // The holder claims through the library with a 5 s TTL (room for a slow CLI start before the
+    // first check), then hangs until killed.
+    const holder = startNode("hold-claim.mjs", [repo, "doomed", "5000"]);
     await waitForOutput(holder.child, /claimed T-1 token \d+/);
     holder.child.kill("SIGKILL");
     const killed = await holder.done;
@@ -88,7 +89,9 @@ describe("many OS processes on one SQLite file", () => {
     const token = Number(/token (\d+)/.exec(killed.stdout)![1]);
 
     expect(baton(repo, ["task", "claim", "--json"], as("rescuer")).json().task).toBeNull();
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    // Until the claim's own expiry, not a fixed sleep: how long the CLI took does not matter.
+    const expires = baton(repo, ["task", "show", "T-1", "--json"]).json().task.claimExpiresAt as number;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expires - Date.now()) + 100));
     const rescued = baton(repo, ["task", "claim", "--json"], as("rescuer")).json();
     expect(rescued.task).toMatchObject({ id: "T-1", attempts: 1 });
     expect(rescued.token as number).toBeGreaterThan(token);
