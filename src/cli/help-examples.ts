@@ -246,6 +246,16 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
     ["baton connect claude --as claude-2", "run inside that worktree"],
     ["baton connect codex --as codex-1 --scope user"],
   ],
+  cleanup: [
+    ["baton cleanup", "every agent worktree whose agent is gone and whose work is committed"],
+    ["baton cleanup --dry-run", "what would go, and why the rest stays"],
+    ["baton cleanup claude-2 --force", "uncommitted work too: saved in refs/baton/wip/claude-2/<time> first"],
+    ["git for-each-ref refs/baton/wip/", "every saved snapshot"],
+    [
+      "git worktree add .baton/worktrees/claude-2-restored refs/baton/wip/claude-2/20261121T220501Z",
+      "its files back, in a new worktree",
+    ],
+  ],
   prompt: [["baton prompt --role reviewer", "paste into an agent that has no MCP"]],
   hook: [["baton hook pre-edit --host claude", "run by the host, with the hook's JSON on stdin"]],
   log: [

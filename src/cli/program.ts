@@ -3,6 +3,7 @@ import { formatDuration } from "../util/duration.js";
 import { commandTree } from "./command-tree.js";
 import { registerAccessCommands } from "./commands/access.js";
 import { registerAgentCommands } from "./commands/agent.js";
+import { registerCleanupCommand } from "./commands/cleanup.js";
 import { registerCompletionCommand } from "./commands/completion.js";
 import { registerConnectCommands } from "./commands/connect.js";
 import { registerEscalationCommands } from "./commands/escalations.js";
@@ -73,6 +74,7 @@ export function buildProgram(version: string): Command {
   registerMcpCommand(program, version);
   registerServeCommand(program, version);
   registerConnectCommands(program);
+  registerCleanupCommand(program);
   registerHookCommand(program);
   registerLogCommands(program);
   registerGuardianCommand(program);

@@ -19,8 +19,13 @@ export function agentStatus(
   rules: LivenessRules,
 ): AgentStatus {
   if (agent.leftAt !== null) return "offline";
-  const silence = now - agent.lastSeenAt;
+  const silence = silenceOf(agent, now);
   if (holds.claims + holds.leases > 0 && silence > rules.hungAfterMs) return "hung";
   if (holds.claims > 0) return "busy";
   return silence > rules.offlineAfterMs ? "offline" : "idle";
+}
+
+/** How long the agent has been silent: since its last heartbeat or command. */
+export function silenceOf(agent: Pick<Agent, "lastSeenAt">, now: number): number {
+  return now - agent.lastSeenAt;
 }

@@ -46,7 +46,7 @@ const DRAIN_MS = 200;
 export async function runHook(
   argv: string[],
   event: unknown,
-  options: { cwd: string; timeoutMs: number },
+  options: { cwd: string; timeoutMs: number; env?: Record<string, string> },
 ): Promise<HookOutcome> {
   const started = performance.now();
   const deadline = started + options.timeoutMs;
@@ -73,6 +73,7 @@ export async function runHook(
       detached: true,
       env: {
         ...process.env,
+        ...options.env,
         BATON_HOOK_EVENT: (event as { type?: string }).type ?? "",
         BATON_HOOK_RUN: runId,
       },

@@ -9,6 +9,8 @@ ${DB_FILE}
 ${DB_FILE}-*
 hub.json
 hub.lock
+# The agents' worktrees (baton cleanup removes them).
+worktrees/
 `;
 
 /** The commented defaults, naming the team's humans. */
