@@ -92,8 +92,9 @@ describe("tmux sessions and windows", () => {
     chmodSync(program, 0o755);
     await tmux.newWindow({ session: "team", name: "one.word@x", cwd: dir, command: [program] });
     await waitForFile(join(dir, "ran"));
+    // A format's #(...) would run in the tmux server's folder: this process's, as it started the server.
     for (const name of ["pwned-format", "pwned-dollar", "pwned-tick", "pwned-env", "pwned-one-word"]) {
-      expect(existsSync(join(dir, name)) || existsSync(join(cwd, name)), name).toBe(false);
+      for (const where of [dir, cwd, process.cwd()]) expect(existsSync(join(where, name)), name).toBe(false);
     }
     expect((await tmux.listWindows("team")).map((w) => w.name)).toEqual(["claude-1", "one.word@x"]);
   });
