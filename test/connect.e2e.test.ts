@@ -67,7 +67,7 @@ describe("baton connect", () => {
     expect(settings.hooks.PreToolUse).toEqual([
       { matcher: "Bash", hooks: [{ type: "command", command: "mine" }] },
       {
-        matcher: "Edit|Write|MultiEdit|NotebookEdit|Bash",
+        matcher: "Edit|Write|MultiEdit|NotebookEdit|Bash|AskUserQuestion|ExitPlanMode",
         hooks: [{ type: "command", command: "baton hook pre-edit --host claude" }],
       },
     ]);

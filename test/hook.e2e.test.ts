@@ -377,3 +377,59 @@ describe("baton hook session-start and stop", () => {
     expect(baton(repo, ["prompt", "--role", "astronaut"]).code).toBe(4);
   });
 });
+
+describe("activity hooks: what the agent is doing, with the signal that said so", () => {
+  it("a prompt means working, a permission notification or a question waiting, Stop idle; status shows the evidence", () => {
+    const repo = tempRepo({ humans: ["lea"] });
+    const env = { BATON_AGENT: "claude-1" };
+    const activity = () =>
+      (baton(repo, ["agents", "--json"]).json().agents as { name: string; activity: unknown }[]).find(
+        (a) => a.name === "claude-1",
+      )?.activity;
+
+    expect(hook(repo, "prompt", "claude", { session_id: "s1", prompt: "do T-1" }, env).code).toBe(0);
+    expect(activity()).toMatchObject({ state: "working", signal: "claude:UserPromptSubmit", detail: null });
+
+    const notice = hook(
+      repo,
+      "notification",
+      "claude",
+      {
+        session_id: "s1",
+        notification_type: "permission_prompt",
+        message: "Claude needs your permission to use Bash",
+      },
+      env,
+    );
+    expect(notice.code).toBe(0);
+    expect(activity()).toMatchObject({
+      state: "waiting",
+      signal: "claude:Notification:permission_prompt",
+      detail: "Claude needs your permission to use Bash",
+    });
+    const status = baton(repo, ["status"], { BATON_AGENT: "lea", COLUMNS: "200" }).stdout;
+    expect(status).toMatch(/claude-1\s+waiting\b.*claude:Notification:permission_prompt/);
+
+    // A question put to the human is allowed (nothing is written) and recorded as waiting.
+    const ask = hook(
+      repo,
+      "pre-edit",
+      "claude",
+      { session_id: "s1", tool_name: "AskUserQuestion", tool_input: {} },
+      env,
+    );
+    expect(ask.denied()).toBeNull();
+    expect(activity()).toMatchObject({ state: "waiting", signal: "claude:PreToolUse:AskUserQuestion" });
+
+    expect(hook(repo, "stop", "claude", { session_id: "s1" }, env).code).toBe(0);
+    expect(activity()).toMatchObject({ state: "idle", signal: "claude:Stop" });
+    const changes = baton(repo, ["log", "--type", "agent.activity", "--json"]).json().events as {
+      summary: string;
+    }[];
+    expect(changes.map((e) => e.summary)).toEqual([
+      "claude-1 is working (claude:UserPromptSubmit)",
+      "claude-1 waits for a human (claude:Notification:permission_prompt: Claude needs your permission to use Bash)",
+      "claude-1 is idle (claude:Stop)",
+    ]);
+  });
+});

@@ -82,7 +82,9 @@ function setUp() {
 
 describe("agent text reaches people shown, never obeyed", () => {
   // ~70 CLI runs (each view twice): 50 s alone, longer beside another file.
-  it("every command that shows agent-written fields neutralises them; JSON keeps them exactly", { timeout: 180_000 }, () => {
+  it("every command that shows agent-written fields neutralises them; JSON keeps them exactly", {
+    timeout: 180_000,
+  }, () => {
     const { repo } = setUp();
     const views: [string, string[]][] = [
       ["lea", ["task", "list", "--status", "all"]],

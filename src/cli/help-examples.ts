@@ -256,6 +256,39 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
       "its files back, in a new worktree",
     ],
   ],
+  up: [
+    ["baton up -n 3 --agent claude", "three Claude Code agents, a worktree each"],
+    ["baton up -n 4 --agent claude --agent codex", "two of each, alternating"],
+    ["baton up -n 2 --agent sim", "baton's simulated agents: try it with no AI service"],
+    [
+      'baton up --agent "aider --model sonnet" --roles lead,developer',
+      "any command (split like a shell, run by none)",
+    ],
+  ],
+  down: [
+    ["baton down", "ask each agent to quit, kill after 10 s, release their claims"],
+    ["baton down --force"],
+  ],
+  sessions: [["baton sessions", "every baton team on this machine's tmux server"]],
+  attach: [
+    ["baton attach", "the team's tmux session"],
+    ["baton attach claude-2", "at that agent's window"],
+  ],
+  nudge: [
+    ["baton nudge claude-2", "typed into its terminal: look at your inbox"],
+    ['baton nudge claude-2 "T-4 is urgent: take it next"'],
+  ],
+  "sim-agent": [
+    ["baton sim-agent --as sim-1", "what baton up --agent sim runs in each window"],
+    [
+      "BATON_SIM_CRASH_AFTER=1 baton up -n 1 --agent sim",
+      "an agent that exits after a task: see the restart",
+    ],
+  ],
+  work: [
+    ["baton work --agent claude --as ci-bot --until-empty", "CI: every ready task, then stop"],
+    ['baton work --agent "./scripts/fix-task.sh" --queue bugs -j 2', "two workers on the bugs queue"],
+  ],
   prompt: [["baton prompt --role reviewer", "paste into an agent that has no MCP"]],
   hook: [["baton hook pre-edit --host claude", "run by the host, with the hook's JSON on stdin"]],
   log: [

@@ -21,6 +21,8 @@ import { registerServeCommand } from "./commands/serve.js";
 import { registerStatusCommand } from "./commands/status.js";
 import { registerSummaryCommands } from "./commands/summary.js";
 import { registerTaskCommands } from "./commands/task.js";
+import { registerTeamCommands } from "./commands/team.js";
+import { registerWorkCommand } from "./commands/work.js";
 import { exitCodesHelp } from "./exit-codes.js";
 import { examplesText } from "./help-examples.js";
 
@@ -78,6 +80,8 @@ export function buildProgram(version: string): Command {
   registerHookCommand(program);
   registerLogCommands(program);
   registerGuardianCommand(program);
+  registerTeamCommands(program);
+  registerWorkCommand(program);
   registerCompletionCommand(program);
   finishHelp(program);
   program.addHelpText(

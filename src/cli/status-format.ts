@@ -1,3 +1,4 @@
+import { type ShownState, shownState } from "../domain/agent-status.js";
 import type { AgentView } from "../domain/types.js";
 import type { TeamStatus, WaitingItem } from "../services/status-service.js";
 import { oneLine as t } from "../util/control-chars.js";
@@ -59,21 +60,37 @@ function youBlock(status: TeamStatus, s: Style): string[] {
 function agentsTable(agents: AgentView[], now: number, s: Style): string {
   if (agents.length === 0)
     return s.dim("no agents yet: they join when they first act, or with baton agent join NAME");
-  const colour = { idle: s.cyan, busy: s.green, offline: s.dim, hung: s.red };
+  const colour: Record<ShownState, (text: string) => string> = {
+    idle: s.cyan,
+    busy: s.green,
+    working: s.green,
+    waiting: s.yellow,
+    offline: s.dim,
+    exited: s.dim,
+    hung: s.red,
+    stuck: s.red,
+  };
   const rows = [["AGENT", "STATUS", "TASK", "DOING"].map(s.dim)];
   for (const agent of agents) {
+    const shown = shownState(agent);
     const seen =
-      agent.status === "hung" || agent.status === "offline"
+      shown === "hung" || shown === "offline" || shown === "stuck"
         ? ` ${formatDuration(now - agent.lastSeenAt)}`
         : "";
     const leases = agent.leases.length
       ? `${agent.leases.length} lease${agent.leases.length > 1 ? "s" : ""}`
       : "";
+    // The evidence: which signal said so, and how long ago.
+    const evidence = agent.activity
+      ? `${agent.activity.signal} ${formatDuration(now - agent.activity.at)} ago${agent.activity.detail ? `: ${agent.activity.detail}` : ""}`
+      : "";
     rows.push([
       s.bold(t(agent.name)),
-      colour[agent.status](`${agent.status}${seen}`),
+      colour[shown](`${shown}${seen}`),
       agent.tasks.join(",") || "-",
-      [t(agent.workingOn ?? ""), leases && s.dim(leases)].filter(Boolean).join(" · "),
+      [t(agent.workingOn ?? ""), leases && s.dim(leases), evidence && s.dim(t(evidence))]
+        .filter(Boolean)
+        .join(" · "),
     ]);
   }
   return table(rows, room(s));

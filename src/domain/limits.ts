@@ -123,6 +123,16 @@ export const TEXTS = {
   reason: { max: 2000, what: "a reason", advice: "say it in a few sentences; link to the detail" },
   intent: { max: 200, what: "a lease's intent", advice: "a few words: what you will do to the files" },
   workingOn: { max: 200, what: "what an agent is working on", advice: "a few words, e.g. the task id" },
+  signal: {
+    max: 64,
+    what: "an activity's signal",
+    advice: "name the source, e.g. claude:Stop or tmux:pane-dead",
+  },
+  activityDetail: {
+    max: 500,
+    what: "an activity's detail",
+    advice: "a line: the tool that asks, the exit status",
+  },
   message: {
     max: 16_384,
     what: "a message",

@@ -20,6 +20,24 @@ export type AgentKind = (typeof AGENT_KINDS)[number];
 
 export type AgentStatus = "idle" | "busy" | "offline" | "hung";
 
+/**
+ * What an agent is doing as its host or supervisor last reported it: working
+ * (a turn runs), waiting (for a human: a permission prompt, a question, a plan
+ * to approve), idle (its turn ended), exited (its process is gone). "stuck" is
+ * never reported: it is a working agent silent for longer than hung_after.
+ */
+export const ACTIVITY_STATES = ["working", "waiting", "idle", "exited"] as const;
+export type ActivityState = (typeof ACTIVITY_STATES)[number];
+
+/** An activity with its evidence: which signal said so, what it said, and when. */
+export interface Activity {
+  state: ActivityState;
+  /** Where it came from: a host hook (claude:Stop), the supervisor (tmux:pane-dead), a run's exit. */
+  signal: string;
+  detail: string | null;
+  at: number;
+}
+
 export interface Task {
   id: string;
   /** Creation order across all queues; the tie-breaker after priority. */
@@ -129,6 +147,8 @@ export interface Agent {
   leftAt: number | null;
   /** Set once the guardian reported the agent hung; cleared by its next heartbeat. */
   hungSince: number | null;
+  /** What its host or supervisor last said it is doing, or null when nothing reports it. */
+  activity: Activity | null;
 }
 
 export interface AgentView extends Agent {

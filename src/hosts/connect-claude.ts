@@ -15,9 +15,17 @@ import { parseJsonFile, setJson } from "./host-files.js";
  */
 const HOOKS = {
   // Edit, Write and NotebookEdit in 2.1.330; MultiEdit in earlier versions; Bash for shell edits.
-  PreToolUse: { matcher: "Edit|Write|MultiEdit|NotebookEdit|Bash", event: "pre-edit" },
+  // AskUserQuestion and ExitPlanMode: the agent turns to the human (recorded as waiting, never denied).
+  PreToolUse: {
+    matcher: "Edit|Write|MultiEdit|NotebookEdit|Bash|AskUserQuestion|ExitPlanMode",
+    event: "pre-edit",
+  },
   SessionStart: { event: "session-start" },
   Stop: { event: "stop" },
+  // What the agent is doing, for baton status and the supervisor: working from a prompt to its
+  // Stop; waiting on a permission prompt or dialog (Notification).
+  UserPromptSubmit: { event: "prompt" },
+  Notification: { event: "notification" },
 };
 
 const hookCommand = (event: string) => `${BATON_COMMAND} hook ${event} --host claude`;

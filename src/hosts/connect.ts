@@ -68,10 +68,22 @@ export interface HostContext extends ConnectOptions {
 
 /** The files `baton connect HOST` would write, with their content before and after, and what it cannot do. Writes nothing. */
 export function planConnect(host: Host, options: ConnectOptions): ConnectPlan {
+  const ctx = hostContext(options);
+  const own = planWorktree(ctx);
+  const hostPlan = planHost(host, ctx);
+  return { files: [...hostPlan.files, ...own], notes: hostPlan.notes };
+}
+
+/** Only the worktree's own files (its agent's name, the launcher): for a program that reads no host config. */
+export function planAgentTree(options: ConnectOptions): FileChange[] {
+  return planWorktree(hostContext(options));
+}
+
+function hostContext(options: ConnectOptions): HostContext {
   const home = options.home ?? homedir();
   const codexHome = options.codexHome ?? (process.env.CODEX_HOME || join(home, ".codex"));
   const allowed = [options.tree.root, options.hubRoot, options.tree.gitDir, home, codexHome];
-  const ctx: HostContext = {
+  return {
     ...options,
     home,
     codexHome,
@@ -81,9 +93,6 @@ export function planConnect(host: Host, options: ConnectOptions): ConnectPlan {
       return { path: real, before, after: edit(before), mode };
     },
   };
-  const own = planWorktree(ctx);
-  const hostPlan = planHost(host, ctx);
-  return { files: [...hostPlan.files, ...own], notes: hostPlan.notes };
 }
 
 /**

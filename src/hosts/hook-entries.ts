@@ -18,7 +18,7 @@ export interface HookSpec {
  * `npx --no-install baton hook …`, `/path/node /path/baton.js hook …`): replaced,
  * so running connect again changes nothing and an old form does not linger.
  */
-const OURS = /\bbaton(\.js)?'? hook (pre-edit|session-start|stop)\b/;
+const OURS = /\bbaton(\.js)?'? hook (pre-edit|session-start|stop|prompt|notification)\b/;
 
 /** Whether a hooks-block entry (or handler) is one baton wrote. */
 export function isOurHook(entry: unknown): boolean {

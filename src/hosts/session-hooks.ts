@@ -27,6 +27,47 @@ export async function sessionContext(ws: Workspace): Promise<string> {
  * expire or it resumes). Nobody reads a stop hook's answer, so what the agent
  * lost stays for the heartbeat of its next tool call to report.
  */
-export async function sessionStopped(ws: Workspace): Promise<void> {
-  if (ws.identity) await ws.agents.heartbeat({ workingOn: "", keepLosses: true });
+export async function sessionStopped(ws: Workspace, host: string): Promise<void> {
+  if (!ws.identity) return;
+  await ws.agents.heartbeat({ workingOn: "", keepLosses: true });
+  await ws.agents.reportActivity("idle", `${host}:Stop`);
+}
+
+/** Tools with which the agent turns to the human and waits (Claude Code's question and plan dialogs). */
+export const ASKING_TOOLS = ["AskUserQuestion", "ExitPlanMode"];
+
+/**
+ * What a host's activity hooks say, as an activity with its signal: a prompt
+ * submitted starts a turn (working); a notification that a permission or an
+ * answer is needed, or a question or plan put to the human, means waiting; an
+ * idle notification means idle. Anything else says nothing.
+ */
+export function activityOf(
+  event: string,
+  input: Record<string, unknown>,
+  host: string,
+): { state: "working" | "waiting" | "idle"; signal: string; detail?: string } | undefined {
+  const text = (v: unknown) => (typeof v === "string" && v ? v.slice(0, 200) : undefined);
+  if (event === "prompt") return { state: "working", signal: `${host}:UserPromptSubmit` };
+  if (event === "notification") {
+    const kind = text(input.notification_type);
+    const signal = `${host}:Notification${kind ? `:${kind}` : ""}`;
+    if (kind === "idle_prompt") return { state: "idle", signal };
+    return { state: "waiting", signal, detail: text(input.message) };
+  }
+  if (event === "pre-edit" && ASKING_TOOLS.includes(String(input.tool_name)))
+    return { state: "waiting", signal: `${host}:PreToolUse:${input.tool_name}` };
+  return undefined;
+}
+
+/** Records an activity hook's word for the agent of this session; a hook without an agent says nothing. */
+export async function reportHookActivity(
+  ws: Workspace,
+  event: string,
+  input: Record<string, unknown>,
+  host: string,
+): Promise<void> {
+  const activity = activityOf(event, input, host);
+  if (!ws.identity || !activity) return;
+  await ws.agents.reportActivity(activity.state, activity.signal, activity.detail);
 }

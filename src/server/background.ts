@@ -1,5 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { CHANGED } from "../notify/notifier.js";
+import { superviseTeam } from "../orchestrator/supervisor/supervise-team.js";
 import type { Hub } from "../services/hub.js";
 import { RECHECK_MS } from "../services/wait.js";
 
@@ -7,7 +8,8 @@ import { RECHECK_MS } from "../services/wait.js";
  * What the hub server runs besides answering requests: the guardian (expiries,
  * hung agents, SLAs) on its interval, and the outbox (hooks) after every
  * commit: its own (the hub starts a drain after each) and those of processes
- * that write the file directly, which it hears as CHANGED. Failures are
+ * that write the file directly, which it hears as CHANGED; and the team
+ * `baton up` started, if any (an agent that dies is restarted). Failures are
  * reported through `onError` and never stop the loops.
  */
 export function runBackground(hub: Hub, onError: (error: unknown) => void): { stop(): Promise<void> } {
@@ -35,10 +37,11 @@ export function runBackground(hub: Hub, onError: (error: unknown) => void): { st
       subscription.close();
     }
   })();
+  const supervising = superviseTeam(hub, hub.root, { signal, onError });
   return {
     async stop() {
       stopping.abort();
-      await Promise.allSettled([sweeping, following]);
+      await Promise.allSettled([sweeping, following, supervising]);
     },
   };
 }

@@ -1,5 +1,12 @@
-import { optionalText } from "../domain/limits.js";
-import { AGENT_KINDS, type AgentKind, type AgentView } from "../domain/types.js";
+import { checkText, optionalText } from "../domain/limits.js";
+import {
+  ACTIVITY_STATES,
+  type ActivityState,
+  AGENT_KINDS,
+  type Agent,
+  type AgentKind,
+  type AgentView,
+} from "../domain/types.js";
 import { BatonError, clip } from "../errors.js";
 import type { HeartbeatResult, LeaveResult, RemoveAgentResult, SweepResult } from "../store/port.js";
 import { requireConfiguredHuman } from "./humans.js";
@@ -45,6 +52,23 @@ export class AgentService {
       dryRun: this.ctx.dryRun,
       workingOn: options.workingOn === undefined ? undefined : optionalText("workingOn", options.workingOn),
       keepLosses: options.keepLosses,
+    });
+  }
+
+  /** Records what this agent is doing and which signal said so (a host hook, the supervisor). */
+  async reportActivity(state: ActivityState, signal: string, detail?: string): Promise<Agent> {
+    if (!ACTIVITY_STATES.includes(state))
+      throw new BatonError(
+        "invalid_input",
+        `'${clip(String(state))}' is not an activity`,
+        `use one of: ${ACTIVITY_STATES.join(", ")}`,
+      );
+    return this.ctx.store.reportActivity({
+      actor: this.ctx.actor(),
+      dryRun: this.ctx.dryRun,
+      state,
+      signal: checkText("signal", signal) || "unknown",
+      detail: optionalText("activityDetail", detail),
     });
   }
 

@@ -23,6 +23,9 @@ export const RESERVED_EVENT_PREFIXES = [
   "question",
   "summary",
   "task",
+  // The orchestrator's: a team's restarts and stops (supervisor), headless runs (baton work).
+  "team",
+  "work",
 ] as const;
 
 export class LogService {
@@ -72,6 +75,28 @@ export class LogService {
       dryRun: this.ctx.dryRun,
       type,
       summary: text,
+      data,
+    });
+  }
+
+  /**
+   * Records one of baton's own events (the orchestrator's team.* and work.*),
+   * which `write` refuses to anyone: only baton's code calls this, never a
+   * face an agent can reach.
+   */
+  async record(
+    type: `team.${string}` | `work.${string}`,
+    summary: string,
+    data: Record<string, unknown>,
+    options: { subject?: string; byGuardian?: boolean } = {},
+  ): Promise<BatonEvent> {
+    return this.ctx.store.appendEvent({
+      // The supervisor acts as baton's guardian, a name no agent can take.
+      actor: options.byGuardian ? "guardian" : this.ctx.actor(),
+      dryRun: this.ctx.dryRun,
+      type,
+      summary: checkText("logSummary", summary),
+      subject: options.subject ?? null,
       data,
     });
   }

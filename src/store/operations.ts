@@ -15,6 +15,7 @@ export type StoreOperation = Exclude<keyof Store, "backend" | "location" | "noti
 export const STORE_OPERATIONS: Record<StoreOperation, "read" | "write" | "outbox"> = {
   joinAgent: "write",
   heartbeat: "write",
+  reportActivity: "write",
   leaveAgent: "write",
   listAgents: "read",
   removeAgent: "write",

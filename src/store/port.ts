@@ -2,6 +2,8 @@ import type { AgentKey, Device, Pairing } from "../domain/access.js";
 import type { LeaseAliases } from "../domain/lease-conflicts.js";
 import type { TaskReport } from "../domain/task-report.js";
 import type {
+  ActivityState,
+  Agent,
   AgentKind,
   AgentView,
   Approval,
@@ -51,6 +53,8 @@ export interface Store {
   // agents
   joinAgent(input: JoinAgentInput): Promise<AgentView>;
   heartbeat(input: HeartbeatInput): Promise<HeartbeatResult>;
+  /** Records what the agent is doing and which signal said so; an event when the state changes. */
+  reportActivity(input: ReportActivityInput): Promise<Agent>;
   leaveAgent(input: Mutation): Promise<LeaveResult>;
   listAgents(input: ListAgentsInput): Promise<AgentView[]>;
   /** The agent itself or a human; refused while it holds or is assigned work, unless `force`. */
@@ -242,6 +246,12 @@ export interface JoinAgentInput extends Mutation {
    * first use. A join by hand is how a person says such a name is meant.
    */
   automatic?: boolean;
+}
+
+export interface ReportActivityInput extends Mutation {
+  state: ActivityState;
+  signal: string;
+  detail?: string | null;
 }
 
 export interface HeartbeatInput extends Mutation {

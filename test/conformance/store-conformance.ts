@@ -398,6 +398,51 @@ export function describeStoreConformance(backend: string, factory: StoreFactory)
         expect((await store.listEvents({ type: "agent.recovered" })).map((e) => e.subject)).toEqual(["a"]);
       });
 
+      it("records the activity a host reports with its signal; logs a change of state, not every report", async () => {
+        const rules = { hungAfterMs: 5 * MIN, offlineAfterMs: 10 * MIN };
+        const activity = async () => (await store.listAgents(rules)).find((a) => a.name === "a")?.activity;
+        await store.joinAgent({ actor: "a", kind: "claude" });
+        expect(await activity()).toBeNull();
+        await store.reportActivity({ actor: "a", state: "working", signal: "claude:UserPromptSubmit" });
+        clock.advance(MIN);
+        const at = clock.now();
+        await store.reportActivity({
+          actor: "a",
+          state: "waiting",
+          signal: "claude:Notification:permission_prompt",
+          detail: "Claude needs your permission to use Bash",
+        });
+        expect(await activity()).toEqual({
+          state: "waiting",
+          signal: "claude:Notification:permission_prompt",
+          detail: "Claude needs your permission to use Bash",
+          at,
+        });
+        await store.reportActivity({
+          actor: "a",
+          state: "waiting",
+          signal: "claude:PreToolUse:AskUserQuestion",
+        });
+        expect(await activity()).toMatchObject({
+          state: "waiting",
+          signal: "claude:PreToolUse:AskUserQuestion",
+          detail: null,
+        });
+        const events = await store.listEvents({ type: "agent.activity" });
+        expect(events.map((e) => (e.data as { after: { state: string } }).after.state)).toEqual([
+          "working",
+          "waiting",
+        ]);
+        // A report is a sign of life too.
+        clock.advance(6 * MIN);
+        await store.reportActivity({ actor: "a", state: "idle", signal: "claude:Stop" });
+        expect((await store.listAgents(rules)).find((a) => a.name === "a")).toMatchObject({
+          status: "idle",
+          lastSeenAt: clock.now(),
+          activity: { state: "idle", signal: "claude:Stop" },
+        });
+      });
+
       it("releases everything on leave, without counting attempts", async () => {
         const t = await add("t");
         await store.claimTask({ actor: "a", id: t.id, ttlMs: TTL });

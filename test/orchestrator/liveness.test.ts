@@ -15,6 +15,7 @@ function agent(fields: Partial<Agent> = {}): Agent {
     workingOn: null,
     leftAt: null,
     hungSince: null,
+    activity: null,
     ...fields,
   };
 }

@@ -15,7 +15,12 @@ import {
   type HookHost,
   hasMcpTools,
 } from "../../hosts/hook-answers.js";
-import { sessionContext, sessionStopped } from "../../hosts/session-hooks.js";
+import {
+  ASKING_TOOLS,
+  reportHookActivity,
+  sessionContext,
+  sessionStopped,
+} from "../../hosts/session-hooks.js";
 import { openWorkspace, resolveIdentity, type Workspace } from "../../services/workspace.js";
 import { neutralise, neutraliseStrings, safeJson } from "../../util/control-chars.js";
 import { sleepSync } from "../../util/sleep.js";
@@ -29,6 +34,11 @@ type Handler = (ctx: CliContext, input: HookInput, host: HookHost) => Promise<ob
 
 const HANDLERS: Record<string, Handler> = {
   "pre-edit": async (ctx, input, host) => {
+    // A question or a plan put to the human writes nothing: it only says the agent now waits.
+    if (ASKING_TOOLS.includes(String(input.tool_name))) {
+      await reportHookActivity(await ctx.workspace(), "pre-edit", input, host);
+      return null;
+    }
     const cwd = sessionCwd(input);
     const { writes } = editTargets(input);
     const ws = await guardWorkspace(ctx, writes, cwd);
@@ -42,8 +52,16 @@ const HANDLERS: Record<string, Handler> = {
   },
   "session-start": async (ctx, _input, host) =>
     contextAnswer(host, await sessionContext(await ctx.workspace())),
-  stop: async (ctx) => {
-    await sessionStopped(await ctx.workspace());
+  stop: async (ctx, _input, host) => {
+    await sessionStopped(await ctx.workspace(), host);
+    return null;
+  },
+  prompt: async (ctx, input, host) => {
+    await reportHookActivity(await ctx.workspace(), "prompt", input, host);
+    return null;
+  },
+  notification: async (ctx, input, host) => {
+    await reportHookActivity(await ctx.workspace(), "notification", input, host);
     return null;
   },
 };
@@ -156,9 +174,9 @@ export function registerHookCommand(program: Command): void {
   program
     .command("hook")
     .description(
-      "handle an agent host's hook (reads the hook's JSON on stdin): pre-edit, session-start, stop",
+      "handle an agent host's hook (reads the hook's JSON on stdin): pre-edit, session-start, stop, prompt, notification",
     )
-    .argument("<event>", "pre-edit | session-start | stop")
+    .argument("<event>", "pre-edit | session-start | stop | prompt | notification")
     .option("--host <host>", `the host that calls: ${HOOK_HOSTS.join(", ")} (default: told by the input)`)
     .addHelpText(
       "after",
@@ -169,8 +187,13 @@ Written into hosts' configs by \`baton connect\`; you do not run it yourself.
                  write_file, replace, run_shell_command; pi write, edit, bash):
                  denies the call, in the host's own form, when another agent
                  holds an exclusive lease on a file it would write
+                 (before AskUserQuestion or ExitPlanMode: records the agent
+                 waiting for the human, and allows the call)
   session-start  puts the agent's task and unread messages into the context
-  stop           records the agent idle
+  stop           records the agent idle (its turn ended)
+  prompt         records the agent working (a prompt was submitted)
+  notification   records the agent waiting for the human (a permission
+                 prompt, a dialog) or idle (the host's idle notice)
 
 A hook never breaks its host: a file outside the repository, or a repository
 without baton, is allowed silently; when baton itself cannot run, it says so
@@ -180,7 +203,11 @@ once per session on stderr (exit 1).`,
       action(async (ctx, event: string, o: { host?: string }) => {
         const handler = HANDLERS[event];
         if (!handler)
-          throw new BatonError("usage", `unknown hook '${event}'`, "use pre-edit, session-start or stop");
+          throw new BatonError(
+            "usage",
+            `unknown hook '${event}'`,
+            "use pre-edit, session-start, stop, prompt or notification",
+          );
         if (o.host !== undefined && !HOOK_HOSTS.includes(o.host as HookHost))
           throw new BatonError("usage", `unknown host '${o.host}'`, `use ${HOOK_HOSTS.join(", ")}`);
         let input: HookInput;

@@ -70,9 +70,12 @@ directly again.`,
           port: o.port,
           onError: (error) => ctx.out.note(`hub: ${error instanceof Error ? error.message : String(error)}`),
         });
+        // SIGHUP too: the terminal it runs in closed (baton down ends the team's tmux session, the
+        // hub's window with it); a hub that stops cleanly leaves no record of itself behind.
         const stopped = new Promise<void>((resolve) => {
           process.once("SIGINT", resolve);
           process.once("SIGTERM", resolve);
+          process.once("SIGHUP", resolve);
         });
         const url = `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${running.record.port}`;
         ctx.out.note(

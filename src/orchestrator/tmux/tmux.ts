@@ -74,6 +74,26 @@ export class Tmux {
     return requireTmux();
   }
 
+  /** The server's sessions (none when no server runs), with whether a client is attached. */
+  async listSessions(): Promise<{ name: string; attached: boolean }[]> {
+    let listing: string;
+    try {
+      listing = await this.client.run(
+        [["list-sessions", "-F", "#{session_attached}\t#{session_name}"]],
+        "the tmux server",
+      );
+    } catch {
+      return []; // no server: no sessions
+    }
+    return listing
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => {
+        const tab = line.indexOf("\t");
+        return { attached: Number(line.slice(0, tab)) > 0, name: line.slice(tab + 1) };
+      });
+  }
+
   async hasSession(name: string): Promise<boolean> {
     return this.client.ifPresent([["has-session", "-t", sessionTarget(name)]], `the tmux session ${name}`);
   }

@@ -286,6 +286,12 @@ export const MIGRATIONS: readonly string[] = [
     revoked_by TEXT
   );
   `,
+  `
+  ALTER TABLE agents ADD COLUMN activity TEXT;
+  ALTER TABLE agents ADD COLUMN activity_signal TEXT;
+  ALTER TABLE agents ADD COLUMN activity_detail TEXT;
+  ALTER TABLE agents ADD COLUMN activity_at INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

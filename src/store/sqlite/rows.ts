@@ -1,6 +1,7 @@
 import { formatMessageId } from "../../domain/message-rules.js";
 import type { TaskReport } from "../../domain/task-report.js";
 import type {
+  ActivityState,
   Agent,
   AgentKind,
   Approval,
@@ -163,6 +164,10 @@ export interface AgentRow {
   working_on: string | null;
   left_at: number | null;
   hung_since: number | null;
+  activity: string | null;
+  activity_signal: string | null;
+  activity_detail: string | null;
+  activity_at: number | null;
 }
 
 export function toAgent(row: AgentRow): Agent {
@@ -175,6 +180,15 @@ export function toAgent(row: AgentRow): Agent {
     workingOn: row.working_on,
     leftAt: row.left_at,
     hungSince: row.hung_since,
+    activity:
+      row.activity === null
+        ? null
+        : {
+            state: row.activity as ActivityState,
+            signal: row.activity_signal ?? "",
+            detail: row.activity_detail,
+            at: row.activity_at ?? row.last_seen_at,
+          },
   };
 }
 

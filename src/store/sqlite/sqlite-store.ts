@@ -10,7 +10,7 @@ import { Connection } from "./connection.js";
 import { type GroupCommitStats, GroupCommitter } from "./group-commit.js";
 import { acquireLeases } from "./ops/acquire-leases.js";
 import { addTask } from "./ops/add-task.js";
-import { heartbeat, joinAgent, leaveAgent, listAgents } from "./ops/agents.js";
+import { heartbeat, joinAgent, leaveAgent, listAgents, reportActivity } from "./ops/agents.js";
 import {
   createKey,
   createPairing,
@@ -191,6 +191,7 @@ export class SqliteStore implements Store {
       return listAgents(tx, fresh).find((agent) => agent.name === tx.actor)!;
     });
   heartbeat: Store["heartbeat"] = (input) => this.write(input, heartbeat);
+  reportActivity: Store["reportActivity"] = (input) => this.write(input, reportActivity);
   leaveAgent: Store["leaveAgent"] = (input) => this.write(input, leaveAgent);
   listAgents: Store["listAgents"] = (input) => this.read((tx) => listAgents(tx, input));
   removeAgent: Store["removeAgent"] = (input) => this.write(input, removeAgent);

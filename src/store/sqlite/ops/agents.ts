@@ -1,5 +1,5 @@
 import { agentStatus } from "../../../domain/agent-status.js";
-import type { AgentView } from "../../../domain/types.js";
+import type { Agent, AgentView } from "../../../domain/types.js";
 import type {
   HeartbeatInput,
   HeartbeatResult,
@@ -7,6 +7,7 @@ import type {
   LeaveResult,
   ListAgentsInput,
   Mutation,
+  ReportActivityInput,
 } from "../../port.js";
 import { type AgentRow, type LostHoldRow, toAgent, toLostHold } from "../rows.js";
 import { appendEvent, sweepExpiredClaims, sweepExpiredLeases, type Tx, touchActor } from "../tx.js";
@@ -131,5 +132,48 @@ export function listAgents(tx: Tx, input: ListAgentsInput): AgentView[] {
       input,
     );
     return { ...agent, status, ...held };
+  });
+}
+
+const ACTIVITY_WORDS: Record<ReportActivityInput["state"], string> = {
+  working: "is working",
+  waiting: "waits for a human",
+  idle: "is idle",
+  exited: "has exited",
+};
+
+/**
+ * Records what the agent is doing, with the signal that said so (a host hook,
+ * the supervisor, a headless run's end). A report is also a sign of life. The
+ * log gets an event when the state changes, not at every report: a host
+ * reports each prompt and each stop, and the log is for what a person follows.
+ */
+export function reportActivity(tx: Tx, input: ReportActivityInput): Agent {
+  const before = touchActor(tx);
+  const detail = input.detail ?? null;
+  tx.conn.run(
+    `UPDATE agents SET activity = ?, activity_signal = ?, activity_detail = ?, activity_at = ? WHERE name = ?`,
+    input.state,
+    input.signal,
+    detail,
+    tx.now,
+    tx.actor,
+  );
+  if (before.activity !== input.state)
+    appendEvent(tx, {
+      type: "agent.activity",
+      subject: tx.actor,
+      summary: `${tx.actor} ${ACTIVITY_WORDS[input.state]} (${input.signal}${detail ? `: ${detail}` : ""})`,
+      data: {
+        before: { state: before.activity },
+        after: { state: input.state, signal: input.signal, detail },
+      },
+    });
+  return toAgent({
+    ...before,
+    activity: input.state,
+    activity_signal: input.signal,
+    activity_detail: detail,
+    activity_at: tx.now,
   });
 }

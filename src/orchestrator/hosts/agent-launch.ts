@@ -1,0 +1,69 @@
+import type { Host } from "../../hosts/host-names.js";
+import { commandWords } from "../team/command-words.js";
+import type { AllowedKey } from "../tmux/tmux.js";
+
+/** The hosts `baton up --agent` knows by name; anything else is a command line of the user's. */
+export const AGENT_HOSTS = ["claude", "codex", "gemini", "pi", "aider", "sim"] as const;
+export type AgentHost = (typeof AGENT_HOSTS)[number];
+
+/** How to start one agent in a terminal, and how to ask it to stop. */
+export interface AgentLaunch {
+  /** The host's name, or "command" for a program baton does not know. */
+  host: AgentHost | "command";
+  /** Which host's files `baton connect` writes into the agent's tree (MCP, hooks), or null. */
+  connect: Host | null;
+  /** The argv of its window: the prompt goes in as one word, never through a shell. */
+  command: string[];
+  /**
+   * The polite way to end it, typed into its pane: the host's own quit command where it
+   * has one (it saves its session and leaves its terminal clean), else Ctrl-C.
+   */
+  quit: { text: string } | { keys: AllowedKey[] };
+}
+
+/**
+ * The word for baton's own simulated agent: `baton sim-agent`, run by the same
+ * Node and the same baton as the one starting the team, so the demo needs no AI
+ * service and nothing on PATH.
+ */
+export function simAgentCommand(cli: string): string[] {
+  return [process.execPath, cli, "sim-agent"];
+}
+
+/**
+ * What to run for `--agent SPEC` with the agent's first prompt. Interactive
+ * hosts take the prompt as their first message (claude, codex, pi: a positional
+ * argument; gemini: --prompt-interactive); aider takes none on its command
+ * line, so it gets it typed in once it is up.
+ */
+export function agentLaunch(spec: string, prompt: string, cli: string): AgentLaunch {
+  switch (spec) {
+    case "claude":
+      return { host: "claude", connect: "claude", command: ["claude", prompt], quit: { text: "/exit" } };
+    case "codex":
+      return { host: "codex", connect: "codex", command: ["codex", prompt], quit: { text: "/quit" } };
+    case "gemini":
+      return {
+        host: "gemini",
+        connect: "gemini",
+        command: ["gemini", "--prompt-interactive", prompt],
+        quit: { text: "/quit" },
+      };
+    case "pi":
+      return { host: "pi", connect: "pi", command: ["pi", prompt], quit: { keys: ["C-c", "C-c"] } };
+    case "aider":
+      return { host: "aider", connect: "aider", command: ["aider"], quit: { text: "/exit" } };
+    case "sim":
+      return { host: "sim", connect: null, command: simAgentCommand(cli), quit: { keys: ["C-c"] } };
+    default:
+      return { host: "command", connect: null, command: commandWords(spec), quit: { keys: ["C-c"] } };
+  }
+}
+
+/** The short name an agent of this launch is called by: claude-1, codex-2, sim-1; a command's program name. */
+export function agentStem(launch: AgentLaunch): string {
+  if (launch.host !== "command") return launch.host;
+  const program = launch.command[0]!.split("/").at(-1)!.toLowerCase();
+  const stem = program.replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  return /^[a-z]/.test(stem) ? stem.slice(0, 20) : "agent";
+}

@@ -1,0 +1,123 @@
+import { commandWords } from "../team/command-words.js";
+
+/** What a headless run of a host told about itself, read from its structured output. */
+export interface RunFacts {
+  /** The host's session or thread id: a later run can resume it. */
+  sessionId?: string;
+  /** What the run cost in USD, when the host says (Claude Code, pi). */
+  costUsd?: number;
+  /** Tokens in and out, when the host counts them instead (Codex, Gemini). */
+  tokens?: { input: number; output: number };
+  /** The host said the turn failed even if it exited 0. */
+  failed?: boolean;
+  /** The last thing the agent said, for the task's result. */
+  lastText?: string;
+}
+
+/** How to run one host without a terminal, with the prompt as an argument, and read its JSON lines. */
+export interface HeadlessCommand {
+  host: string;
+  argv: string[];
+  /** Folds one line of the host's stdout into what is known of the run. */
+  read: (line: string, facts: RunFacts) => void;
+}
+
+function json(line: string): Record<string, unknown> | undefined {
+  if (!line.startsWith("{")) return undefined;
+  try {
+    const value = JSON.parse(line);
+    return typeof value === "object" && value !== null ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+
+/** Claude Code: `system/init` carries the session id; each turn ends with a `result` (cost, error). */
+function readClaude(line: string, facts: RunFacts): void {
+  const m = json(line);
+  if (!m) return;
+  if (m.type === "system" && m.subtype === "init") facts.sessionId = str(m.session_id) ?? facts.sessionId;
+  if (m.type === "result") {
+    facts.costUsd = num(m.total_cost_usd) ?? facts.costUsd;
+    facts.failed = m.is_error === true;
+    facts.lastText = str(m.result) ?? facts.lastText;
+  }
+}
+
+/** Codex `exec --json`: thread.started, turn.completed {usage}, turn.failed, item.completed (agent text). */
+function readCodex(line: string, facts: RunFacts): void {
+  const m = json(line);
+  if (!m) return;
+  if (m.type === "thread.started") facts.sessionId = str(m.thread_id) ?? facts.sessionId;
+  if (m.type === "turn.completed" && typeof m.usage === "object" && m.usage !== null) {
+    const u = m.usage as Record<string, unknown>;
+    const before = facts.tokens ?? { input: 0, output: 0 };
+    facts.tokens = {
+      input: before.input + (num(u.input_tokens) ?? 0),
+      output: before.output + (num(u.output_tokens) ?? 0),
+    };
+  }
+  if (m.type === "turn.failed" || m.type === "error") facts.failed = true;
+  if (m.type === "item.completed" && typeof m.item === "object" && m.item !== null) {
+    const item = m.item as Record<string, unknown>;
+    if (item.type === "agent_message") facts.lastText = str(item.text) ?? facts.lastText;
+  }
+}
+
+/** Gemini CLI stream-json: init {session_id}, message (assistant text), result {stats}. */
+function readGemini(line: string, facts: RunFacts): void {
+  const m = json(line);
+  if (!m) return;
+  if (m.type === "init") facts.sessionId = str(m.session_id) ?? facts.sessionId;
+  if (m.type === "message" && m.role === "assistant") facts.lastText = str(m.content) ?? facts.lastText;
+  if (m.type === "result") {
+    if (m.status === "error") facts.failed = true;
+    const stats = (m.stats ?? {}) as Record<string, unknown>;
+    const input = num(stats.input_tokens);
+    const output = num(stats.output_tokens);
+    if (input !== undefined || output !== undefined)
+      facts.tokens = { input: input ?? 0, output: output ?? 0 };
+  }
+}
+
+/** pi `--mode json`: messages carry `usage.cost.total`; a run ends with agent_end. */
+function readPi(line: string, facts: RunFacts): void {
+  const m = json(line);
+  if (!m) return;
+  const message = (m.message ?? {}) as Record<string, unknown>;
+  const usage = (message.usage ?? {}) as Record<string, unknown>;
+  const cost = num((usage.cost as Record<string, unknown> | undefined)?.total);
+  if (m.type === "message_end" && cost !== undefined) facts.costUsd = (facts.costUsd ?? 0) + cost;
+}
+
+/**
+ * The command `baton work` runs for one task. Known hosts run in their
+ * structured headless mode with the prompt as one argument; any other command
+ * runs as given and gets the prompt on stdin and in BATON_TASK_PROMPT, and
+ * only its exit code counts.
+ */
+export function headlessCommand(spec: string, prompt: string): HeadlessCommand {
+  switch (spec) {
+    case "claude":
+      return {
+        host: "claude",
+        argv: ["claude", "-p", prompt, "--output-format", "stream-json", "--verbose"],
+        read: readClaude,
+      };
+    case "codex":
+      return { host: "codex", argv: ["codex", "exec", "--json", prompt], read: readCodex };
+    case "gemini":
+      return {
+        host: "gemini",
+        argv: ["gemini", "-p", prompt, "--output-format", "stream-json"],
+        read: readGemini,
+      };
+    case "pi":
+      return { host: "pi", argv: ["pi", "-p", "--mode", "json", prompt], read: readPi };
+    default:
+      return { host: "command", argv: commandWords(spec), read: () => {} };
+  }
+}

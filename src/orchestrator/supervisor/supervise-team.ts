@@ -1,0 +1,124 @@
+import { setTimeout as delay } from "node:timers/promises";
+import type { Hub } from "../../services/hub.js";
+import { readTeamRecord, type TeamAgent, withAgent, writeTeamRecord } from "../team/team-record.js";
+import { teamTmux } from "../team/team-tmux.js";
+
+/** Restarts of one agent before baton gives up on it and tells the humans. */
+export const MAX_RESTARTS = 1;
+export const SUPERVISE_EVERY_MS = 2000;
+
+/**
+ * The hub's watch over a team started by `baton up`: an agent whose process
+ * ended on its own (its pane is dead: the process is gone, a signal that needs
+ * no second opinion) is restarted once in the same window and worktree, with
+ * its environment; a second death releases what it held (its task goes back to
+ * the queue, the attempt counted by the expiry rules) and tells the humans. An
+ * agent a human stopped (its window closed, or `baton down`) is never restarted.
+ */
+export async function superviseTeam(
+  hub: Hub,
+  root: string,
+  options: { signal: AbortSignal; everyMs?: number; onError: (error: unknown) => void },
+): Promise<void> {
+  while (!options.signal.aborted) {
+    await checkTeam(hub, root, options).catch(options.onError);
+    await delay(options.everyMs ?? SUPERVISE_EVERY_MS, undefined, { signal: options.signal }).catch(
+      () => undefined,
+    );
+  }
+}
+
+/** One look at the team: what died since the last, and what to do about it. */
+export async function checkTeam(
+  hub: Hub,
+  root: string,
+  options: { onError: (error: unknown) => void },
+): Promise<void> {
+  let record = readTeamRecord(root);
+  if (!record?.session) return;
+  const tmux = teamTmux(record);
+  if (!(await tmux.hasSession(record.session))) return;
+  const windows = new Map((await tmux.listWindows(record.session)).map((w) => [w.paneId, w]));
+  for (const agent of record.agents) {
+    if (agent.stoppedAt !== null || agent.paneId === null) continue;
+    const window = windows.get(agent.paneId);
+    if (!window) {
+      // A human closed the window: that is a stop, not a crash.
+      record = withAgent(record, agent.name, { stoppedAt: hub.clock.now() });
+      writeTeamRecord(record);
+      await hub.as(agent.name).log.record(
+        "team.window_closed",
+        `${agent.name}'s window was closed: not restarted`,
+        { agent: agent.name },
+        {
+          subject: agent.name,
+          byGuardian: true,
+        },
+      );
+      continue;
+    }
+    if (!window.dead) continue;
+    const status = window.exitStatus;
+    const said =
+      status === undefined
+        ? window.exitSignal === undefined
+          ? "no status"
+          : `signal ${window.exitSignal}`
+        : `status ${status}`;
+    await hub.as(agent.name).agents.reportActivity("exited", "tmux:pane-dead", said).catch(options.onError);
+    if (agent.restarts < MAX_RESTARTS) {
+      // Counted before anything else can fail: a restart that is not recorded would repeat forever.
+      record = withAgent(record, agent.name, { restarts: agent.restarts + 1 });
+      writeTeamRecord(record);
+      await tmux.respawnWindow(agent.paneId, agent.command, agent.env, agent.cwd);
+      // Its command carries its first prompt again: it starts a turn with its instructions.
+      await hub.as(agent.name).agents.reportActivity("working", "baton:restarted").catch(options.onError);
+      await hub
+        .as(agent.name)
+        .log.record(
+          "team.restarted",
+          `${agent.name} exited (${said}); restarted`,
+          { agent: agent.name, exitStatus: status ?? null, restarts: agent.restarts + 1 },
+          { subject: agent.name, byGuardian: true },
+        );
+    } else {
+      record = withAgent(record, agent.name, { stoppedAt: hub.clock.now() });
+      writeTeamRecord(record);
+      await giveUp(hub, agent, said);
+    }
+  }
+}
+
+/**
+ * An agent that keeps dying: the humans hear of it (an urgent message in the
+ * agent's name, so it can be answered and is about that agent); each task it
+ * held is failed with the reason, which counts the attempt and puts the task
+ * back in the queue while attempts remain; then it leaves the team, which
+ * frees its leases. Leaving comes last: a message sent after it would make the
+ * agent look present again.
+ */
+async function giveUp(hub: Hub, agent: TeamAgent, said: string): Promise<void> {
+  const ws = hub.as(agent.name);
+  const held = (await ws.tasks.list({ mine: true }).catch(() => []))
+    .filter((task) => task.holder === agent.name)
+    .map((task) => task.id);
+  const text = `${agent.name} exited again (${said}) after ${agent.restarts} restart(s); baton stopped restarting it${
+    held.length ? ` and gave back ${held.join(", ")} (an attempt counted)` : ""
+  }. Its worktree is kept: ${agent.cwd}. Look with baton attach ${agent.name}.`;
+  await ws.log.record(
+    "team.gave_up",
+    text,
+    { agent: agent.name, exit: said, released: held },
+    {
+      subject: agent.name,
+      byGuardian: true,
+    },
+  );
+  for (const human of hub.config.humans)
+    await ws.messages.send(human, text, { urgent: true, allowUnknown: true }).catch(() => {});
+  for (const id of held)
+    await ws.tasks
+      .fail(id, `${agent.name} kept exiting (${said}); baton stopped restarting it`)
+      .catch(() => {});
+  await ws.agents.leave().catch(() => undefined);
+}

@@ -1,0 +1,191 @@
+import { spawn } from "node:child_process";
+import type { Task } from "../../domain/types.js";
+import { BatonError } from "../../errors.js";
+import type { Workspace } from "../../services/workspace.js";
+import { headlessCommand, type RunFacts } from "../hosts/headless-run.js";
+import { taskPrompt } from "./task-prompt.js";
+
+export interface WorkOptions {
+  /** `--agent`: a host name or a command line. */
+  agent: string;
+  queue?: string;
+  /** Stop when no task is ready instead of waiting for one (CI). */
+  untilEmpty: boolean;
+  /** Kill an agent that runs longer than this on one task, and fail the task. */
+  timeoutMs?: number;
+  signal: AbortSignal;
+  say: (line: string) => void;
+}
+
+export interface WorkOutcome {
+  task: string;
+  status: "done" | "failed" | "lost" | "left";
+  exitCode: number | null;
+  facts: RunFacts;
+}
+
+const TAIL_CHARS = 2000;
+
+/**
+ * `baton work`: one worker's loop. Claims the next ready task, runs the agent
+ * headless on it with the task's prompt, heartbeats while it runs (so the
+ * claim lives exactly as long as the process does), then completes the task
+ * on exit 0 or fails it with the output's tail. A claim the worker loses (the
+ * guardian gave it to another after a stall) stops the agent at once: two
+ * agents never work one task. Each run is logged with what the host reported
+ * (session, cost, tokens).
+ */
+export async function workLoop(ws: Workspace, options: WorkOptions): Promise<WorkOutcome[]> {
+  const outcomes: WorkOutcome[] = [];
+  const me = ws.identity!;
+  await ws.agents.join({ automatic: true });
+  while (!options.signal.aborted) {
+    const { task, token } = await ws.tasks.claim(undefined, { queue: options.queue });
+    if (!task) {
+      if (options.untilEmpty) break;
+      await ws.agents.heartbeat();
+      await ws.messages.inbox({ waitMs: 2000 }).catch(() => undefined);
+      continue;
+    }
+    options.say(`${me}: took ${task.id} "${task.title}"`);
+    const outcome = await runOne(ws, task, token!, options);
+    outcomes.push(outcome);
+    options.say(
+      `${me}: ${task.id} ${outcome.status}${outcome.exitCode === null ? "" : ` (exit ${outcome.exitCode})`}`,
+    );
+  }
+  await ws.agents.leave();
+  return outcomes;
+}
+
+async function runOne(ws: Workspace, task: Task, token: number, options: WorkOptions): Promise<WorkOutcome> {
+  const command = headlessCommand(options.agent, taskPrompt(task, ws.identity!));
+  const facts: RunFacts = {};
+  await ws.agents.reportActivity("working", `${command.host}:run`, task.id);
+  let output = "";
+  let lost = false;
+  const child = spawn(command.argv[0]!, command.argv.slice(1), {
+    cwd: ws.paths.cwd,
+    env: {
+      ...process.env,
+      BATON_AGENT: ws.identity!,
+      BATON_TASK_ID: task.id,
+      BATON_TASK_TOKEN: String(token),
+      BATON_TASK_PROMPT: taskPrompt(task, ws.identity!),
+    },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  child.stdin.end(command.host === "command" ? taskPrompt(task, ws.identity!) : "");
+  child.stdin.on("error", () => {}); // a program that never reads its stdin
+  let partial = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    const text = partial + chunk.toString("utf8");
+    const lines = text.split("\n");
+    partial = lines.pop()!;
+    for (const line of lines) command.read(line, facts);
+    output = (output + chunk.toString("utf8")).slice(-TAIL_CHARS);
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    output = (output + chunk.toString("utf8")).slice(-TAIL_CHARS);
+  });
+  const stop = () => child.kill("SIGTERM");
+  options.signal.addEventListener("abort", stop, { once: true });
+  const beat = setInterval(
+    () => {
+      ws.agents
+        .heartbeat({ workingOn: task.id })
+        .then((result) => {
+          // Lost, not merely absent: an agent that completed the task itself through baton holds it no more.
+          if (result.lost.some((l) => l.kind === "task" && l.subject === task.id)) {
+            lost = true;
+            stop();
+          }
+        })
+        .catch(() => undefined);
+    },
+    Math.max(1000, Math.floor(ws.config.heartbeatIntervalMs / 2)),
+  );
+  const timer = options.timeoutMs ? setTimeout(stop, options.timeoutMs) : undefined;
+  const spawnError = new Promise<Error>((resolve) => child.once("error", resolve));
+  const exit = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
+  const ended = await Promise.race([exit, spawnError]);
+  clearInterval(beat);
+  clearTimeout(timer);
+  options.signal.removeEventListener("abort", stop);
+  if (partial) command.read(partial, facts);
+  const exitCode = typeof ended === "number" ? ended : null;
+  await ws.agents.reportActivity("idle", `${command.host}:exit`, `${task.id}: exit ${exitCode ?? "none"}`);
+  await ws.log.record(
+    "work.run",
+    `${ws.identity} ran ${command.host} on ${task.id}: exit ${exitCode ?? "none"}`,
+    {
+      task: task.id,
+      host: command.host,
+      exitCode,
+      ...facts,
+    },
+  );
+  if (ended instanceof Error)
+    return finish(
+      ws,
+      task,
+      token,
+      { failed: `could not start ${command.argv[0]}: ${ended.message}` },
+      exitCode,
+      facts,
+    );
+  if (lost) return { task: task.id, status: "lost", exitCode, facts };
+  if (options.signal.aborted) {
+    await ws.tasks.release(task.id, { token }).catch(() => undefined);
+    return { task: task.id, status: "left", exitCode, facts };
+  }
+  if (exitCode === 0 && !facts.failed)
+    return finish(
+      ws,
+      task,
+      token,
+      { done: (facts.lastText ?? output).trim().slice(-TAIL_CHARS) },
+      exitCode,
+      facts,
+    );
+  const why =
+    exitCode === null
+      ? "was stopped (timeout)"
+      : `exited ${exitCode}${facts.failed ? " (the host reported an error)" : ""}`;
+  return finish(
+    ws,
+    task,
+    token,
+    { failed: `the agent ${why}: ${output.trim().slice(-TAIL_CHARS) || "no output"}` },
+    exitCode,
+    facts,
+  );
+}
+
+/** Completes or fails the task, unless the agent did so itself through baton (then its word stands). */
+async function finish(
+  ws: Workspace,
+  task: Task,
+  token: number,
+  end: { done: string } | { failed: string },
+  exitCode: number | null,
+  facts: RunFacts,
+): Promise<WorkOutcome> {
+  const now = await ws.tasks.show(task.id);
+  if (now.status !== "claimed" || now.holder !== ws.identity) {
+    const status = now.status === "done" ? "done" : "failed";
+    return { task: task.id, status, exitCode, facts };
+  }
+  try {
+    if ("done" in end) {
+      await ws.tasks.done(task.id, { token, result: end.done || "the agent exited 0" });
+      return { task: task.id, status: "done", exitCode, facts };
+    }
+    await ws.tasks.fail(task.id, end.failed, { token });
+    return { task: task.id, status: "failed", exitCode, facts };
+  } catch (error) {
+    if (error instanceof BatonError && error.code === "lease_lost")
+      return { task: task.id, status: "lost", exitCode, facts };
+    throw error;
+  }
+}

@@ -1,0 +1,138 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { baton, git, tempDir, tempRepo } from "../helpers/temp-repo.js";
+
+/**
+ * `baton up` / `down` as a user runs them, with baton's simulated agents (no AI
+ * service) in a real tmux server of the test's own (BATON_TMUX_SOCKET), real
+ * worktrees, and the hub in the session's first window supervising them.
+ */
+const servers: string[] = [];
+afterEach(() => {
+  while (servers.length) spawnSync("tmux", ["-S", servers.pop()!, "kill-server"], { stdio: "ignore" });
+});
+
+function tmuxSocket(): string {
+  const socket = join(tempDir("baton-tmux-"), "sock");
+  servers.push(socket);
+  return socket;
+}
+
+function tmux(socket: string, ...args: string[]): string {
+  return execFileSync("tmux", ["-S", socket, ...args], { encoding: "utf8" }).trim();
+}
+
+async function until<T>(what: string, look: () => T | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const seen = look();
+    if (seen !== undefined) return seen;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+interface Task {
+  id: string;
+  status: string;
+  holder: string | null;
+}
+
+function tasks(repo: string): Task[] {
+  return baton(repo, ["task", "list", "--status", "all", "--json"]).json().tasks as Task[];
+}
+
+/** Who completed each task, from the log (a done task has no holder). */
+function completedBy(repo: string): Map<string, string> {
+  const events = baton(repo, ["log", "--json", "--type", "task.completed"]).json().events as {
+    actor: string;
+    subject: string;
+  }[];
+  return new Map(events.map((e) => [e.subject, e.actor]));
+}
+
+describe("baton up / down with simulated agents in real tmux", () => {
+  it("starts one session per repository with a window and a worktree per agent; they work; down stops and keeps their work", async () => {
+    const repo = tempRepo({ humans: ["lea"] });
+    const env = { BATON_TMUX_SOCKET: tmuxSocket() };
+    for (let i = 1; i <= 4; i++)
+      expect(baton(repo, ["task", "add", `task ${i}`], { BATON_AGENT: "lea" }).code).toBe(0);
+
+    const up = baton(repo, ["up", "-n", "2", "--agent", "sim", "--json"], env);
+    expect(up.code, up.stderr).toBe(0);
+    const team = up.json().team;
+    const session = `baton-${createHash("sha256").update(repo).digest("hex").slice(0, 8)}`;
+    expect(team.session).toBe(session);
+    expect(team.agents.map((a: { name: string }) => a.name)).toEqual(["sim-1", "sim-2"]);
+    for (const agent of team.agents) {
+      expect(agent.cwd).toBe(join(repo, ".baton", "worktrees", agent.name));
+      expect(agent.branch).toBe(`baton/${agent.name}`);
+      expect(git(agent.cwd, "rev-parse", "--abbrev-ref", "HEAD")).toBe(agent.branch);
+    }
+    expect(Math.abs(team.agents[0].port - team.agents[1].port)).toBeGreaterThanOrEqual(10);
+
+    const windows = tmux(env.BATON_TMUX_SOCKET, "list-windows", "-t", `=${session}`, "-F", "#{window_name}");
+    expect(windows.split("\n")).toEqual(["hub", "sim-1", "sim-2"]);
+    const sessionEnv = tmux(env.BATON_TMUX_SOCKET, "show-environment", "-t", `=${session}`);
+    expect(sessionEnv).toContain(`BATON_PROJECT=${repo}`);
+    expect(sessionEnv).toContain("BATON_AGENTS=2");
+
+    // The agents take every task, each edit committed on its own branch.
+    await until("every task done", () => (tasks(repo).every((t) => t.status === "done") ? true : undefined));
+    const by = completedBy(repo);
+    expect([...by.keys()].sort()).toEqual(["T-1", "T-2", "T-3", "T-4"]);
+    for (const [task, agent] of by) {
+      expect(["sim-1", "sim-2"]).toContain(agent);
+      expect(git(repo, "log", "--format=%s", `baton/${agent}`, "--", `sim/${task}.md`)).toContain(task);
+    }
+
+    // One team per repository.
+    const again = baton(repo, ["up", "-n", "1", "--agent", "sim"], env);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toMatch(/already runs .*baton down/s);
+
+    const sessions = baton(repo, ["sessions", "--json"], env).json().sessions;
+    expect(sessions).toContainEqual(expect.objectContaining({ session, project: repo, agents: 2 }));
+
+    const down = baton(repo, ["down", "--json"], env);
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.json().quit.sort()).toEqual(["sim-1", "sim-2"]);
+    expect(
+      spawnSync("tmux", ["-S", env.BATON_TMUX_SOCKET, "has-session", "-t", `=${session}`]).status,
+    ).not.toBe(0);
+    // Nothing deleted: worktrees, branches and commits stay.
+    for (const agent of team.agents) expect(existsSync(join(agent.cwd, ".git"))).toBe(true);
+    expect(git(repo, "branch", "--list", "baton/*")).toMatch(/baton\/sim-1[\s\S]*baton\/sim-2/);
+    expect(baton(repo, ["down"], env).code).toBe(4);
+  });
+
+  it("the hub restarts an agent whose process dies, once; the second time it tells the humans", async () => {
+    const repo = tempRepo({ humans: ["lea"] });
+    const env = { BATON_TMUX_SOCKET: tmuxSocket(), BATON_SIM_CRASH_AFTER: "1" };
+    for (let i = 1; i <= 2; i++) baton(repo, ["task", "add", `task ${i}`], { BATON_AGENT: "lea" });
+    const up = baton(repo, ["up", "-n", "1", "--agent", "sim", "--json"], env);
+    expect(up.code, up.stderr).toBe(0);
+
+    const events = () =>
+      (baton(repo, ["log", "--json"]).json().events as { type: string; data?: { agent?: string } }[]).map(
+        (e) => e.type,
+      );
+    await until("the agent given up on", () => (events().includes("team.gave_up") ? true : undefined));
+    const types = events();
+    // It finished a task, died, was restarted, finished the other, died again.
+    expect(types.indexOf("team.restarted")).toBeGreaterThan(types.indexOf("task.completed"));
+    expect(types.lastIndexOf("task.completed")).toBeGreaterThan(types.indexOf("team.restarted"));
+    expect(types.filter((t) => t === "team.restarted")).toHaveLength(1);
+    expect(tasks(repo).map((t) => t.status)).toEqual(["done", "done"]);
+    const record = JSON.parse(readFileSync(join(repo, ".baton", "team.json"), "utf8"));
+    expect(record.agents[0]).toMatchObject({ name: "sim-1", restarts: 1 });
+    expect(record.agents[0].stoppedAt).toEqual(expect.any(Number));
+    const inbox = baton(repo, ["inbox", "--json"], { BATON_AGENT: "lea" }).json();
+    expect(JSON.stringify(inbox)).toContain("sim-1 exited again");
+    expect(baton(repo, ["down", "--force"], env).code).toBe(0);
+  });
+});
