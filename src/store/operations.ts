@@ -18,6 +18,7 @@ export const STORE_OPERATIONS: Record<StoreOperation, "read" | "write" | "outbox
   reportActivity: "write",
   leaveAgent: "write",
   listAgents: "read",
+  pendingWork: "read",
   removeAgent: "write",
   addTask: "write",
   getTask: "read",

@@ -57,6 +57,12 @@ export interface Store {
   reportActivity(input: ReportActivityInput): Promise<Agent>;
   leaveAgent(input: Mutation): Promise<LeaveResult>;
   listAgents(input: ListAgentsInput): Promise<AgentView[]>;
+  /**
+   * What waits for each agent named: unread direct messages and open tasks
+   * assigned to it. A read that touches no one (polling it does not make an
+   * agent look alive): what the supervisor asks before it nudges an idle agent.
+   */
+  pendingWork(input: { agents: string[] }): Promise<PendingWork[]>;
   /** The agent itself or a human; refused while it holds or is assigned work, unless `force`. */
   removeAgent(input: RemoveAgentInput): Promise<RemoveAgentResult>;
 
@@ -299,6 +305,16 @@ export interface RemoveAgentResult {
   releasedLeases: string[];
   /** Tasks that were reserved for it, open to everyone now. */
   unassignedTasks: string[];
+}
+
+export interface PendingWork {
+  agent: string;
+  /** Unread messages in its inbox. */
+  unread: number;
+  /** The newest of them (its sequence number), 0 when none: tells a new message from one already seen. */
+  newest: number;
+  /** Open tasks assigned to it, oldest first. */
+  assigned: string[];
 }
 
 export interface ListAgentsInput {

@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { baton, git, tempDir, tempRepo } from "../helpers/temp-repo.js";
+import { baton, CLI, git, tempDir, tempRepo } from "../helpers/temp-repo.js";
 
 /**
  * `baton up` / `down` as a user runs them, with baton's simulated agents (no AI
@@ -134,5 +134,67 @@ describe("baton up / down with simulated agents in real tmux", () => {
     const inbox = baton(repo, ["inbox", "--json"], { BATON_AGENT: "lea" }).json();
     expect(JSON.stringify(inbox)).toContain("sim-1 exited again");
     expect(baton(repo, ["down", "--force"], env).code).toBe(0);
+  });
+});
+
+describe("baton up with an interactive host (a stand-in for Claude Code, reporting through baton's hooks)", () => {
+  /** A `claude` on PATH that is test/workers/fake-host.mjs, and where it writes what it was typed. */
+  function fakeClaude(): { env: Record<string, string>; typed: () => string[] } {
+    const dir = tempDir("baton-fake-host-");
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    const script = resolve(import.meta.dirname, "../workers/fake-host.mjs");
+    writeFileSync(join(bin, "claude"), `#!/bin/sh\nexec '${process.execPath}' '${script}' "$@"\n`, {
+      mode: 0o755,
+    });
+    const log = join(dir, "typed.log");
+    writeFileSync(log, "");
+    return {
+      env: { PATH: `${bin}:${process.env.PATH}`, BATON_FAKE_CLI: CLI, BATON_FAKE_LOG: log },
+      typed: () => readFileSync(log, "utf8").split("\n").filter(Boolean),
+    };
+  }
+
+  it("an idle agent is told once of a message and of a task assigned to it; nudge text arrives byte for byte", async () => {
+    const repo = tempRepo({ humans: ["lea"] });
+    const host = fakeClaude();
+    const env = { BATON_TMUX_SOCKET: tmuxSocket(), ...host.env };
+    const up = baton(repo, ["up", "-n", "1", "--agent", "claude", "--json"], env);
+    expect(up.code, up.stderr).toBe(0);
+    const activity = () =>
+      (
+        baton(repo, ["agents", "--json"]).json().agents as {
+          name: string;
+          activity: { state: string } | null;
+        }[]
+      ).find((a) => a.name === "claude-1")?.activity;
+    await until("claude-1 idle", () => (activity()?.state === "idle" ? true : undefined));
+
+    expect(
+      baton(repo, ["send", "claude-1", "please look at the login bug"], { BATON_AGENT: "lea" }).code,
+    ).toBe(0);
+    const told = await until("the message delivered", () =>
+      host.typed().find((line) => line.includes("unread baton message")),
+    );
+    expect(told).toBe(
+      "baton: you have 1 unread baton message: read them first. Then carry on with the protocol.",
+    );
+    // The agent left it unread and is idle again: the same news is not typed again.
+    await sleep(5000);
+    expect(host.typed().filter((line) => line.includes("unread baton message"))).toHaveLength(1);
+
+    baton(repo, ["task", "add", "fix the login bug", "--assign", "claude-1"], { BATON_AGENT: "lea" });
+    await until("the assignment delivered", () =>
+      host.typed().find((line) => line.includes("T-1 is assigned to you")),
+    );
+    expect(baton(repo, ["log", "--type", "team.dispatched", "--json"]).json().events).toHaveLength(2);
+
+    const hostile = "x; $(touch pwned) `id` #(touch pwned2) -- 'quotes' \"dq\" ünï 😀";
+    expect(baton(repo, ["nudge", "claude-1", hostile], env).code).toBe(0);
+    await until("the nudge", () => host.typed().find((line) => line === hostile));
+    expect(existsSync(join(repo, "pwned"))).toBe(false);
+    expect(existsSync(join(repo, ".baton", "worktrees", "claude-1", "pwned"))).toBe(false);
+    expect(existsSync(join(repo, ".baton", "worktrees", "claude-1", "pwned2"))).toBe(false);
+    expect(baton(repo, ["down"], env).code).toBe(0);
   });
 });

@@ -1,10 +1,12 @@
 import type { Command } from "commander";
+import { teamView } from "../../orchestrator/team/team-view.js";
 import type { TeamStatus } from "../../services/status-service.js";
 import { safeJson } from "../../util/control-chars.js";
 import { sleep } from "../../util/sleep.js";
 import { action, type CliContext, durationOption, withRange } from "../context.js";
 import { forTerminal } from "../output.js";
 import { statusLines } from "../status-format.js";
+import { teamLines } from "../team-format.js";
 
 /** What changes between two snapshots that a person would notice (not the clock). */
 function fingerprint(status: TeamStatus): string {
@@ -63,8 +65,13 @@ async function watch(ctx: CliContext, everyMs: number): Promise<void> {
 }
 
 export async function showStatus(ctx: CliContext): Promise<void> {
-  const status = await (await ctx.workspace()).status.snapshot();
-  ctx.out.result({ status }, () => statusLines(status, ctx.out.style));
+  const ws = await ctx.workspace();
+  const status = await ws.status.snapshot();
+  const team = await teamView(ws.hub.root);
+  ctx.out.result({ status, ...(team ? { team } : {}) }, () => [
+    ...statusLines(status, ctx.out.style),
+    ...(team ? ["", ...teamLines(team, ctx.out.style)] : []),
+  ]);
 }
 
 export function registerStatusCommand(program: Command): void {

@@ -120,7 +120,7 @@ Then: baton status, baton attach [AGENT], baton nudge AGENT TEXT, baton down.`,
           },
           teamTmux(),
         );
-        ctx.out.result({ team: record }, () => teamLines(record));
+        ctx.out.result({ team: record }, () => startedLines(record));
       }),
     );
 
@@ -239,13 +239,13 @@ Then: baton status, baton attach [AGENT], baton nudge AGENT TEXT, baton down.`,
     );
 }
 
-function teamLines(record: TeamRecord): string[] {
+function startedLines(record: TeamRecord): string[] {
   return [
     `team up in tmux session ${record.session}:`,
     ...record.agents.map(
       (a) =>
         `  ${a.name.padEnd(12)} ${a.role.padEnd(10)} ${(a.branch ?? "(shared tree)").padEnd(20)} http://127.0.0.1:${a.port}/`,
     ),
-    "watch: baton status · look: baton attach [AGENT] · talk: baton nudge AGENT TEXT · stop: baton down",
+    "next: baton status · baton attach [AGENT] · baton nudge AGENT TEXT · baton down",
   ];
 }

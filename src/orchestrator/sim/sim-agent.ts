@@ -33,14 +33,19 @@ export async function runSimAgent(ws: Workspace, options: SimOptions): Promise<n
     say(`${me}: asked the humans ${question.id}: ${options.ask}`);
   }
   let completed = 0;
+  let idle = false;
   while (!signal.aborted) {
     const { task, token } = await ws.tasks.claim();
     if (!task) {
+      if (!idle) await ws.agents.reportActivity("idle", "sim:no-ready-task");
+      idle = true;
       await ws.agents.heartbeat();
       // Woken at once by a message or the next commit (a new task), else it looks again.
       await ws.messages.inbox({ waitMs: options.idleWaitMs ?? 2000, ack: true }).catch(() => undefined);
       continue;
     }
+    idle = false;
+    await ws.agents.reportActivity("working", "sim:claimed", task.id);
     say(`${me}: took ${task.id} "${task.title}"`);
     const file = join("sim", `${task.id}.md`);
     await ws.leases.lock([file], { intent: task.id });

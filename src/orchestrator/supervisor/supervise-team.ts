@@ -2,6 +2,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { Hub } from "../../services/hub.js";
 import { readTeamRecord, type TeamAgent, withAgent, writeTeamRecord } from "../team/team-record.js";
 import { teamTmux } from "../team/team-tmux.js";
+import { dispatchIdle } from "./dispatch.js";
 
 /** Restarts of one agent before baton gives up on it and tells the humans. */
 export const MAX_RESTARTS = 1;
@@ -14,14 +15,16 @@ export const SUPERVISE_EVERY_MS = 2000;
  * its environment; a second death releases what it held (its task goes back to
  * the queue, the attempt counted by the expiry rules) and tells the humans. An
  * agent a human stopped (its window closed, or `baton down`) is never restarted.
+ * An idle agent for which work waits is told of it (dispatch.ts).
  */
 export async function superviseTeam(
   hub: Hub,
   root: string,
   options: { signal: AbortSignal; everyMs?: number; onError: (error: unknown) => void },
 ): Promise<void> {
+  const nudged = new Map<string, string>();
   while (!options.signal.aborted) {
-    await checkTeam(hub, root, options).catch(options.onError);
+    await checkTeam(hub, root, { ...options, nudged }).catch(options.onError);
     await delay(options.everyMs ?? SUPERVISE_EVERY_MS, undefined, { signal: options.signal }).catch(
       () => undefined,
     );
@@ -32,7 +35,7 @@ export async function superviseTeam(
 export async function checkTeam(
   hub: Hub,
   root: string,
-  options: { onError: (error: unknown) => void },
+  options: { onError: (error: unknown) => void; nudged: Map<string, string> },
 ): Promise<void> {
   let record = readTeamRecord(root);
   if (!record?.session) return;
@@ -86,6 +89,13 @@ export async function checkTeam(
       writeTeamRecord(record);
       await giveUp(hub, agent, said);
     }
+  }
+  const running = record.agents.filter(
+    (a) => a.stoppedAt === null && a.paneId !== null && windows.get(a.paneId)?.dead === false,
+  );
+  if (running.length > 0) {
+    const rules = { hungAfterMs: hub.config.hungAfterMs, offlineAfterMs: hub.config.offlineAfterMs };
+    await dispatchIdle(hub, tmux, running, await hub.store.listAgents(rules), options.nudged);
   }
 }
 

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { BatonError } from "../../errors.js";
 import { planAgentTree, planConnect } from "../../hosts/connect.js";
 import { writeTextAtomic } from "../../util/write-atomic.js";
@@ -106,7 +106,8 @@ export async function teamUp(options: UpOptions, tmux: Tmux): Promise<TeamRecord
       stoppedAt: null,
     };
     agents.push(agent);
-    say(`${p.name}: ${branch ? `worktree ${cwd} (${branch})` : cwd}, ports ${agent.port}-${agent.port + 9}`);
+    const where = branch ? `${relative(options.root, cwd)} on ${branch}` : "the main checkout";
+    say(`${p.name}: ${where}, ports ${agent.port}-${agent.port + 9}`);
   }
   const hubCommand = [process.execPath, options.cli, "serve", "--port", "0"];
   // The hub first: it supervises the agents (restarts one that dies) and serves their MCP calls.

@@ -10,7 +10,7 @@ import { Connection } from "./connection.js";
 import { type GroupCommitStats, GroupCommitter } from "./group-commit.js";
 import { acquireLeases } from "./ops/acquire-leases.js";
 import { addTask } from "./ops/add-task.js";
-import { heartbeat, joinAgent, leaveAgent, listAgents, reportActivity } from "./ops/agents.js";
+import { heartbeat, joinAgent, leaveAgent, listAgents, pendingWork, reportActivity } from "./ops/agents.js";
 import {
   createKey,
   createPairing,
@@ -194,6 +194,7 @@ export class SqliteStore implements Store {
   reportActivity: Store["reportActivity"] = (input) => this.write(input, reportActivity);
   leaveAgent: Store["leaveAgent"] = (input) => this.write(input, leaveAgent);
   listAgents: Store["listAgents"] = (input) => this.read((tx) => listAgents(tx, input));
+  pendingWork: Store["pendingWork"] = (input) => this.read((tx) => pendingWork(tx, input));
   removeAgent: Store["removeAgent"] = (input) => this.write(input, removeAgent);
 
   addTask: Store["addTask"] = (input) => this.write(input, addTask);

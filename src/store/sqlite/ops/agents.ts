@@ -7,6 +7,7 @@ import type {
   LeaveResult,
   ListAgentsInput,
   Mutation,
+  PendingWork,
   ReportActivityInput,
 } from "../../port.js";
 import { type AgentRow, type LostHoldRow, toAgent, toLostHold } from "../rows.js";
@@ -175,5 +176,23 @@ export function reportActivity(tx: Tx, input: ReportActivityInput): Agent {
     activity_signal: input.signal,
     activity_detail: detail,
     activity_at: tx.now,
+  });
+}
+
+/** Unread inbox messages and open assigned tasks per agent; reads only, touches no one. */
+export function pendingWork(tx: Tx, input: { agents: string[] }): PendingWork[] {
+  return input.agents.map((agent) => {
+    const cursor =
+      tx.conn.get<{ seq: number }>(`SELECT seq FROM cursors WHERE agent = ? AND stream = 'inbox'`, agent)
+        ?.seq ?? 0;
+    const inbox = tx.conn.get<{ n: number; newest: number | null }>(
+      `SELECT COUNT(*) AS n, MAX(message) AS newest FROM deliveries WHERE agent = ? AND message > ?`,
+      agent,
+      cursor,
+    );
+    const assigned = tx.conn
+      .all<{ id: string }>(`SELECT id FROM tasks WHERE status = 'open' AND assignee = ? ORDER BY seq`, agent)
+      .map((row) => row.id);
+    return { agent, unread: inbox?.n ?? 0, newest: inbox?.newest ?? 0, assigned };
   });
 }
