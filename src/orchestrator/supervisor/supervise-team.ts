@@ -1,4 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
+import { CHANGED } from "../../notify/notifier.js";
 import type { Hub } from "../../services/hub.js";
 import { readTeamRecord, type TeamAgent, withAgent, writeTeamRecord } from "../team/team-record.js";
 import { teamTmux } from "../team/team-tmux.js";
@@ -7,6 +8,13 @@ import { dispatchIdle } from "./dispatch.js";
 /** Restarts of one agent before baton gives up on it and tells the humans. */
 export const MAX_RESTARTS = 1;
 export const SUPERVISE_EVERY_MS = 2000;
+/**
+ * The least time between two looks: a commit (a message, a task, a Stop hook)
+ * makes the supervisor look at once, so work reaches an idle agent in well
+ * under a second, but a busy team commits many times a second and each look
+ * asks tmux (a process) about every window.
+ */
+export const SUPERVISE_SPACING_MS = 250;
 
 /**
  * The hub's watch over a team started by `baton up`: an agent whose process
@@ -23,24 +31,38 @@ export async function superviseTeam(
   options: { signal: AbortSignal; everyMs?: number; onError: (error: unknown) => void },
 ): Promise<void> {
   const nudged = new Map<string, string>();
-  while (!options.signal.aborted) {
-    await checkTeam(hub, root, { ...options, nudged }).catch(options.onError);
-    await delay(options.everyMs ?? SUPERVISE_EVERY_MS, undefined, { signal: options.signal }).catch(
-      () => undefined,
-    );
+  const changes = await hub.notifier.subscribe([CHANGED]);
+  const stopped = new Promise<void>((resolve) => options.signal.addEventListener("abort", () => resolve()));
+  try {
+    while (!options.signal.aborted) {
+      const started = Date.now();
+      const team = await checkTeam(hub, root, { ...options, nudged }).catch((error) => {
+        options.onError(error);
+        return true;
+      });
+      const rest = SUPERVISE_SPACING_MS - (Date.now() - started);
+      if (rest > 0) await delay(rest, undefined, { signal: options.signal }).catch(() => undefined);
+      // A dead pane is no commit: the interval finds it; a commit comes to the next look at once.
+      // Without a team, commits are none of its business: it only looks again now and then.
+      const every = options.everyMs ?? SUPERVISE_EVERY_MS;
+      if (team) await Promise.race([changes.next(every), stopped]);
+      else await delay(every, undefined, { signal: options.signal }).catch(() => undefined);
+    }
+  } finally {
+    changes.close();
   }
 }
 
-/** One look at the team: what died since the last, and what to do about it. */
+/** One look at the team: what died since the last, and what to do about it. False when there is no live team. */
 export async function checkTeam(
   hub: Hub,
   root: string,
   options: { onError: (error: unknown) => void; nudged: Map<string, string> },
-): Promise<void> {
+): Promise<boolean> {
   let record = readTeamRecord(root);
-  if (!record?.session) return;
+  if (!record?.session) return false;
   const tmux = teamTmux(record);
-  if (!(await tmux.hasSession(record.session))) return;
+  if (!(await tmux.hasSession(record.session))) return false;
   const windows = new Map((await tmux.listWindows(record.session)).map((w) => [w.paneId, w]));
   for (const agent of record.agents) {
     if (agent.stoppedAt !== null || agent.paneId === null) continue;
@@ -97,6 +119,7 @@ export async function checkTeam(
     const rules = { hungAfterMs: hub.config.hungAfterMs, offlineAfterMs: hub.config.offlineAfterMs };
     await dispatchIdle(hub, tmux, running, await hub.store.listAgents(rules), options.nudged);
   }
+  return true;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Hub } from "../../services/hub.js";
 import { sleep } from "../../util/sleep.js";
 import { agentLaunch } from "../hosts/agent-launch.js";
 import type { Tmux } from "../tmux/tmux.js";
-import { removeTeamRecord, type TeamRecord } from "./team-record.js";
+import { removeTeamRecord, type TeamRecord, writeTeamRecord } from "./team-record.js";
 
 /** How long `baton down` waits for agents to quit on their own before it kills their windows. */
 export const GRACE_MS = 10_000;
@@ -38,6 +38,10 @@ export async function teamDown(
       for (const w of await tmux.listWindows(session)) if (!w.dead) live.add(w.paneId);
     return live;
   };
+  // Stopped first, in the record the hub's supervisor reads: an agent that quits when asked
+  // must not be taken for one that died and be restarted under our feet.
+  const now = hub.clock.now();
+  writeTeamRecord({ ...record, agents: record.agents.map((a) => ({ ...a, stoppedAt: a.stoppedAt ?? now })) });
   const first = await livePanes();
   const running = record.agents.filter((a) => a.paneId !== null && first.has(a.paneId));
   if (!options.force)
