@@ -7,7 +7,8 @@
  *   npm run bench -- compare locks  only these sections (also BENCH_ONLY=compare,locks):
  *                                   compare (baton direct / through the hub / BullMQ / Redis Lua),
  *                                   claims, locks, lockfile, list, wake, mcp, hook, status,
- *                                   hub (`baton serve`: wake-up, 50 SSE streams, MCP over HTTP, RSS)
+ *                                   hub (`baton serve`: wake-up, 50 SSE streams, MCP over HTTP, RSS),
+ *                                   team (`baton up`: up → ready, message → next turn, 16 idle agents)
  *   BENCH_COMPARE=hub,bullmq        in compare, only the configurations whose name has one of these
  *   BENCH_ROUNDS=5                  rounds of compare (default 3, 1 when quick)
  *   REDIS_URL=redis://...           the Redis for compare (default 127.0.0.1:6379, else a redis-server it starts)
@@ -20,6 +21,7 @@ import { join, resolve } from "node:path";
 import { initWorkspaceFiles, SqliteStore } from "../dist/index.js";
 import { benchCompare } from "./compare.mjs";
 import { benchHub } from "./hub.mjs";
+import { benchTeam } from "./team.mjs";
 import { runWorkers } from "./lib/processes.mjs";
 import { printTable, rowFromRun, summarise } from "./lib/stats.mjs";
 import { wakeLatencies } from "./lib/wake.mjs";
@@ -29,7 +31,7 @@ const quick = process.env.BENCH_QUICK === "1";
 const scratch = mkdtempSync(join(tmpdir(), "baton-bench-"));
 const rows = [];
 const checks = [];
-const SECTIONS = ["compare", "claims", "locks", "lockfile", "list", "wake", "mcp", "hook", "status", "hub"];
+const SECTIONS = ["compare", "claims", "locks", "lockfile", "list", "wake", "mcp", "hook", "status", "hub", "team"];
 const only = [...process.argv.slice(2), ...(process.env.BENCH_ONLY?.split(",") ?? [])]
   .map((s) => s.trim())
   .filter(Boolean);
@@ -383,6 +385,11 @@ try {
   const status = runs("status") ? await benchStatus() : undefined;
   const hub = runs("hub") ? await benchHub({ scratch, quick, log }) : undefined;
   if (hub) rows.push(...hub.rows);
+  const team = runs("team") ? await benchTeam({ scratch, quick, log }) : undefined;
+  if (team) {
+    rows.push(...team.rows);
+    checks.push(...team.checks);
+  }
 
   console.log(
     `\nbaton benchmarks — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${quick ? "quick" : "full"} run${only.length ? ` (${only.join(", ")})` : ""}\n`,

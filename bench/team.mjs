@@ -1,0 +1,231 @@
+/**
+ * The orchestrator (`baton up`), each figure from issue 10's benchmark:
+ *
+ *   up → ready      `baton up -n 4` until every agent has reported its first
+ *                   activity, with baton's simulated agents (sim); the CLI's own
+ *                   start (a bare `baton --version`) beside it as the floor
+ *   message → turn  a message sent to an idle interactive agent until its next
+ *                   turn starts (its host's UserPromptSubmit hook), through the
+ *                   hub's supervisor; the host is test/workers/fake-host.mjs, a
+ *                   stand-in that reports its turns through baton's hooks
+ *   16 idle         the hub's CPU and memory with 16 simulated agents idle
+ *
+ * Each part starts its own team on a tmux server of its own (BATON_TMUX_SOCKET)
+ * in a fresh repository, and stops it.
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { initWorkspaceFiles, openWorkspace, SqliteStore } from "../dist/index.js";
+import { summarise } from "./lib/stats.mjs";
+
+const here = import.meta.dirname;
+const cli = resolve(here, "../dist/cli/baton.js");
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const fmtMs = (ms) => `${ms.toFixed(0)} ms`;
+
+function newRepo(scratch, name) {
+  const repo = join(scratch, name);
+  mkdirSync(repo);
+  spawnSync("git", ["init", "-q", "-b", "main", repo]);
+  spawnSync("git", [
+    "-C",
+    repo,
+    "-c",
+    "user.email=b@b",
+    "-c",
+    "user.name=b",
+    "commit",
+    "-q",
+    "--allow-empty",
+    "-m",
+    "start",
+  ]);
+  initWorkspaceFiles(repo, { humans: ["lea"] });
+  return repo;
+}
+
+function baton(repo, args, env) {
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    cwd: repo,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
+  if (result.status !== 0) throw new Error(`baton ${args.join(" ")}: ${result.stderr}`);
+  return result;
+}
+
+/** Polls the agents' first activity reports in the log until `names` all have one; their times. */
+async function firstReports(repo, names, timeoutMs = 60_000) {
+  const store = new SqliteStore({ path: join(repo, ".baton", "baton.db") });
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const first = new Map();
+      for (const e of await store.listEvents({ type: "agent.activity" }))
+        if (!first.has(e.subject)) first.set(e.subject, e.at);
+      if (names.every((n) => first.has(n))) return names.map((n) => first.get(n));
+      if (Date.now() > deadline)
+        throw new Error(`agents not ready: ${names.filter((n) => !first.has(n)).join(", ")}`);
+      await sleep(20);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+async function upToReady(scratch, rounds, log) {
+  const up = [];
+  const floor = [];
+  for (let i = 0; i < rounds; i++) {
+    const repo = newRepo(scratch, `team-up-${i}`);
+    const env = { BATON_TMUX_SOCKET: join(repo, "tmux.sock") };
+    let t0 = performance.now();
+    spawnSync(process.execPath, [cli, "--version"]);
+    floor.push(performance.now() - t0);
+    const wall0 = Date.now();
+    t0 = performance.now();
+    baton(repo, ["up", "-n", "4", "--agent", "sim"], env);
+    const upMs = performance.now() - t0;
+    const ready = await firstReports(repo, ["sim-1", "sim-2", "sim-3", "sim-4"]);
+    up.push(Math.max(...ready) - wall0);
+    log(`team: up -n 4 (sim) round ${i + 1}: command ${upMs.toFixed(0)} ms, all ready after ${up.at(-1)} ms`);
+    baton(repo, ["down", "--force"], env);
+    spawnSync("tmux", ["-S", env.BATON_TMUX_SOCKET, "kill-server"]);
+  }
+  return { up, floor };
+}
+
+/** A `claude` on PATH that is the stand-in host. */
+function fakeClaude(dir) {
+  const bin = join(dir, "bin");
+  mkdirSync(bin);
+  const script = resolve(here, "../test/workers/fake-host.mjs");
+  writeFileSync(join(bin, "claude"), `#!/bin/sh\nexec '${process.execPath}' '${script}' "$@"\n`);
+  chmodSync(join(bin, "claude"), 0o755);
+  const log = join(dir, "typed.log");
+  writeFileSync(log, "");
+  return { PATH: `${bin}:${process.env.PATH}`, BATON_FAKE_CLI: cli, BATON_FAKE_LOG: log };
+}
+
+async function messageToTurn(scratch, count, log) {
+  const repo = newRepo(scratch, "team-dispatch");
+  const env = { BATON_TMUX_SOCKET: join(repo, "tmux.sock"), ...fakeClaude(scratch) };
+  baton(repo, ["up", "-n", "1", "--agent", "claude"], env);
+  const store = new SqliteStore({ path: join(repo, ".baton", "baton.db") });
+  const lea = await openWorkspace({ cwd: repo, as: "lea" });
+  const latencies = [];
+  try {
+    const state = async () =>
+      (await store.listAgents({ hungAfterMs: 60_000, offlineAfterMs: 60_000 })).find(
+        (a) => a.name === "claude-1",
+      )?.activity;
+    for (let i = 0; i < count; i++) {
+      for (let waited = 0; (await state())?.state !== "idle"; waited += 20) {
+        if (waited > 30_000) throw new Error("claude-1 never went idle");
+        await sleep(20);
+      }
+      const t0 = Date.now();
+      await lea.messages.send("claude-1", `message ${i}`);
+      for (let waited = 0; ; waited += 5) {
+        const events = await store.listEvents({ type: "agent.activity", agent: "claude-1" });
+        const turn = events.find((e) => e.at >= t0 && e.data?.after?.state === "working");
+        if (turn) {
+          latencies.push(turn.at - t0);
+          break;
+        }
+        if (waited > 30_000) throw new Error(`message ${i} never started a turn`);
+        await sleep(5);
+      }
+    }
+  } finally {
+    await lea.close();
+    await store.close();
+    baton(repo, ["down", "--force"], env);
+    spawnSync("tmux", ["-S", env.BATON_TMUX_SOCKET, "kill-server"]);
+  }
+  log(`team: message → next turn, ${count} messages`);
+  return latencies;
+}
+
+function cpuTicks(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (1/100 s)
+}
+
+function rssKb(pid) {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]);
+}
+
+async function idleSixteen(scratch, seconds, log) {
+  const repo = newRepo(scratch, "team-16");
+  const env = { BATON_TMUX_SOCKET: join(repo, "tmux.sock") };
+  baton(repo, ["up", "-n", "16", "--agent", "sim"], env);
+  try {
+    await firstReports(
+      repo,
+      Array.from({ length: 16 }, (_, i) => `sim-${i + 1}`),
+    );
+    await sleep(2000);
+    const pid = JSON.parse(readFileSync(join(repo, ".baton", "hub.json"), "utf8")).pid;
+    const before = cpuTicks(pid);
+    const t0 = performance.now();
+    await sleep(seconds * 1000);
+    const cpu = ((cpuTicks(pid) - before) * 10) / (performance.now() - t0);
+    const rss = rssKb(pid);
+    log(
+      `team: 16 idle agents, hub pid ${pid}: ${(cpu * 100).toFixed(1)}% of a core, ${(rss / 1024).toFixed(1)} MB`,
+    );
+    return { cpu, rss };
+  } finally {
+    baton(repo, ["down", "--force"], env);
+    spawnSync("tmux", ["-S", env.BATON_TMUX_SOCKET, "kill-server"]);
+  }
+}
+
+export async function benchTeam({ scratch, quick, log }) {
+  if (spawnSync("tmux", ["-V"]).status !== 0)
+    throw new Error("bench team: tmux is not installed (apt-get install tmux)");
+  const rows = [];
+  const checks = [];
+  const { up, floor } = await upToReady(scratch, quick ? 2 : 5, log);
+  const u = summarise(up);
+  const f = summarise(floor);
+  rows.push({
+    operation: "`baton up -n 4` (sim) → every agent ready",
+    processes: 6,
+    opsPerSec: Number.NaN,
+    p50: u.p50,
+    p99: u.p99,
+    notes: `${up.length} rounds; worktrees, tmux, hub, first activity report`,
+  });
+  rows.push({
+    operation: "baseline: `baton --version` (a bare CLI start)",
+    processes: 1,
+    opsPerSec: Number.NaN,
+    p50: f.p50,
+    p99: f.p99,
+    notes: "the floor of any command",
+  });
+  const turns = await messageToTurn(scratch, quick ? 5 : 20, log);
+  const t = summarise(turns);
+  rows.push({
+    operation: "message → the idle agent's next turn starts",
+    processes: 4,
+    opsPerSec: Number.NaN,
+    p50: t.p50,
+    p99: t.p99,
+    notes: `${turns.length} messages; hub supervisor types it in tmux; stand-in host`,
+  });
+  const idle = await idleSixteen(scratch, quick ? 5 : 15, log);
+  rows.push({
+    operation: "hub with 16 idle agents (sim)",
+    processes: 18,
+    opsPerSec: Number.NaN,
+    p50: Number.NaN,
+    p99: Number.NaN,
+    notes: `CPU ${(idle.cpu * 100).toFixed(1)}% of a core, RSS ${(idle.rss / 1024).toFixed(1)} MB`,
+  });
+  checks.push(["message → next turn p50 ≤ 1 s", t.p50 <= 1000, `p50 ${fmtMs(t.p50)}, p99 ${fmtMs(t.p99)}`]);
+  return { rows, checks };
+}
