@@ -21,17 +21,29 @@ import { join, resolve } from "node:path";
 import { initWorkspaceFiles, SqliteStore } from "../dist/index.js";
 import { benchCompare } from "./compare.mjs";
 import { benchHub } from "./hub.mjs";
-import { benchTeam } from "./team.mjs";
 import { runWorkers } from "./lib/processes.mjs";
 import { printTable, rowFromRun, summarise } from "./lib/stats.mjs";
 import { wakeLatencies } from "./lib/wake.mjs";
+import { benchTeam } from "./team.mjs";
 
 const here = import.meta.dirname;
 const quick = process.env.BENCH_QUICK === "1";
 const scratch = mkdtempSync(join(tmpdir(), "baton-bench-"));
 const rows = [];
 const checks = [];
-const SECTIONS = ["compare", "claims", "locks", "lockfile", "list", "wake", "mcp", "hook", "status", "hub", "team"];
+const SECTIONS = [
+  "compare",
+  "claims",
+  "locks",
+  "lockfile",
+  "list",
+  "wake",
+  "mcp",
+  "hook",
+  "status",
+  "hub",
+  "team",
+];
 const only = [...process.argv.slice(2), ...(process.env.BENCH_ONLY?.split(",") ?? [])]
   .map((s) => s.trim())
   .filter(Boolean);
