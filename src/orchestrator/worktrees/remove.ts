@@ -1,6 +1,7 @@
 import { BatonError } from "../../errors.js";
 import { runGit } from "./git.js";
 import { locateWorktree } from "./locate.js";
+import { uncommittedPaths } from "./uncommitted.js";
 import { type SavedWip, saveWip, WIP_PREFIX } from "./wip.js";
 
 export interface RemoveWorktreeOptions {
@@ -42,7 +43,7 @@ export function planRemoval(root: string, name: string, options: RemoveWorktreeO
     name: found.name,
     path: found.path,
     branch: found.registered.branch?.replace(/^refs\/heads\//, "") ?? null,
-    changes: found.registered.prunable ? [] : uncommitted(found.path),
+    changes: found.registered.prunable ? [] : uncommittedPaths(found.path),
   };
   if (options.alive) {
     throw new BatonError(
@@ -88,27 +89,4 @@ export function removeWorktree(root: string, name: string, options: RemoveWorktr
     hint: `the work is saved in ${wip.ref}; fix what git says, then run it again`,
   });
   return { ...plan, wip };
-}
-
-/**
- * Paths with uncommitted changes, as `git status` reports them (ignored files
- * are not work). Without optional locks: status would otherwise refresh and
- * rewrite the worktree's index, under an agent that may be using it.
- */
-function uncommitted(path: string): string[] {
-  const fields = runGit(path, [
-    "--no-optional-locks",
-    "status",
-    "--porcelain=v1",
-    "-z",
-    "--untracked-files=all",
-  ]).split("\0");
-  const paths: string[] = [];
-  for (let i = 0; i < fields.length; i++) {
-    const field = fields[i]!;
-    if (field.length < 4) continue;
-    paths.push(field.slice(3));
-    if (field[0] === "R" || field[0] === "C") i++; // a rename's or copy's old path follows
-  }
-  return paths;
 }
