@@ -256,6 +256,16 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
       "its files back, in a new worktree",
     ],
   ],
+  merge: [
+    ["baton merge alice bob", "alice's branch, then bob's, into the branch checked out here (a merge commit each)"],
+    ["baton merge --all --dry-run", "every agent's branch, tried in a scratch worktree; nothing moves"],
+    ["baton merge --all --into release --rebase", "their commits replayed on release, which fast-forwards"],
+    ["baton merge claude-2 --json", "exit 3 on a conflict, with the files and who touched them"],
+  ],
+  conflicts: [
+    ["baton conflicts", "files two agents touched (committed, uncommitted or leased): exit 3 if any"],
+    ["baton conflicts --into release --json"],
+  ],
   up: [
     ["baton up -n 3 --agent claude", "three Claude Code agents, a worktree each"],
     ["baton up -n 4 --agent claude --agent codex", "two of each, alternating"],

@@ -89,7 +89,7 @@ export async function runMergeTrain(root: string, options: MergeTrainOptions): P
     const uncommitted = agent.worktree ? uncommittedPaths(agent.worktree) : [];
     if (uncommitted.length > 0) {
       warnings.push(
-        `${agent.name} has ${uncommitted.length} uncommitted change(s) in ${worktreeRelative(agent.name)}: they are not part of the merge; commit them there (git -C ${worktreeRelative(agent.name)} commit -a) and merge again, or save them with baton cleanup ${agent.name} --force`,
+        `${agent.name} has ${uncommitted.length} uncommitted change(s) in ${worktreeRelative(agent.name)}: they are not part of the merge; commit them there (cd ${worktreeRelative(agent.name)} && git add -A && git commit) and merge again, or save them with baton cleanup ${agent.name} --force`,
       );
     }
     return {
@@ -127,12 +127,20 @@ export async function runMergeTrain(root: string, options: MergeTrainOptions): P
         }
         tip = result.tip;
         step.outcome = options.dryRun ? "would merge" : "merged";
-        step.commit = tip;
+        if (!options.dryRun) step.commit = tip;
       }
       return { tip, conflict: null };
     });
     conflict = ran.conflict;
     if (!conflict) after = ran.tip;
+    else {
+      // Merged in the scratch worktree only, and gone with it: they would merge, and are not merged.
+      for (const step of steps) {
+        if (step.outcome !== "merged") continue;
+        step.outcome = "would merge";
+        delete step.commit;
+      }
+    }
   }
   const moved = !conflict && !options.dryRun && after !== target.tip;
   if (moved) {
