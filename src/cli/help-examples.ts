@@ -257,7 +257,10 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
     ],
   ],
   merge: [
-    ["baton merge alice bob", "alice's branch, then bob's, into the branch checked out here (a merge commit each)"],
+    [
+      "baton merge alice bob",
+      "alice's branch, then bob's, into the branch checked out here (a merge commit each)",
+    ],
     ["baton merge --all --dry-run", "every agent's branch, tried in a scratch worktree; nothing moves"],
     ["baton merge --all --into release --rebase", "their commits replayed on release, which fast-forwards"],
     ["baton merge claude-2 --json", "exit 3 on a conflict, with the files and who touched them"],

@@ -54,7 +54,11 @@ describe("baton merge", () => {
     const after = git(repo, "rev-parse", "main");
     expect(doc.after).toBe(after);
     // bob's merge on top of alice's, alice's on top of the old main.
-    expect(git(repo, "rev-list", "--parents", "-n", "1", "main").split(" ")).toEqual([after, doc.steps[0].commit, b]);
+    expect(git(repo, "rev-list", "--parents", "-n", "1", "main").split(" ")).toEqual([
+      after,
+      doc.steps[0].commit,
+      b,
+    ]);
     expect(git(repo, "rev-list", "--parents", "-n", "1", doc.steps[0].commit).split(" ")).toEqual([
       doc.steps[0].commit,
       before,
@@ -130,7 +134,10 @@ describe("baton merge", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.json()).toMatchObject({ strategy: "rebase", moved: true });
     expect(git(repo, "rev-list", "--merges", "main")).toBe("");
-    expect(git(repo, "log", "--format=%s", `${moved}..main`).split("\n")).toEqual(["bob: b.txt", "alice: a.txt"]);
+    expect(git(repo, "log", "--format=%s", `${moved}..main`).split("\n")).toEqual([
+      "bob: b.txt",
+      "alice: a.txt",
+    ]);
     expect(git(repo, "rev-parse", "baton/alice")).toBe(a);
     expect(readFileSync(join(repo, "b.txt"), "utf8")).toBe("bob\n");
     // Merged once, its commits are on the target: a second train has nothing to do.

@@ -8,8 +8,13 @@ import { EXIT } from "../exit-codes.js";
 export function registerConflictsCommand(program: Command): void {
   program
     .command("conflicts")
-    .description("before merging: the files two or more agents touched, and those the target changed under them")
-    .option("--into <branch>", "the branch they would merge into (default: the one checked out in the main checkout)")
+    .description(
+      "before merging: the files two or more agents touched, and those the target changed under them",
+    )
+    .option(
+      "--into <branch>",
+      "the branch they would merge into (default: the one checked out in the main checkout)",
+    )
     .addHelpText(
       "after",
       `
@@ -34,20 +39,31 @@ function reportLines(ctx: CliContext, report: ConflictsReport): string[] {
   const s = ctx.out.style;
   if (report.overlaps.length === 0 && report.targetOverlaps.length === 0) {
     const n = report.agents.length;
-    return [s.dim(`no overlaps: the work of ${n} agent${n === 1 ? "" : "s"} touches no file in common, into ${report.target}`)];
+    return [
+      s.dim(
+        `no overlaps: the work of ${n} agent${n === 1 ? "" : "s"} touches no file in common, into ${report.target}`,
+      ),
+    ];
   }
   const lines: string[] = [];
   for (const overlap of report.overlaps) {
     const who = overlap.agents.map((agent) => {
-      const how = agent.how.map((h) => (h === "leased" && agent.leases ? `leased ${agent.leases.join(" ")}` : h));
+      const how = agent.how.map((h) =>
+        h === "leased" && agent.leases ? `leased ${agent.leases.join(" ")}` : h,
+      );
       return `${agent.name} (${how.join(", ")})`;
     });
     lines.push(`${s.bold(overlap.path)}  ${who.join(", ")}`);
   }
   if (report.targetOverlaps.length > 0) {
     lines.push(`changed on ${report.target} since the agent's branch left it, and by the agent too:`);
-    for (const { agent, files } of report.targetOverlaps) lines.push(`  ${s.bold(agent)}  ${files.join(", ")}`);
+    for (const { agent, files } of report.targetOverlaps)
+      lines.push(`  ${s.bold(agent)}  ${files.join(", ")}`);
   }
-  lines.push(s.dim("hint: settle who finishes which file (baton send), or merge one and bring the target into the others' branches"));
+  lines.push(
+    s.dim(
+      "hint: settle who finishes which file (baton send), or merge one and bring the target into the others' branches",
+    ),
+  );
   return lines;
 }

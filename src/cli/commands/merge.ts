@@ -20,7 +20,10 @@ export function registerMergeCommand(program: Command): void {
     .argument("[agents...]", "the agents whose branches are merged, in this order")
     .option("--all", "every agent's branch (baton/*), by name")
     .option("--into <branch>", "the branch merged into (default: the one checked out in the main checkout)")
-    .option("--rebase", "rebase each agent's commits onto it and fast-forward, instead of a merge commit each")
+    .option(
+      "--rebase",
+      "rebase each agent's commits onto it and fast-forward, instead of a merge commit each",
+    )
     .addHelpText(
       "after",
       `
@@ -45,9 +48,17 @@ runs in the scratch worktree and nothing moves. Exit code 3 on a conflict.`,
     .action(
       action(async (ctx, agents: string[], o: { all?: boolean; into?: string; rebase?: boolean }) => {
         if (o.all && agents.length > 0)
-          throw new BatonError("usage", "both --all and agent names given", "name the agents, or use --all alone");
+          throw new BatonError(
+            "usage",
+            "both --all and agent names given",
+            "name the agents, or use --all alone",
+          );
         if (!o.all && agents.length === 0)
-          throw new BatonError("usage", "no agent named", "name the agents to merge (baton merge alice bob), or --all");
+          throw new BatonError(
+            "usage",
+            "no agent named",
+            "name the agents to merge (baton merge alice bob), or --all",
+          );
         const ws = await ctx.workspace();
         const result = await runMergeTrain(mainRoot(ws.root), {
           agents: o.all ? "all" : agents,
@@ -79,13 +90,16 @@ function resultLines(ctx: CliContext, result: TrainResult): string[] {
   const lines = [`into ${s.bold(result.target)} (${how})`];
   if (result.steps.length === 0) lines.push(s.dim("  no agent branches (baton/*) to merge"));
   const width = Math.max(0, ...result.steps.map((step) => step.name.length));
-  for (const step of result.steps) lines.push(`  ${s.bold(step.name.padEnd(width))}  ${stepWords(ctx, step, result)}`);
+  for (const step of result.steps)
+    lines.push(`  ${s.bold(step.name.padEnd(width))}  ${stepWords(ctx, step, result)}`);
   const short = (commit: string) => commit.slice(0, 12);
   if (result.conflict) {
     const { agent, files } = result.conflict;
     lines.push(
       "",
-      s.red(`conflict merging ${agent}: nothing was changed, ${result.target} stays at ${short(result.before)}`),
+      s.red(
+        `conflict merging ${agent}: nothing was changed, ${result.target} stays at ${short(result.before)}`,
+      ),
     );
     for (const file of files) {
       const target = file.target ? `, and ${result.target} since ${agent}'s branch left it` : "";
@@ -122,7 +136,9 @@ function touchers(agents: Toucher[]): string {
   if (agents.length === 0) return "no agent (only the target)";
   return agents
     .map((agent) => {
-      const how = agent.how.map((h) => (h === "leased" && agent.leases ? `leased ${agent.leases.join(" ")}` : h));
+      const how = agent.how.map((h) =>
+        h === "leased" && agent.leases ? `leased ${agent.leases.join(" ")}` : h,
+      );
       return `${agent.name} (${how.join(", ")})`;
     })
     .join(", ");
@@ -131,7 +147,8 @@ function touchers(agents: Toucher[]): string {
 /** What to do about a conflict, for the text and the JSON alike. */
 export function conflictHint(result: TrainResult, agent: string): string {
   const others = result.steps.filter((step) => step.name !== agent).map((step) => step.name);
-  const without = others.length > 0 ? `; or merge the others without it: baton merge ${others.join(" ")}` : "";
+  const without =
+    others.length > 0 ? `; or merge the others without it: baton merge ${others.join(" ")}` : "";
   if (result.strategy === "rebase") {
     return `a rebase replays each commit and can conflict where a merge does not: try it without --rebase, or rebase it in its worktree (git -C ${worktreeRelative(agent)} rebase ${result.target}), resolve, commit, and run it again${without}`;
   }

@@ -14,7 +14,8 @@ export function leaseTouchesFromLog(events: readonly BatonEvent[], agents: Reado
     if (!agents.has(event.actor)) continue;
     const after = Array.isArray(event.data.after) ? (event.data.after as { path?: unknown }[]) : [];
     for (const granted of after) {
-      if (typeof granted?.path === "string") touches.push({ agent: event.actor, path: granted.path, how: "leased" });
+      if (typeof granted?.path === "string")
+        touches.push({ agent: event.actor, path: granted.path, how: "leased" });
     }
   }
   return dedupe(touches);

@@ -1,7 +1,14 @@
 import { BatonError } from "../../errors.js";
-import { uncommittedPaths } from "../worktrees/uncommitted.js";
 import { worktreeRelative } from "../worktrees/paths.js";
-import { type AgentBranch, agentBranch, allAgentNames, changedFiles, commitsBeyond, mergeBase } from "./agent-branches.js";
+import { uncommittedPaths } from "../worktrees/uncommitted.js";
+import {
+  type AgentBranch,
+  agentBranch,
+  allAgentNames,
+  changedFiles,
+  commitsBeyond,
+  mergeBase,
+} from "./agent-branches.js";
 import { branchChanges, changeTouches } from "./branch-changes.js";
 import { mergeStep, rebaseStep, type StepResult } from "./merge-step.js";
 import { moveTarget } from "./move-target.js";
@@ -168,7 +175,11 @@ function trainAgents(root: string, target: MergeTarget, wanted: string[] | "all"
       .filter((agent) => `refs/heads/${agent.branch}` !== target.ref);
   }
   if (wanted.length === 0) {
-    throw new BatonError("usage", "no agent named", "name the agents to merge (baton merge alice bob), or --all");
+    throw new BatonError(
+      "usage",
+      "no agent named",
+      "name the agents to merge (baton merge alice bob), or --all",
+    );
   }
   const agents = [...new Set(wanted)].map((name) => agentBranch(root, name));
   const itself = agents.find((agent) => `refs/heads/${agent.branch}` === target.ref);

@@ -14,7 +14,9 @@ export function moveTarget(root: string, target: MergeTarget, to: string, why: s
   const hint = `nothing was changed; ${target.branch} is still at ${target.tip.slice(0, 12)}: fix what git says (move an untracked file out of the way, or let the other change finish), then run it again`;
   if (target.checkedOutInMain) {
     const head = runGit(root, ["rev-parse", "HEAD"]);
-    const onTarget = gitSucceeds(root, ["symbolic-ref", "-q", "HEAD"]) && runGit(root, ["symbolic-ref", "HEAD"]) === target.ref;
+    const onTarget =
+      gitSucceeds(root, ["symbolic-ref", "-q", "HEAD"]) &&
+      runGit(root, ["symbolic-ref", "HEAD"]) === target.ref;
     if (head !== target.tip || !onTarget) {
       throw new BatonError(
         "conflict",

@@ -24,7 +24,10 @@ export interface MergeTarget {
 export function resolveTarget(root: string, into?: string, options: { toRead?: boolean } = {}): MergeTarget {
   const branch = into === undefined ? currentBranch(root) : into.replace(/^refs\/heads\//, "");
   const ref = `refs/heads/${branch}`;
-  if (!gitSucceeds(root, ["check-ref-format", ref]) || !gitSucceeds(root, ["rev-parse", "--verify", "-q", ref])) {
+  if (
+    !gitSucceeds(root, ["check-ref-format", ref]) ||
+    !gitSucceeds(root, ["rev-parse", "--verify", "-q", ref])
+  ) {
     throw new BatonError(
       "not_found",
       `there is no branch '${clip(branch)}' to merge into`,
