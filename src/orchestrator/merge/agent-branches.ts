@@ -21,7 +21,7 @@ export function allAgentNames(root: string): string[] {
     .split("\n")
     .filter(Boolean)
     .map((ref) => ref.slice(`refs/heads/${BRANCH_PREFIX}`.length))
-    .filter((name) => !name.includes("/")) // baton/x/y is no agent's: names hold no slash
+    .filter(isAgentName) // baton/x/y or a name made by hand that no agent could have: not an agent's
     .sort();
 }
 
@@ -68,4 +68,12 @@ export function mergeBase(root: string, a: string, b: string): string | null {
 /** How many commits `tip` has that `base` does not. */
 export function commitsBeyond(root: string, base: string, tip: string): number {
   return Number(runGit(root, ["rev-list", "--count", `${base}..${tip}`]));
+}
+
+function isAgentName(name: string): boolean {
+  try {
+    return worktreeName(name) === name;
+  } catch {
+    return false;
+  }
 }
