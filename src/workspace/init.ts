@@ -9,8 +9,11 @@ ${DB_FILE}
 ${DB_FILE}-*
 hub.json
 hub.lock
-# The agents' worktrees (baton cleanup removes them).
+# The agents' worktrees (baton cleanup removes them), a merge train's scratch worktrees, the
+# team baton up started.
 worktrees/
+merging/
+team.json
 `;
 
 /** The commented defaults, naming the team's humans. */

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { BatonError } from "../../errors.js";
 import { BATON_DIR } from "../../workspace/config-file.js";
 import { runGit } from "../worktrees/git.js";
+import { ensureIgnored } from "../worktrees/ignore.js";
 
 /** `.baton/merging`: where a merge train's scratch worktrees live while it runs. */
 export const MERGING_DIR = "merging";
@@ -25,6 +26,7 @@ export async function withScratchWorktree<T>(
   for (const folder of [join(root, BATON_DIR), dir]) refuseLink(folder);
   mkdirSync(dir, { recursive: true });
   refuseLink(dir);
+  ensureIgnored(root, `${MERGING_DIR}/`, "a merge train's scratch worktrees (baton merge)");
   const path = mkdtempSync(join(dir, "train-"));
   try {
     runGit(root, ["worktree", "add", "-q", "--detach", path, start]);

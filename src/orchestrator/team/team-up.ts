@@ -7,6 +7,7 @@ import { type AgentLaunch, agentLaunch, agentStem } from "../hosts/agent-launch.
 import { teamSessionName } from "../tmux/session-name.js";
 import type { Tmux } from "../tmux/tmux.js";
 import { createWorktree } from "../worktrees/create.js";
+import { ensureIgnored } from "../worktrees/ignore.js";
 import { freePortBlocks } from "./port-blocks.js";
 import { DEFAULT_ROLE, firstPrompt, roleText } from "./role-prompt.js";
 import { readTeamRecord, type TeamAgent, type TeamRecord, writeTeamRecord } from "./team-record.js";
@@ -139,6 +140,7 @@ export async function teamUp(options: UpOptions, tmux: Tmux): Promise<TeamRecord
     createdAt: options.now,
     agents,
   };
+  ensureIgnored(options.root, "team.json", "the team baton up started (.baton/team.json)");
   writeTeamRecord(record);
   return record;
 }

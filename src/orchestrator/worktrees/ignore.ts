@@ -5,8 +5,6 @@ import { findTree } from "../../workspace/find-root.js";
 import { gitSucceeds } from "./git.js";
 import { WORKTREES_DIR } from "./paths.js";
 
-const PATTERN = `/${BATON_DIR}/${WORKTREES_DIR}/`;
-
 /**
  * Makes sure the main checkout's git ignores `.baton/worktrees/`. Unignored,
  * each agent's tree shows in `git status` as an untracked folder, and a
@@ -17,8 +15,17 @@ const PATTERN = `/${BATON_DIR}/${WORKTREES_DIR}/`;
  * Returns whether it had to add it.
  */
 export function ensureWorktreesIgnored(root: string): boolean {
-  // A name under the folder rather than the folder itself: git answers for paths, existing or not.
-  if (gitSucceeds(root, ["check-ignore", "-q", `${BATON_DIR}/${WORKTREES_DIR}/probe`])) return false;
+  return ensureIgnored(root, `${WORKTREES_DIR}/`, "the agents' worktrees (baton up, baton cleanup)");
+}
+
+/**
+ * The same for any of baton's local files under `.baton/` (`name` ends in `/`
+ * for a folder): the team record, a merge train's scratch worktrees.
+ */
+export function ensureIgnored(root: string, name: string, what: string): boolean {
+  // For a folder, a name under it rather than the folder itself: git answers for paths, existing or not.
+  const probe = `${BATON_DIR}/${name}${name.endsWith("/") ? "probe" : ""}`;
+  if (gitSucceeds(root, ["check-ignore", "-q", probe])) return false;
   const info = join(findTree(root).commonDir, "info");
   const exclude = join(info, "exclude");
   mkdirSync(info, { recursive: true });
@@ -29,6 +36,6 @@ export function ensureWorktreesIgnored(root: string): boolean {
     // no exclude file yet
   }
   const lead = text === "" || text.endsWith("\n") ? "" : "\n";
-  appendFileSync(exclude, `${lead}# baton: the agents' worktrees (baton up, baton cleanup)\n${PATTERN}\n`);
+  appendFileSync(exclude, `${lead}# baton: ${what}\n/${BATON_DIR}/${name}\n`);
   return true;
 }
