@@ -220,7 +220,9 @@ export function approvalLine(a: Approval, s: Style): string {
   const state =
     a.status === "pending"
       ? s.yellow("pending")
-      : `${a.status === "approved" ? s.green("approved") : s.red("rejected")} by ${t(a.decidedBy ?? "")}${a.note ? `: ${t(a.note)}` : ""}`;
+      : a.status === "expired"
+        ? `${s.dim("expired")}${a.note ? `: ${t(a.note)}` : ""}`
+        : `${a.status === "approved" ? s.green("approved") : s.red("rejected")} by ${t(a.decidedBy ?? "")}${a.note ? `: ${t(a.note)}` : ""}`;
   return `${s.bold(a.id)} ${t(a.requestedBy)}${about}: ${t(a.action)} — ${state}`;
 }
 

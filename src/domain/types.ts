@@ -218,7 +218,9 @@ export interface Approval {
   action: string;
   plan: string | null;
   task: string | null;
-  status: "pending" | "approved" | "rejected";
+  /** `expired`: the requester withdrew it because what it would allow can no longer happen (its run ended). */
+  status: "pending" | "approved" | "rejected" | "expired";
+  /** Who decided it (for an expired one, the requester that withdrew it). */
   decidedBy: string | null;
   decidedAt: number | null;
   /** The approver's note, or the reason for a rejection. */

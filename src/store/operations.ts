@@ -49,6 +49,7 @@ export const STORE_OPERATIONS: Record<StoreOperation, "read" | "write" | "outbox
   listQuestions: "read",
   requestApproval: "write",
   decideApproval: "write",
+  expireApproval: "write",
   getApproval: "read",
   listApprovals: "read",
   escalateTask: "write",

@@ -123,6 +123,11 @@ export interface Store {
   decideApproval(
     input: Mutation & { seq: number; approve: boolean; note: string | null },
   ): Promise<{ approval: Approval }>;
+  /**
+   * The requester marks its own pending approval expired (what it asked for can no longer happen);
+   * an approval already decided is returned as it is. Deciding an expired one is `invalid_state`.
+   */
+  expireApproval(input: Mutation & { seq: number; note: string }): Promise<{ approval: Approval }>;
   getApproval(input: { seq: number }): Promise<Approval>;
   listApprovals(input: { open?: boolean }): Promise<Approval[]>;
 

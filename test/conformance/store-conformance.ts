@@ -656,6 +656,40 @@ export function describeStoreConformance(backend: string, factory: StoreFactory)
         ]);
       });
 
+      it("lets the requester expire its own pending approval, which then cannot be decided", async () => {
+        await store.joinAgent({ actor: "human", kind: "human" });
+        await store.joinAgent({ actor: "bot", kind: "claude" });
+        await store.joinAgent({ actor: "other", kind: "claude" });
+        await store.requestApproval({ actor: "bot", action: "run rm", plan: null, task: null });
+        await expectCode(store.expireApproval({ actor: "other", seq: 1, note: "not mine" }), "forbidden");
+        const woken = await topicsWoken(store, ["approval:1"], async () => {
+          const { approval } = await store.expireApproval({ actor: "bot", seq: 1, note: "the run ended" });
+          expect(approval).toMatchObject({ status: "expired", decidedBy: "bot", note: "the run ended" });
+        });
+        expect(woken).toEqual(["approval:1"]);
+        expect(await store.listApprovals({ open: true })).toEqual([]);
+        const refused = await expectCode(
+          store.decideApproval({ actor: "human", seq: 1, approve: true, note: null }),
+          "invalid_state",
+        );
+        expect(refused.message).toContain("A-1 has expired: the run ended");
+        // Expiring again, or expiring a decided approval, changes nothing.
+        expect((await store.expireApproval({ actor: "bot", seq: 1, note: "again" })).approval.note).toBe(
+          "the run ended",
+        );
+        await store.requestApproval({ actor: "bot", action: "run ls", plan: null, task: null });
+        await store.decideApproval({ actor: "human", seq: 2, approve: true, note: null });
+        expect((await store.expireApproval({ actor: "bot", seq: 2, note: "late" })).approval.status).toBe(
+          "approved",
+        );
+        expect((await store.listEvents({ type: "approval." })).map((e) => e.type)).toEqual([
+          "approval.requested",
+          "approval.expired",
+          "approval.requested",
+          "approval.approved",
+        ]);
+      });
+
       it("refuses to complete a plan-required task until its plan is approved", async () => {
         await store.joinAgent({ actor: "human", kind: "human" });
         const t = await add("migrate", { planRequired: true });

@@ -19,7 +19,7 @@ async function readPlan(ctx: CliContext, path: string): Promise<string> {
   );
 }
 
-/** Rejected → 3; waited and still undecided → 5 (it stays open); otherwise 0. */
+/** Rejected or expired → 3; waited and still undecided → 5 (it stays open); otherwise 0. */
 function exitAfter(waited: boolean, open: boolean, rejected = false): number {
   if (rejected) return EXIT.conflict;
   return waited && open ? EXIT.timeout : EXIT.ok;
@@ -176,7 +176,7 @@ export function registerHumanCommands(program: Command): void {
             waitingNote(ctx, `requested ${request.id}`, o.wait),
           );
         ctx.out.result({ approval: request }, () => approvalLine(request, ctx.out.style));
-        return exitAfter(o.wait !== undefined, request.status === "pending", request.status === "rejected");
+        return exitAfter(o.wait !== undefined, request.status === "pending", ["rejected", "expired"].includes(request.status));
       }),
     );
   approval
@@ -195,7 +195,7 @@ export function registerHumanCommands(program: Command): void {
           approvalLine(shown, ctx.out.style),
           ...(shown.plan ? ["", shown.plan] : []),
         ]);
-        return exitAfter(o.wait !== undefined, shown.status === "pending", shown.status === "rejected");
+        return exitAfter(o.wait !== undefined, shown.status === "pending", ["rejected", "expired"].includes(shown.status));
       }),
     );
 

@@ -41,6 +41,7 @@ import {
   answerQuestion,
   askQuestion,
   decideApproval,
+  expireApproval,
   getApproval,
   getQuestion,
   listApprovals,
@@ -236,6 +237,7 @@ export class SqliteStore implements Store {
   listQuestions: Store["listQuestions"] = (input) => this.read((tx) => listQuestions(tx, input));
   requestApproval: Store["requestApproval"] = (input) => this.write(input, requestApproval);
   decideApproval: Store["decideApproval"] = (input) => this.write(input, decideApproval);
+  expireApproval: Store["expireApproval"] = (input) => this.write(input, expireApproval);
   getApproval: Store["getApproval"] = (input) => this.read((tx) => getApproval(tx, input.seq));
   listApprovals: Store["listApprovals"] = (input) => this.read((tx) => listApprovals(tx, input));
 

@@ -145,6 +145,14 @@ export function decideApproval(
       { id: approval.id, actor: tx.actor, kind: actor.kind },
     );
   }
+  if (approval.status === "expired") {
+    throw new BatonError(
+      "invalid_state",
+      `${approval.id} has expired: ${approval.note ?? "the request it answered is over"}`,
+      "nothing waits for this decision any more; if the work is still wanted, the agent asks again",
+      { id: approval.id, status: approval.status },
+    );
+  }
   if (approval.status !== "pending") {
     throw new BatonError(
       "invalid_state",
@@ -178,6 +186,44 @@ export function decideApproval(
     allowUnknown: true,
   });
   tx.wake.add(approvalTopic(input.seq));
+  return { approval: getApproval(tx, input.seq) };
+}
+
+/**
+ * The requester withdraws its own pending approval because what it would
+ * have allowed can no longer happen (the run that asked has ended, or stopped
+ * waiting): a decision made after this would be approving nothing. It leaves
+ * the open list, and a human who tries to decide it later is told why. Only
+ * the requester may do it, and only while the approval is pending; the
+ * decision, once made, is never rewritten.
+ */
+export function expireApproval(tx: Tx, input: Mutation & { seq: number; note: string }): { approval: Approval } {
+  touchActor(tx);
+  const approval = getApproval(tx, input.seq);
+  if (approval.requestedBy !== tx.actor) {
+    throw new BatonError(
+      "forbidden",
+      `${approval.id} was requested by ${approval.requestedBy}; only the requester may expire it`,
+      "a human decides it instead: baton approve or baton reject",
+      { id: approval.id, actor: tx.actor },
+    );
+  }
+  if (approval.status !== "pending") return { approval };
+  tx.conn.run(
+    `UPDATE approvals SET status = 'expired', decided_by = ?, decided_at = ?, note = ? WHERE seq = ?`,
+    tx.actor,
+    tx.now,
+    input.note,
+    input.seq,
+  );
+  appendEvent(tx, {
+    type: "approval.expired",
+    subject: approval.id,
+    summary: `${approval.id} expired (${approval.action}): ${input.note}`,
+    data: { before: { status: "pending" }, after: { status: "expired", note: input.note } },
+  });
+  tx.wake.add(approvalTopic(input.seq));
+  tx.wake.add(APPROVALS_TOPIC);
   return { approval: getApproval(tx, input.seq) };
 }
 
