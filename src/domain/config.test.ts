@@ -16,6 +16,25 @@ describe("config", () => {
     });
     expect(config.claimTtlMs).toBe(15 * 60_000);
     expect(config.maxAttempts).toBe(3);
+    expect(config.permissions).toEqual({ allow: [], deny: [], approvalTimeoutMs: 10 * 60_000 });
+  });
+
+  it("reads permission rules and the approval timeout", () => {
+    const config = normaliseConfig({
+      permissions: {
+        allow: [{ tool: "Bash", input: "npm test*" }, { tool: "Read" }],
+        deny: [{ tool: "*", input: "*.env" }],
+        approval_timeout: "2s",
+      },
+    });
+    expect(config.permissions).toEqual({
+      allow: [
+        { tool: "Bash", input: "npm test*" },
+        { tool: "Read", input: null },
+      ],
+      deny: [{ tool: "*", input: "*.env" }],
+      approvalTimeoutMs: 2000,
+    });
   });
 
   it("accepts mai-cli's owner and sla_hours, converting them", () => {
@@ -33,6 +52,14 @@ describe("config", () => {
     [{ max_attempts: 0 }, "max_attempts"],
     [{ default_queue: "nope" }, "default_queue"],
     [[1, 2], "one JSON object"],
+    [{ permissions: { alow: [] } }, 'did you mean "allow"'],
+    [
+      { permissions: { allow: [{ tool: "Bash", command: "ls" }] } },
+      'permissions.allow[0] has no key "command"',
+    ],
+    [{ permissions: { deny: [{ input: "rm *" }] } }, "permissions.deny[0].tool"],
+    [{ permissions: { allow: "Bash" } }, "must be a list of rules"],
+    [{ permissions: { approval_timeout: "forever" } }, "permissions.approval_timeout"],
   ])("refuses %j with a hint", (raw, text) => {
     expect(() => normaliseConfig(raw)).toThrow(BatonError);
     expect(() => normaliseConfig(raw)).toThrow(text);

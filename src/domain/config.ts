@@ -3,6 +3,7 @@ import { validateAgentName } from "../services/identity.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { describeRange, parseDuration } from "../util/duration.js";
 import { checkCount, checkWhole, DURATIONS, type DurationKind, NUMBERS, TEXTS } from "./limits.js";
+import type { PermissionRule, PermissionsConfig } from "./permission-rules.js";
 
 /**
  * The team's rules, from `.baton/config.json` (JSON with comments). This module
@@ -66,6 +67,8 @@ export interface BatonConfig {
    * Named in the committed file, so a change shows in review, not in an agent's shell.
    */
   humans: string[];
+  /** Standing answers to a headless agent's permission requests (baton work --agent claude). */
+  permissions: PermissionsConfig;
 }
 
 const PREFIX = /^[A-Z][A-Z0-9]{0,9}$/;
@@ -119,7 +122,18 @@ export const DEFAULT_CONFIG_TEXT = `{
   // a human (baton agent join NAME --kind human), decide approvals, answer questions, resolve
   // escalations, make keys for the hub server and pair devices. An agent cannot add itself here
   // without the change showing in the repository. Example: ["lea"]
-  "humans": []
+  "humans": [],
+
+  // What \`baton work --agent claude\` answers when Claude Code asks permission to use a tool. A
+  // "deny" rule that matches refuses at once, then an "allow" rule that matches permits at once;
+  // any other request becomes an approval (baton approvals) that a human approves or rejects.
+  // "tool" is a tool name (Bash, Edit, Write, WebFetch, mcp__server__tool) or "*"; "input" is an
+  // optional pattern (* any text, ? one character) on the tool's command, file path or URL. An
+  // allow pattern never matches a command that joins or redirects (;, &&, |, >, $( ...); a deny
+  // pattern is tried on each part too. "approval_timeout" (${describeRange(DURATIONS.wait)}):
+  // a request no human decided by then is denied, the run is stopped and its task failed.
+  // Example: { "allow": [{ "tool": "Bash", "input": "npm test*" }], "deny": [{ "tool": "WebFetch" }] }
+  "permissions": { "allow": [], "deny": [], "approval_timeout": "10m" }
 }
 `;
 
@@ -171,9 +185,12 @@ const TOP_KEYS = [
   "hooks",
   "daily_summary_order",
   "humans",
+  "permissions",
 ] as const;
 const QUEUE_KEYS = ["prefix", "handler", "owner", "sla_minutes", "sla_hours", "claim_policy"] as const;
 const HOOK_KEYS = ["on", "run", "timeout", "gate"] as const;
+const PERMISSION_KEYS = ["allow", "deny", "approval_timeout"] as const;
+const RULE_KEYS = ["tool", "input"] as const;
 
 function durationField(
   raw: Record<string, unknown>,
@@ -278,6 +295,7 @@ export function normaliseConfig(raw: unknown): BatonConfig {
     hooks: parseHooks(r.hooks),
     dailySummaryOrder: parseNameList(r.daily_summary_order, "daily_summary_order"),
     humans: parseHumans(r.humans),
+    permissions: parsePermissions(r.permissions),
   };
 }
 
@@ -367,6 +385,41 @@ function parseHooks(raw: unknown): HookConfig[] {
       timeoutMs: durationField(h, "timeout", "60s", "hookTimeout", `${where}.timeout`),
       gate,
     };
+  });
+}
+
+const RULE_EXAMPLE = '{ "tool": "Bash", "input": "npm test*" }';
+
+function parsePermissions(raw: unknown): PermissionsConfig {
+  const example = '"permissions": { "allow": [{ "tool": "Read" }], "deny": [], "approval_timeout": "10m" }';
+  if (raw === undefined || raw === null) raw = {};
+  if (typeof raw !== "object" || Array.isArray(raw)) fail('"permissions" must be an object', example);
+  const p = raw as Record<string, unknown>;
+  refuseUnknownKeys(p, PERMISSION_KEYS, '"permissions"');
+  return {
+    allow: parseRules(p.allow, "allow"),
+    deny: parseRules(p.deny, "deny"),
+    approvalTimeoutMs: durationField(p, "approval_timeout", "10m", "wait", "permissions.approval_timeout"),
+  };
+}
+
+function parseRules(raw: unknown, key: "allow" | "deny"): PermissionRule[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw))
+    fail(`"permissions.${key}" must be a list of rules`, `"${key}": [${RULE_EXAMPLE}]`);
+  inConfig(() => checkCount("permissionRules", raw));
+  return raw.map((item: unknown, i: number) => {
+    const where = `permissions.${key}[${i}]`;
+    if (typeof item !== "object" || item === null || Array.isArray(item))
+      fail(`${where} must be an object`, RULE_EXAMPLE);
+    const rule = item as Record<string, unknown>;
+    refuseUnknownKeys(rule, RULE_KEYS, where);
+    if (typeof rule.tool !== "string" || !/^(\*|[A-Za-z][A-Za-z0-9_.-]{0,127})$/.test(rule.tool))
+      fail(`${where}.tool must be a tool name (Bash, Edit, mcp__server__tool) or "*"`, RULE_EXAMPLE);
+    const input = rule.input ?? null;
+    if (input !== null && (typeof input !== "string" || input.length === 0 || input.length > 1000))
+      fail(`${where}.input must be a pattern of 1 to 1000 characters`, '"input": "npm test*"');
+    return { tool: rule.tool, input };
   });
 }
 

@@ -175,6 +175,7 @@ export const COUNTS = {
   queues: { max: 50, what: "queues" },
   summaryOrder: { max: 200, what: "names in daily_summary_order" },
   humans: { max: 50, what: "names in humans" },
+  permissionRules: { max: 200, what: "rules in permissions.allow or permissions.deny" },
 } as const satisfies Record<string, { max: number; what: string; why?: string }>;
 
 export type CountKind = keyof typeof COUNTS;

@@ -109,6 +109,20 @@ export class HumanService {
     return approval;
   }
 
+  /**
+   * Withdraws this agent's own pending approval because what it asked for can no
+   * longer happen (the run that asked has ended): later decisions are refused.
+   */
+  async expire(id: string, note: string): Promise<Approval> {
+    const { approval } = await this.ctx.store.expireApproval({
+      actor: this.ctx.actor(),
+      dryRun: this.ctx.dryRun,
+      seq: parsePrefixedId(id, "A"),
+      note: optionalText("note", note) ?? "expired",
+    });
+    return approval;
+  }
+
   async approval(id: string): Promise<Approval> {
     return this.ctx.store.getApproval({ seq: parsePrefixedId(id, "A") });
   }

@@ -176,7 +176,11 @@ export function registerHumanCommands(program: Command): void {
             waitingNote(ctx, `requested ${request.id}`, o.wait),
           );
         ctx.out.result({ approval: request }, () => approvalLine(request, ctx.out.style));
-        return exitAfter(o.wait !== undefined, request.status === "pending", ["rejected", "expired"].includes(request.status));
+        return exitAfter(
+          o.wait !== undefined,
+          request.status === "pending",
+          ["rejected", "expired"].includes(request.status),
+        );
       }),
     );
   approval
@@ -195,7 +199,11 @@ export function registerHumanCommands(program: Command): void {
           approvalLine(shown, ctx.out.style),
           ...(shown.plan ? ["", shown.plan] : []),
         ]);
-        return exitAfter(o.wait !== undefined, shown.status === "pending", ["rejected", "expired"].includes(shown.status));
+        return exitAfter(
+          o.wait !== undefined,
+          shown.status === "pending",
+          ["rejected", "expired"].includes(shown.status),
+        );
       }),
     );
 

@@ -197,7 +197,10 @@ export function decideApproval(
  * the requester may do it, and only while the approval is pending; the
  * decision, once made, is never rewritten.
  */
-export function expireApproval(tx: Tx, input: Mutation & { seq: number; note: string }): { approval: Approval } {
+export function expireApproval(
+  tx: Tx,
+  input: Mutation & { seq: number; note: string },
+): { approval: Approval } {
   touchActor(tx);
   const approval = getApproval(tx, input.seq);
   if (approval.requestedBy !== tx.actor) {
