@@ -12,12 +12,20 @@ export interface RunFacts {
   failed?: boolean;
   /** The last thing the agent said, for the task's result. */
   lastText?: string;
+  /** Turns the host finished (Claude Code: its `result` messages). */
+  turns?: number;
 }
 
-/** How to run one host without a terminal, with the prompt as an argument, and read its JSON lines. */
+/** How to run one host without a terminal, give it the prompt, and read its JSON lines. */
 export interface HeadlessCommand {
   host: string;
   argv: string[];
+  /**
+   * How the prompt goes in: as an argument (already in argv), on stdin (a
+   * command of the user's), or as a stream-json user message with stdin kept
+   * open for the host's permission requests (Claude Code).
+   */
+  prompt: "argv" | "stdin" | "stream-json";
   /** Folds one line of the host's stdout into what is known of the run. */
   read: (line: string, facts: RunFacts) => void;
 }
@@ -41,6 +49,7 @@ function readClaude(line: string, facts: RunFacts): void {
   if (!m) return;
   if (m.type === "system" && m.subtype === "init") facts.sessionId = str(m.session_id) ?? facts.sessionId;
   if (m.type === "result") {
+    facts.turns = (facts.turns ?? 0) + 1;
     facts.costUsd = num(m.total_cost_usd) ?? facts.costUsd;
     facts.failed = m.is_error === true;
     facts.lastText = str(m.result) ?? facts.lastText;
@@ -95,29 +104,44 @@ function readPi(line: string, facts: RunFacts): void {
 
 /**
  * The command `baton work` runs for one task. Known hosts run in their
- * structured headless mode with the prompt as one argument; any other command
+ * structured headless mode with the prompt as one argument (Claude Code: as a
+ * stream-json message, see `prompt`); any other command
  * runs as given and gets the prompt on stdin and in BATON_TASK_PROMPT, and
  * only its exit code counts.
  */
 export function headlessCommand(spec: string, prompt: string): HeadlessCommand {
   switch (spec) {
     case "claude":
+      // The prompt comes on stdin (claude-control.ts), and each permission request goes out
+      // on stdout and waits for baton's answer, instead of being denied for want of a prompt.
       return {
         host: "claude",
-        argv: ["claude", "-p", prompt, "--output-format", "stream-json", "--verbose"],
+        argv: [
+          "claude",
+          "-p",
+          "--input-format",
+          "stream-json",
+          "--output-format",
+          "stream-json",
+          "--verbose",
+          "--permission-prompt-tool",
+          "stdio",
+        ],
+        prompt: "stream-json",
         read: readClaude,
       };
     case "codex":
-      return { host: "codex", argv: ["codex", "exec", "--json", prompt], read: readCodex };
+      return { host: "codex", argv: ["codex", "exec", "--json", prompt], prompt: "argv", read: readCodex };
     case "gemini":
       return {
         host: "gemini",
         argv: ["gemini", "-p", prompt, "--output-format", "stream-json"],
+        prompt: "argv",
         read: readGemini,
       };
     case "pi":
-      return { host: "pi", argv: ["pi", "-p", "--mode", "json", prompt], read: readPi };
+      return { host: "pi", argv: ["pi", "-p", "--mode", "json", prompt], prompt: "argv", read: readPi };
     default:
-      return { host: "command", argv: commandWords(spec), read: () => {} };
+      return { host: "command", argv: commandWords(spec), prompt: "stdin", read: () => {} };
   }
 }

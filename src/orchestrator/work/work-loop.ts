@@ -3,6 +3,8 @@ import type { Task } from "../../domain/types.js";
 import { BatonError } from "../../errors.js";
 import type { Workspace } from "../../services/workspace.js";
 import { headlessCommand, type RunFacts } from "../hosts/headless-run.js";
+import { ClaudeSession } from "./claude-session.js";
+import { PermissionBroker } from "./permission-broker.js";
 import { taskPrompt } from "./task-prompt.js";
 
 export interface WorkOptions {
@@ -75,20 +77,28 @@ async function runOne(ws: Workspace, task: Task, token: number, options: WorkOpt
     },
     stdio: ["pipe", "pipe", "pipe"],
   });
-  child.stdin.end(command.host === "command" ? taskPrompt(task, ws.identity!) : "");
   child.stdin.on("error", () => {}); // a program that never reads its stdin
+  const stop = () => child.kill("SIGTERM");
+  // Claude Code asks permission over stdin/stdout; the broker answers from the config or a human.
+  const broker = new PermissionBroker(ws, { host: command.host, task: task.id });
+  const session =
+    command.prompt === "stream-json" ? new ClaudeSession(child.stdin, broker, facts, stop) : undefined;
+  if (session) session.start(taskPrompt(task, ws.identity!));
+  else child.stdin.end(command.prompt === "stdin" ? taskPrompt(task, ws.identity!) : "");
   let partial = "";
   child.stdout.on("data", (chunk: Buffer) => {
     const text = partial + chunk.toString("utf8");
     const lines = text.split("\n");
     partial = lines.pop()!;
-    for (const line of lines) command.read(line, facts);
+    for (const line of lines) {
+      command.read(line, facts);
+      session?.line(line);
+    }
     output = (output + chunk.toString("utf8")).slice(-TAIL_CHARS);
   });
   child.stderr.on("data", (chunk: Buffer) => {
     output = (output + chunk.toString("utf8")).slice(-TAIL_CHARS);
   });
-  const stop = () => child.kill("SIGTERM");
   options.signal.addEventListener("abort", stop, { once: true });
   const beat = setInterval(
     () => {
@@ -113,6 +123,9 @@ async function runOne(ws: Workspace, task: Task, token: number, options: WorkOpt
   clearTimeout(timer);
   options.signal.removeEventListener("abort", stop);
   if (partial) command.read(partial, facts);
+  session?.ended();
+  // Approvals still open belong to a run that is over: expire them before the task is settled.
+  await broker.end();
   const exitCode = typeof ended === "number" ? ended : null;
   await ws.agents.reportActivity("idle", `${command.host}:exit`, `${task.id}: exit ${exitCode ?? "none"}`);
   await ws.log.record(
@@ -123,6 +136,8 @@ async function runOne(ws: Workspace, task: Task, token: number, options: WorkOpt
       host: command.host,
       exitCode,
       ...facts,
+      ...(broker.approvals.length ? { approvals: broker.approvals } : {}),
+      ...(broker.timedOut ? { stoppedBy: broker.timedOut } : {}),
     },
   );
   if (ended instanceof Error)
@@ -148,8 +163,9 @@ async function runOne(ws: Workspace, task: Task, token: number, options: WorkOpt
       exitCode,
       facts,
     );
-  const why =
-    exitCode === null
+  const why = broker.timedOut
+    ? `was stopped: ${broker.timedOut} (nobody decided its permission request in time)`
+    : exitCode === null
       ? "was stopped (timeout)"
       : `exited ${exitCode}${facts.failed ? " (the host reported an error)" : ""}`;
   return finish(
