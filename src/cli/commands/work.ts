@@ -47,7 +47,13 @@ Exit 0 completes the task (with the agent's last message as its result), any
 other exit fails it with the output's tail; an agent that completed or failed
 the task itself through baton keeps its word. Each run is logged as work.run
 with the session id, cost or tokens the host reported. Ctrl-C stops the agents,
-releases their tasks and ends.`,
+releases their tasks and ends.
+
+Claude Code asks before it uses a tool that needs permission: a rule in
+"permissions" of .baton/config.json answers at once; any other request becomes
+an approval (baton approvals --open) that a human approves or rejects. One left
+undecided for permissions.approval_timeout (default 10m) is denied and the run
+stopped; an approval whose run has ended expires and can no longer be decided.`,
     )
     .action(
       action(async (ctx, o: WorkFlags) => {

@@ -172,7 +172,8 @@ async function runOne(ws: Workspace, task: Task, token: number, options: WorkOpt
     ws,
     task,
     token,
-    { failed: `the agent ${why}: ${output.trim().slice(-TAIL_CHARS) || "no output"}` },
+    // The reason's limit is TAIL_CHARS in all: the tail gives up what the explanation takes.
+    { failed: `the agent ${why}: ${output.trim().slice(-(TAIL_CHARS - why.length - 20)) || "no output"}` },
     exitCode,
     facts,
   );

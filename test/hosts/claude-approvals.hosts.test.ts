@@ -1,0 +1,200 @@
+import { existsSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { baton, batonInBackground, type CliResult, tempDir, tempRepo } from "../helpers/temp-repo.js";
+import { type FakeModel, startFakeModel } from "./claude/fake-model.js";
+import { setupHome } from "./claude/run-claude.js";
+import { HOST_VERSIONS, hostBin, hostEnv } from "./kit.js";
+
+/**
+ * `baton work --agent claude` runs the real Claude Code headless against a
+ * fake model that asks to run one Bash command (which needs permission). The
+ * permission request must become what the team decided: a rule's answer at
+ * once, or a baton approval that a human decides, with a timeout that denies
+ * and stops the run and leaves no approval to decide after the fact.
+ */
+
+const TIMEOUT = 120_000;
+const FILE = "made-by-bash";
+const SCRIPT = [
+  [{ tool: "Bash", args: { command: `touch ${FILE}`, description: "make a file" } }],
+  [{ text: "Done." }],
+];
+
+interface Approval {
+  id: string;
+  status: string;
+  action: string;
+  plan: string;
+  note: string | null;
+}
+
+interface Run {
+  repo: string;
+  fake: FakeModel;
+  done: Promise<CliResult>;
+}
+
+/** A repository whose human is lea, with `permissions` in its config and one task; the worker started on it. */
+async function work(permissions: Record<string, unknown> = {}): Promise<Run> {
+  const repo = tempRepo();
+  writeFileSync(
+    join(repo, ".baton/config.json"),
+    JSON.stringify({ humans: ["lea"], max_attempts: 1, permissions }),
+  );
+  expect(baton(repo, ["agent", "join", "lea", "--kind", "human"]).code).toBe(0);
+  expect(baton(repo, ["task", "add", "make the file", "--as", "lea"]).code).toBe(0);
+  const home = tempDir("baton-claude-home-");
+  setupHome(home);
+  const fake = await startFakeModel(SCRIPT);
+  const env = hostEnv(home, {
+    ANTHROPIC_BASE_URL: fake.url,
+    ANTHROPIC_API_KEY: "sk-ant-dummy",
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    DISABLE_AUTOUPDATER: "1",
+    TMPDIR: process.env.TMPDIR ?? "/tmp",
+  });
+  // The pinned `claude` first on PATH, as baton work finds a user's.
+  env.PATH = `${dirname(hostBin("claude"))}:${env.PATH}`;
+  const { done } = batonInBackground(
+    repo,
+    ["work", "--agent", "claude", "--as", "worker", "--until-empty", "--json"],
+    env,
+  );
+  return { repo, fake, done };
+}
+
+const approvals = (repo: string, open = false): Approval[] =>
+  baton(repo, ["approvals", ...(open ? ["--open"] : []), "--json"]).json().approvals;
+
+/** Waits for the run's permission request to show as an open approval. */
+async function openApproval(run: Run): Promise<Approval> {
+  for (let i = 0; i < 600; i++) {
+    const open = approvals(run.repo, true);
+    if (open.length > 0) return open[0]!;
+    const finished = await Promise.race([run.done, new Promise((r) => setTimeout(r, 100, undefined))]);
+    if (finished) throw new Error(`the run ended without asking: ${JSON.stringify(finished)}`);
+  }
+  throw new Error("no approval was requested within a minute");
+}
+
+async function finish(run: Run): Promise<CliResult> {
+  try {
+    return await run.done;
+  } finally {
+    await run.fake.close();
+  }
+}
+
+const bashResults = (fake: FakeModel) => fake.toolResults().filter((r) => r.toolName === "Bash");
+const taskOf = (repo: string) => baton(repo, ["task", "show", "T-1", "--json"]).json().task;
+const events = (repo: string, type: string) =>
+  baton(repo, ["log", "--type", type, "--json"]).json().events as {
+    summary: string;
+    data: Record<string, unknown>;
+  }[];
+
+describe(`Claude Code ${HOST_VERSIONS.claude!.version}: permission requests become baton approvals`, () => {
+  it(
+    "shows the request as an open approval; approving it lets the tool run, and the run's cost is logged",
+    async () => {
+      const run = await work();
+      const approval = await openApproval(run);
+      expect(approval.action).toContain(`worker (claude, T-1) asks to use Bash: touch ${FILE}`);
+      expect(approval.plan).toMatch(/session: [0-9a-f-]{36}\nturn: 1\ntool_use_id: toolu_\w+\ntool: Bash/);
+      const approved = baton(run.repo, ["approve", approval.id, "--yes", "--as", "lea"]);
+      expect(approved.code, approved.stderr).toBe(0);
+      const result = await finish(run);
+      expect(result.code, result.stderr).toBe(0);
+      expect(bashResults(run.fake)).toEqual([expect.objectContaining({ isError: false })]);
+      expect(existsSync(join(run.repo, FILE))).toBe(true);
+      expect(taskOf(run.repo).status).toBe("done");
+      const [logged] = events(run.repo, "work.run");
+      expect(logged!.data).toMatchObject({ host: "claude", approvals: [approval.id], exitCode: 0 });
+      expect(logged!.data.costUsd).toBeGreaterThan(0);
+      expect(logged!.data.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(events(run.repo, "work.permission").map((e) => e.data.decision)).toEqual(["asked", "allow"]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "rejecting it refuses the tool, and the model reads the human's reason",
+    async () => {
+      const run = await work();
+      const approval = await openApproval(run);
+      const rejected = baton(run.repo, [
+        "reject",
+        approval.id,
+        "--reason",
+        "not in this repo",
+        "--yes",
+        "--as",
+        "lea",
+      ]);
+      expect(rejected.code, rejected.stderr).toBe(0);
+      const result = await finish(run);
+      expect(result.code, result.stderr).toBe(0);
+      expect(bashResults(run.fake)).toEqual([
+        expect.objectContaining({
+          isError: true,
+          text: `${approval.id} was rejected by lea: not in this repo`,
+        }),
+      ]);
+      expect(existsSync(join(run.repo, FILE))).toBe(false);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "a rule in the config answers at once: allow runs the tool, deny refuses it, neither asks a human",
+    async () => {
+      const allowed = await work({ allow: [{ tool: "Bash", input: "touch *" }] });
+      expect((await finish(allowed)).code).toBe(0);
+      expect(bashResults(allowed.fake)).toEqual([expect.objectContaining({ isError: false })]);
+      expect(existsSync(join(allowed.repo, FILE))).toBe(true);
+      expect(approvals(allowed.repo)).toEqual([]);
+
+      const denied = await work({ allow: [{ tool: "*" }], deny: [{ tool: "Bash", input: "touch *" }] });
+      expect((await finish(denied)).code).toBe(0);
+      expect(bashResults(denied.fake)).toEqual([
+        expect.objectContaining({
+          isError: true,
+          text: expect.stringContaining('permissions.deny: Bash "touch *"'),
+        }),
+      ]);
+      expect(existsSync(join(denied.repo, FILE))).toBe(false);
+      expect(approvals(denied.repo)).toEqual([]);
+      expect(events(denied.repo, "work.permission").map((e) => e.data)).toEqual([
+        expect.objectContaining({ decision: "deny", by: "config", rule: 'Bash "touch *"', tool: "Bash" }),
+      ]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "an approval nobody decides in time denies the tool and stops the run; approving it afterwards is refused",
+    async () => {
+      const run = await work({ approval_timeout: "2s" });
+      const approval = await openApproval(run);
+      const result = await finish(run);
+      expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(1);
+      expect(existsSync(join(run.repo, FILE))).toBe(false);
+      // Asked once, never again: the run was interrupted, not left to retry.
+      expect(approvals(run.repo).map((a) => a.id)).toEqual([approval.id]);
+      expect(approvals(run.repo, true)).toEqual([]);
+      const task = taskOf(run.repo);
+      expect(task.status).toBe("failed");
+      expect(baton(run.repo, ["log", "--type", "task.failed", "--json"]).stdout).toContain(
+        `${approval.id} timed out`,
+      );
+      const late = baton(run.repo, ["approve", approval.id, "--yes", "--json", "--as", "lea"]);
+      expect(late.code).not.toBe(0);
+      expect(late.json().error.message).toContain(`${approval.id} has expired: no decision within 2s`);
+      expect(baton(run.repo, ["approval", "show", approval.id, "--json"]).json().approval.status).toBe(
+        "expired",
+      );
+    },
+    TIMEOUT,
+  );
+});
