@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -32,6 +33,7 @@ interface Approval {
 interface Run {
   repo: string;
   fake: FakeModel;
+  child: ChildProcess;
   done: Promise<CliResult>;
 }
 
@@ -56,12 +58,12 @@ async function work(permissions: Record<string, unknown> = {}): Promise<Run> {
   });
   // The pinned `claude` first on PATH, as baton work finds a user's.
   env.PATH = `${dirname(hostBin("claude"))}:${env.PATH}`;
-  const { done } = batonInBackground(
+  const { child, done } = batonInBackground(
     repo,
     ["work", "--agent", "claude", "--as", "worker", "--until-empty", "--json"],
     env,
   );
-  return { repo, fake, done };
+  return { repo, fake, child, done };
 }
 
 const approvals = (repo: string, open = false): Approval[] =>
@@ -194,6 +196,26 @@ describe(`Claude Code ${HOST_VERSIONS.claude!.version}: permission requests beco
       expect(baton(run.repo, ["approval", "show", approval.id, "--json"]).json().approval.status).toBe(
         "expired",
       );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "an approval whose run ended (the worker was stopped) expires: it leaves the open list and cannot be approved",
+    async () => {
+      const run = await work();
+      const approval = await openApproval(run);
+      run.child.kill("SIGINT");
+      await finish(run);
+      expect(approvals(run.repo, true)).toEqual([]);
+      const late = baton(run.repo, ["approve", approval.id, "--yes", "--json", "--as", "lea"]);
+      expect(late.code).not.toBe(0);
+      expect(late.json().error.message).toBe(
+        `${approval.id} has expired: its run ended before a human decided`,
+      );
+      expect(existsSync(join(run.repo, FILE))).toBe(false);
+      // The task went back to the queue for another run, which will ask again.
+      expect(taskOf(run.repo).status).toBe("open");
     },
     TIMEOUT,
   );
