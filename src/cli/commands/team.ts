@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { BatonError } from "../../errors.js";
-import { runSimAgent } from "../../orchestrator/sim/sim-agent.js";
+import { runSimAgent, simKnob } from "../../orchestrator/sim/sim-agent.js";
 import { DEFAULT_PORT_BASE } from "../../orchestrator/team/port-blocks.js";
 import { teamDown } from "../../orchestrator/team/team-down.js";
 import { readTeamRecord, type TeamRecord } from "../../orchestrator/team/team-record.js";
@@ -228,10 +228,13 @@ Then: baton status, baton attach [AGENT], baton nudge AGENT TEXT, baton down.`,
         const stop = new AbortController();
         process.once("SIGINT", () => stop.abort());
         process.once("SIGTERM", () => stop.abort());
-        const crash = process.env.BATON_SIM_CRASH_AFTER;
+        const me = ws.identity ?? "";
+        const crash = simKnob(process.env.BATON_SIM_CRASH_AFTER, me);
         return runSimAgent(ws, {
           crashAfter: crash ? Number(crash) : undefined,
-          ask: process.env.BATON_SIM_ASK || undefined,
+          // Names, comma-separated: the agents that crash once, holding their first task.
+          crashOnce: (process.env.BATON_SIM_CRASH_ONCE ?? "").split(",").includes(me),
+          ask: simKnob(process.env.BATON_SIM_ASK, me),
           say: (line) => process.stdout.write(`${line}\n`),
           signal: stop.signal,
         });
