@@ -14,6 +14,8 @@ export interface LivenessSignals {
   now: number;
   /** The config's hung_after: silence longer than this is no sign of life. */
   hungAfterMs: number;
+  /** Its process runs in the team `baton up` started (its tmux pane is alive); undefined when not in a team. */
+  running?: boolean;
 }
 
 export interface Liveness {
@@ -43,7 +45,15 @@ const heartbeat: Sign = ({ agent, now, hungAfterMs }) => {
     : { alive: true, because: `heard from ${formatDuration(Math.max(0, silence))} ago` };
 };
 
-const SIGNS: readonly Sign[] = [heartbeat];
+/** Its process, as the team's tmux session shows it: a live pane is a live agent, however quiet. */
+const teamProcess: Sign = ({ running }) =>
+  running === undefined
+    ? undefined
+    : running
+      ? { alive: true, because: "its process runs in the team's tmux session" }
+      : undefined;
+
+const SIGNS: readonly Sign[] = [teamProcess, heartbeat];
 
 /**
  * Whether the agent may still be working. Erring towards alive: a wrong

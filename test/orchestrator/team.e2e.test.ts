@@ -95,6 +95,12 @@ describe("baton up / down with simulated agents in real tmux", () => {
     expect(again.code).toBe(3);
     expect(again.stderr).toMatch(/already runs .*baton down/s);
 
+    // A running agent's worktree is never removed, even forced.
+    const cleanup = baton(repo, ["cleanup", "sim-1", "--force", "--json"], env);
+    expect(cleanup.code).toBe(3);
+    expect(cleanup.stdout).toContain("its process runs in the team's tmux session");
+    expect(existsSync(join(repo, ".baton", "worktrees", "sim-1"))).toBe(true);
+
     const sessions = baton(repo, ["sessions", "--json"], env).json().sessions;
     expect(sessions).toContainEqual(expect.objectContaining({ session, project: repo, agents: 2 }));
 

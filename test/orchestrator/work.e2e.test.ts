@@ -78,4 +78,43 @@ describe("baton work: the headless worker loop", () => {
       "could not start no-such-agent-program",
     );
   });
+
+  it("an agent that ignores SIGTERM is killed after --timeout and its grace; one that leaves a child behind ends when it exits", () => {
+    const repo = tempRepo();
+    writeFileSync(join(repo, ".baton/config.json"), JSON.stringify({ max_attempts: 1 }));
+    writeFileSync(join(repo, "stubborn.sh"), "trap 'echo got TERM' TERM\nwhile :; do sleep 1; done\n", {
+      mode: 0o755,
+    });
+    baton(repo, ["task", "add", "hangs"], { BATON_AGENT: "lea" });
+    const stubborn = baton(repo, [
+      "work",
+      "--agent",
+      "sh ./stubborn.sh",
+      "--as",
+      "ci",
+      "--until-empty",
+      "--timeout",
+      "1s",
+    ]);
+    expect(stubborn.code).toBe(1);
+    expect(task(repo, "T-1").status).toBe("failed");
+    expect(baton(repo, ["log", "--type", "task.failed", "--json"]).stdout).toContain(
+      "stopped after --timeout 1s",
+    );
+
+    baton(repo, ["task", "add", "starts a server and exits"], { BATON_AGENT: "lea" });
+    const started = Date.now();
+    const detached = baton(repo, [
+      "work",
+      "--agent",
+      "sh -c 'sleep 60 & echo started; exit 0'",
+      "--as",
+      "ci",
+      "--until-empty",
+    ]);
+    expect(detached.code, detached.stderr).toBe(0);
+    expect(task(repo, "T-2").status).toBe("done");
+    // Not the 60 s of the child it left: the run ended when the agent exited.
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
 });

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { Agent } from "../../domain/types.js";
 import { type ErrorShape, toBatonError } from "../../errors.js";
 import { agentLooksAlive, agentNamed, type Liveness } from "../../orchestrator/liveness.js";
+import { teamView } from "../../orchestrator/team/team-view.js";
 import { worktreeNames } from "../../orchestrator/worktrees/list.js";
 import { locateWorktree } from "../../orchestrator/worktrees/locate.js";
 import { mainRoot, worktreeName, worktreeRelative } from "../../orchestrator/worktrees/paths.js";
@@ -69,9 +70,12 @@ given. Exit code 3 when any was kept.`,
         const root = mainRoot(ws.root);
         const wanted = names.length > 0 ? [...new Set(names)] : worktreeNames(root);
         const agents = await ws.agents.list();
+        const running = new Set(
+          ((await teamView(root))?.agents ?? []).filter((a) => a.process === "running").map((a) => a.name),
+        );
         const items = wanted.map((name) =>
           cleanOne(ctx, root, name, o.force === true, (recorded) =>
-            liveness([name, ...recorded], agents, ctx.now(), ws.config.hungAfterMs),
+            liveness([name, ...recorded], agents, ctx.now(), ws.config.hungAfterMs, running),
           ),
         );
         const kept = items.filter((item) => item.outcome === "kept");
@@ -115,9 +119,20 @@ function cleanOne(
 }
 
 /** Alive if the store shows any of the names (the folder's, the recorded agent's) at work. */
-function liveness(names: string[], agents: readonly Agent[], now: number, hungAfterMs: number): Liveness {
+function liveness(
+  names: string[],
+  agents: readonly Agent[],
+  now: number,
+  hungAfterMs: number,
+  running: ReadonlySet<string>,
+): Liveness {
   const answers = [...new Set(names)].map((name) => {
-    const answer = agentLooksAlive({ agent: agentNamed(agents, name), now, hungAfterMs });
+    const answer = agentLooksAlive({
+      agent: agentNamed(agents, name),
+      now,
+      hungAfterMs,
+      running: running.has(name) || undefined,
+    });
     return names[0] === name ? answer : { ...answer, because: `${name}: ${answer.because}` };
   });
   return answers.find((answer) => answer.alive) ?? answers[0]!;

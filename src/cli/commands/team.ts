@@ -137,8 +137,10 @@ Then: baton status, baton attach [AGENT], baton nudge AGENT TEXT, baton down.`,
         const ws = await ctx.workspace();
         const result = await teamDown(record, teamTmux(record), ws.hub, { force: o.force });
         ctx.out.result({ ...result }, () => [
-          `stopped ${record.agents.length} agent(s)${result.session ? ` and the tmux session ${result.session}` : ""}`,
-          ...(result.killed.length ? [`killed after the grace period: ${result.killed.join(", ")}`] : []),
+          `stopped ${record.agents.length} agent(s)${result.session ? ` and the tmux session ${result.session}` : " (their tmux session was already gone)"}`,
+          ...(result.killed.length
+            ? [`${o.force ? "killed" : "killed after the grace period"}: ${result.killed.join(", ")}`]
+            : []),
           ...result.released
             .filter((r) => r.tasks + r.leases > 0)
             .map((r) => `released ${r.agent}'s ${r.tasks} claim(s) and ${r.leases} lease(s)`),

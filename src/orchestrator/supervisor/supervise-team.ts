@@ -1,6 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { CHANGED } from "../../notify/notifier.js";
 import type { Hub } from "../../services/hub.js";
+import { passedEnv } from "../team/passed-env.js";
 import { readTeamRecord, type TeamAgent, withAgent, writeTeamRecord } from "../team/team-record.js";
 import { teamTmux } from "../team/team-tmux.js";
 import { dispatchIdle } from "./dispatch.js";
@@ -95,7 +96,7 @@ export async function checkTeam(
       // Counted before anything else can fail: a restart that is not recorded would repeat forever.
       record = withAgent(record, agent.name, { restarts: agent.restarts + 1 });
       writeTeamRecord(record);
-      await tmux.respawnWindow(agent.paneId, agent.command, agent.env, agent.cwd);
+      await tmux.respawnWindow(agent.paneId, agent.command, { ...passedEnv(), ...agent.env }, agent.cwd);
       // Its command carries its first prompt again: it starts a turn with its instructions.
       await hub.as(agent.name).agents.reportActivity("working", "baton:restarted").catch(options.onError);
       await hub

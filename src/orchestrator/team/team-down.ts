@@ -61,7 +61,9 @@ export async function teamDown(
     const live = await livePanes();
     still = still.filter((a) => live.has(a.paneId!));
   }
-  if (session) await tmux.killSession(session);
+  // The agents' windows first, the hub's last: their claims are released through a hub that
+  // still runs (ending the session stops the hub, and a request caught in its shutdown is lost).
+  for (const agent of still) await tmux.killWindow(agent.paneId!).catch(() => false);
   const released: DownResult["released"] = [];
   for (const agent of record.agents) {
     // An agent that never got as far as joining holds nothing.
@@ -75,9 +77,10 @@ export async function teamDown(
       leases: left.releasedLeases.length,
     });
   }
+  const ended = session !== null && (await tmux.killSession(session));
   removeTeamRecord(record.root);
   return {
-    session,
+    session: ended ? session : null,
     quit: running.filter((a) => !still.includes(a)).map((a) => a.name),
     killed: still.map((a) => a.name),
     released,

@@ -15,7 +15,7 @@ export interface TeamAgent {
   cwd: string;
   /** Its branch, or null in the shared tree. */
   branch: string | null;
-  /** The environment baton gives its process (BATON_AGENT, BATON_PORT, PATH, ...): a restart gets the same. */
+  /** What baton gives its process on top of the starter's environment (BATON_AGENT, BATON_PORT, PATH): a restart gets the same. */
   env: Record<string, string>;
   /** Its tmux pane (`%N`): ids stay when a person renames a window. Null for a headless agent. */
   paneId: string | null;

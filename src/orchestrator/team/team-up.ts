@@ -8,6 +8,7 @@ import { teamSessionName } from "../tmux/session-name.js";
 import type { Tmux } from "../tmux/tmux.js";
 import { createWorktree } from "../worktrees/create.js";
 import { ensureIgnored } from "../worktrees/ignore.js";
+import { passedEnv } from "./passed-env.js";
 import { freePortBlocks } from "./port-blocks.js";
 import { DEFAULT_ROLE, firstPrompt, roleText } from "./role-prompt.js";
 import { readTeamRecord, type TeamAgent, type TeamRecord, writeTeamRecord } from "./team-record.js";
@@ -112,12 +113,13 @@ export async function teamUp(options: UpOptions, tmux: Tmux): Promise<TeamRecord
   }
   const hubCommand = [process.execPath, options.cli, "serve", "--port", "0"];
   // The hub first: it supervises the agents (restarts one that dies) and serves their MCP calls.
+  const passed = passedEnv();
   await tmux.newSession({
     name: session,
     window: "hub",
     cwd: options.root,
     command: hubCommand,
-    env: hubEnv(),
+    env: passed,
   });
   await tmux.setEnvironment(session, "BATON_PROJECT", options.root);
   await tmux.setEnvironment(session, "BATON_AGENTS", String(agents.length));
@@ -128,7 +130,7 @@ export async function teamUp(options: UpOptions, tmux: Tmux): Promise<TeamRecord
       name: agent.name,
       cwd: agent.cwd,
       command: agent.command,
-      env: agent.env,
+      env: { ...passed, ...agent.env },
     });
     agent.paneId = ids.paneId;
   }
@@ -143,11 +145,6 @@ export async function teamUp(options: UpOptions, tmux: Tmux): Promise<TeamRecord
   ensureIgnored(options.root, "team.json", "the team baton up started (.baton/team.json)");
   writeTeamRecord(record);
   return record;
-}
-
-/** The hub window's PATH is the caller's, so `baton` and the hosts resolve there as they do here. */
-function hubEnv(): Record<string, string> {
-  return { PATH: process.env.PATH ?? "/usr/bin:/bin" };
 }
 
 /** What every agent's process gets: its name, its ports, and `.baton/bin` first on PATH (the launcher). */

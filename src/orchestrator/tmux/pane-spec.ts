@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { BatonError, clip } from "../../errors.js";
 import { which } from "../../util/which.js";
-import { checkArgvText, envFlags, formatLiteral, paneCommand } from "./tmux-args.js";
+import { checkArgvText, formatLiteral, paneCommand } from "./tmux-args.js";
 
 /** What a pane runs. */
 export interface PaneSpec {
@@ -55,19 +55,17 @@ export function startCommands(
   target: string,
   spec: { command: string[]; env?: Record<string, string>; cwd?: string },
 ): string[][] {
-  const argv = paneCommand(envProgram(), spec.command);
-  const flags = envFlags(spec.env ?? {});
+  const argv = paneCommand(envProgram(), spec.command, spec.env ?? {});
   const dir = spec.cwd === undefined ? [] : ["-c", formatLiteral(directory(spec.cwd))];
   return [
     ["set-option", "-w", "-t", target, "remain-on-exit", "on"],
-    ["respawn-pane", "-k", "-t", target, ...dir, ...flags, "--", ...argv],
+    ["respawn-pane", "-k", "-t", target, ...dir, "--", ...argv],
   ];
 }
 
 /** Checks everything about a command before tmux is asked to do anything; the folder as an absolute path. */
 export function checkPaneSpec(spec: PaneSpec): string {
-  paneCommand(envProgram(), spec.command);
-  envFlags(spec.env ?? {});
+  paneCommand(envProgram(), spec.command, spec.env ?? {});
   return directory(spec.cwd);
 }
 

@@ -45,6 +45,14 @@ describe("tmux argv", () => {
   it("runs every command through env --, and refuses what env would misread", () => {
     expect(paneCommand("/usr/bin/env", ["claude"])).toEqual(["/usr/bin/env", "--", "claude"]);
     expect(paneCommand("/usr/bin/env", ["-x", "a=b"])).toEqual(["/usr/bin/env", "--", "-x", "a=b"]);
+    expect(paneCommand("/usr/bin/env", ["claude"], { PATH: "/x:/y", A: "b c" })).toEqual([
+      "/usr/bin/env",
+      "--",
+      "PATH=/x:/y",
+      "A=b c",
+      "claude",
+    ]);
+    expect(() => paneCommand("/usr/bin/env", ["claude"], { "1A": "x" })).toThrow(/variable name/);
     expect(() => paneCommand("/usr/bin/env", ["A=1", "x"])).toThrow(/'='/);
     expect(() => paneCommand("/usr/bin/env", [])).toThrow(/no command/);
     expect(() => paneCommand("/usr/bin/env", ["x", "a\0b"])).toThrow(/NUL/);

@@ -96,12 +96,16 @@ export function checkArgvText(text: string, what: string): string {
   return text;
 }
 
-/** `-e K=V` flags: the variables a pane's process gets on top of the tmux server's environment. */
-export function envFlags(env: Readonly<Record<string, string>>): string[] {
-  return Object.entries(env).flatMap(([key, value]) => [
-    "-e",
-    `${checkEnvKey(key)}=${checkArgvText(value, `the value of ${key}`)}`,
-  ]);
+/**
+ * `K=V` words for env: the variables a pane's process gets on top of the tmux
+ * server's environment. Given to env in the pane's command rather than as
+ * tmux's `-e` flags: tmux 3.3a lets the client's own PATH win over `-e PATH=`
+ * in respawn-pane, so an agent never got the PATH baton gave it.
+ */
+export function envAssignments(env: Readonly<Record<string, string>>): string[] {
+  return Object.entries(env).map(
+    ([key, value]) => `${checkEnvKey(key)}=${checkArgvText(value, `the value of ${key}`)}`,
+  );
 }
 
 /**
@@ -112,9 +116,15 @@ export function envFlags(env: Readonly<Record<string, string>>): string[] {
  * (POSIX, on every system tmux runs on) execs WORD with the rest as its argv, no
  * shell anywhere. `--` ends env's options, so a word starting with `-` is the
  * command's. env reads a leading `NAME=VALUE` word as a variable, so a program
- * whose name holds `=` cannot go through it and is refused.
+ * whose name holds `=` cannot go through it and is refused. The variables come
+ * as env's `NAME=VALUE` words after `--`, where POSIX env takes them; env sets
+ * them before it looks the program up, so a PATH given here is the one used.
  */
-export function paneCommand(envPath: string, command: readonly string[]): string[] {
+export function paneCommand(
+  envPath: string,
+  command: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): string[] {
   const [program] = command;
   if (program === undefined || program === "") {
     throw new BatonError(
@@ -131,5 +141,5 @@ export function paneCommand(envPath: string, command: readonly string[]): string
     );
   }
   for (const word of command) checkArgvText(word, "the command");
-  return [envPath, "--", ...command];
+  return [envPath, "--", ...envAssignments(env), ...command];
 }

@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import type { Task } from "../../domain/types.js";
 import { BatonError } from "../../errors.js";
 import type { Workspace } from "../../services/workspace.js";
 import { headlessCommand, type RunFacts } from "../hosts/headless-run.js";
+import { AgentProcess } from "./agent-process.js";
 import { ClaudeSession } from "./claude-session.js";
 import { PermissionBroker } from "./permission-broker.js";
 import { taskPrompt } from "./task-prompt.js";
@@ -64,9 +64,9 @@ async function runOne(ws: Workspace, task: Task, token: number, options: WorkOpt
   const command = headlessCommand(options.agent, taskPrompt(task, ws.identity!));
   const facts: RunFacts = {};
   await ws.agents.reportActivity("working", `${command.host}:run`, task.id);
-  let output = "";
   let lost = false;
-  const child = spawn(command.argv[0]!, command.argv.slice(1), {
+  let session: ClaudeSession | undefined;
+  const agent = new AgentProcess(command.argv, {
     cwd: ws.paths.cwd,
     env: {
       ...process.env,
@@ -75,30 +75,19 @@ async function runOne(ws: Workspace, task: Task, token: number, options: WorkOpt
       BATON_TASK_TOKEN: String(token),
       BATON_TASK_PROMPT: taskPrompt(task, ws.identity!),
     },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  child.stdin.on("error", () => {}); // a program that never reads its stdin
-  const stop = () => child.kill("SIGTERM");
-  // Claude Code asks permission over stdin/stdout; the broker answers from the config or a human.
-  const broker = new PermissionBroker(ws, { host: command.host, task: task.id });
-  const session =
-    command.prompt === "stream-json" ? new ClaudeSession(child.stdin, broker, facts, stop) : undefined;
-  if (session) session.start(taskPrompt(task, ws.identity!));
-  else child.stdin.end(command.prompt === "stdin" ? taskPrompt(task, ws.identity!) : "");
-  let partial = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    const text = partial + chunk.toString("utf8");
-    const lines = text.split("\n");
-    partial = lines.pop()!;
-    for (const line of lines) {
+    tailChars: TAIL_CHARS,
+    onLine: (line) => {
       command.read(line, facts);
       session?.line(line);
-    }
-    output = (output + chunk.toString("utf8")).slice(-TAIL_CHARS);
+    },
   });
-  child.stderr.on("data", (chunk: Buffer) => {
-    output = (output + chunk.toString("utf8")).slice(-TAIL_CHARS);
-  });
+  const stop = () => agent.stop();
+  // Claude Code asks permission over stdin/stdout; the broker answers from the config or a human.
+  const broker = new PermissionBroker(ws, { host: command.host, task: task.id });
+  session =
+    command.prompt === "stream-json" ? new ClaudeSession(agent.child.stdin, broker, facts, stop) : undefined;
+  if (session) session.start(taskPrompt(task, ws.identity!));
+  else agent.child.stdin.end(command.prompt === "stdin" ? taskPrompt(task, ws.identity!) : "");
   options.signal.addEventListener("abort", stop, { once: true });
   const beat = setInterval(
     () => {
@@ -115,18 +104,22 @@ async function runOne(ws: Workspace, task: Task, token: number, options: WorkOpt
     },
     Math.max(1000, Math.floor(ws.config.heartbeatIntervalMs / 2)),
   );
-  const timer = options.timeoutMs ? setTimeout(stop, options.timeoutMs) : undefined;
-  const spawnError = new Promise<Error>((resolve) => child.once("error", resolve));
-  const exit = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
-  const ended = await Promise.race([exit, spawnError]);
+  let timedOut = false;
+  const timer = options.timeoutMs
+    ? setTimeout(() => {
+        timedOut = true;
+        stop();
+      }, options.timeoutMs)
+    : undefined;
+  const ended = await agent.exited;
   clearInterval(beat);
   clearTimeout(timer);
   options.signal.removeEventListener("abort", stop);
-  if (partial) command.read(partial, facts);
   session?.ended();
+  const output = agent.tail();
   // Approvals still open belong to a run that is over: expire them before the task is settled.
   await broker.end();
-  const exitCode = typeof ended === "number" ? ended : null;
+  const exitCode = ended.code;
   await ws.agents.reportActivity("idle", `${command.host}:exit`, `${task.id}: exit ${exitCode ?? "none"}`);
   await ws.log.record(
     "work.run",
@@ -140,12 +133,12 @@ async function runOne(ws: Workspace, task: Task, token: number, options: WorkOpt
       ...(broker.timedOut ? { stoppedBy: broker.timedOut } : {}),
     },
   );
-  if (ended instanceof Error)
+  if (ended.error)
     return finish(
       ws,
       task,
       token,
-      { failed: `could not start ${command.argv[0]}: ${ended.message}` },
+      { failed: `could not start ${command.argv[0]}: ${ended.error.message}` },
       exitCode,
       facts,
     );
@@ -165,9 +158,11 @@ async function runOne(ws: Workspace, task: Task, token: number, options: WorkOpt
     );
   const why = broker.timedOut
     ? `was stopped: ${broker.timedOut} (nobody decided its permission request in time)`
-    : exitCode === null
-      ? "was stopped (timeout)"
-      : `exited ${exitCode}${facts.failed ? " (the host reported an error)" : ""}`;
+    : timedOut
+      ? `was stopped after --timeout ${Math.round(options.timeoutMs! / 1000)}s`
+      : exitCode === null
+        ? `was ended by ${ended.signal ?? "a signal"}`
+        : `exited ${exitCode}${facts.failed ? " (the host reported an error)" : ""}`;
   return finish(
     ws,
     task,

@@ -207,7 +207,10 @@ export function expireApproval(
     throw new BatonError(
       "forbidden",
       `${approval.id} was requested by ${approval.requestedBy}; only the requester may expire it`,
-      "a human decides it instead: baton approve or baton reject",
+      {
+        cli: "a human decides it instead: baton approve or baton reject",
+        tool: "a human decides it: leave it to them",
+      },
       { id: approval.id, actor: tx.actor },
     );
   }
