@@ -48,7 +48,7 @@ describe("tmux sessions and windows", () => {
       expect(await tmux.available()).toBeUndefined();
       await expect(tmux.require()).rejects.toMatchObject({
         code: "unsupported",
-        hint: expect.stringMatching(/--headless/),
+        hint: expect.stringMatching(/baton work/),
       });
       await expect(tmux.hasSession("x")).rejects.toMatchObject({ code: "unsupported" });
     } finally {

@@ -99,7 +99,7 @@ Then: baton status, baton attach [AGENT], baton nudge AGENT TEXT, baton down.`,
           throw new BatonError(
             "unsupported",
             "headless teams are not built yet",
-            "run the team in tmux (drop --headless), or run agents yourself with baton work",
+            "run the team in tmux (drop --headless), or run headless agents with baton work --agent HOST",
           );
         const root = repositoryRoot();
         await ctx.workspace(); // refuses a repository without .baton/ before anything starts

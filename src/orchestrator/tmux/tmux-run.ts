@@ -11,7 +11,7 @@ export interface TmuxResult {
 const COMMAND_TIMEOUT_MS = 15_000;
 
 export const INSTALL_HINT =
-  "install tmux 3.2 or later (apt install tmux, brew install tmux, dnf install tmux), or start the team with --headless";
+  "install tmux 3.2 or later (apt install tmux, brew install tmux, dnf install tmux); without a terminal, run agents with baton work";
 
 /**
  * Runs the tmux client with an argv (no shell) and collects its output; `input`
