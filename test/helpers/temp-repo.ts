@@ -61,7 +61,8 @@ export function tempRepo(options: { init?: boolean; humans?: string[]; hub?: boo
 function startTestHub(repo: string): void {
   const log = join(tempDir("baton-hub-log-"), "serve.log");
   const stderr = openSync(log, "w");
-  const child = spawn(process.execPath, [CLI, "serve"], {
+  // Any free port: files run side by side, each repository with a hub of its own.
+  const child = spawn(process.execPath, [CLI, "serve", "--port", "0"], {
     cwd: repo,
     env: { ...process.env, HOME: testHome(), BATON_AGENT: undefined, BATON_STORE: undefined },
     stdio: ["ignore", "ignore", stderr],

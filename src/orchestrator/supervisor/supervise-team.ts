@@ -1,5 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { CHANGED } from "../../notify/notifier.js";
+import { CHANGED, type Subscription } from "../../notify/notifier.js";
 import type { Hub } from "../../services/hub.js";
 import { passedEnv } from "../team/passed-env.js";
 import { readTeamRecord, type TeamAgent, withAgent, writeTeamRecord } from "../team/team-record.js";
@@ -32,7 +32,8 @@ export async function superviseTeam(
   options: { signal: AbortSignal; everyMs?: number; onError: (error: unknown) => void },
 ): Promise<void> {
   const nudged = new Map<string, string>();
-  const changes = await hub.notifier.subscribe([CHANGED]);
+  // Subscribed only while a team runs: a hub without one keeps no wake-up socket for it.
+  let changes: Subscription | undefined;
   const stopped = new Promise<void>((resolve) => options.signal.addEventListener("abort", () => resolve()));
   try {
     while (!options.signal.aborted) {
@@ -46,11 +47,17 @@ export async function superviseTeam(
       // A dead pane is no commit: the interval finds it; a commit comes to the next look at once.
       // Without a team, commits are none of its business: it only looks again now and then.
       const every = options.everyMs ?? SUPERVISE_EVERY_MS;
-      if (team) await Promise.race([changes.next(every), stopped]);
-      else await delay(every, undefined, { signal: options.signal }).catch(() => undefined);
+      if (team) {
+        changes ??= await hub.notifier.subscribe([CHANGED]);
+        await Promise.race([changes.next(every), stopped]);
+      } else {
+        changes?.close();
+        changes = undefined;
+        await delay(every, undefined, { signal: options.signal }).catch(() => undefined);
+      }
     }
   } finally {
-    changes.close();
+    changes?.close();
   }
 }
 
