@@ -87,6 +87,8 @@ stopped; an approval whose run has ended expires and can no longer be decided.`,
             ? "no task was ready"
             : `${outcomes.length - failed.length} of ${outcomes.length} task(s) done${failed.length ? `; not done: ${failed.map((f) => `${f.task} (${f.status})`).join(", ")}` : ""}`,
         );
+        // Stopped by Ctrl-C: the shell's convention (128 + SIGINT), whatever the tasks did.
+        if (stop.signal.aborted) return 130;
         return failed.length ? 1 : 0;
       }),
     );

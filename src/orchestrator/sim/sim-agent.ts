@@ -43,7 +43,8 @@ export function simKnob(value: string | undefined, me: string): string | undefin
 export async function runSimAgent(ws: Workspace, options: SimOptions): Promise<number> {
   const { say, signal } = options;
   const me = ws.identity!;
-  await ws.agents.join({ automatic: true });
+  // Its role as baton up gave it (BATON_ROLE), so role-routed queues and broadcasts reach it.
+  await ws.agents.join({ automatic: true, role: process.env.BATON_ROLE || undefined });
   say(`${me}: joined; working in ${ws.paths.treeRoot}`);
   // Restarted: what it still holds comes first, as a real agent resumes its task.
   const held = (await ws.tasks.list({ mine: true })).filter((t) => t.holder === me && t.status === "claimed");
