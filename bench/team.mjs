@@ -14,9 +14,10 @@
  * in a fresh repository, and stops it.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { initWorkspaceFiles, openWorkspace, SqliteStore } from "../dist/index.js";
+import { fakeClaudeBin } from "../test/workers/fake-claude-bin.mjs";
 import { summarise } from "./lib/stats.mjs";
 
 const here = import.meta.dirname;
@@ -96,21 +97,9 @@ async function upToReady(scratch, rounds, log) {
   return { up, floor };
 }
 
-/** A `claude` on PATH that is the stand-in host. */
-function fakeClaude(dir) {
-  const bin = join(dir, "bin");
-  mkdirSync(bin);
-  const script = resolve(here, "../test/workers/fake-host.mjs");
-  writeFileSync(join(bin, "claude"), `#!/bin/sh\nexec '${process.execPath}' '${script}' "$@"\n`);
-  chmodSync(join(bin, "claude"), 0o755);
-  const log = join(dir, "typed.log");
-  writeFileSync(log, "");
-  return { PATH: `${bin}:${process.env.PATH}`, BATON_FAKE_CLI: cli, BATON_FAKE_LOG: log };
-}
-
 async function messageToTurn(scratch, count, log) {
   const repo = newRepo(scratch, "team-dispatch");
-  const env = { BATON_TMUX_SOCKET: join(repo, "tmux.sock"), ...fakeClaude(scratch) };
+  const env = { BATON_TMUX_SOCKET: join(repo, "tmux.sock"), ...fakeClaudeBin(scratch, cli).env };
   baton(repo, ["up", "-n", "1", "--agent", "claude"], env);
   const store = new SqliteStore({ path: join(repo, ".baton", "baton.db") });
   const lea = await openWorkspace({ cwd: repo, as: "lea" });

@@ -1,5 +1,6 @@
 import { type ShownState, shownState } from "../domain/agent-status.js";
 import type { AgentView } from "../domain/types.js";
+import type { TeamView } from "../orchestrator/team/team-view.js";
 import type { TeamStatus, WaitingItem } from "../services/status-service.js";
 import { oneLine as t } from "../util/control-chars.js";
 import { formatDuration } from "../util/duration.js";
@@ -147,4 +148,20 @@ export function statusLines(status: TeamStatus, s: Style): string[] {
   return s.columns === undefined
     ? lines
     : lines.flatMap((line) => line.split("\n")).map((line) => truncateToWidth(line, s.columns!));
+}
+
+/**
+ * The team `baton up` started: one row per agent with its process, branch and
+ * port (what a person opens to see its dev server). What each agent is doing,
+ * with its evidence, is in the Agents block above.
+ */
+export function teamLines(team: TeamView, s: Style): string[] {
+  const head = `${s.bold("Team")}: tmux session ${team.session ?? "-"}${team.live ? "" : s.red(" (gone: baton down clears it)")}`;
+  const colour = { running: s.green, exited: s.red, stopped: s.dim, gone: s.red };
+  const rows = [["AGENT", "PROCESS", "BRANCH", "PORT"].map(s.dim)];
+  for (const a of team.agents) {
+    const process = `${a.process}${a.exit ? ` (${a.exit})` : ""}${a.restarts ? `, ${a.restarts} restart${a.restarts > 1 ? "s" : ""}` : ""}`;
+    rows.push([s.bold(t(a.name)), colour[a.process](process), t(a.branch ?? "(shared)"), String(a.port)]);
+  }
+  return [head, indent(table(rows, room(s)))];
 }

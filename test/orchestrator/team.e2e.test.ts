@@ -1,10 +1,11 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { baton, CLI, git, tempDir, tempRepo } from "../helpers/temp-repo.js";
+import { fakeClaudeBin } from "../workers/fake-claude-bin.mjs";
 
 /**
  * `baton up` / `down` as a user runs them, with baton's simulated agents (no AI
@@ -146,19 +147,8 @@ describe("baton up / down with simulated agents in real tmux", () => {
 describe("baton up with an interactive host (a stand-in for Claude Code, reporting through baton's hooks)", () => {
   /** A `claude` on PATH that is test/workers/fake-host.mjs, and where it writes what it was typed. */
   function fakeClaude(): { env: Record<string, string>; typed: () => string[] } {
-    const dir = tempDir("baton-fake-host-");
-    const bin = join(dir, "bin");
-    mkdirSync(bin);
-    const script = resolve(import.meta.dirname, "../workers/fake-host.mjs");
-    writeFileSync(join(bin, "claude"), `#!/bin/sh\nexec '${process.execPath}' '${script}' "$@"\n`, {
-      mode: 0o755,
-    });
-    const log = join(dir, "typed.log");
-    writeFileSync(log, "");
-    return {
-      env: { PATH: `${bin}:${process.env.PATH}`, BATON_FAKE_CLI: CLI, BATON_FAKE_LOG: log },
-      typed: () => readFileSync(log, "utf8").split("\n").filter(Boolean),
-    };
+    const { env, log } = fakeClaudeBin(tempDir("baton-fake-host-"), CLI);
+    return { env, typed: () => readFileSync(log, "utf8").split("\n").filter(Boolean) };
   }
 
   it("an idle agent is told once of a message and of a task assigned to it; nudge text arrives byte for byte", async () => {

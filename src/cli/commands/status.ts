@@ -5,8 +5,7 @@ import { safeJson } from "../../util/control-chars.js";
 import { sleep } from "../../util/sleep.js";
 import { action, type CliContext, durationOption, withRange } from "../context.js";
 import { forTerminal } from "../output.js";
-import { statusLines } from "../status-format.js";
-import { teamLines } from "../team-format.js";
+import { statusLines, teamLines } from "../status-format.js";
 
 /** What changes between two snapshots that a person would notice (not the clock). */
 function fingerprint(status: TeamStatus): string {

@@ -39,25 +39,40 @@ export function simAgentCommand(cli: string): string[] {
 export function agentLaunch(spec: string, prompt: string, cli: string): AgentLaunch {
   switch (spec) {
     case "claude":
-      return { host: "claude", connect: "claude", command: ["claude", prompt], quit: { text: "/exit" } };
+      return { host: "claude", connect: "claude", command: ["claude", prompt], quit: quitOf("claude") };
     case "codex":
-      return { host: "codex", connect: "codex", command: ["codex", prompt], quit: { text: "/quit" } };
+      return { host: "codex", connect: "codex", command: ["codex", prompt], quit: quitOf("codex") };
     case "gemini":
       return {
         host: "gemini",
         connect: "gemini",
         command: ["gemini", "--prompt-interactive", prompt],
-        quit: { text: "/quit" },
+        quit: quitOf("gemini"),
       };
     case "pi":
-      return { host: "pi", connect: "pi", command: ["pi", prompt], quit: { keys: ["C-c", "C-c"] } };
+      return { host: "pi", connect: "pi", command: ["pi", prompt], quit: quitOf("pi") };
     case "aider":
-      return { host: "aider", connect: "aider", command: ["aider"], quit: { text: "/exit" } };
+      return { host: "aider", connect: "aider", command: ["aider"], quit: quitOf("aider") };
     case "sim":
-      return { host: "sim", connect: null, command: simAgentCommand(cli), quit: { keys: ["C-c"] } };
+      return { host: "sim", connect: null, command: simAgentCommand(cli), quit: quitOf("sim") };
     default:
-      return { host: "command", connect: null, command: commandWords(spec), quit: { keys: ["C-c"] } };
+      return { host: "command", connect: null, command: commandWords(spec), quit: quitOf("command") };
   }
+}
+
+const QUIT: Record<AgentLaunch["host"], AgentLaunch["quit"]> = {
+  claude: { text: "/exit" },
+  codex: { text: "/quit" },
+  gemini: { text: "/quit" },
+  pi: { keys: ["C-c", "C-c"] },
+  aider: { text: "/exit" },
+  sim: { keys: ["C-c"] },
+  command: { keys: ["C-c"] },
+};
+
+/** How to ask a running agent of this host to end (what `baton down` types); Ctrl-C for a host baton does not know. */
+export function quitOf(host: string): AgentLaunch["quit"] {
+  return Object.hasOwn(QUIT, host) ? QUIT[host as AgentLaunch["host"]] : QUIT.command;
 }
 
 /** The short name an agent of this launch is called by: claude-1, codex-2, sim-1; a command's program name. */

@@ -2,6 +2,7 @@ import type { AgentView } from "../../domain/types.js";
 import type { Hub } from "../../services/hub.js";
 import type { TeamAgent } from "../team/team-record.js";
 import type { Tmux } from "../tmux/tmux.js";
+import { recordTeamEvent } from "./team-event.js";
 
 /** Hosts that read what is typed into their terminal as the next prompt. */
 const PROMPTED_HOSTS = new Set(["claude", "codex", "gemini", "pi", "aider"]);
@@ -61,14 +62,9 @@ export async function dispatchIdle(
     if (!text || nudged.get(agent.name) === news) continue;
     nudged.set(agent.name, news);
     await tmux.sendText(agent.paneId!, text, { submit: true });
-    await hub.as(agent.name).log.record(
-      "team.dispatched",
-      `${agent.name} was idle: ${text}`,
-      { ...mine, ready },
-      {
-        subject: agent.name,
-        byGuardian: true,
-      },
-    );
+    await recordTeamEvent(hub, agent.name, "team.dispatched", `${agent.name} was idle: ${text}`, {
+      ...mine,
+      ready,
+    });
   }
 }

@@ -4,7 +4,9 @@ import type { Hub } from "../../services/hub.js";
 import { passedEnv } from "../team/passed-env.js";
 import { readTeamRecord, type TeamAgent, withAgent, writeTeamRecord } from "../team/team-record.js";
 import { teamTmux } from "../team/team-tmux.js";
+import { exitWords } from "../tmux/window-list.js";
 import { dispatchIdle } from "./dispatch.js";
+import { recordTeamEvent } from "./team-event.js";
 
 /** Restarts of one agent before baton gives up on it and tells the humans. */
 export const MAX_RESTARTS = 1;
@@ -79,25 +81,19 @@ export async function checkTeam(
       // A human closed the window: that is a stop, not a crash.
       record = withAgent(record, agent.name, { stoppedAt: hub.clock.now() });
       writeTeamRecord(record);
-      await hub.as(agent.name).log.record(
+      await recordTeamEvent(
+        hub,
+        agent.name,
         "team.window_closed",
         `${agent.name}'s window was closed: not restarted`,
-        { agent: agent.name },
         {
-          subject: agent.name,
-          byGuardian: true,
+          agent: agent.name,
         },
       );
       continue;
     }
     if (!window.dead) continue;
-    const status = window.exitStatus;
-    const said =
-      status === undefined
-        ? window.exitSignal === undefined
-          ? "no status"
-          : `signal ${window.exitSignal}`
-        : `status ${status}`;
+    const said = exitWords(window);
     await hub.as(agent.name).agents.reportActivity("exited", "tmux:pane-dead", said).catch(options.onError);
     if (agent.restarts < MAX_RESTARTS) {
       // Counted before anything else can fail: a restart that is not recorded would repeat forever.
@@ -106,14 +102,11 @@ export async function checkTeam(
       await tmux.respawnWindow(agent.paneId, agent.command, { ...passedEnv(), ...agent.env }, agent.cwd);
       // Its command carries its first prompt again: it starts a turn with its instructions.
       await hub.as(agent.name).agents.reportActivity("working", "baton:restarted").catch(options.onError);
-      await hub
-        .as(agent.name)
-        .log.record(
-          "team.restarted",
-          `${agent.name} exited (${said}); restarted`,
-          { agent: agent.name, exitStatus: status ?? null, restarts: agent.restarts + 1 },
-          { subject: agent.name, byGuardian: true },
-        );
+      await recordTeamEvent(hub, agent.name, "team.restarted", `${agent.name} exited (${said}); restarted`, {
+        agent: agent.name,
+        exitStatus: window.exitStatus ?? null,
+        restarts: agent.restarts + 1,
+      });
     } else {
       record = withAgent(record, agent.name, { stoppedAt: hub.clock.now() });
       writeTeamRecord(record);
@@ -146,15 +139,11 @@ async function giveUp(hub: Hub, agent: TeamAgent, said: string): Promise<void> {
   const text = `${agent.name} exited again (${said}) after ${agent.restarts} restart(s); baton stopped restarting it${
     held.length ? ` and gave back ${held.join(", ")} (an attempt counted)` : ""
   }. Its worktree is kept: ${agent.cwd}. Look with baton attach ${agent.name}.`;
-  await ws.log.record(
-    "team.gave_up",
-    text,
-    { agent: agent.name, exit: said, released: held },
-    {
-      subject: agent.name,
-      byGuardian: true,
-    },
-  );
+  await recordTeamEvent(hub, agent.name, "team.gave_up", text, {
+    agent: agent.name,
+    exit: said,
+    released: held,
+  });
   for (const human of hub.config.humans)
     await ws.messages.send(human, text, { urgent: true, allowUnknown: true }).catch(() => {});
   for (const id of held)

@@ -1,6 +1,6 @@
 import type { Hub } from "../../services/hub.js";
 import { sleep } from "../../util/sleep.js";
-import { agentLaunch } from "../hosts/agent-launch.js";
+import { quitOf } from "../hosts/agent-launch.js";
 import type { Tmux } from "../tmux/tmux.js";
 import { removeTeamRecord, type TeamRecord, writeTeamRecord } from "./team-record.js";
 
@@ -46,7 +46,7 @@ export async function teamDown(
   const running = record.agents.filter((a) => a.paneId !== null && first.has(a.paneId));
   if (!options.force)
     for (const agent of running) {
-      const quit = agentLaunch(agent.host, "", "").quit;
+      const quit = quitOf(agent.host);
       // An agent that ends between the look and the keys is no reason to stop the others'.
       await ("text" in quit
         ? tmux.sendText(agent.paneId!, quit.text, { submit: true })

@@ -1,3 +1,4 @@
+import { exitWords } from "../tmux/window-list.js";
 import { readTeamRecord, type TeamRecord } from "./team-record.js";
 import { teamTmux } from "./team-tmux.js";
 
@@ -43,13 +44,7 @@ async function viewOf(record: TeamRecord): Promise<TeamView> {
     createdAt: record.createdAt,
     agents: record.agents.map((agent) => {
       const pane = agent.paneId ? panes.get(agent.paneId) : undefined;
-      const exit = pane?.dead
-        ? pane.exitStatus !== undefined
-          ? `status ${pane.exitStatus}`
-          : pane.exitSignal !== undefined
-            ? `signal ${pane.exitSignal}`
-            : "ended"
-        : null;
+      const exit = pane?.dead ? exitWords(pane) : null;
       return {
         name: agent.name,
         host: agent.host,

@@ -105,3 +105,9 @@ export function parsePaneListing(output: string): PaneListing {
 function optionalNumber(text: string | undefined): number | undefined {
   return text === undefined || text === "" ? undefined : Number(text);
 }
+
+/** How a dead pane's command ended, in words for people and the log: `status 1`, `signal 9`, or `no status`. */
+export function exitWords(window: Pick<WindowInfo, "exitStatus" | "exitSignal">): string {
+  if (window.exitStatus !== undefined) return `status ${window.exitStatus}`;
+  return window.exitSignal !== undefined ? `signal ${window.exitSignal}` : "no status";
+}

@@ -61,7 +61,8 @@ export async function workLoop(ws: Workspace, options: WorkOptions): Promise<Wor
 }
 
 async function runOne(ws: Workspace, task: Task, token: number, options: WorkOptions): Promise<WorkOutcome> {
-  const command = headlessCommand(options.agent, taskPrompt(task, ws.identity!));
+  const prompt = taskPrompt(task, ws.identity!);
+  const command = headlessCommand(options.agent, prompt);
   const facts: RunFacts = {};
   await ws.agents.reportActivity("working", `${command.host}:run`, task.id);
   let lost = false;
@@ -73,7 +74,7 @@ async function runOne(ws: Workspace, task: Task, token: number, options: WorkOpt
       BATON_AGENT: ws.identity!,
       BATON_TASK_ID: task.id,
       BATON_TASK_TOKEN: String(token),
-      BATON_TASK_PROMPT: taskPrompt(task, ws.identity!),
+      BATON_TASK_PROMPT: prompt,
     },
     tailChars: TAIL_CHARS,
     onLine: (line) => {
@@ -86,8 +87,8 @@ async function runOne(ws: Workspace, task: Task, token: number, options: WorkOpt
   const broker = new PermissionBroker(ws, { host: command.host, task: task.id });
   session =
     command.prompt === "stream-json" ? new ClaudeSession(agent.child.stdin, broker, facts, stop) : undefined;
-  if (session) session.start(taskPrompt(task, ws.identity!));
-  else agent.child.stdin.end(command.prompt === "stdin" ? taskPrompt(task, ws.identity!) : "");
+  if (session) session.start(prompt);
+  else agent.child.stdin.end(command.prompt === "stdin" ? prompt : "");
   options.signal.addEventListener("abort", stop, { once: true });
   const beat = setInterval(
     () => {

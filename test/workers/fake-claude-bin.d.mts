@@ -1,0 +1,1 @@
+export function fakeClaudeBin(dir: string, cli: string): { log: string; env: Record<string, string> };
