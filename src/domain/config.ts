@@ -2,8 +2,10 @@ import { BatonError, clip, isBatonError } from "../errors.js";
 import { validateAgentName } from "../services/identity.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { describeRange, parseDuration } from "../util/duration.js";
+import { type CostConfig, parseCostConfig } from "./cost-config.js";
 import { checkCount, checkWhole, DURATIONS, type DurationKind, NUMBERS, TEXTS } from "./limits.js";
 import type { PermissionRule, PermissionsConfig } from "./permission-rules.js";
+import { parseTeamConfig, TEAM_BOUNDS, TEAM_DEFAULTS, type TeamConfig } from "./team-config.js";
 
 /**
  * The team's rules, from `.baton/config.json` (JSON with comments). This module
@@ -69,6 +71,10 @@ export interface BatonConfig {
   humans: string[];
   /** Standing answers to a headless agent's permission requests (baton work --agent claude). */
   permissions: PermissionsConfig;
+  /** How `baton up` and a lead agent's spawn_agent prepare and bound a team. */
+  team: TeamConfig;
+  /** Token prices and the caps that stop an agent's work. */
+  costs: CostConfig;
 }
 
 const PREFIX = /^[A-Z][A-Z0-9]{0,9}$/;
@@ -133,7 +139,36 @@ export const DEFAULT_CONFIG_TEXT = `{
   // pattern is tried on each part too. "approval_timeout" (${describeRange(DURATIONS.wait)}):
   // a request no human decided by then is denied, the run is stopped and its task failed.
   // Example: { "allow": [{ "tool": "Bash", "input": "npm test*" }], "deny": [{ "tool": "WebFetch" }] }
-  "permissions": { "allow": [], "deny": [], "approval_timeout": "10m" }
+  "permissions": { "allow": [], "deny": [], "approval_timeout": "10m" },
+
+  // baton up: "port_base" is the first port handed out; each agent gets a block of ten
+  // (BATON_PORT to BATON_PORT+9, ${TEAM_BOUNDS.portBase.min} to ${TEAM_BOUNDS.portBase.max}). "max_agents" (${TEAM_BOUNDS.maxAgents.min} to ${TEAM_BOUNDS.maxAgents.max}) bounds a team, counting
+  // the teammates a lead agent starts with spawn_agent; "allowed_hosts" lists what spawn_agent
+  // may start. Scripts are argv lists (no shell), run in the agent's worktree with BATON_AGENT and
+  // BATON_PORT: "setup" before the agent starts (["npm", "ci"], or { "run": [...], "timeout": "20m" }),
+  // "run" in its own window beside the agent for as long as it runs (a dev server on $BATON_PORT),
+  // "archive" before baton cleanup removes the worktree. null: none.
+  "team": {
+    "port_base": ${TEAM_DEFAULTS.portBase},
+    "max_agents": ${TEAM_DEFAULTS.maxAgents},
+    "allowed_hosts": [${TEAM_DEFAULTS.allowedHosts.map((h) => `"${h}"`).join(", ")}],
+    "setup": null,
+    "run": null,
+    "archive": null
+  },
+
+  // What agents cost. Claude Code and pi report dollars; Codex and Gemini report tokens, priced
+  // here in USD per million tokens by model or host name (a cost from this table is marked
+  // estimated). A cap stops an agent's work on a task (task_cap_usd) or all of it (agent_cap_usd)
+  // and asks a human; null: no cap.
+  "costs": {
+    "prices": {
+      "codex": { "input": 1.25, "output": 10, "cached_input": 0.125 },
+      "gemini": { "input": 1.25, "output": 10, "cached_input": 0.31 }
+    },
+    "task_cap_usd": null,
+    "agent_cap_usd": null
+  }
 }
 `;
 
@@ -186,6 +221,8 @@ const TOP_KEYS = [
   "daily_summary_order",
   "humans",
   "permissions",
+  "team",
+  "costs",
 ] as const;
 const QUEUE_KEYS = ["prefix", "handler", "owner", "sla_minutes", "sla_hours", "claim_policy"] as const;
 const HOOK_KEYS = ["on", "run", "timeout", "gate"] as const;
@@ -296,6 +333,10 @@ export function normaliseConfig(raw: unknown): BatonConfig {
     dailySummaryOrder: parseNameList(r.daily_summary_order, "daily_summary_order"),
     humans: parseHumans(r.humans),
     permissions: parsePermissions(r.permissions),
+    team: parseTeamConfig(r.team, fail, refuseUnknownKeys, (value, key) =>
+      durationField({ t: value ?? undefined }, "t", "10m", "hookTimeout", key),
+    ),
+    costs: parseCostConfig(r.costs, fail, refuseUnknownKeys),
   };
 }
 
