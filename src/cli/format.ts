@@ -1,4 +1,5 @@
 import { causeText, directCause } from "../domain/blocked-tasks.js";
+import { describeCost } from "../domain/cost.js";
 import type { TaskReport } from "../domain/task-report.js";
 import type {
   AgentView,
@@ -99,6 +100,8 @@ export function taskDetail(task: TaskDetail, s: Style, now: number): string[] {
     );
   if (task.blocks.length) field("blocks", task.blocks.join(", "));
   if (task.result) field(task.status === "done" ? "result" : "reason", t(task.result));
+  if (task.cost.turns)
+    field("cost", `${describeCost(task.cost)} over ${task.cost.turns} turn(s) (baton cost ${task.id})`);
   field("created", `${when(task.createdAt)} by ${t(task.createdBy)}`);
   if (task.body)
     lines.push(

@@ -265,6 +265,18 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
     ["baton merge --all --into release --rebase", "their commits replayed on release, which fast-forwards"],
     ["baton merge claude-2 --json", "exit 3 on a conflict, with the files and who touched them"],
   ],
+  cost: [
+    ["baton cost", "each agent's spend, highest first, and the caps"],
+    ["baton cost claude-2 --json", "one agent's total"],
+    ["baton cost T-4", "one task's turns: who, which host and model, dollars and tokens"],
+  ],
+  "cost add": [
+    ["baton cost add --usd 0.42 --task T-4", "a program of your own reports what a turn cost"],
+    [
+      "baton cost add --input-tokens 12000 --output-tokens 800 --model gpt-5-codex",
+      "tokens, priced from costs.prices",
+    ],
+  ],
   conflicts: [
     ["baton conflicts", "files two agents touched (committed, uncommitted or leased): exit 3 if any"],
     ["baton conflicts --into release --json"],

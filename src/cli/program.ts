@@ -7,6 +7,7 @@ import { registerCleanupCommand } from "./commands/cleanup.js";
 import { registerCompletionCommand } from "./commands/completion.js";
 import { registerConflictsCommand } from "./commands/conflicts.js";
 import { registerConnectCommands } from "./commands/connect.js";
+import { registerCostCommands } from "./commands/cost.js";
 import { registerEscalationCommands } from "./commands/escalations.js";
 import { registerGuardianCommand } from "./commands/guardian.js";
 import { registerHookCommand } from "./commands/hook.js";
@@ -72,6 +73,7 @@ export function buildProgram(version: string): Command {
   registerHumanCommands(program);
   registerQueueCommands(program);
   registerEscalationCommands(program);
+  registerCostCommands(program);
   registerAccessCommands(program);
   registerSummaryCommands(program);
   registerMirrorCommand(program);

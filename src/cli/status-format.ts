@@ -1,4 +1,5 @@
 import { type ShownState, shownState } from "../domain/agent-status.js";
+import { addCost, describeCost, NO_COST } from "../domain/cost.js";
 import type { AgentView } from "../domain/types.js";
 import type { TeamView } from "../orchestrator/team/team-view.js";
 import type { TeamStatus, WaitingItem } from "../services/status-service.js";
@@ -85,11 +86,12 @@ function agentsTable(agents: AgentView[], now: number, s: Style): string {
     const evidence = agent.activity
       ? `${agent.activity.signal} ${formatDuration(now - agent.activity.at)} ago${agent.activity.detail ? `: ${agent.activity.detail}` : ""}`
       : "";
+    const spent = agent.cost.turns ? describeCost(agent.cost) : "";
     rows.push([
       s.bold(t(agent.name)),
       colour[shown](`${shown}${seen}`),
       agent.tasks.join(",") || "-",
-      [t(agent.workingOn ?? ""), leases && s.dim(leases), evidence && s.dim(t(evidence))]
+      [t(agent.workingOn ?? ""), spent, leases && s.dim(leases), evidence && s.dim(t(evidence))]
         .filter(Boolean)
         .join(" · "),
     ]);
@@ -113,6 +115,16 @@ function tasksBlock(status: TeamStatus, s: Style): string[] {
     rows.push([s.bold(task.id), s.red("blocked"), `by ${cause}`, t(task.title)]);
   }
   return rows.length ? [head, indent(table(rows, room(s)))] : [head];
+}
+
+/** The team's spend, when anyone has spent anything: `baton cost` has the detail. */
+function costLine(agents: AgentView[], s: Style): string[] {
+  const spent = agents.filter((a) => a.cost.turns > 0);
+  if (spent.length === 0) return [];
+  const total = spent.reduce((sum, a) => addCost(sum, a.cost), { ...NO_COST });
+  return [
+    `${s.bold("Cost")}: ${describeCost(total)} over ${total.turns} turn${total.turns === 1 ? "" : "s"} ${s.dim("(baton cost)")}`,
+  ];
 }
 
 function leasesLine(status: TeamStatus, s: Style): string {
@@ -143,6 +155,7 @@ export function statusLines(status: TeamStatus, s: Style): string[] {
     "",
     ...tasksBlock(status, s),
     leasesLine(status, s),
+    ...costLine(agents, s),
   ];
   // Lines that are not tables are cut too: at 40 columns nothing may wrap.
   return s.columns === undefined

@@ -1,3 +1,4 @@
+import type { CostTotal } from "./cost.js";
 import type { TaskReport } from "./task-report.js";
 
 /**
@@ -93,6 +94,8 @@ export interface TaskDetail extends Task {
   waitingOn: string[];
   remarks: Remark[];
   history: BatonEvent[];
+  /** What its agents' turns on it have cost so far. */
+  cost: CostTotal;
 }
 
 /** Why a holder lost a claim or a lease without giving it up itself. */
@@ -155,6 +158,8 @@ export interface AgentView extends Agent {
   status: AgentStatus;
   tasks: string[];
   leases: string[];
+  /** What its turns have cost so far (the ledger: baton cost). */
+  cost: CostTotal;
 }
 
 export interface BatonEvent {

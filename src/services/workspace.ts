@@ -5,6 +5,7 @@ import type { PathScope } from "../workspace/workspace-path.js";
 import { readWorktreeAgent } from "../workspace/worktree-agent.js";
 import { AccessService } from "./access-service.js";
 import { AgentService } from "./agent-service.js";
+import { CostService } from "./cost-service.js";
 import { HookService } from "./hook-service.js";
 import { type Hub, type IdentitySource, type OpenHubOptions, openHub, type SessionOptions } from "./hub.js";
 import { HumanService } from "./human-service.js";
@@ -40,6 +41,7 @@ export class Workspace implements AsyncDisposable {
   readonly tasks: TaskService;
   readonly leases: LeaseService;
   readonly agents: AgentService;
+  readonly costs: CostService;
   readonly log: LogService;
   readonly messages: MessageService;
   readonly human: HumanService;
@@ -87,6 +89,7 @@ export class Workspace implements AsyncDisposable {
     this.tasks = new TaskService(ctx, hooks);
     this.leases = new LeaseService(ctx);
     this.agents = new AgentService(ctx);
+    this.costs = new CostService(ctx);
     this.log = new LogService(ctx);
     this.messages = new MessageService(ctx);
     this.human = new HumanService(ctx);

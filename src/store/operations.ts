@@ -20,6 +20,8 @@ export const STORE_OPERATIONS: Record<StoreOperation, "read" | "write" | "outbox
   listAgents: "read",
   pendingWork: "read",
   removeAgent: "write",
+  recordCost: "write",
+  costTotals: "read",
   addTask: "write",
   getTask: "read",
   listTasks: "read",

@@ -1,4 +1,5 @@
 import type { AgentKey, Device, Pairing } from "../domain/access.js";
+import type { CostEntry, CostTotal } from "../domain/cost.js";
 import type { LeaseAliases } from "../domain/lease-conflicts.js";
 import type { TaskReport } from "../domain/task-report.js";
 import type {
@@ -65,6 +66,12 @@ export interface Store {
   pendingWork(input: { agents: string[] }): Promise<PendingWork[]>;
   /** The agent itself or a human; refused while it holds or is assigned work, unless `force`. */
   removeAgent(input: RemoveAgentInput): Promise<RemoveAgentResult>;
+
+  // costs
+  /** One turn's cost, charged to the actor (and its task); answers with the totals after it. */
+  recordCost(input: RecordCostInput): Promise<RecordCostResult>;
+  /** What agents and tasks have cost so far. */
+  costTotals(input: CostTotalsInput): Promise<CostTotalsResult>;
 
   // tasks
   addTask(input: AddTaskInput): Promise<Task>;
@@ -257,6 +264,42 @@ export interface JoinAgentInput extends Mutation {
    * first use. A join by hand is how a person says such a name is meant.
    */
   automatic?: boolean;
+}
+
+export interface RecordCostInput extends Mutation {
+  task?: string | null;
+  host: string;
+  session?: string | null;
+  turn?: number | null;
+  model?: string | null;
+  /** Null: tokens with no known price. */
+  usd?: number | null;
+  estimated?: boolean;
+  inputTokens?: number;
+  outputTokens?: number;
+}
+
+export interface RecordCostResult {
+  entry: CostEntry;
+  /** The actor's total, this entry included. */
+  agent: CostTotal;
+  /** The task's total, this entry included; null when the turn was on no task. */
+  task: CostTotal | null;
+}
+
+export interface CostTotalsInput {
+  /** Omitted: every agent that has spent anything. */
+  agents?: string[];
+  tasks?: string[];
+  /** A task whose entries (newest first) are wanted too. */
+  entriesOf?: string;
+  entryLimit?: number;
+}
+
+export interface CostTotalsResult {
+  agents: Record<string, CostTotal>;
+  tasks: Record<string, CostTotal>;
+  entries: CostEntry[];
 }
 
 export interface ReportActivityInput extends Mutation {

@@ -1,11 +1,10 @@
-import type { ChildProcess } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { baton, batonInBackground, type CliResult, tempDir, tempRepo } from "../helpers/temp-repo.js";
-import { type FakeModel, startFakeModel } from "./claude/fake-model.js";
-import { setupHome } from "./claude/run-claude.js";
-import { HOST_VERSIONS, hostBin, hostEnv } from "./kit.js";
+import { baton } from "../helpers/temp-repo.js";
+import type { FakeModel } from "./claude/fake-model.js";
+import { eventsOf, finishWork, startClaudeWork, type WorkRun, whileWorking } from "./claude/work-run.js";
+import { HOST_VERSIONS } from "./kit.js";
 
 /**
  * `baton work --agent claude` runs the real Claude Code headless against a
@@ -30,71 +29,24 @@ interface Approval {
   note: string | null;
 }
 
-interface Run {
-  repo: string;
-  fake: FakeModel;
-  child: ChildProcess;
-  done: Promise<CliResult>;
-}
+type Run = WorkRun;
 
 /** A repository whose human is lea, with `permissions` in its config and one task; the worker started on it. */
-async function work(permissions: Record<string, unknown> = {}): Promise<Run> {
-  const repo = tempRepo();
-  writeFileSync(
-    join(repo, ".baton/config.json"),
-    JSON.stringify({ humans: ["lea"], max_attempts: 1, permissions }),
-  );
-  expect(baton(repo, ["agent", "join", "lea", "--kind", "human"]).code).toBe(0);
-  expect(baton(repo, ["task", "add", "make the file", "--as", "lea"]).code).toBe(0);
-  const home = tempDir("baton-claude-home-");
-  setupHome(home);
-  const fake = await startFakeModel(SCRIPT);
-  const env = hostEnv(home, {
-    ANTHROPIC_BASE_URL: fake.url,
-    ANTHROPIC_API_KEY: "sk-ant-dummy",
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-    DISABLE_AUTOUPDATER: "1",
-    TMPDIR: process.env.TMPDIR ?? "/tmp",
-  });
-  // The pinned `claude` first on PATH, as baton work finds a user's.
-  env.PATH = `${dirname(hostBin("claude"))}:${env.PATH}`;
-  const { child, done } = batonInBackground(
-    repo,
-    ["work", "--agent", "claude", "--as", "worker", "--until-empty", "--json"],
-    env,
-  );
-  return { repo, fake, child, done };
-}
+const work = (permissions: Record<string, unknown> = {}): Promise<Run> =>
+  startClaudeWork(SCRIPT, { permissions });
 
 const approvals = (repo: string, open = false): Approval[] =>
   baton(repo, ["approvals", ...(open ? ["--open"] : []), "--json"]).json().approvals;
 
 /** Waits for the run's permission request to show as an open approval. */
-async function openApproval(run: Run): Promise<Approval> {
-  for (let i = 0; i < 600; i++) {
-    const open = approvals(run.repo, true);
-    if (open.length > 0) return open[0]!;
-    const finished = await Promise.race([run.done, new Promise((r) => setTimeout(r, 100, undefined))]);
-    if (finished) throw new Error(`the run ended without asking: ${JSON.stringify(finished)}`);
-  }
-  throw new Error("no approval was requested within a minute");
-}
+const openApproval = (run: Run): Promise<Approval> =>
+  whileWorking(run, "a permission request", () => approvals(run.repo, true)[0]);
 
-async function finish(run: Run): Promise<CliResult> {
-  try {
-    return await run.done;
-  } finally {
-    await run.fake.close();
-  }
-}
+const finish = finishWork;
 
 const bashResults = (fake: FakeModel) => fake.toolResults().filter((r) => r.toolName === "Bash");
 const taskOf = (repo: string) => baton(repo, ["task", "show", "T-1", "--json"]).json().task;
-const events = (repo: string, type: string) =>
-  baton(repo, ["log", "--type", type, "--json"]).json().events as {
-    summary: string;
-    data: Record<string, unknown>;
-  }[];
+const events = eventsOf;
 
 describe(`Claude Code ${HOST_VERSIONS.claude!.version}: permission requests become baton approvals`, () => {
   it(

@@ -10,3 +10,8 @@ export function taskPrompt(task: Task, agent: string): string {
     `with your last message as its result; exit non-zero and it is failed with your output's tail.`,
   ].join("\n");
 }
+
+/** What an agent resumed in its own session after a cost cap is told: it has the task already. */
+export function continuePrompt(task: Task): string {
+  return `A human let you go on after a cost cap paused you. Carry on with task ${task.id} where you stopped, and end as before.`;
+}

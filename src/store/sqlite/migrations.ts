@@ -292,6 +292,24 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE agents ADD COLUMN activity_detail TEXT;
   ALTER TABLE agents ADD COLUMN activity_at INTEGER;
   `,
+  `
+  CREATE TABLE costs (
+    seq INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    agent TEXT NOT NULL,
+    task TEXT,
+    host TEXT NOT NULL,
+    session TEXT,
+    turn INTEGER,
+    model TEXT,
+    usd REAL,
+    estimated INTEGER NOT NULL DEFAULT 0,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX costs_by_agent ON costs (agent);
+  CREATE INDEX costs_by_task ON costs (task);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

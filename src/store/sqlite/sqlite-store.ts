@@ -25,6 +25,7 @@ import {
   revokeKey,
 } from "./ops/auth.js";
 import { claimTask } from "./ops/claim-task.js";
+import { costTotals, recordCost } from "./ops/costs.js";
 import {
   addDependency,
   amendTask,
@@ -197,6 +198,8 @@ export class SqliteStore implements Store {
   listAgents: Store["listAgents"] = (input) => this.read((tx) => listAgents(tx, input));
   pendingWork: Store["pendingWork"] = (input) => this.read((tx) => pendingWork(tx, input));
   removeAgent: Store["removeAgent"] = (input) => this.write(input, removeAgent);
+  recordCost: Store["recordCost"] = (input) => this.write(input, recordCost);
+  costTotals: Store["costTotals"] = (input) => this.read((tx) => costTotals(tx, input));
 
   addTask: Store["addTask"] = (input) => this.write(input, addTask);
   getTask: Store["getTask"] = (input) => this.read((tx) => getTask(tx, input.id));

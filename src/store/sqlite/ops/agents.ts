@@ -1,4 +1,5 @@
 import { agentStatus } from "../../../domain/agent-status.js";
+import { NO_COST } from "../../../domain/cost.js";
 import type { Agent, AgentView } from "../../../domain/types.js";
 import type {
   HeartbeatInput,
@@ -12,6 +13,7 @@ import type {
 } from "../../port.js";
 import { type AgentRow, type LostHoldRow, toAgent, toLostHold } from "../rows.js";
 import { appendEvent, sweepExpiredClaims, sweepExpiredLeases, type Tx, touchActor } from "../tx.js";
+import { allAgentTotals } from "./costs.js";
 
 export function joinAgent(tx: Tx, input: JoinAgentInput): AgentRow {
   // Joining by hand is how a name is declared new: a near miss of a known name is accepted (a case twin never).
@@ -120,6 +122,7 @@ export function listAgents(tx: Tx, input: ListAgentsInput): AgentView[] {
   const leases = tx.conn.all<{ holder: string; path: string }>(
     `SELECT holder, path FROM leases ORDER BY path`,
   );
+  const costs = allAgentTotals(tx);
   return agents.map((row) => {
     const agent = toAgent(row);
     const held = {
@@ -132,7 +135,7 @@ export function listAgents(tx: Tx, input: ListAgentsInput): AgentView[] {
       tx.now,
       input,
     );
-    return { ...agent, status, ...held };
+    return { ...agent, status, ...held, cost: costs.get(row.name) ?? { ...NO_COST } };
   });
 }
 

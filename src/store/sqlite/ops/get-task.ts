@@ -4,6 +4,7 @@ import { type EventRow, TASK_LIST_COLUMNS, type TaskRow, toEvent, toTask } from 
 import { blockedTasks } from "../task-graph.js";
 import { requireTask, type Tx } from "../tx.js";
 import { readyScope } from "./claim-task.js";
+import { totalOf } from "./costs.js";
 
 export function getTask(tx: Tx, id: string): TaskDetail {
   const task = requireTask(tx, id);
@@ -25,6 +26,7 @@ export function getTask(tx: Tx, id: string): TaskDetail {
     waitingOn: waiting.map((w) => w.id),
     remarks,
     history,
+    cost: totalOf(tx, "task", id),
   };
 }
 

@@ -1,0 +1,144 @@
+import {
+  type CostEntry,
+  type CostTotal,
+  formatUsd,
+  priceOf,
+  type TokenCount,
+  tokensUsd,
+} from "../domain/cost.js";
+import { parseTaskId } from "../domain/task-rules.js";
+import { BatonError, clip } from "../errors.js";
+import type { CostTotalsResult } from "../store/port.js";
+import type { ServiceContext } from "./service-context.js";
+
+/** One turn as a host reported it: dollars (Claude Code, pi) or tokens (Codex, Gemini). */
+export interface TurnCost {
+  task?: string | null;
+  host: string;
+  session?: string | null;
+  turn?: number | null;
+  model?: string | null;
+  usd?: number;
+  tokens?: TokenCount;
+}
+
+/** A cap that a turn took the agent or its task to or past. */
+export interface CapReached {
+  kind: "task" | "agent";
+  /** The task's id, or the agent's name. */
+  subject: string;
+  spent: number;
+  cap: number;
+}
+
+export interface RecordedCost {
+  entry: CostEntry;
+  agent: CostTotal;
+  task: CostTotal | null;
+  /** The first cap reached (the task's before the agent's), or null. */
+  cap: CapReached | null;
+}
+
+const MAX_USD = 1_000_000;
+const MAX_TOKENS = 1e12;
+
+function checkAmount(value: number, max: number, what: string): number {
+  if (!Number.isFinite(value) || value < 0 || value > max)
+    throw new BatonError(
+      "invalid_input",
+      `${what} must be a number from 0 to ${max}`,
+      `not ${clip(String(value), 30)}`,
+    );
+  return value;
+}
+
+function checkWord(value: string | null | undefined, max: number, what: string): string | null {
+  if (value === undefined || value === null || value === "") return null;
+  if (value.length > max)
+    throw new BatonError(
+      "invalid_input",
+      `${what} is longer than ${max} characters`,
+      "give the host's own short id",
+    );
+  return value;
+}
+
+/**
+ * The cost ledger: each turn an agent's host finished, charged to the agent and
+ * its task, in dollars as the host said or priced from the config's table
+ * (marked estimated). Caps are checked on the totals the store answers in the
+ * same transaction as the entry.
+ */
+export class CostService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  async record(turn: TurnCost): Promise<RecordedCost> {
+    const host = checkWord(turn.host, 64, "the host")!;
+    const model = checkWord(turn.model, 128, "the model");
+    let usd: number | null = null;
+    let estimated = false;
+    if (turn.usd !== undefined) usd = checkAmount(turn.usd, MAX_USD, "the cost");
+    const input = turn.tokens ? Math.round(checkAmount(turn.tokens.input, MAX_TOKENS, "input tokens")) : 0;
+    const output = turn.tokens ? Math.round(checkAmount(turn.tokens.output, MAX_TOKENS, "output tokens")) : 0;
+    if (usd === null && turn.tokens) {
+      const price = priceOf(this.ctx.config.costs.prices, host, model);
+      if (price) {
+        usd = tokensUsd(price, { ...turn.tokens, input, output });
+        estimated = true;
+      }
+    }
+    const result = await this.ctx.store.recordCost({
+      actor: this.ctx.actor(),
+      dryRun: this.ctx.dryRun,
+      task: turn.task ? parseTaskId(turn.task) : null,
+      host,
+      session: checkWord(turn.session, 200, "the session id"),
+      turn: turn.turn ?? null,
+      model,
+      usd,
+      estimated,
+      inputTokens: input,
+      outputTokens: output,
+    });
+    return { ...result, cap: this.capReached(result.entry, result.agent, result.task) };
+  }
+
+  /** The first cap this agent or task has reached, from totals already read. */
+  capReached(
+    entry: Pick<CostEntry, "agent" | "task">,
+    agent: CostTotal,
+    task: CostTotal | null,
+  ): CapReached | null {
+    const { taskCapUsd, agentCapUsd } = this.ctx.config.costs;
+    if (task && entry.task && taskCapUsd !== null && task.usd >= taskCapUsd)
+      return { kind: "task", subject: entry.task, spent: task.usd, cap: taskCapUsd };
+    if (agentCapUsd !== null && agent.usd >= agentCapUsd)
+      return { kind: "agent", subject: entry.agent, spent: agent.usd, cap: agentCapUsd };
+    return null;
+  }
+
+  async totals(options: { agents?: string[]; tasks?: string[] } = {}): Promise<CostTotalsResult> {
+    return this.ctx.store.costTotals({
+      agents: options.agents,
+      tasks: options.tasks?.map(parseTaskId),
+    });
+  }
+
+  /** A task's total and its newest entries, for task details. */
+  async ofTask(id: string, limit = 50): Promise<{ total: CostTotal; entries: CostEntry[] }> {
+    const task = parseTaskId(id);
+    const result = await this.ctx.store.costTotals({
+      agents: [],
+      tasks: [task],
+      entriesOf: task,
+      entryLimit: limit,
+    });
+    return { total: result.tasks[task]!, entries: result.entries };
+  }
+}
+
+/** The sentence a cap stops work with: what was spent, the cap, and what a human can do. */
+export function capSentence(cap: CapReached): string {
+  const whose = cap.kind === "task" ? `task ${cap.subject}` : `agent ${cap.subject}`;
+  return `${whose} has cost ${formatUsd(cap.spent)}, reaching its cap of ${formatUsd(cap.cap)} (costs.${cap.kind}_cap_usd)`;
+}
