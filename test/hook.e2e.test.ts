@@ -433,3 +433,126 @@ describe("activity hooks: what the agent is doing, with the signal that said so"
     ]);
   });
 });
+
+describe("stop hook: an interactive Claude Code turn's cost", () => {
+  /** Lines in the shape Claude Code writes its transcript: one entry per content block, each repeating its message's usage. */
+  function transcript(
+    dir: string,
+    turns: {
+      prompt: string;
+      messages: { id: string; model: string; input: number; output: number; blocks: number }[];
+    }[],
+  ): string {
+    const lines: unknown[] = [{ type: "queue-operation" }];
+    for (const turn of turns) {
+      lines.push({ type: "user", message: { role: "user", content: turn.prompt } });
+      for (const m of turn.messages) {
+        for (let b = 0; b < m.blocks; b++)
+          lines.push({
+            type: "assistant",
+            message: {
+              id: m.id,
+              model: m.model,
+              usage: {
+                input_tokens: m.input,
+                output_tokens: m.output,
+                cache_read_input_tokens: 0,
+                cache_creation_input_tokens: 0,
+              },
+              content: [{ type: "text", text: "x" }],
+            },
+          });
+        // A tool's result comes back as a user entry: it does not start a turn.
+        lines.push({
+          type: "user",
+          message: { role: "user", content: [{ type: "tool_result", tool_use_id: "t" }] },
+        });
+      }
+    }
+    lines.push({ type: "cost-state", totalCostUSD: 1 });
+    const path = join(dir, "session.jsonl");
+    writeFileSync(path, `${lines.map((l) => JSON.stringify(l)).join("\n")}\n`);
+    return path;
+  }
+
+  it("charges the last turn's tokens (each message once) to the agent's task; at a cap it waits for a human, asked once", () => {
+    const repo = tempRepo({ humans: ["lea"] });
+    writeFileSync(
+      join(repo, ".baton/config.json"),
+      JSON.stringify({
+        humans: ["lea"],
+        costs: { prices: { "claude-test": { input: 10, output: 100 } }, task_cap_usd: 1 },
+      }),
+    );
+    const env = { BATON_AGENT: "claude-1" };
+    baton(repo, ["task", "add", "build", "--as", "lea"]);
+    expect(baton(repo, ["task", "claim", "T-1", "--as", "claude-1"]).code).toBe(0);
+    const dir = tempDir("baton-transcript-");
+    // The first turn is not charged again: only what follows the last prompt is this turn's.
+    const path = transcript(dir, [
+      {
+        prompt: "earlier",
+        messages: [{ id: "m0", model: "claude-test", input: 1_000_000, output: 0, blocks: 1 }],
+      },
+      {
+        prompt: "do T-1",
+        messages: [
+          { id: "m1", model: "claude-test", input: 20_000, output: 1000, blocks: 3 },
+          { id: "m2", model: "claude-test", input: 10_000, output: 1000, blocks: 1 },
+        ],
+      },
+    ]);
+    expect(hook(repo, "stop", "claude", { session_id: "s1", transcript_path: path }, env).code).toBe(0);
+    // 30k in at $10/M + 2k out at $100/M = $0.30 + $0.20.
+    const cost = baton(repo, ["cost", "T-1", "--json"]).json();
+    expect(cost.total).toMatchObject({
+      usd: 0.5,
+      estimated: true,
+      inputTokens: 30_000,
+      outputTokens: 2000,
+      turns: 1,
+    });
+    expect(cost.entries[0]).toMatchObject({
+      agent: "claude-1",
+      host: "claude",
+      model: "claude-test",
+      session: "s1",
+    });
+    const activity = () =>
+      (
+        baton(repo, ["agents", "--json"]).json().agents as {
+          name: string;
+          activity: { state: string; signal: string };
+        }[]
+      ).find((a) => a.name === "claude-1")?.activity;
+    expect(activity()).toMatchObject({ state: "idle", signal: "claude:Stop" });
+
+    // The same turn again (a second stop) takes T-1 to $1.00: its cap.
+    expect(hook(repo, "stop", "claude", { session_id: "s1", transcript_path: path }, env).code).toBe(0);
+    expect(activity()).toMatchObject({ state: "waiting", signal: "baton:cost-cap" });
+    const open = () =>
+      baton(repo, ["questions", "--open", "--json"]).json().questions as {
+        id: string;
+        text: string;
+        task: string;
+      }[];
+    expect(open()).toHaveLength(1);
+    expect(open()[0]).toMatchObject({ task: "T-1" });
+    expect(open()[0]!.text).toContain("task T-1 has cost $1.00, reaching its cap of $1.00");
+    // Another stop while the question is open does not ask again.
+    hook(repo, "stop", "claude", { session_id: "s1", transcript_path: path }, env);
+    expect(open()).toHaveLength(1);
+    // "continue" allows one more cap's worth: the next stop under $2 is idle again, with no new question.
+    expect(baton(repo, ["answer", open()[0]!.id, "continue", "--yes", "--as", "lea"]).code).toBe(0);
+    writeFileSync(path, `${JSON.stringify({ type: "user", message: { content: "go on" } })}\n`, {
+      flag: "a",
+    });
+    expect(hook(repo, "stop", "claude", { session_id: "s1", transcript_path: path }, env).code).toBe(0);
+    expect(activity()).toMatchObject({ state: "idle", signal: "claude:Stop" });
+    expect(open()).toHaveLength(0);
+    // A transcript that is missing or not a file charges nothing and still records the stop.
+    for (const bad of [join(dir, "missing.jsonl"), dir])
+      expect(hook(repo, "stop", "claude", { session_id: "s1", transcript_path: bad }, env).code).toBe(0);
+    expect(baton(repo, ["cost", "T-1", "--json"]).json().total.turns).toBe(3);
+  });
+});

@@ -157,12 +157,16 @@ export const DEFAULT_CONFIG_TEXT = `{
     "archive": null
   },
 
-  // What agents cost. Claude Code and pi report dollars; Codex and Gemini report tokens, priced
-  // here in USD per million tokens by model or host name (a cost from this table is marked
+  // What agents cost. Headless Claude Code and pi report dollars; Codex, Gemini and interactive
+  // Claude Code (its transcript) report tokens, priced here in USD per million tokens by model
+  // name, the longest name a model starts with, or host (a cost from this table is marked
   // estimated). A cap stops an agent's work on a task (task_cap_usd) or all of it (agent_cap_usd)
   // and asks a human; null: no cap.
   "costs": {
     "prices": {
+      "claude-opus": { "input": 5, "output": 25, "cached_input": 0.5 },
+      "claude-sonnet": { "input": 3, "output": 15, "cached_input": 0.3 },
+      "claude-haiku": { "input": 1, "output": 5, "cached_input": 0.1 },
       "codex": { "input": 1.25, "output": 10, "cached_input": 0.125 },
       "gemini": { "input": 1.25, "output": 10, "cached_input": 0.31 }
     },

@@ -24,6 +24,10 @@ export interface TokenPrice {
  * cost priced from it is marked estimated, and a team puts its own prices here.
  */
 export const DEFAULT_PRICES: Record<string, TokenPrice> = {
+  // Interactive Claude Code tells hooks no dollars: its transcript's tokens are priced by model family.
+  "claude-opus": { input: 5, output: 25, cachedInput: 0.5 },
+  "claude-sonnet": { input: 3, output: 15, cachedInput: 0.3 },
+  "claude-haiku": { input: 1, output: 5, cachedInput: 0.1 },
   codex: { input: 1.25, output: 10, cachedInput: 0.125 },
   gemini: { input: 1.25, output: 10, cachedInput: 0.31 },
 };

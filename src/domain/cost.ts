@@ -100,3 +100,33 @@ export function addCost(a: CostTotal, b: CostTotal): CostTotal {
     turns: a.turns + b.turns,
   };
 }
+
+/** A cap that an agent's or a task's spend has reached. */
+export interface CapReached {
+  kind: "task" | "agent";
+  /** The task's id, or the agent's name. */
+  subject: string;
+  spent: number;
+  cap: number;
+}
+
+/**
+ * The first cap reached (the task's before the agent's), or null. `allowance`
+ * is what humans added on top by answering "continue" when a cap stopped the
+ * agent before.
+ */
+export function capReached(
+  caps: { taskCapUsd: number | null; agentCapUsd: number | null },
+  spent: { agent: string; agentUsd: number; task: string | null; taskUsd: number },
+  allowance: { task: number; agent: number } = { task: 0, agent: 0 },
+): CapReached | null {
+  if (spent.task && caps.taskCapUsd !== null) {
+    const cap = caps.taskCapUsd + allowance.task;
+    if (spent.taskUsd >= cap) return { kind: "task", subject: spent.task, spent: spent.taskUsd, cap };
+  }
+  if (caps.agentCapUsd !== null) {
+    const cap = caps.agentCapUsd + allowance.agent;
+    if (spent.agentUsd >= cap) return { kind: "agent", subject: spent.agent, spent: spent.agentUsd, cap };
+  }
+  return null;
+}

@@ -1,4 +1,5 @@
 import type { Workspace } from "../services/workspace.js";
+import { chargeInteractiveTurn } from "./turn-cost.js";
 
 /** The agent's current task and unread messages, for a new session's context. */
 export async function sessionContext(ws: Workspace): Promise<string> {
@@ -23,14 +24,22 @@ export async function sessionContext(ws: Workspace): Promise<string> {
 }
 
 /**
- * The host stopped its turn: the agent is idle (its claims stay until they
- * expire or it resumes). Nobody reads a stop hook's answer, so what the agent
+ * The host stopped its turn: its cost goes to the ledger and the agent is idle
+ * (its claims stay until they expire or it resumes), or waiting for a human
+ * when the turn took it to a cost cap. Nobody reads a stop hook's answer, so what the agent
  * lost stays for the heartbeat of its next tool call to report.
  */
-export async function sessionStopped(ws: Workspace, host: string): Promise<void> {
+export async function sessionStopped(
+  ws: Workspace,
+  host: string,
+  input: Record<string, unknown> = {},
+): Promise<void> {
   if (!ws.identity) return;
+  const held = (await ws.tasks.list({ mine: true })).find((task) => task.holder === ws.identity);
   await ws.agents.heartbeat({ workingOn: "", keepLosses: true });
-  await ws.agents.reportActivity("idle", `${host}:Stop`);
+  // The turn's cost first: at a cap the agent is left waiting for a human, not idle.
+  const cap = await chargeInteractiveTurn(ws, host, input, held?.id ?? null).catch(() => null);
+  if (!cap) await ws.agents.reportActivity("idle", `${host}:Stop`);
 }
 
 /** Tools with which the agent turns to the human and waits (Claude Code's question and plan dialogs). */

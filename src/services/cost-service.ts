@@ -1,11 +1,14 @@
 import {
+  type CapReached,
   type CostEntry,
   type CostTotal,
+  capReached,
   formatUsd,
   priceOf,
   type TokenCount,
   tokensUsd,
 } from "../domain/cost.js";
+
 import { parseTaskId } from "../domain/task-rules.js";
 import { BatonError, clip } from "../errors.js";
 import type { CostTotalsResult } from "../store/port.js";
@@ -20,15 +23,6 @@ export interface TurnCost {
   model?: string | null;
   usd?: number;
   tokens?: TokenCount;
-}
-
-/** A cap that a turn took the agent or its task to or past. */
-export interface CapReached {
-  kind: "task" | "agent";
-  /** The task's id, or the agent's name. */
-  subject: string;
-  spent: number;
-  cap: number;
 }
 
 export interface RecordedCost {
@@ -100,21 +94,13 @@ export class CostService {
       inputTokens: input,
       outputTokens: output,
     });
-    return { ...result, cap: this.capReached(result.entry, result.agent, result.task) };
-  }
-
-  /** The first cap this agent or task has reached, from totals already read. */
-  capReached(
-    entry: Pick<CostEntry, "agent" | "task">,
-    agent: CostTotal,
-    task: CostTotal | null,
-  ): CapReached | null {
-    const { taskCapUsd, agentCapUsd } = this.ctx.config.costs;
-    if (task && entry.task && taskCapUsd !== null && task.usd >= taskCapUsd)
-      return { kind: "task", subject: entry.task, spent: task.usd, cap: taskCapUsd };
-    if (agentCapUsd !== null && agent.usd >= agentCapUsd)
-      return { kind: "agent", subject: entry.agent, spent: agent.usd, cap: agentCapUsd };
-    return null;
+    const cap = capReached(this.ctx.config.costs, {
+      agent: result.entry.agent,
+      agentUsd: result.agent.usd,
+      task: result.entry.task,
+      taskUsd: result.task?.usd ?? 0,
+    });
+    return { ...result, cap };
   }
 
   async totals(options: { agents?: string[]; tasks?: string[] } = {}): Promise<CostTotalsResult> {

@@ -52,8 +52,8 @@ const HANDLERS: Record<string, Handler> = {
   },
   "session-start": async (ctx, _input, host) =>
     contextAnswer(host, await sessionContext(await ctx.workspace())),
-  stop: async (ctx, _input, host) => {
-    await sessionStopped(await ctx.workspace(), host);
+  stop: async (ctx, input, host) => {
+    await sessionStopped(await ctx.workspace(), host, input);
     return null;
   },
   prompt: async (ctx, input, host) => {

@@ -1,5 +1,5 @@
-import { formatUsd } from "../../domain/cost.js";
-import { type CapReached, capSentence } from "../../services/cost-service.js";
+import { type CapReached, capReached, formatUsd } from "../../domain/cost.js";
+import { capSentence } from "../../services/cost-service.js";
 import type { Workspace } from "../../services/workspace.js";
 import type { RunFacts } from "../hosts/headless-run.js";
 
@@ -86,16 +86,11 @@ export class CostGuard {
   }
 
   private over(task: string | null, agentUsd: number, taskUsd: number): CapReached | null {
-    const { taskCapUsd, agentCapUsd } = this.ws.config.costs;
-    if (task && taskCapUsd !== null) {
-      const cap = taskCapUsd + (this.allowance.task.get(task) ?? 0);
-      if (taskUsd >= cap) return { kind: "task", subject: task, spent: taskUsd, cap };
-    }
-    if (agentCapUsd !== null) {
-      const cap = agentCapUsd + this.allowance.agent;
-      if (agentUsd >= cap) return { kind: "agent", subject: this.ws.identity!, spent: agentUsd, cap };
-    }
-    return null;
+    return capReached(
+      this.ws.config.costs,
+      { agent: this.ws.identity!, agentUsd, task, taskUsd },
+      { task: task ? (this.allowance.task.get(task) ?? 0) : 0, agent: this.allowance.agent },
+    );
   }
 
   /**

@@ -1,6 +1,7 @@
+import type { CapReached } from "../../domain/cost.js";
 import type { Task } from "../../domain/types.js";
 import { BatonError } from "../../errors.js";
-import { type CapReached, capSentence } from "../../services/cost-service.js";
+import { capSentence } from "../../services/cost-service.js";
 import type { Workspace } from "../../services/workspace.js";
 import { headlessCommand, newRunFacts, type RunFacts } from "../hosts/headless-run.js";
 import { AgentProcess } from "./agent-process.js";
