@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -554,5 +554,116 @@ describe("stop hook: an interactive Claude Code turn's cost", () => {
     for (const bad of [join(dir, "missing.jsonl"), dir])
       expect(hook(repo, "stop", "claude", { session_id: "s1", transcript_path: bad }, env).code).toBe(0);
     expect(baton(repo, ["cost", "T-1", "--json"]).json().total.turns).toBe(3);
+  });
+});
+
+describe("permission hook: an interactive Claude Code permission prompt becomes a baton approval", () => {
+  /** `baton hook permission` in the background, as Claude Code runs it: the hook waits while a human decides. */
+  function permissionHook(repo: string, input: Record<string, unknown>, env: Record<string, string>) {
+    const child = spawn(process.execPath, [CLI, "hook", "permission", "--host", "claude"], {
+      cwd: repo,
+      env: { ...process.env, HOME: testHome(), ...env },
+    });
+    child.stdin.end(JSON.stringify(input));
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
+    const done = new Promise<{
+      code: number | null;
+      answer: { hookSpecificOutput?: { decision: Record<string, unknown> } } | null;
+    }>((resolve) =>
+      child.on("close", (code) => resolve({ code, answer: stdout.trim() ? JSON.parse(stdout) : null })),
+    );
+    return { child, done };
+  }
+  const approvals = (repo: string, open = true) =>
+    baton(repo, ["approvals", ...(open ? ["--open"] : []), "--json"]).json().approvals as {
+      id: string;
+      action: string;
+      plan: string;
+      status: string;
+      note: string | null;
+    }[];
+  async function firstOpen(repo: string) {
+    for (let i = 0; i < 200; i++) {
+      const open = approvals(repo);
+      if (open.length) return open[0]!;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error("no approval within 20 s");
+  }
+  const bash = (command: string) => ({
+    session_id: "s1",
+    hook_event_name: "PermissionRequest",
+    tool_name: "Bash",
+    tool_input: { command },
+    tool_use_id: "toolu_1",
+  });
+
+  it("approve lets the tool run, reject denies with the note, a rule answers at once, and a stopped turn expires it", async () => {
+    const repo = tempRepo({ humans: ["lea"] });
+    writeFileSync(
+      join(repo, ".baton/config.json"),
+      JSON.stringify({
+        humans: ["lea"],
+        permissions: { allow: [{ tool: "Bash", input: "npm test*" }], deny: [{ tool: "WebFetch" }] },
+      }),
+    );
+    const env = { BATON_AGENT: "claude-1" };
+    baton(repo, ["agent", "join", "lea", "--kind", "human"]);
+
+    const first = permissionHook(repo, bash("rm -rf build"), env);
+    const asked = await firstOpen(repo);
+    expect(asked.action).toBe("claude-1 (claude) asks to use Bash: rm -rf build");
+    expect(asked.plan).toContain("session: s1");
+    const waiting = baton(repo, ["agents", "--json"])
+      .json()
+      .agents.find((a: { name: string }) => a.name === "claude-1");
+    expect(waiting.activity).toMatchObject({ state: "waiting", signal: "claude:PermissionRequest" });
+    expect(baton(repo, ["approve", asked.id, "--yes", "--as", "lea"]).code).toBe(0);
+    expect((await first.done).answer?.hookSpecificOutput?.decision).toEqual({ behavior: "allow" });
+
+    const second = permissionHook(repo, bash("git push --force"), env);
+    const rejected = await firstOpen(repo);
+    expect(baton(repo, ["reject", rejected.id, "--reason", "not on main", "--yes", "--as", "lea"]).code).toBe(
+      0,
+    );
+    const denied = (await second.done).answer?.hookSpecificOutput?.decision;
+    expect(denied).toMatchObject({ behavior: "deny" });
+    expect(String(denied?.message)).toContain("not on main");
+
+    // The config's rules answer without a human, and ask nobody.
+    const rule = await permissionHook(repo, bash("npm test -- --watch=false"), env).done;
+    expect(rule.answer?.hookSpecificOutput?.decision).toEqual({ behavior: "allow" });
+    const fetch = await permissionHook(
+      repo,
+      { ...bash(""), tool_name: "WebFetch", tool_input: { url: "https://x" } },
+      env,
+    ).done;
+    expect(fetch.answer?.hookSpecificOutput?.decision).toMatchObject({ behavior: "deny" });
+    expect(approvals(repo, false)).toHaveLength(2);
+
+    // Claude Code gives up on the hook (Esc, or the session ends): the approval expires, never runs later.
+    const third = permissionHook(repo, bash("make deploy"), env);
+    const dropped = await firstOpen(repo);
+    third.child.kill("SIGTERM");
+    await third.done;
+    const after = approvals(repo, false).find((a) => a.id === dropped.id)!;
+    expect(after.status).toBe("expired");
+    expect(baton(repo, ["approve", dropped.id, "--yes", "--as", "lea"]).code).not.toBe(0);
+
+    // One still open when the turn ends (the Stop hook) expires with the turn.
+    const fourth = permissionHook(repo, bash("make release"), env);
+    const stale = await firstOpen(repo);
+    expect(hook(repo, "stop", "claude", { session_id: "s1" }, env).code).toBe(0);
+    expect(approvals(repo, false).find((a) => a.id === stale.id)!.status).toBe("expired");
+    expect((await fourth.done).answer?.hookSpecificOutput?.decision).toMatchObject({ behavior: "deny" });
+  }, 60_000);
+
+  it("a session without an agent name, or a human's, is left to the host's own dialog", async () => {
+    const repo = tempRepo({ humans: ["lea"] });
+    expect((await permissionHook(repo, bash("ls"), {}).done).answer).toBeNull();
+    baton(repo, ["agent", "join", "lea", "--kind", "human"]);
+    expect((await permissionHook(repo, bash("ls"), { BATON_AGENT: "lea" }).done).answer).toBeNull();
+    expect(approvals(repo, false)).toHaveLength(0);
   });
 });

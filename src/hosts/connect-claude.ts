@@ -26,6 +26,10 @@ const HOOKS = {
   // Stop; waiting on a permission prompt or dialog (Notification).
   UserPromptSubmit: { event: "prompt" },
   Notification: { event: "notification" },
+  // A permission prompt of an agent baton knows becomes a baton approval (or a config rule's
+  // answer); the hook waits for the human up to permissions.approval_timeout (at most a day), so
+  // Claude Code must wait as long.
+  PermissionRequest: { event: "permission", timeout: 86_400 + 60 },
 };
 
 const hookCommand = (event: string) => `${BATON_COMMAND} hook ${event} --host claude`;

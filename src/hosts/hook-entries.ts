@@ -11,6 +11,8 @@ export interface HookSpec {
   event: string;
   /** A handler name, where the host shows one (Gemini CLI). */
   name?: string;
+  /** Seconds the host waits for this hook, over the block's own (a permission waits for a human). */
+  timeout?: number;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface HookSpec {
  * `npx --no-install baton hook …`, `/path/node /path/baton.js hook …`): replaced,
  * so running connect again changes nothing and an old form does not linger.
  */
-const OURS = /\bbaton(\.js)?'? hook (pre-edit|session-start|stop|prompt|notification)\b/;
+const OURS = /\bbaton(\.js)?'? hook (pre-edit|session-start|stop|prompt|notification|permission)\b/;
 
 /** Whether a hooks-block entry (or handler) is one baton wrote. */
 export function isOurHook(entry: unknown): boolean {
@@ -55,7 +57,7 @@ export function mergeHooks(
           ...(spec.name ? { name: spec.name } : {}),
           type: "command",
           command: command(spec.event),
-          ...(timeout ? { timeout } : {}),
+          ...((spec.timeout ?? timeout) ? { timeout: spec.timeout ?? timeout } : {}),
         },
       ],
     };

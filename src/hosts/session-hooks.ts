@@ -1,3 +1,4 @@
+import { isPermissionApproval } from "../orchestrator/work/permission-broker.js";
 import type { Workspace } from "../services/workspace.js";
 import { chargeInteractiveTurn } from "./turn-cost.js";
 
@@ -37,6 +38,10 @@ export async function sessionStopped(
   if (!ws.identity) return;
   const held = (await ws.tasks.list({ mine: true })).find((task) => task.holder === ws.identity);
   await ws.agents.heartbeat({ workingOn: "", keepLosses: true });
+  // A permission request still open belongs to the turn that just ended: it can never run now.
+  const open = await ws.human.approvals({ open: true }).catch(() => []);
+  for (const approval of open.filter((a) => isPermissionApproval(a, ws.identity!)))
+    await ws.human.expire(approval.id, "its turn ended before a human decided").catch(() => undefined);
   // The turn's cost first: at a cap the agent is left waiting for a human, not idle.
   const cap = await chargeInteractiveTurn(ws, host, input, held?.id ?? null).catch(() => null);
   if (!cap) await ws.agents.reportActivity("idle", `${host}:Stop`);

@@ -1,10 +1,11 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { baton } from "../helpers/temp-repo.js";
-import type { FakeModel } from "./claude/fake-model.js";
+import { baton, tempDir, tempRepo } from "../helpers/temp-repo.js";
+import { type FakeModel, startFakeModel } from "./claude/fake-model.js";
+import { runClaude, setupHome } from "./claude/run-claude.js";
 import { eventsOf, finishWork, startClaudeWork, type WorkRun, whileWorking } from "./claude/work-run.js";
-import { HOST_VERSIONS } from "./kit.js";
+import { batonBinDir, HOST_VERSIONS } from "./kit.js";
 
 /**
  * `baton work --agent claude` runs the real Claude Code headless against a
@@ -168,6 +169,51 @@ describe(`Claude Code ${HOST_VERSIONS.claude!.version}: permission requests beco
       expect(existsSync(join(run.repo, FILE))).toBe(false);
       // The task went back to the queue for another run, which will ask again.
       expect(taskOf(run.repo).status).toBe("open");
+    },
+    TIMEOUT,
+  );
+});
+
+describe(`Claude Code ${HOST_VERSIONS.claude!.version}: the PermissionRequest hook baton connect writes`, () => {
+  it(
+    "an agent's permission prompt becomes a baton approval: approved, the tool runs; rejected, it does not and the model reads why",
+    async () => {
+      for (const decide of ["approve", "reject"] as const) {
+        const repo = tempRepo({ humans: ["lea"] });
+        const home = tempDir("baton-claude-home-");
+        setupHome(home);
+        expect(baton(repo, ["connect", "claude", "--as", "claude-1"], { HOME: home }).code).toBe(0);
+        baton(repo, ["agent", "join", "lea", "--kind", "human"]);
+        const fake = await startFakeModel(SCRIPT);
+        try {
+          // Claude Code runs the settings' hooks with the session's environment: baton on PATH, the agent's name.
+          const running = runClaude({
+            home,
+            baseUrl: fake.url,
+            prompt: "make the file",
+            cwd: repo,
+            env: { BATON_AGENT: "claude-1", PATH: `${batonBinDir()}:${process.env.PATH}` },
+          });
+          let approval: Approval | undefined;
+          for (let i = 0; i < 300 && !approval; i++) {
+            await new Promise((r) => setTimeout(r, 100));
+            approval = approvals(repo, true)[0];
+          }
+          expect(approval?.action).toBe(`claude-1 (claude) asks to use Bash: touch ${FILE}`);
+          const args =
+            decide === "approve"
+              ? ["approve", approval!.id]
+              : ["reject", approval!.id, "--reason", "use the Write tool"];
+          expect(baton(repo, [...args, "--yes", "--as", "lea"]).code).toBe(0);
+          await running;
+          const [result] = bashResults(fake);
+          expect(result?.isError).toBe(decide === "reject");
+          expect(existsSync(join(repo, FILE))).toBe(decide === "approve");
+          if (decide === "reject") expect(result?.text).toContain("use the Write tool");
+        } finally {
+          await fake.close();
+        }
+      }
     },
     TIMEOUT,
   );

@@ -15,6 +15,7 @@ import {
   type HookHost,
   hasMcpTools,
 } from "../../hosts/hook-answers.js";
+import { answerPermission } from "../../hosts/permission-hook.js";
 import {
   ASKING_TOOLS,
   reportHookActivity,
@@ -63,6 +64,17 @@ const HANDLERS: Record<string, Handler> = {
   notification: async (ctx, input, host) => {
     await reportHookActivity(await ctx.workspace(), "notification", input, host);
     return null;
+  },
+  permission: async (ctx, input, host) => {
+    // The host ends a hook it no longer waits for: the approval must expire before this process does.
+    const gone = new AbortController();
+    const stop = () => gone.abort();
+    for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.once(sig, stop);
+    try {
+      return await answerPermission(await ctx.workspace(), host, input, gone.signal);
+    } finally {
+      for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.off(sig, stop);
+    }
   },
 };
 
@@ -174,9 +186,9 @@ export function registerHookCommand(program: Command): void {
   program
     .command("hook")
     .description(
-      "handle an agent host's hook (reads the hook's JSON on stdin): pre-edit, session-start, stop, prompt, notification",
+      "handle an agent host's hook (reads the hook's JSON on stdin): pre-edit, session-start, stop, prompt, notification, permission",
     )
-    .argument("<event>", "pre-edit | session-start | stop | prompt | notification")
+    .argument("<event>", "pre-edit | session-start | stop | prompt | notification | permission")
     .option("--host <host>", `the host that calls: ${HOOK_HOSTS.join(", ")} (default: told by the input)`)
     .addHelpText(
       "after",
@@ -194,6 +206,9 @@ Written into hosts' configs by \`baton connect\`; you do not run it yourself.
   prompt         records the agent working (a prompt was submitted)
   notification   records the agent waiting for the human (a permission
                  prompt, a dialog) or idle (the host's idle notice)
+  permission     Claude Code's permission prompt: answered by the config's
+                 permissions rules, or a baton approval a human decides
+                 (baton approve); none in time denies and interrupts
 
 A hook never breaks its host: a file outside the repository, or a repository
 without baton, is allowed silently; when baton itself cannot run, it says so
@@ -206,7 +221,7 @@ once per session on stderr (exit 1).`,
           throw new BatonError(
             "usage",
             `unknown hook '${event}'`,
-            "use pre-edit, session-start, stop, prompt or notification",
+            "use pre-edit, session-start, stop, prompt, notification or permission",
           );
         if (o.host !== undefined && !HOOK_HOSTS.includes(o.host as HookHost))
           throw new BatonError("usage", `unknown host '${o.host}'`, `use ${HOOK_HOSTS.join(", ")}`);

@@ -10,7 +10,7 @@ export interface PermissionAsk {
   input: Record<string, unknown>;
   toolUseId: string;
   sessionId: string | undefined;
-  /** The user turn of the run it belongs to (1: the task's prompt). */
+  /** The user turn of the run it belongs to (1: the task's prompt); 0 when the host does not say (interactive). */
   turn: number;
 }
 
@@ -18,6 +18,11 @@ export type PermissionDecision =
   | { behavior: "allow"; input: Record<string, unknown> }
   /** `interrupt`: stop the run as well (the request timed out: asking again would only wait again). */
   | { behavior: "deny"; message: string; interrupt: boolean };
+
+/** Whether an approval is one of `agent`'s permission requests (the broker writes its plan so). */
+export function isPermissionApproval(approval: Approval, agent: string): boolean {
+  return approval.requestedBy === agent && (approval.plan ?? "").startsWith(`agent: ${agent}\nhost: `);
+}
 
 /**
  * How often a waiting request looks whether its run has ended. The decision
@@ -42,7 +47,7 @@ export class PermissionBroker {
 
   constructor(
     private readonly ws: Workspace,
-    private readonly run: { host: string; task: string },
+    private readonly run: { host: string; task: string | null },
   ) {}
 
   /** The approval that timed out and stopped the run, if one did. */
@@ -87,7 +92,10 @@ export class PermissionBroker {
     }
     let approval: Approval;
     try {
-      approval = await ws.human.requestApproval(about.action, { plan: about.plan, task: this.run.task });
+      approval = await ws.human.requestApproval(about.action, {
+        plan: about.plan,
+        ...(this.run.task ? { task: this.run.task } : {}),
+      });
     } catch (error) {
       return this.deny(`baton could not ask a human: ${(error as Error).message}`, false);
     }
@@ -138,13 +146,13 @@ export class PermissionBroker {
   /** The approval's text: what a human reads in `baton approvals` to decide. */
   private describe(ask: PermissionAsk): { action: string; plan: string } {
     const me = this.ws.identity!;
-    const action = `${me} (${this.run.host}, ${this.run.task}) asks to use ${ask.tool}: ${clip(permissionSubject(ask.input), 300)}`;
+    const action = `${me} (${this.run.host}${this.run.task ? `, ${this.run.task}` : ""}) asks to use ${ask.tool}: ${clip(permissionSubject(ask.input), 300)}`;
     const plan = [
       `agent: ${me}`,
       `host: ${this.run.host}`,
-      `task: ${this.run.task}`,
+      `task: ${this.run.task ?? "none"}`,
       `session: ${ask.sessionId ?? "unknown"}`,
-      `turn: ${ask.turn}`,
+      `turn: ${ask.turn || "the current one"}`,
       `tool_use_id: ${ask.toolUseId}`,
       `tool: ${ask.tool}`,
       `input: ${clip(JSON.stringify(ask.input, null, 2), 8000)}`,
@@ -169,7 +177,7 @@ export class PermissionBroker {
           tool: ask.tool,
           ...data,
         },
-        { subject: this.run.task },
+        { subject: this.run.task ?? this.ws.identity! },
       )
       .catch(() => undefined);
   }

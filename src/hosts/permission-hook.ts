@@ -1,0 +1,61 @@
+import { PermissionBroker } from "../orchestrator/work/permission-broker.js";
+import type { Workspace } from "../services/workspace.js";
+
+const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+
+/**
+ * Claude Code's PermissionRequest hook, for an agent baton knows: the
+ * config's rules answer at once; any other request becomes a baton approval
+ * that a human decides from anywhere (`baton approve`, the web app), waited
+ * for up to `permissions.approval_timeout`. No decision in time denies the
+ * tool and interrupts the turn (never a dialog that waits on nobody). When
+ * the host gives up on the hook (its turn was interrupted, the process ended:
+ * `signal`), the approval expires, so a late approval runs nothing.
+ *
+ * A session with no agent name (a person's own Claude Code) is left to the
+ * host's dialog: null.
+ */
+export async function answerPermission(
+  ws: Workspace,
+  host: string,
+  input: Record<string, unknown>,
+  signal: AbortSignal,
+): Promise<object | null> {
+  const tool = text(input.tool_name);
+  if (!ws.identity || !tool) return null;
+  const me = (await ws.agents.list()).find((agent) => agent.name === ws.identity);
+  if (me?.kind === "human") return null;
+  const held = (await ws.tasks.list({ mine: true })).find((task) => task.holder === ws.identity);
+  const broker = new PermissionBroker(ws, { host, task: held?.id ?? null });
+  const ended = () => void broker.end();
+  signal.addEventListener("abort", ended, { once: true });
+  const toolInput =
+    typeof input.tool_input === "object" && input.tool_input !== null
+      ? (input.tool_input as Record<string, unknown>)
+      : {};
+  await ws.agents.reportActivity("waiting", `${host}:PermissionRequest`, tool).catch(() => undefined);
+  const decision = await broker.decide({
+    tool,
+    input: toolInput,
+    toolUseId: text(input.tool_use_id) ?? "unknown",
+    sessionId: text(input.session_id),
+    turn: 0,
+  });
+  signal.removeEventListener("abort", ended);
+  await broker.end();
+  if (!signal.aborted)
+    await ws.agents.reportActivity("working", `${host}:PermissionRequest:${decision.behavior}`, tool);
+  return {
+    hookSpecificOutput: {
+      hookEventName: "PermissionRequest",
+      decision:
+        decision.behavior === "allow"
+          ? { behavior: "allow" }
+          : {
+              behavior: "deny",
+              message: decision.message,
+              ...(decision.interrupt ? { interrupt: true } : {}),
+            },
+    },
+  };
+}
