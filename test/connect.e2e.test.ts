@@ -185,7 +185,13 @@ describe("baton connect", () => {
     expect(state[`${hooksPath}:pre_tool_use:0:0`]!.trusted_hash).toBe(
       codexHookHash("PreToolUse", pre.matcher, pre.hooks[0]),
     );
-    expect(Object.keys(state)).toHaveLength(3);
+    // The permission prompt's hook waits for a human: longer than the others.
+    const permission = hooks.PermissionRequest[0].hooks[0];
+    expect(permission).toMatchObject({ command: "baton hook permission --host codex", timeout: 86_460 });
+    expect(state[`${hooksPath}:permission_request:0:0`]!.trusted_hash).toBe(
+      codexHookHash("PermissionRequest", undefined, permission),
+    );
+    expect(Object.keys(state)).toHaveLength(4);
     // Once the user trusts the project, connect stops asking.
     writeFileSync(
       join(codexHome, "config.toml"),

@@ -659,6 +659,29 @@ describe("permission hook: an interactive Claude Code permission prompt becomes 
     expect((await fourth.done).answer?.hookSpecificOutput?.decision).toMatchObject({ behavior: "deny" });
   }, 60_000);
 
+  it("Codex's prompt gets Codex's answer: a timeout denies without `interrupt`, which Codex reserves and fails closed on", async () => {
+    const repo = tempRepo({ humans: ["lea"] });
+    writeFileSync(
+      join(repo, ".baton/config.json"),
+      JSON.stringify({ humans: ["lea"], permissions: { approval_timeout: "1s" } }),
+    );
+    const child = spawn(process.execPath, [CLI, "hook", "permission", "--host", "codex"], {
+      cwd: repo,
+      env: { ...process.env, HOME: testHome(), BATON_AGENT: "codex-1" },
+    });
+    child.stdin.end(
+      JSON.stringify({ ...bash("curl example.com"), turn_id: "turn-7", tool_use_id: undefined }),
+    );
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk));
+    await new Promise((resolve) => child.on("close", resolve));
+    const decision = JSON.parse(out).hookSpecificOutput.decision;
+    expect(decision).toMatchObject({ behavior: "deny" });
+    expect(decision).not.toHaveProperty("interrupt");
+    expect(approvals(repo, false)[0]).toMatchObject({ status: "expired" });
+    expect(approvals(repo, false)[0]!.plan).toContain("tool_use_id: turn-7");
+  });
+
   it("a session without an agent name, or a human's, is left to the host's own dialog", async () => {
     const repo = tempRepo({ humans: ["lea"] });
     expect((await permissionHook(repo, bash("ls"), {}).done).answer).toBeNull();

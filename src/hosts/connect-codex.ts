@@ -25,6 +25,9 @@ const HOOKS = {
   PreToolUse: { matcher: "apply_patch|Bash|Edit|Write|exec_command|shell", event: "pre-edit" },
   SessionStart: { event: "session-start" },
   Stop: { event: "stop" },
+  // An approval prompt (a command outside the sandbox, network access) becomes a baton approval
+  // or a config rule's answer; it waits for a human up to permissions.approval_timeout.
+  PermissionRequest: { event: "permission", timeout: 86_400 + 60 },
 };
 const HOOK_TIMEOUT_SECONDS = 30;
 

@@ -37,7 +37,8 @@ export async function answerPermission(
   const decision = await broker.decide({
     tool,
     input: toolInput,
-    toolUseId: text(input.tool_use_id) ?? "unknown",
+    // Codex names the turn instead of the call.
+    toolUseId: text(input.tool_use_id) ?? text(input.turn_id) ?? "unknown",
     sessionId: text(input.session_id),
     turn: 0,
   });
@@ -54,7 +55,8 @@ export async function answerPermission(
           : {
               behavior: "deny",
               message: decision.message,
-              ...(decision.interrupt ? { interrupt: true } : {}),
+              // Codex reserves `interrupt` and fails closed on it: only Claude Code gets it.
+              ...(decision.interrupt && host === "claude" ? { interrupt: true } : {}),
             },
     },
   };
