@@ -25,6 +25,7 @@ import { registerStatusCommand } from "./commands/status.js";
 import { registerSummaryCommands } from "./commands/summary.js";
 import { registerTaskCommands } from "./commands/task.js";
 import { registerTeamCommands } from "./commands/team.js";
+import { registerTeamChangeCommands } from "./commands/team-change.js";
 import { registerWorkCommand } from "./commands/work.js";
 import { exitCodesHelp } from "./exit-codes.js";
 import { examplesText } from "./help-examples.js";
@@ -87,6 +88,7 @@ export function buildProgram(version: string): Command {
   registerLogCommands(program);
   registerGuardianCommand(program);
   registerTeamCommands(program);
+  registerTeamChangeCommands(program);
   registerWorkCommand(program);
   registerCompletionCommand(program);
   finishHelp(program);

@@ -169,12 +169,20 @@ export function statusLines(status: TeamStatus, s: Style): string[] {
  * with its evidence, is in the Agents block above.
  */
 export function teamLines(team: TeamView, s: Style): string[] {
-  const head = `${s.bold("Team")}: tmux session ${team.session ?? "-"}${team.live ? "" : s.red(" (gone: baton down clears it)")}`;
+  const where = team.headless ? "headless (background processes)" : `tmux session ${team.session ?? "-"}`;
+  const head = `${s.bold("Team")}: ${where}${team.live ? "" : s.red(" (gone: baton down clears it)")}`;
   const colour = { running: s.green, exited: s.red, stopped: s.dim, gone: s.red };
-  const rows = [["AGENT", "PROCESS", "BRANCH", "PORT"].map(s.dim)];
+  // A dev server's address when the team has a run script (what a person opens); else the port.
+  const rows = [["AGENT", "PROCESS", "BRANCH", team.agents.some((a) => a.url) ? "URL" : "PORT"].map(s.dim)];
   for (const a of team.agents) {
-    const process = `${a.process}${a.exit ? ` (${a.exit})` : ""}${a.restarts ? `, ${a.restarts} restart${a.restarts > 1 ? "s" : ""}` : ""}`;
-    rows.push([s.bold(t(a.name)), colour[a.process](process), t(a.branch ?? "(shared)"), String(a.port)]);
+    const pid = a.pid !== null && a.process === "running" ? ` (pid ${a.pid})` : "";
+    const process = `${a.process}${pid}${a.exit ? ` (${a.exit})` : ""}${a.restarts ? `, ${a.restarts} restart${a.restarts > 1 ? "s" : ""}` : ""}`;
+    rows.push([
+      s.bold(t(a.name)),
+      colour[a.process](process),
+      t(a.branch ?? "(shared)"),
+      a.url ?? String(a.port),
+    ]);
   }
   return [head, indent(table(rows, room(s)))];
 }

@@ -14,6 +14,7 @@ import { registerHumanTools } from "./tools/human-tools.js";
 import { registerMessageTools } from "./tools/message-tools.js";
 import { registerProjectTools } from "./tools/project-tools.js";
 import { registerTaskTools } from "./tools/task-tools.js";
+import { registerTeamTools } from "./tools/team-tools.js";
 
 /**
  * Every request baton's server answers, with its schema: the request gate
@@ -48,6 +49,7 @@ export function createMcpServer(session: McpSession, version: string): Server {
   registerFileTools(tools, session);
   registerMessageTools(tools, session);
   registerHumanTools(tools, session);
+  registerTeamTools(tools, session);
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.list() }));
   server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
     tools.call(request.params.name, request.params.arguments, extra),

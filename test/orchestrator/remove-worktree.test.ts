@@ -29,7 +29,7 @@ async function withWorktree(name = "alice") {
 describe("removeWorktree", () => {
   it("removes a clean worktree, keeps its branch, and still names its tip in a wip ref", async () => {
     const { repo, path, head } = await withWorktree();
-    const removed = removeWorktree(repo, "alice", gone);
+    const removed = await removeWorktree(repo, "alice", gone);
     expect(removed).toMatchObject({ name: "alice", path, branch: "baton/alice", changes: [] });
     expect(removed.wip).toMatchObject({ ref: "refs/baton/wip/alice/20261121T220501Z", dirty: false, head });
     expect(existsSync(path)).toBe(false);
@@ -69,7 +69,7 @@ describe("removeWorktree", () => {
     const { repo, path } = await withWorktree();
     write(path, "kept.txt", "changed\n");
     write(path, "untracked.txt", "new\n");
-    const removed = removeWorktree(repo, "alice", { ...gone, force: true });
+    const removed = await removeWorktree(repo, "alice", { ...gone, force: true });
     expect(removed.wip.dirty).toBe(true);
     expect(removed.changes.sort()).toEqual(["kept.txt", "untracked.txt"]);
     expect(existsSync(path)).toBe(false);
@@ -105,9 +105,47 @@ describe("removeWorktree", () => {
   it("forgets a worktree whose folder is already gone, naming its last commit", async () => {
     const { repo, path, head } = await withWorktree();
     rmSync(path, { recursive: true, force: true });
-    const removed = removeWorktree(repo, "alice", gone);
+    const removed = await removeWorktree(repo, "alice", gone);
     expect(removed.wip.commit).toBe(head);
     expect(git(repo, "worktree", "list", "--porcelain")).not.toContain(path);
+  });
+
+  it("runs the archive script in the worktree after its work is saved, before it goes; a failing one keeps it", async () => {
+    const { repo, path } = await withWorktree();
+    write(path, "notes.txt", "uncommitted\n");
+    const out = join(tempDir(), "archived.json");
+    // What the script sees: its folder, its agent, and the wip ref, which exists already.
+    const script = `const {execFileSync} = require("node:child_process");
+      const ref = process.env.BATON_WIP_REF;
+      const commit = execFileSync("git", ["rev-parse", ref], {encoding: "utf8"}).trim();
+      require("node:fs").writeFileSync(${JSON.stringify(out)}, JSON.stringify({cwd: process.cwd(), agent: process.env.BATON_AGENT, ref, commit, notes: require("node:fs").readFileSync("notes.txt", "utf8")}));`;
+    const failing = {
+      argv: [process.execPath, "-e", "console.log('disk full'); process.exit(3)"],
+      timeoutMs: 10_000,
+    };
+    const error = await thrown(() =>
+      removeWorktree(repo, "alice", { ...gone, force: true, archive: failing }),
+    );
+    expect(error.code).toBe("gate_failed");
+    expect(error.message).toContain("disk full");
+    expect(error.details).toMatchObject({ reason: "archive", exitCode: 3 });
+    expect(existsSync(path)).toBe(true);
+
+    const removed = await removeWorktree(repo, "alice", {
+      alive: false,
+      at: new Date(AT.getTime() + 1000),
+      force: true,
+      archive: { argv: [process.execPath, "-e", script], timeoutMs: 10_000 },
+    });
+    expect(existsSync(path)).toBe(false);
+    const seen = JSON.parse(readFileSync(out, "utf8"));
+    expect(seen).toEqual({
+      cwd: path,
+      agent: "alice",
+      ref: removed.wip.ref,
+      commit: removed.wip.commit,
+      notes: "uncommitted\n",
+    });
   });
 
   it("refuses a symlink at .baton/worktrees/NAME and never follows it", async () => {

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { WorktreeScript } from "../../domain/team-config.js";
 import type { Agent } from "../../domain/types.js";
 import { type ErrorShape, toBatonError } from "../../errors.js";
 import { agentLooksAlive, agentNamed, type Liveness } from "../../orchestrator/liveness.js";
@@ -29,6 +30,7 @@ interface CleanupItem {
 
 const REASON_WORDS: Record<string, string> = {
   alive: "alive",
+  archive: "the archive script failed",
   uncommitted: "uncommitted changes",
   locked: "locked",
 };
@@ -60,7 +62,11 @@ git update-ref -d REF deletes one.
 A worktree is kept when its agent looks alive (heard from within hung_after,
 see .baton/config.json; --force does not change that), when it is locked
 (git worktree lock), or when it holds uncommitted changes and --force is not
-given. Exit code 3 when any was kept.`,
+given. Exit code 3 when any was kept.
+
+The config's "team.archive" script runs in each worktree after its work is
+saved and before it is removed, with BATON_AGENT and BATON_WIP_REF; if it
+fails, the worktree is kept.`,
     )
     .action(
       action(async (ctx, names: string[], o: { force?: boolean }) => {
@@ -73,11 +79,14 @@ given. Exit code 3 when any was kept.`,
         const running = new Set(
           ((await teamView(root))?.agents ?? []).filter((a) => a.process === "running").map((a) => a.name),
         );
-        const items = wanted.map((name) =>
-          cleanOne(ctx, root, name, o.force === true, (recorded) =>
-            liveness([name, ...recorded], agents, ctx.now(), ws.config.hungAfterMs, running),
-          ),
-        );
+        const items: CleanupItem[] = [];
+        // One at a time: each may run the team's archive script.
+        for (const name of wanted)
+          items.push(
+            await cleanOne(ctx, root, name, o.force === true, ws.config.team.archive, (recorded) =>
+              liveness([name, ...recorded], agents, ctx.now(), ws.config.hungAfterMs, running),
+            ),
+          );
         const kept = items.filter((item) => item.outcome === "kept");
         ctx.out.result(
           {
@@ -92,13 +101,14 @@ given. Exit code 3 when any was kept.`,
     );
 }
 
-function cleanOne(
+async function cleanOne(
   ctx: CliContext,
   root: string,
   name: string,
   force: boolean,
+  archive: WorktreeScript | null,
   livenessOf: (recorded: string[]) => Liveness,
-): CleanupItem {
+): Promise<CleanupItem> {
   try {
     const found = locateWorktree(root, name);
     // The agent recorded in the worktree counts too: a tree renamed by hand still holds its agent's work.
@@ -109,7 +119,7 @@ function cleanOne(
       const plan = planRemoval(root, name, options);
       return { outcome: "would remove", ...plan };
     }
-    const removed = removeWorktree(root, name, options);
+    const removed = await removeWorktree(root, name, { ...options, archive });
     return { outcome: "removed", ...removed };
   } catch (thrown) {
     const error = toBatonError(thrown);

@@ -27,6 +27,7 @@ import { neutralise, neutraliseStrings, safeJson } from "../../util/control-char
 import { sleepSync } from "../../util/sleep.js";
 import { BATON_DIR } from "../../workspace/config-file.js";
 import { hubRootOf, tryTree } from "../../workspace/find-root.js";
+import { rememberHostSession } from "../../workspace/host-session.js";
 import { existingAncestor } from "../../workspace/real-path.js";
 import { action, type CliContext } from "../context.js";
 
@@ -51,14 +52,19 @@ const HANDLERS: Record<string, Handler> = {
       await ws.close();
     }
   },
-  "session-start": async (ctx, _input, host) =>
-    contextAnswer(host, await sessionContext(await ctx.workspace())),
+  "session-start": async (ctx, input, host) => {
+    const ws = await ctx.workspace();
+    remember(ws, input, host);
+    return contextAnswer(host, await sessionContext(ws));
+  },
   stop: async (ctx, input, host) => {
     await sessionStopped(await ctx.workspace(), host, input);
     return null;
   },
   prompt: async (ctx, input, host) => {
-    await reportHookActivity(await ctx.workspace(), "prompt", input, host);
+    const ws = await ctx.workspace();
+    remember(ws, input, host);
+    await reportHookActivity(ws, "prompt", input, host);
     return null;
   },
   notification: async (ctx, input, host) => {
@@ -77,6 +83,11 @@ const HANDLERS: Record<string, Handler> = {
     }
   },
 };
+
+/** The host's session id, kept in the agent's tree: a lead's spawn_agent {fork: true} starts a teammate from it. */
+function remember(ws: Workspace, input: HookInput, host: HookHost): void {
+  if (ws.identity && ws.tree) rememberHostSession(ws.tree.gitDir, host, input, sessionCwd(input));
+}
 
 /** The session's folder, where relative paths start: the hook input's `cwd`, else where the hook runs. */
 function sessionCwd(input: HookInput): string {

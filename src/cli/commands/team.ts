@@ -3,10 +3,13 @@ import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { BatonError } from "../../errors.js";
 import { runSimAgent, simKnob } from "../../orchestrator/sim/sim-agent.js";
-import { DEFAULT_PORT_BASE } from "../../orchestrator/team/port-blocks.js";
 import { teamDown } from "../../orchestrator/team/team-down.js";
-import { readTeamRecord, type TeamRecord } from "../../orchestrator/team/team-record.js";
+import { findTeamAgent, requireTeam } from "../../orchestrator/team/team-lookup.js";
+import type { TeamRecord } from "../../orchestrator/team/team-record.js";
+import { recoverDamagedTeam } from "../../orchestrator/team/team-recover.js";
 import { teamTmux } from "../../orchestrator/team/team-tmux.js";
+import { answeringHub } from "../../server/hub-server.js";
+import { hubSocketPath } from "../../store/remote/protocol.js";
 import { findTree, hubRootOf } from "../../workspace/find-root.js";
 import { action, type CliContext } from "../context.js";
 
@@ -19,7 +22,7 @@ interface UpFlags {
   worktrees: boolean;
   sharedTree?: boolean;
   headless?: boolean;
-  portBase: number;
+  portBase?: number;
 }
 
 function count(value: string): number {
@@ -37,34 +40,12 @@ function port(value: string): number {
 }
 
 /** The main checkout of the repository the command runs in (where `.baton/` is). */
-function repositoryRoot(): string {
+export function repositoryRoot(): string {
   return hubRootOf(findTree(process.cwd()));
 }
 
-function requireTeam(root: string): TeamRecord {
-  const record = readTeamRecord(root);
-  if (!record)
-    throw new BatonError(
-      "not_found",
-      "no team runs for this repository",
-      "start one with: baton up -n 2 --agent sim",
-    );
-  return record;
-}
-
-function findAgent(record: TeamRecord, name: string) {
-  const agent = record.agents.find((a) => a.name === name);
-  if (!agent)
-    throw new BatonError(
-      "not_found",
-      `the team has no agent '${name}'`,
-      `its agents: ${record.agents.map((a) => a.name).join(", ")}`,
-    );
-  return agent;
-}
-
 /** This CLI's own script: the simulated agents and the hub window run it with this Node. */
-const cliScript = () => fileURLToPath(import.meta.url);
+export const cliScript = () => fileURLToPath(import.meta.url);
 
 export function registerTeamCommands(program: Command): void {
   program
@@ -79,8 +60,12 @@ export function registerTeamCommands(program: Command): void {
     )
     .option("--roles <roles>", "roles, comma-separated, cycled over the team (.baton/roles/ROLE.md)")
     .option("--shared-tree", "every agent in the main checkout instead of a worktree each")
-    .option("--headless", "no tmux: run the agents as background processes")
-    .option("--port-base <port>", "first port of the first agent's block of ten", port, DEFAULT_PORT_BASE)
+    .option("--headless", "no tmux: each agent runs baton's worker loop (baton work) as a background process")
+    .option(
+      "--port-base <port>",
+      "first port of the first agent's block of ten (default: team.port_base, 4100)",
+      port,
+    )
     .addHelpText(
       "after",
       `
@@ -91,18 +76,24 @@ prompt, baton's MCP server and hooks (baton connect), a block of ten ports
 baton-<hash of the repository's path>; a second \`up\` in the same repository is
 refused. The hub (baton serve) runs in the session's first window and restarts
 an agent whose process dies (once; then it tells the humans).
-Then: baton status, baton attach [AGENT], baton nudge AGENT TEXT, baton down.`,
+
+The "team" section of .baton/config.json: "setup" runs in each new worktree
+before its agent starts (a failure stops up, with its output); "run" starts
+beside each agent in a window NAME.run with its environment (a dev server on
+$BATON_PORT: status shows http://127.0.0.1:PORT); "max_agents" bounds the team.
+
+--headless: no tmux. Each agent is a background process in its own process
+group running baton's worker loop (baton work --agent HOST; the simulated
+agent runs as it is), its output in .baton/logs/NAME.log; a hub (baton serve)
+is started the same way unless one runs. status shows their pids; down sends
+SIGTERM, then SIGKILL after 10 s; the hub restarts one that dies, once.
+Then: baton status, baton attach [AGENT], baton nudge AGENT TEXT, baton spawn,
+baton stop AGENT, baton down.`,
     )
     .action(
       action(async (ctx, o: UpFlags) => {
-        if (o.headless)
-          throw new BatonError(
-            "unsupported",
-            "headless teams are not built yet",
-            "run the team in tmux (drop --headless), or run headless agents with baton work --agent HOST",
-          );
         const root = repositoryRoot();
-        await ctx.workspace(); // refuses a repository without .baton/ before anything starts
+        const ws = await ctx.workspace(); // refuses a repository without .baton/ before anything starts
         const { teamUp } = (await import(
           new URL("../orchestrator/team/team-up.js", import.meta.url).href
         )) as UpModule;
@@ -113,9 +104,12 @@ Then: baton status, baton attach [AGENT], baton nudge AGENT TEXT, baton down.`,
             agents: o.agent,
             roles: o.roles ? o.roles.split(",").map((r) => r.trim()) : [],
             worktrees: !o.sharedTree,
+            headless: o.headless === true,
             portBase: o.portBase,
+            team: ws.config.team,
             cli: cliScript(),
             now: ctx.now(),
+            hubRuns: async () => (await answeringHub(hubSocketPath(ws.hub.store.location))) !== undefined,
             say: (line) => ctx.out.note(line),
           },
           teamTmux(),
@@ -129,15 +123,47 @@ Then: baton status, baton attach [AGENT], baton nudge AGENT TEXT, baton down.`,
     .description(
       "stop the team: each agent is asked to quit, killed after 10 s; its claims and leases are released",
     )
-    .option("--force", "kill at once, without asking the agents to quit")
-    .addHelpText("after", "\nWorktrees, branches and the database are kept: baton cleanup removes worktrees.")
+    .option(
+      "--force",
+      "kill at once, without asking the agents to quit; also clears a damaged .baton/team.json",
+    )
+    .addHelpText(
+      "after",
+      `
+Worktrees, branches and the database are kept: baton cleanup removes worktrees.
+A damaged .baton/team.json makes up and down refuse; down --force then kills the
+tmux session named for the repository (if there is one) and moves the record
+aside as .baton/team.json.damaged-<time>.`,
+    )
     .action(
       action(async (ctx, o: { force?: boolean }) => {
-        const record = requireTeam(repositoryRoot());
+        const root = repositoryRoot();
+        let record: TeamRecord;
+        try {
+          record = requireTeam(root);
+        } catch (error) {
+          if (!o.force || !(error instanceof BatonError) || error.code !== "invalid_input") throw error;
+          const recovered = await recoverDamagedTeam(root, teamTmux(), ctx.now());
+          ctx.out.result({ recovered }, () => [
+            recovered.session
+              ? `killed the tmux session ${recovered.session}`
+              : "no tmux session of this repository was running",
+            `moved the damaged record to ${recovered.savedAs}`,
+            "headless agents, if any, are not known from a damaged record: look for them with ps",
+          ]);
+          return;
+        }
         const ws = await ctx.workspace();
-        const result = await teamDown(record, teamTmux(record), ws.hub, { force: o.force });
+        const result = await teamDown(record, ws.hub, { force: o.force });
+        const where = record.session
+          ? result.session
+            ? ` and the tmux session ${result.session}`
+            : " (their tmux session was already gone)"
+          : result.hubStopped
+            ? " and the team's hub"
+            : "";
         ctx.out.result({ ...result }, () => [
-          `stopped ${record.agents.length} agent(s)${result.session ? ` and the tmux session ${result.session}` : " (their tmux session was already gone)"}`,
+          `stopped ${record.agents.length} agent(s)${where}`,
           ...(result.killed.length
             ? [`${o.force ? "killed" : "killed after the grace period"}: ${result.killed.join(", ")}`]
             : []),
@@ -191,7 +217,13 @@ Then: baton status, baton attach [AGENT], baton nudge AGENT TEXT, baton down.`,
     .action(
       action(async (_ctx: CliContext, agent: string | undefined) => {
         const record = requireTeam(repositoryRoot());
-        const pane = agent ? (findAgent(record, agent).paneId ?? undefined) : undefined;
+        if (!record.session)
+          throw new BatonError(
+            "invalid_state",
+            "the team is headless: it has no terminal to attach to",
+            "read an agent's output in .baton/logs/NAME.log; see the team with baton status",
+          );
+        const pane = agent ? (findTeamAgent(record, agent).paneId ?? undefined) : undefined;
         const [program, ...args] = teamTmux(record).attachArgs(record.session!, pane);
         const result = spawnSync(program!, args, { stdio: "inherit" });
         return result.status ?? 1;
@@ -206,7 +238,7 @@ Then: baton status, baton attach [AGENT], baton nudge AGENT TEXT, baton down.`,
     .action(
       action(async (ctx, name: string, text: string) => {
         const record = requireTeam(repositoryRoot());
-        const agent = findAgent(record, name);
+        const agent = findTeamAgent(record, name);
         if (!agent.paneId)
           throw new BatonError(
             "invalid_state",
@@ -237,6 +269,8 @@ Then: baton status, baton attach [AGENT], baton nudge AGENT TEXT, baton down.`,
           // Names, comma-separated: the agents that crash once, holding their first task.
           crashOnce: (process.env.BATON_SIM_CRASH_ONCE ?? "").split(",").includes(me),
           ask: simKnob(process.env.BATON_SIM_ASK, me),
+          // Names, comma-separated: the agents that pay no heed to a stop request.
+          ignoreStop: (process.env.BATON_SIM_IGNORE_STOP ?? "").split(",").includes(me),
           say: (line) => process.stdout.write(`${line}\n`),
           signal: stop.signal,
         });
@@ -246,11 +280,19 @@ Then: baton status, baton attach [AGENT], baton nudge AGENT TEXT, baton down.`,
 
 function startedLines(record: TeamRecord): string[] {
   return [
-    `team up in tmux session ${record.session}:`,
-    ...record.agents.map(
-      (a) =>
-        `  ${a.name.padEnd(12)} ${a.role.padEnd(10)} ${(a.branch ?? "(shared tree)").padEnd(20)} http://127.0.0.1:${a.port}/`,
-    ),
-    "next: baton status · baton attach [AGENT] · baton nudge AGENT TEXT · baton down",
+    record.session
+      ? `team up in tmux session ${record.session}:`
+      : "team up, headless (output in .baton/logs/NAME.log):",
+    ...record.agents.map((a) => `  ${agentLine(a)}`),
+    record.session
+      ? "next: baton status · baton attach [AGENT] · baton nudge AGENT TEXT · baton spawn · baton stop AGENT · baton down"
+      : "next: baton status · baton spawn · baton stop AGENT · baton down",
   ];
+}
+
+/** One agent as up and spawn show it: its dev server's URL when a run script started one, else its ports. */
+export function agentLine(a: TeamRecord["agents"][number]): string {
+  const where = a.runPaneId || a.runProcess ? `http://127.0.0.1:${a.port}` : `ports ${a.port}-${a.port + 9}`;
+  const pid = a.process ? `  pid ${a.process.pid}` : "";
+  return `${a.name.padEnd(12)} ${a.role.padEnd(10)} ${(a.branch ?? "(shared tree)").padEnd(20)} ${where}${pid}`;
 }

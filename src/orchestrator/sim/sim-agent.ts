@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import type { Task } from "../../domain/types.js";
 import type { Workspace } from "../../services/workspace.js";
 import { findTree } from "../../workspace/find-root.js";
+import { isStopRequest } from "../team/stop-request.js";
 
 /**
  * baton's simulated agent: what `baton up --agent sim` runs in each window, so
@@ -11,8 +12,10 @@ import { findTree } from "../../workspace/find-root.js";
  * follows the protocol a real agent is told to follow: join, finish what it
  * still holds (after a restart), take the next ready task, lease the file it
  * will edit, edit and commit it in its own worktree, complete the task with a
- * report, and wait for the next one (its inbox wakes it). Ctrl-C (what
- * `baton down` sends it) leaves the team, which releases whatever it holds.
+ * report, and wait for the next one (its inbox wakes it). A stop request
+ * (baton stop, stop_agent) is honoured as a real agent is told to: it finishes
+ * the task in hand, then leaves the team and exits. Ctrl-C (what `baton down`
+ * sends it) leaves the team too, which releases whatever it holds.
  */
 export interface SimOptions {
   /** Exit with status 1 after completing this many tasks, every run (BATON_SIM_CRASH_AFTER). */
@@ -21,6 +24,8 @@ export interface SimOptions {
   crashOnce?: boolean;
   /** Ask the humans this before the first task and wait for the answer (BATON_SIM_ASK). */
   ask?: string;
+  /** Pay no heed to a stop request, so baton has to end it (BATON_SIM_IGNORE_STOP). */
+  ignoreStop?: boolean;
   /** How long one idle wait lasts before looking for work again. */
   idleWaitMs?: number;
   say: (line: string) => void;
@@ -63,14 +68,25 @@ export async function runSimAgent(ws: Workspace, options: SimOptions): Promise<n
   const crashMark = join(findTree(ws.paths.treeRoot).gitDir, "baton-sim-crashed");
   let completed = 0;
   let idle = false;
+  // Its inbox, read between tasks: the one message it acts on is a stop request.
+  const stopAsked = async (waitMs: number) => {
+    const inbox = await ws.messages.inbox({ waitMs, ack: true }).catch(() => undefined);
+    const request = inbox?.messages.find(isStopRequest);
+    if (!request) return false;
+    say(
+      `${me}: asked to stop by ${request.sender}${options.ignoreStop ? "; ignoring it (BATON_SIM_IGNORE_STOP)" : ""}`,
+    );
+    return !options.ignoreStop;
+  };
   while (!signal.aborted) {
+    if (await stopAsked(0)) break;
     const { task, token } = await ws.tasks.claim();
     if (!task) {
       if (!idle) await ws.agents.reportActivity("idle", "sim:no-ready-task");
       idle = true;
       await ws.agents.heartbeat();
       // Woken at once by a message, else it looks again for a new task.
-      await ws.messages.inbox({ waitMs: options.idleWaitMs ?? 2000, ack: true }).catch(() => undefined);
+      if (await stopAsked(options.idleWaitMs ?? 2000)) break;
       continue;
     }
     idle = false;

@@ -2,10 +2,13 @@ import { setTimeout as delay } from "node:timers/promises";
 import { CHANGED, type Subscription } from "../../notify/notifier.js";
 import type { Hub } from "../../services/hub.js";
 import { passedEnv } from "../team/passed-env.js";
-import { readTeamRecord, type TeamAgent, withAgent, writeTeamRecord } from "../team/team-record.js";
+import { settleStop } from "../team/stop-agent.js";
+import { readTeamRecord, type TeamAgent, updateTeamAgent } from "../team/team-record.js";
+import { TmuxRunner } from "../team/team-runner.js";
 import { teamTmux } from "../team/team-tmux.js";
 import { exitWords } from "../tmux/window-list.js";
 import { dispatchIdle } from "./dispatch.js";
+import { checkHeadlessTeam } from "./supervise-headless.js";
 import { recordTeamEvent } from "./team-event.js";
 
 /** Restarts of one agent before baton gives up on it and tells the humans. */
@@ -70,17 +73,23 @@ export async function checkTeam(
   options: { onError: (error: unknown) => void; nudged: Map<string, string> },
 ): Promise<boolean> {
   let record = readTeamRecord(root);
-  if (!record?.session) return false;
+  if (!record) return false;
+  if (record.session === null) return checkHeadlessTeam(hub, record, options);
   const tmux = teamTmux(record);
   if (!(await tmux.hasSession(record.session))) return false;
+  const runner = new TmuxRunner(tmux, record.session);
   const windows = new Map((await tmux.listWindows(record.session)).map((w) => [w.paneId, w]));
   for (const agent of record.agents) {
     if (agent.stoppedAt !== null || agent.paneId === null) continue;
     const window = windows.get(agent.paneId);
+    if (agent.stop) {
+      // Asked to stop (baton stop, stop_agent): seen through, never restarted.
+      await settleStop(hub, root, runner, agent, window?.dead === false);
+      continue;
+    }
     if (!window) {
       // A human closed the window: that is a stop, not a crash.
-      record = withAgent(record, agent.name, { stoppedAt: hub.clock.now() });
-      writeTeamRecord(record);
+      record = updateTeamAgent(root, agent.name, { stoppedAt: hub.clock.now() }) ?? record;
       await recordTeamEvent(
         hub,
         agent.name,
@@ -97,8 +106,7 @@ export async function checkTeam(
     await hub.as(agent.name).agents.reportActivity("exited", "tmux:pane-dead", said).catch(options.onError);
     if (agent.restarts < MAX_RESTARTS) {
       // Counted before anything else can fail: a restart that is not recorded would repeat forever.
-      record = withAgent(record, agent.name, { restarts: agent.restarts + 1 });
-      writeTeamRecord(record);
+      record = updateTeamAgent(root, agent.name, { restarts: agent.restarts + 1 }) ?? record;
       await tmux.respawnWindow(agent.paneId, agent.command, { ...passedEnv(), ...agent.env }, agent.cwd);
       // Its command carries its first prompt again: it starts a turn with its instructions.
       await hub.as(agent.name).agents.reportActivity("working", "baton:restarted").catch(options.onError);
@@ -108,8 +116,7 @@ export async function checkTeam(
         restarts: agent.restarts + 1,
       });
     } else {
-      record = withAgent(record, agent.name, { stoppedAt: hub.clock.now() });
-      writeTeamRecord(record);
+      record = updateTeamAgent(root, agent.name, { stoppedAt: hub.clock.now() }) ?? record;
       await giveUp(hub, agent, said);
     }
   }
@@ -131,7 +138,7 @@ export async function checkTeam(
  * frees its leases. Leaving comes last: a message sent after it would make the
  * agent look present again.
  */
-async function giveUp(hub: Hub, agent: TeamAgent, said: string): Promise<void> {
+export async function giveUp(hub: Hub, agent: TeamAgent, said: string): Promise<void> {
   const ws = hub.as(agent.name);
   const held = (await ws.tasks.list({ mine: true }).catch(() => []))
     .filter((task) => task.holder === agent.name)

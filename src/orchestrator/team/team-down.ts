@@ -1,10 +1,11 @@
 import type { Hub } from "../../services/hub.js";
 import { sleep } from "../../util/sleep.js";
-import { quitOf } from "../hosts/agent-launch.js";
-import type { Tmux } from "../tmux/tmux.js";
-import { removeTeamRecord, type TeamRecord, writeTeamRecord } from "./team-record.js";
+import { processRuns, signalProcess } from "./team-process.js";
+import { removeTeamRecord, type TeamAgent, type TeamRecord, updateTeamRecord } from "./team-record.js";
+import { runnerFor, type TeamRunner } from "./team-runner.js";
+import { teamTmux } from "./team-tmux.js";
 
-/** How long `baton down` waits for agents to quit on their own before it kills their windows. */
+/** How long `baton down` (and a stop) waits for agents to quit on their own before it ends them. */
 export const GRACE_MS = 10_000;
 
 export interface DownResult {
@@ -15,57 +16,61 @@ export interface DownResult {
   killed: string[];
   /** What each agent held and was released: claims and leases, by agent. */
   released: { agent: string; tasks: number; leases: number }[];
+  /** The hub a headless team's `up` started, stopped with it. */
+  hubStopped: boolean;
 }
 
 /**
- * `baton down`: asks every agent to quit the way its host quits (its own quit
- * command, or Ctrl-C), waits up to GRACE_MS for their panes to end, then ends
- * the session (what is left is killed), stops the hub window with it, and
- * releases every claim and lease the agents still hold, so their tasks go back
- * to the queue at once instead of when their leases expire. Worktrees,
- * branches and the database are left as they are: nothing is deleted.
+ * Asks the agents to quit the way their hosts quit (their own quit command or
+ * Ctrl-C in tmux, SIGTERM without a terminal), waits up to `graceMs` for them
+ * to end, then ends what still runs. Returns who quit and who was ended.
  */
-export async function teamDown(
-  record: TeamRecord,
-  tmux: Tmux,
-  hub: Hub,
-  options: { force?: boolean; graceMs?: number } = {},
-): Promise<DownResult> {
-  const session = record.session;
-  const livePanes = async () => {
-    const live = new Set<string>();
-    if (session && (await tmux.hasSession(session)))
-      for (const w of await tmux.listWindows(session)) if (!w.dead) live.add(w.paneId);
-    return live;
-  };
-  // Stopped first, in the record the hub's supervisor reads: an agent that quits when asked
-  // must not be taken for one that died and be restarted under our feet.
-  const now = hub.clock.now();
-  writeTeamRecord({ ...record, agents: record.agents.map((a) => ({ ...a, stoppedAt: a.stoppedAt ?? now })) });
-  const first = await livePanes();
-  const running = record.agents.filter((a) => a.paneId !== null && first.has(a.paneId));
-  if (!options.force)
-    for (const agent of running) {
-      const quit = quitOf(agent.host);
-      // An agent that ends between the look and the keys is no reason to stop the others'.
-      await ("text" in quit
-        ? tmux.sendText(agent.paneId!, quit.text, { submit: true })
-        : tmux.sendKeys(agent.paneId!, quit.keys)
-      ).catch(() => undefined);
-    }
-  const grace = options.force ? 0 : (options.graceMs ?? GRACE_MS);
-  const deadline = Date.now() + grace;
+export async function quitThenEnd(
+  runner: TeamRunner,
+  agents: readonly TeamAgent[],
+  options: { force?: boolean; graceMs?: number },
+): Promise<{ quit: TeamAgent[]; killed: TeamAgent[] }> {
+  const first = await runner.running(agents);
+  const running = agents.filter((a) => first.has(a.name));
+  if (!options.force) for (const agent of running) await runner.quit(agent);
+  const deadline = Date.now() + (options.force ? 0 : (options.graceMs ?? GRACE_MS));
   let still = running;
   while (still.length > 0 && Date.now() < deadline) {
     await sleep(100);
-    const live = await livePanes();
-    still = still.filter((a) => live.has(a.paneId!));
+    const live = await runner.running(still);
+    still = still.filter((a) => live.has(a.name));
   }
-  // The agents' windows first, the hub's last: their claims are released through a hub that
-  // still runs (ending the session stops the hub, and a request caught in its shutdown is lost).
-  for (const agent of still) await tmux.killWindow(agent.paneId!).catch(() => false);
+  // Run scripts (dev servers) go with their agents, whether these quit or were ended.
+  for (const agent of agents) await runner.end(agent);
+  return { quit: running.filter((a) => !still.includes(a)), killed: still };
+}
+
+/**
+ * `baton down`: every agent asked to quit, ended after GRACE_MS, then the
+ * session (or a headless team's hub) is ended, and every claim and lease the
+ * agents still hold is released, so their tasks go back to the queue at once
+ * instead of when their leases expire. Worktrees, branches and the database
+ * are left as they are: nothing is deleted.
+ */
+export async function teamDown(
+  record: TeamRecord,
+  hub: Hub,
+  options: { force?: boolean; graceMs?: number } = {},
+): Promise<DownResult> {
+  // Stopped first, in the record the hub's supervisor reads: an agent that quits when asked
+  // must not be taken for one that died and be restarted under our feet.
+  const now = hub.clock.now();
+  // As on disk now: an agent spawned since `record` was read is stopped too.
+  const fresh = updateTeamRecord(record.root, (r) => ({
+    ...r,
+    agents: r.agents.map((a) => ({ ...a, stoppedAt: a.stoppedAt ?? now })),
+  }));
+  const agents = fresh?.agents ?? record.agents;
+  // The agents first, the hub last: their claims are released through a hub that still runs
+  // (ending the session stops the hub, and a request caught in its shutdown is lost).
+  const { quit, killed } = await quitThenEnd(runnerFor(record), agents, options);
   const released: DownResult["released"] = [];
-  for (const agent of record.agents) {
+  for (const agent of agents) {
     // An agent that never got as far as joining holds nothing.
     const left = await hub
       .as(agent.name)
@@ -77,12 +82,24 @@ export async function teamDown(
       leases: left.releasedLeases.length,
     });
   }
-  const ended = session !== null && (await tmux.killSession(session));
+  const session = record.session;
+  const ended = session !== null && (await teamTmux(record).killSession(session));
+  const hubStopped = record.hub ? await stopProcess(record.hub, options.force ? 0 : GRACE_MS) : false;
   removeTeamRecord(record.root);
   return {
     session: ended ? session : null,
-    quit: running.filter((a) => !still.includes(a)).map((a) => a.name),
-    killed: still.map((a) => a.name),
+    quit: quit.map((a) => a.name),
+    killed: killed.map((a) => a.name),
     released,
+    hubStopped,
   };
+}
+
+/** SIGTERM, then SIGKILL once `graceMs` passed: whether it was running. */
+async function stopProcess(ref: NonNullable<TeamRecord["hub"]>, graceMs: number): Promise<boolean> {
+  if (!signalProcess(ref, "SIGTERM")) return false;
+  const deadline = Date.now() + graceMs;
+  while (processRuns(ref) && Date.now() < deadline) await sleep(100);
+  signalProcess(ref, "SIGKILL");
+  return true;
 }

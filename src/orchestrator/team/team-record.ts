@@ -19,6 +19,11 @@ export interface TeamAgent {
   env: Record<string, string>;
   /** Its tmux pane (`%N`): ids stay when a person renames a window. Null for a headless agent. */
   paneId: string | null;
+  /** A headless agent's process (its own process group), with the start time that tells it from a later process given the same pid. */
+  process: ProcessRef | null;
+  /** The team's run script beside it (a dev server on BATON_PORT): its tmux pane, or its process when headless; null without one. */
+  runPaneId: string | null;
+  runProcess: ProcessRef | null;
   /** The first of its block of ten ports (BATON_PORT … BATON_PORT+9). */
   port: number;
   startedAt: number;
@@ -26,6 +31,34 @@ export interface TeamAgent {
   restarts: number;
   /** Set when a human stopped it: the supervisor never restarts such an agent. */
   stoppedAt: number | null;
+  /** A stop asked of it (baton stop, stop_agent): the hub's supervisor sees it through (stop-agent.ts). */
+  stop: StopRequest | null;
+  /** Who started it into a running team (baton spawn, spawn_agent, delegate); null for one `baton up` started. */
+  spawnedBy: string | null;
+}
+
+/** A process baton started: its pid, and when it started (`ps`'s clock), so a reused pid is never taken for it. */
+export interface ProcessRef {
+  pid: number;
+  started: string;
+}
+
+/**
+ * A stop in progress. It is asked first (a message the agent reads), and the
+ * agent confirms by leaving the team; at `deadline`, or once it confirmed,
+ * baton asks its host to quit (`quitAt`) and ends what is still running
+ * GRACE later. Kept in the record, so whoever looks next (the hub's
+ * supervisor, `baton stop` waiting) carries it on.
+ */
+export interface StopRequest {
+  at: number;
+  by: string;
+  reason: string | null;
+  deadline: number;
+  /** When its host was told to quit (quit keys, SIGTERM); null while baton still waits for it to leave. */
+  quitAt: number | null;
+  /** It left the team (or ended) on its own before the deadline. */
+  confirmed: boolean;
 }
 
 /**
@@ -41,6 +74,12 @@ export interface TeamRecord {
   tmuxSocket: string | null;
   root: string;
   createdAt: number;
+  /** Each agent in a worktree of its own (false: --shared-tree, all in the main checkout); a spawned agent gets the same. */
+  worktrees: boolean;
+  /** The baton CLI script the team was started with: the hub, simulated agents and spawned agents run it. */
+  cli: string;
+  /** A headless team's hub (baton serve), when `up` started one; null in tmux (the hub is window 0) or when a hub already ran. */
+  hub: ProcessRef | null;
   agents: TeamAgent[];
 }
 
@@ -58,14 +97,32 @@ export function readTeamRecord(root: string): TeamRecord | undefined {
   try {
     const record = JSON.parse(text) as TeamRecord;
     if (record?.version !== 1 || !Array.isArray(record.agents)) throw new Error("unknown shape");
-    return record;
+    return withDefaults(record);
   } catch {
     throw new BatonError(
       "invalid_input",
       `${teamRecordPath(root)} is damaged`,
-      "stop the team's tmux session by hand (tmux ls, tmux kill-session -t NAME), then delete the file",
+      "baton down --force stops the team's tmux session and removes the damaged record (a copy is kept beside it)",
     );
   }
+}
+
+/** A record written before a field existed reads as if the field had its empty value. */
+function withDefaults(record: TeamRecord): TeamRecord {
+  return {
+    ...record,
+    cli: record.cli ?? process.argv[1] ?? "",
+    worktrees: record.worktrees ?? record.agents.some((a) => a.branch !== null),
+    hub: record.hub ?? null,
+    agents: record.agents.map((a) => ({
+      ...a,
+      process: a.process ?? null,
+      runPaneId: a.runPaneId ?? null,
+      runProcess: a.runProcess ?? null,
+      stop: a.stop ?? null,
+      spawnedBy: a.spawnedBy ?? null,
+    })),
+  };
 }
 
 export function writeTeamRecord(record: TeamRecord): void {
@@ -74,6 +131,32 @@ export function writeTeamRecord(record: TeamRecord): void {
 
 export function removeTeamRecord(root: string): void {
   rmSync(teamRecordPath(root), { force: true });
+}
+
+/**
+ * Changes the record as it is on disk now: read, changed and written with no
+ * wait in between, so a change made meanwhile by another process (the hub's
+ * supervisor, a lead spawning a teammate) is kept rather than overwritten with
+ * an older copy. Returns the record written, or undefined when there is none.
+ */
+export function updateTeamRecord(
+  root: string,
+  change: (record: TeamRecord) => TeamRecord,
+): TeamRecord | undefined {
+  const record = readTeamRecord(root);
+  if (!record) return undefined;
+  const changed = change(record);
+  writeTeamRecord(changed);
+  return changed;
+}
+
+/** updateTeamRecord for one agent's fields. */
+export function updateTeamAgent(
+  root: string,
+  name: string,
+  change: Partial<TeamAgent>,
+): TeamRecord | undefined {
+  return updateTeamRecord(root, (record) => withAgent(record, name, change));
 }
 
 /** The record with one agent changed (by name); the rest untouched. */

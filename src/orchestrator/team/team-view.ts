@@ -1,5 +1,6 @@
 import { exitWords } from "../tmux/window-list.js";
-import { readTeamRecord, type TeamRecord } from "./team-record.js";
+import { processRuns } from "./team-process.js";
+import { readTeamRecord, type TeamAgent, type TeamRecord } from "./team-record.js";
 import { teamTmux } from "./team-tmux.js";
 
 /** An orchestrated agent as status shows it: what baton started, and whether its process still runs. */
@@ -9,8 +10,12 @@ export interface TeamAgentView {
   role: string;
   branch: string | null;
   cwd: string;
-  /** The first of its ten ports: where its dev server is expected (http://127.0.0.1:PORT/). */
+  /** The first of its ten ports: where its dev server is expected. */
   port: number;
+  /** Its dev server's address (http://127.0.0.1:PORT), when the team has a run script; else null. */
+  url: string | null;
+  /** A headless agent's process id; null in tmux. */
+  pid: number | null;
   /** running; exited (its pane is dead, the supervisor may restart it); stopped (a human, or baton gave up); gone (its window or the session is no more). */
   process: "running" | "exited" | "stopped" | "gone";
   /** How its last run ended, when it ended. */
@@ -19,8 +24,10 @@ export interface TeamAgentView {
 }
 
 export interface TeamView {
+  /** The tmux session; null for a headless team (its agents are background processes). */
   session: string | null;
-  /** False when the record names a session tmux no longer has (the server was stopped). */
+  headless: boolean;
+  /** False when the record names a session tmux no longer has (the server was stopped), or no process of a headless team runs. */
   live: boolean;
   createdAt: number;
   agents: TeamAgentView[];
@@ -34,28 +41,54 @@ export async function teamView(root: string): Promise<TeamView | undefined> {
 }
 
 async function viewOf(record: TeamRecord): Promise<TeamView> {
+  if (record.session === null) return headlessView(record);
   const tmux = teamTmux(record);
-  const live = record.session !== null && (await tmux.hasSession(record.session).catch(() => false));
-  const windows = live ? await tmux.listWindows(record.session!).catch(() => []) : [];
+  const live = await tmux.hasSession(record.session).catch(() => false);
+  const windows = live ? await tmux.listWindows(record.session).catch(() => []) : [];
   const panes = new Map(windows.map((w) => [w.paneId, w]));
   return {
     session: record.session,
+    headless: false,
     live,
     createdAt: record.createdAt,
     agents: record.agents.map((agent) => {
       const pane = agent.paneId ? panes.get(agent.paneId) : undefined;
       const exit = pane?.dead ? exitWords(pane) : null;
-      return {
-        name: agent.name,
-        host: agent.host,
-        role: agent.role,
-        branch: agent.branch,
-        cwd: agent.cwd,
-        port: agent.port,
-        process: agent.stoppedAt !== null ? "stopped" : !pane ? "gone" : pane.dead ? "exited" : "running",
-        exit,
-        restarts: agent.restarts,
-      };
+      const process =
+        agent.stoppedAt !== null ? "stopped" : !pane ? "gone" : pane.dead ? "exited" : "running";
+      return agentView(agent, process, exit);
     }),
+  };
+}
+
+/** A headless team: each agent's process runs or not (its pid and start time tell); exited ones are the supervisor's to restart. */
+function headlessView(record: TeamRecord): TeamView {
+  const agents = record.agents.map((agent) => {
+    const runs = agent.process !== null && processRuns(agent.process);
+    return agentView(agent, agent.stoppedAt !== null ? "stopped" : runs ? "running" : "exited", null);
+  });
+  return {
+    session: null,
+    headless: true,
+    live: agents.some((a) => a.process === "running"),
+    createdAt: record.createdAt,
+    agents,
+  };
+}
+
+function agentView(agent: TeamAgent, process: TeamAgentView["process"], exit: string | null): TeamAgentView {
+  const runs = agent.runPaneId !== null || agent.runProcess !== null;
+  return {
+    name: agent.name,
+    host: agent.host,
+    role: agent.role,
+    branch: agent.branch,
+    cwd: agent.cwd,
+    port: agent.port,
+    url: runs ? `http://127.0.0.1:${agent.port}` : null,
+    pid: agent.process?.pid ?? null,
+    process,
+    exit,
+    restarts: agent.restarts,
   };
 }

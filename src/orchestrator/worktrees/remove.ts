@@ -1,6 +1,10 @@
+import { existsSync } from "node:fs";
+import type { WorktreeScript } from "../../domain/team-config.js";
 import { BatonError } from "../../errors.js";
+import { runHook, succeeded } from "../../hooks/run-hook.js";
 import { runGit } from "./git.js";
 import { locateWorktree } from "./locate.js";
+import { scriptFailed } from "./setup-command.js";
 import { uncommittedPaths } from "./uncommitted.js";
 import { type SavedWip, saveWip, WIP_PREFIX } from "./wip.js";
 
@@ -13,6 +17,8 @@ export interface RemoveWorktreeOptions {
   aliveBecause?: string;
   /** When: the wip ref's time. Default: now. */
   at?: Date;
+  /** The team's archive script (team.archive): run in the worktree once its work is saved, before it goes. */
+  archive?: WorktreeScript | null;
 }
 
 export interface RemovalPlan {
@@ -77,16 +83,36 @@ export function planRemoval(root: string, name: string, options: RemoveWorktreeO
 
 /**
  * Removes the agent's worktree, `.baton/worktrees/<name>` and nothing else,
- * after saving all of it in a wip ref. The branch stays. Only this worktree's
- * record goes (`git worktree remove` deletes it): no `git worktree prune`,
- * which would also drop records of worktrees that are not baton's.
+ * after saving all of it in a wip ref and running the team's archive script
+ * there (a failing one keeps the worktree). The branch stays. Only this
+ * worktree's record goes (`git worktree remove` deletes it): no `git worktree
+ * prune`, which would also drop records of worktrees that are not baton's.
  */
-export function removeWorktree(root: string, name: string, options: RemoveWorktreeOptions): RemovedWorktree {
+export async function removeWorktree(
+  root: string,
+  name: string,
+  options: RemoveWorktreeOptions,
+): Promise<RemovedWorktree> {
   const plan = planRemoval(root, name, options);
   const wip = saveWip(root, plan.name, options.at ?? new Date());
+  if (options.archive && existsSync(plan.path)) await runArchive(plan, wip, options.archive);
   // --force: the changes are in the wip ref now, and git would refuse untracked files without it.
   runGit(root, ["worktree", "remove", "--force", plan.path], {
     hint: `the work is saved in ${wip.ref}; fix what git says, then run it again`,
   });
   return { ...plan, wip };
+}
+
+/**
+ * team.archive, in the worktree about to go: with BATON_AGENT and
+ * BATON_WIP_REF (where its work now is), and the event on stdin as a hook gets
+ * it. Run as a hook runs (its own process group, its deadline).
+ */
+async function runArchive(plan: RemovalPlan, wip: SavedWip, script: WorktreeScript): Promise<void> {
+  const outcome = await runHook(
+    script.argv,
+    { type: "worktree.archive", agent: plan.name, worktree: plan.path, wip: wip.ref },
+    { cwd: plan.path, timeoutMs: script.timeoutMs, env: { BATON_AGENT: plan.name, BATON_WIP_REF: wip.ref } },
+  );
+  if (!succeeded(outcome)) throw scriptFailed("archive", plan.name, plan.path, script.argv, outcome);
 }

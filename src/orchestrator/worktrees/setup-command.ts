@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BatonError } from "../../errors.js";
-import { describeOutcome, runHook, succeeded } from "../../hooks/run-hook.js";
+import { describeOutcome, type HookOutcome, runHook, succeeded } from "../../hooks/run-hook.js";
 import { writeTextAtomic } from "../../util/write-atomic.js";
 
 /**
@@ -49,24 +49,41 @@ export async function runSetup(
     { type: "worktree.setup", agent: name, worktree },
     { cwd: worktree, timeoutMs: setup.timeoutMs ?? DEFAULT_TIMEOUT_MS, env: setup.env },
   );
-  if (!succeeded(outcome)) {
-    const tail = outcome.output.trimEnd().split("\n").slice(-TAIL_LINES).join("\n");
-    throw new BatonError(
-      "gate_failed",
-      `the setup of ${name}'s worktree failed: ${describeOutcome(outcome)}${tail ? `\n${tail}` : ""}`,
-      `run it yourself to see why: cd ${worktree} && ${setup.argv.join(" ")}; the worktree is kept, and the setup runs again next time`,
-      {
-        agent: name,
-        worktree,
-        argv: setup.argv,
-        exitCode: outcome.code,
-        timedOut: outcome.timedOut,
-        output: tail,
-      },
-    );
-  }
+  if (!succeeded(outcome)) throw scriptFailed("setup", name, worktree, setup.argv, outcome);
   writeTextAtomic(join(gitDir, DONE_FILE), `${record}\n`);
   return "ran";
+}
+
+/**
+ * A worktree script that failed (setup, archive), with the tail of its output
+ * in the message: the error is at the end, and a hint is not a log.
+ */
+export function scriptFailed(
+  what: "setup" | "archive",
+  name: string,
+  worktree: string,
+  argv: string[],
+  outcome: HookOutcome,
+): BatonError {
+  const tail = outcome.output.trimEnd().split("\n").slice(-TAIL_LINES).join("\n");
+  const after =
+    what === "setup"
+      ? "the worktree is kept, and the setup runs again next time"
+      : "the worktree is kept (its work is saved in the wip ref); fix the script, or empty team.archive, and clean up again";
+  return new BatonError(
+    "gate_failed",
+    `the ${what} of ${name}'s worktree failed: ${describeOutcome(outcome)}${tail ? `\n${tail}` : ""}`,
+    `run it yourself to see why: cd ${worktree} && ${argv.join(" ")}; ${after}`,
+    {
+      agent: name,
+      worktree,
+      argv,
+      exitCode: outcome.code,
+      timedOut: outcome.timedOut,
+      output: tail,
+      reason: what,
+    },
+  );
 }
 
 function doneBefore(gitDir: string): string | undefined {

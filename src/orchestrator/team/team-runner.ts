@@ -1,0 +1,117 @@
+import { quitOf } from "../hosts/agent-launch.js";
+import type { Tmux } from "../tmux/tmux.js";
+import type { listWindows } from "../tmux/window-list.js";
+import { passedEnv } from "./passed-env.js";
+import { teamLogPath } from "./team-paths.js";
+import { processRuns, signalProcess, startDetached } from "./team-process.js";
+import type { TeamAgent, TeamRecord } from "./team-record.js";
+import { teamTmux } from "./team-tmux.js";
+
+/** How one agent's processes are started, looked at, asked to quit and ended: in tmux windows or as background processes. */
+export interface TeamRunner {
+  /** Starts the agent, and the team's run script beside it when there is one; returns the agent with where they run. */
+  start(agent: TeamAgent, run: string[] | null): Promise<TeamAgent>;
+  /** The agents (by name) whose own process still runs. */
+  running(agents: readonly TeamAgent[]): Promise<Set<string>>;
+  /** Asks the agent to end the way its host ends (its quit command or keys; SIGTERM without a terminal). */
+  quit(agent: TeamAgent): Promise<void>;
+  /** Ends the agent and its run script, whatever they are doing. */
+  end(agent: TeamAgent): Promise<void>;
+}
+
+/** The window of an agent's run script: its name and `.run` (tmux window names take no `:`). */
+export function runWindowName(agent: string): string {
+  return `${agent}.run`;
+}
+
+/** An agent in the team's tmux session: a window each, remain-on-exit, so a dead one can be read and restarted. */
+export class TmuxRunner implements TeamRunner {
+  constructor(
+    readonly tmux: Tmux,
+    readonly session: string,
+  ) {}
+
+  async start(agent: TeamAgent, run: string[] | null): Promise<TeamAgent> {
+    const env = { ...passedEnv(), ...agent.env };
+    const ids = await this.tmux.newWindow({
+      session: this.session,
+      name: agent.name,
+      cwd: agent.cwd,
+      command: agent.command,
+      env,
+    });
+    const runIds = run
+      ? await this.tmux.newWindow({
+          session: this.session,
+          name: runWindowName(agent.name),
+          cwd: agent.cwd,
+          command: run,
+          env,
+        })
+      : undefined;
+    return { ...agent, paneId: ids.paneId, runPaneId: runIds?.paneId ?? null };
+  }
+
+  async running(agents: readonly TeamAgent[]): Promise<Set<string>> {
+    const live = new Set<string>();
+    if (!(await this.tmux.hasSession(this.session))) return live;
+    const panes = new Map((await listWindowsOf(this.tmux, this.session)).map((w) => [w.paneId, w]));
+    for (const agent of agents)
+      if (agent.paneId && panes.get(agent.paneId)?.dead === false) live.add(agent.name);
+    return live;
+  }
+
+  async quit(agent: TeamAgent): Promise<void> {
+    if (!agent.paneId) return;
+    const quit = quitOf(agent.host);
+    // An agent that ends between the look and the keys is no reason to fail.
+    await ("text" in quit
+      ? this.tmux.sendText(agent.paneId, quit.text, { submit: true })
+      : this.tmux.sendKeys(agent.paneId, quit.keys)
+    ).catch(() => undefined);
+  }
+
+  async end(agent: TeamAgent): Promise<void> {
+    for (const pane of [agent.paneId, agent.runPaneId])
+      if (pane) await this.tmux.killWindow(pane).catch(() => false);
+  }
+}
+
+async function listWindowsOf(tmux: Tmux, session: string) {
+  return tmux.listWindows(session).catch(() => [] as Awaited<ReturnType<typeof listWindows>>);
+}
+
+/** A headless agent: a background process of its own group, its output in .baton/logs/NAME.log. */
+export class ProcessRunner implements TeamRunner {
+  constructor(readonly root: string) {}
+
+  async start(agent: TeamAgent, run: string[] | null): Promise<TeamAgent> {
+    const env = { ...process.env, ...passedEnv(), ...agent.env } as Record<string, string>;
+    const started = startDetached(agent.command, {
+      cwd: agent.cwd,
+      env,
+      log: teamLogPath(this.root, agent.name),
+    });
+    const runStarted = run
+      ? startDetached(run, { cwd: agent.cwd, env, log: teamLogPath(this.root, runWindowName(agent.name)) })
+      : null;
+    return { ...agent, process: started, runProcess: runStarted };
+  }
+
+  async running(agents: readonly TeamAgent[]): Promise<Set<string>> {
+    return new Set(agents.filter((a) => a.process && processRuns(a.process)).map((a) => a.name));
+  }
+
+  async quit(agent: TeamAgent): Promise<void> {
+    if (agent.process) signalProcess(agent.process, "SIGTERM");
+  }
+
+  async end(agent: TeamAgent): Promise<void> {
+    for (const ref of [agent.process, agent.runProcess]) if (ref) signalProcess(ref, "SIGKILL");
+  }
+}
+
+/** The runner of the team the record describes: tmux when it has a session, processes when headless. */
+export function runnerFor(record: TeamRecord): TeamRunner {
+  return record.session ? new TmuxRunner(teamTmux(record), record.session) : new ProcessRunner(record.root);
+}
