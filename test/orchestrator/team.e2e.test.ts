@@ -1,61 +1,18 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { baton, CLI, git, tempDir, tempRepo } from "../helpers/temp-repo.js";
 import { fakeClaudeBin } from "../workers/fake-claude-bin.mjs";
+import { completedBy, tasks, tmux, tmuxSocket, until } from "./team-helpers.js";
 
 /**
  * `baton up` / `down` as a user runs them, with baton's simulated agents (no AI
  * service) in a real tmux server of the test's own (BATON_TMUX_SOCKET), real
  * worktrees, and the hub in the session's first window supervising them.
  */
-const servers: string[] = [];
-afterEach(() => {
-  while (servers.length) spawnSync("tmux", ["-S", servers.pop()!, "kill-server"], { stdio: "ignore" });
-});
-
-function tmuxSocket(): string {
-  const socket = join(tempDir("baton-tmux-"), "sock");
-  servers.push(socket);
-  return socket;
-}
-
-function tmux(socket: string, ...args: string[]): string {
-  return execFileSync("tmux", ["-S", socket, ...args], { encoding: "utf8" }).trim();
-}
-
-async function until<T>(what: string, look: () => T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const seen = look();
-    if (seen !== undefined) return seen;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
-
-interface Task {
-  id: string;
-  status: string;
-  holder: string | null;
-}
-
-function tasks(repo: string): Task[] {
-  return baton(repo, ["task", "list", "--status", "all", "--json"]).json().tasks as Task[];
-}
-
-/** Who completed each task, from the log (a done task has no holder). */
-function completedBy(repo: string): Map<string, string> {
-  const events = baton(repo, ["log", "--json", "--type", "task.completed"]).json().events as {
-    actor: string;
-    subject: string;
-  }[];
-  return new Map(events.map((e) => [e.subject, e.actor]));
-}
-
 describe("baton up / down with simulated agents in real tmux", () => {
   it("starts one session per repository with a window and a worktree per agent; they work; down stops and keeps their work", async () => {
     const repo = tempRepo({ humans: ["lea"] });
