@@ -114,8 +114,6 @@ export async function settleStop(
 
 async function finishStop(hub: Hub, root: string, runner: TeamRunner, agent: TeamAgent): Promise<boolean> {
   const stop = agent.stop!;
-  // Marked first: from here on nothing restarts it, whatever else fails.
-  updateTeamAgent(root, agent.name, { stoppedAt: hub.clock.now() });
   await runner.end(agent);
   const left = await hub
     .as(agent.name)
@@ -129,5 +127,8 @@ async function finishStop(hub: Hub, root: string, runner: TeamRunner, agent: Tea
     confirmed: stop.confirmed,
     released: [...left.releasedTasks, ...left.releasedLeases],
   });
+  // Marked last, once all is done (whoever waits for the stop reads the event next): a stop under
+  // way is never restarted by the supervisor anyway.
+  updateTeamAgent(root, agent.name, { stoppedAt: hub.clock.now() });
   return true;
 }
