@@ -55,7 +55,8 @@ export class TmuxRunner implements TeamRunner {
   async running(agents: readonly TeamAgent[]): Promise<Set<string>> {
     const live = new Set<string>();
     if (!(await this.tmux.hasSession(this.session))) return live;
-    const panes = new Map((await listWindowsOf(this.tmux, this.session)).map((w) => [w.paneId, w]));
+    const windows = await this.tmux.listWindows(this.session).catch(() => []);
+    const panes = new Map(windows.map((w) => [w.paneId, w]));
     for (const agent of agents)
       if (agent.paneId && panes.get(agent.paneId)?.dead === false) live.add(agent.name);
     return live;
@@ -75,10 +76,6 @@ export class TmuxRunner implements TeamRunner {
     for (const pane of [agent.paneId, agent.runPaneId])
       if (pane) await this.tmux.killWindow(pane).catch(() => false);
   }
-}
-
-async function listWindowsOf(tmux: Tmux, session: string) {
-  return tmux.listWindows(session).catch(() => [] as Awaited<ReturnType<typeof listWindows>>);
 }
 
 /** A headless agent: a background process of its own group, its output in .baton/logs/NAME.log. */
@@ -103,7 +100,7 @@ export class ProcessRunner implements TeamRunner {
   }
 
   async quit(agent: TeamAgent): Promise<void> {
-    if (agent.process) signalProcess(agent.process, "SIGTERM");
+    for (const ref of [agent.process, agent.runProcess]) if (ref) signalProcess(ref, "SIGTERM");
   }
 
   async end(agent: TeamAgent): Promise<void> {
