@@ -1,6 +1,5 @@
 import { quitOf } from "../hosts/agent-launch.js";
 import type { Tmux } from "../tmux/tmux.js";
-import type { listWindows } from "../tmux/window-list.js";
 import { passedEnv } from "./passed-env.js";
 import { teamLogPath } from "./team-paths.js";
 import { processRuns, signalProcess, startDetached } from "./team-process.js";
