@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { BatonError } from "../../errors.js";
@@ -10,10 +10,11 @@ import type { TeamRecord } from "./team-record.js";
 /**
  * Claude Code keeps each session as `<config>/projects/<folder>/<id>.jsonl`,
  * where <folder> is the session's working folder with every character but a
- * letter or digit made `-`, and `--resume ID` looks for it under the folder it
- * is started in. A teammate works in its own worktree, so the lead's session
- * file is copied under the teammate's folder first; `--fork-session` then
- * makes a new session from it (the lead's own goes on untouched).
+ * letter or digit made `-`. `--resume ID --fork-session` started in another
+ * worktree finds it there and makes a new session from it, the lead's own
+ * untouched (Claude Code 2.1.330: test/hosts/claude-fork.hosts.test.ts, which
+ * also passes with no copy of the file under the teammate's folder, so none is
+ * made).
  */
 export function claudeProjectDir(configDir: string, cwd: string): string {
   return join(configDir, "projects", cwd.replace(/[^A-Za-z0-9]/g, "-"));
@@ -28,12 +29,13 @@ function claudeConfigDir(env: NodeJS.ProcessEnv): string {
  * What turns a new teammate's launch into one that starts from a copy of the
  * lead's Claude Code session (`spawn_agent {fork: true}`): the lead must be a
  * Claude Code agent of this team whose hooks have told baton its session id.
- * Checked before anything is made; the copy happens once the teammate's
- * worktree exists.
+ * Checked before anything is made: the session file must be where Claude
+ * Code keeps it.
  */
 export function forkAdapter(
   record: TeamRecord,
   lead: string,
+  env: NodeJS.ProcessEnv = process.env,
 ): (launch: AgentLaunch, cwd: string) => AgentLaunch {
   const me = record.agents.find((a) => a.name === lead);
   if (me?.host !== "claude")
@@ -49,7 +51,7 @@ export function forkAdapter(
       `baton has not seen ${lead}'s Claude Code session id yet (its hooks report it on each prompt)`,
       "spawn without fork, or try again after your next prompt",
     );
-  const configDir = claudeConfigDir(process.env);
+  const configDir = claudeConfigDir(env);
   const source = join(claudeProjectDir(configDir, session.cwd), `${session.sessionId}.jsonl`);
   if (!existsSync(source))
     throw new BatonError(
@@ -57,16 +59,13 @@ export function forkAdapter(
       `${lead}'s session file is not at ${source}`,
       "spawn without fork (Claude Code may keep its sessions elsewhere: CLAUDE_CONFIG_DIR)",
     );
-  return (launch, cwd) => {
+  return (launch) => {
     if (launch.host !== "claude")
       throw new BatonError(
         "unsupported",
         `only a Claude Code teammate can start from a Claude Code session, not ${launch.host}`,
         "spawn host claude with fork, or drop fork",
       );
-    const target = claudeProjectDir(configDir, cwd);
-    mkdirSync(target, { recursive: true });
-    copyFileSync(source, join(target, `${session.sessionId}.jsonl`));
     const [program, ...rest] = launch.command;
     return { ...launch, command: [program!, "--resume", session.sessionId, "--fork-session", ...rest] };
   };
