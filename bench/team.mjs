@@ -14,7 +14,7 @@
  * in a fresh repository, and stops it.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { initWorkspaceFiles, openWorkspace, SqliteStore } from "../dist/index.js";
 import { fakeClaudeBin } from "../test/workers/fake-claude-bin.mjs";
@@ -148,6 +148,11 @@ function rssKb(pid) {
 
 async function idleSixteen(scratch, seconds, log) {
   const repo = newRepo(scratch, "team-16");
+  // Sixteen is past team.max_agents' default (8): this team's config allows them.
+  writeFileSync(
+    join(repo, ".baton", "config.json"),
+    `${JSON.stringify({ humans: ["lea"], team: { max_agents: 16 } })}\n`,
+  );
   const env = { BATON_TMUX_SOCKET: join(repo, "tmux.sock") };
   baton(repo, ["up", "-n", "16", "--agent", "sim"], env);
   try {

@@ -472,7 +472,7 @@ it(`answers ${MESSAGES} hostile messages one by one as the protocol says, and st
   expect(failures.slice(0, 20)).toEqual([]);
 
   const tools = await mcp.request("tools/list");
-  expect(tools.result?.tools).toHaveLength(17);
+  expect(tools.result?.tools).toHaveLength(21);
   expect(await mcp.end()).toEqual({ code: 0, signal: null });
   console.log(
     `seed ${SEED}: kind → sent → answered as expected\n${[...tally].map(([name, t]) => `  ${name}: ${t.sent} sent, ${t.held} held (${t.expected} answers due)`).join("\n")}`,

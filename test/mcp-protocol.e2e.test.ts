@@ -280,7 +280,7 @@ describe("baton mcp answers every malformed message as JSON-RPC 2.0 and MCP say"
     expectWellFormed(mcp.answers);
     expect(mcp.garbage).toEqual([]);
     const tools = await mcp.request("tools/list");
-    expect(tools.result?.tools).toHaveLength(17);
+    expect(tools.result?.tools).toHaveLength(21);
     expect(await mcp.end()).toEqual({ code: 0, signal: null });
     // Diagnostics went to stderr, one line each.
     expect(mcp.stderr).toMatch(
@@ -338,7 +338,7 @@ describe("baton mcp's lifecycle", () => {
     const notYet = mcp.answers.find((a) => a.id === "l")!;
     expect(notYet.error?.message).toContain("not initialized: send initialize");
     expect((await mcp.initialize()).result?.serverInfo).toMatchObject({ name: "baton" });
-    expect((await mcp.request("tools/list")).result?.tools).toHaveLength(17);
+    expect((await mcp.request("tools/list")).result?.tools).toHaveLength(21);
   });
 
   it("a client that pipes initialize and its first calls without waiting is served in order", async () => {
@@ -378,7 +378,7 @@ describe("baton mcp's lifecycle", () => {
     // Each of these writes a line to the closed stderr.
     for (let i = 0; i < 20; i++) mcp.send(note("notifications/cancelled", [i]));
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect((await mcp.request("tools/list")).result?.tools).toHaveLength(17);
+    expect((await mcp.request("tools/list")).result?.tools).toHaveLength(21);
     expect(await mcp.end()).toEqual({ code: 0, signal: null });
   });
 

@@ -289,10 +289,20 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
       'baton up --agent "aider --model sonnet" --roles lead,developer',
       "any command (split like a shell, run by none)",
     ],
+    ["baton up --headless -n 2 --agent claude", "no tmux: background processes running baton work"],
+    ["baton up -n 2 --agent sim --port-base 5000", "ports from 5000 (default: team.port_base)"],
   ],
   down: [
     ["baton down", "ask each agent to quit, kill after 10 s, release their claims"],
-    ["baton down --force"],
+    ["baton down --force", "kill at once; also clears a damaged .baton/team.json"],
+  ],
+  spawn: [
+    ["baton spawn --agent claude --role reviewer", "one more agent in the running team"],
+    ["baton spawn --agent sim --name helper --task T-4", "named, with an open task assigned to it"],
+  ],
+  stop: [
+    ["baton stop claude-3", "asked to leave; its window ended after 60 s if it does not"],
+    ['baton stop claude-3 --reason "done reviewing" --timeout 5m --no-wait', "the hub sees it through"],
   ],
   sessions: [["baton sessions", "every baton team on this machine's tmux server"]],
   attach: [

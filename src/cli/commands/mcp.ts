@@ -36,7 +36,8 @@ The agent joins as --as NAME (or $BATON_AGENT, or the name baton connect --as re
 in the worktree) when the host starts the server. Tools:
 get_project_info, list_tasks, create_task, claim_task, complete_task, fail_task, release_task,
 lock_files, unlock_files, check_files, send_message, get_messages, chat_with_human, get_answer,
-request_approval, update_status, log_decision.
+request_approval, update_status, log_decision; for a team baton up started, spawn_agent,
+stop_agent, delegate and leave_team.
 
 Protocol: MCP over stdio, one JSON-RPC message per line, at most 4 MiB each (a longer
 line is answered with an error and skipped). Every malformed request gets a JSON-RPC

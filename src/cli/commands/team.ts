@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
+import { TEAM_BOUNDS } from "../../domain/team-config.js";
 import { BatonError } from "../../errors.js";
 import { runSimAgent, simKnob } from "../../orchestrator/sim/sim-agent.js";
 import { teamDown } from "../../orchestrator/team/team-down.js";
@@ -34,8 +35,13 @@ function count(value: string): number {
 
 function port(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1024 || n > 65_000)
-    throw new BatonError("usage", `--port-base ${value} is not a usable port`, "pick one from 1024 to 65000");
+  const { min, max } = TEAM_BOUNDS.portBase;
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new BatonError(
+      "usage",
+      `--port-base ${value} is not a usable port`,
+      `pick one from ${min} to ${max}`,
+    );
   return n;
 }
 

@@ -2,7 +2,6 @@ import { createServer } from "node:net";
 import { BatonError } from "../../errors.js";
 
 export const PORTS_PER_AGENT = 10;
-export const DEFAULT_PORT_BASE = 4100;
 
 function isFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -44,7 +44,7 @@ export async function requestStop(
     );
   if (options.by === agent.name)
     throw new BatonError("usage", "an agent does not stop itself through baton's stop", {
-      cli: "leave the team with baton leave and exit",
+      cli: "leave the team with baton agent leave and exit",
       tool: "call leave_team, which releases what you hold, and end your session",
     });
   const at = hub.clock.now();
