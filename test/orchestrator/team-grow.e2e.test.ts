@@ -93,9 +93,9 @@ describe("a running team changed from inside", () => {
     expect(baton(repo, ["down"], env).code).toBe(0);
   });
 
-  it("a lead's MCP tools: delegate to a new teammate and to itself, spawn_agent refusing unknown arguments, stop_agent answering at once", async () => {
+  it("a lead's MCP tools: delegate to a new teammate and to itself, spawn_agent refusing unknown arguments, stop_agent answering at once, leave_team confirming a stop", async () => {
     const repo = tempRepo({ humans: ["lea"] });
-    writeConfig(repo, { humans: ["lea"], team: { max_agents: 3 } });
+    writeConfig(repo, { humans: ["lea"], team: { max_agents: 3, allowed_hosts: ["sim", "node"] } });
     const env = { BATON_TMUX_SOCKET: tmuxSocket() };
     expect(baton(repo, ["up", "-n", "1", "--agent", "sim", "--roles", "lead"], env).code).toBe(0);
     const lead = await connectMcp(repo, "sim-1");
@@ -155,6 +155,30 @@ describe("a running team changed from inside", () => {
         data: expect.objectContaining({ by: "sim-1", confirmed: true }),
       }),
     ]);
+
+    // An agent of a host with MCP confirms with leave_team; baton then ends its window long before the deadline.
+    const sleeper = await call("spawn_agent", {
+      host: `${process.execPath} -e setInterval(()=>{},1000)`,
+      name: "sleeper",
+    });
+    expect(sleeper.isError, textOf(sleeper)).toBeFalsy();
+    expect((await call("stop_agent", { agent: "sleeper", timeout_s: 600 })).isError).toBeFalsy();
+    const itself = await connectMcp(repo, "sleeper");
+    const leaving = (await itself.callTool({ name: "leave_team", arguments: {} })) as ToolAnswer;
+    expect(JSON.parse(textOf(leaving))).toMatchObject({ stopConfirmed: true });
+    await until(
+      "sleeper stopped",
+      () =>
+        teamRecord(repo).agents.find((a: { name: string }) => a.name === "sleeper")?.stoppedAt
+          ? true
+          : undefined,
+      30_000,
+    );
+    expect(events(repo, "team.stopped").at(-1)).toMatchObject({
+      subject: "sleeper",
+      data: expect.objectContaining({ by: "sim-1", confirmed: true }),
+    });
+
     const self = await call("stop_agent", { agent: "sim-1" });
     expect(textOf(self)).toContain("call leave_team");
     expect(baton(repo, ["down"], env).code).toBe(0);

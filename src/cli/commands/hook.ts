@@ -86,7 +86,12 @@ const HANDLERS: Record<string, Handler> = {
 
 /** The host's session id, kept in the agent's tree: a lead's spawn_agent {fork: true} starts a teammate from it. */
 function remember(ws: Workspace, input: HookInput, host: HookHost): void {
-  if (ws.identity && ws.tree) rememberHostSession(ws.tree.gitDir, host, input, sessionCwd(input));
+  if (!ws.identity || !ws.tree) return;
+  try {
+    rememberHostSession(ws.tree.gitDir, host, input, sessionCwd(input));
+  } catch {
+    // Only a fork needs it: a git dir baton cannot write must not cost the session its context.
+  }
 }
 
 /** The session's folder, where relative paths start: the hook input's `cwd`, else where the hook runs. */

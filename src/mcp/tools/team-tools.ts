@@ -111,7 +111,15 @@ export function registerTeamTools(tools: ToolRegistry, session: McpSession): voi
     run: async () => {
       const left = await ws.agents.leave();
       session.claim = null;
-      return left;
+      // A stop baton asked for is confirmed by it (outside a team, there is none to confirm).
+      const { confirmStop } = await loadTeamOps();
+      let stopConfirmed = false;
+      try {
+        stopConfirmed = confirmStop(ws.root, session.agent);
+      } catch {
+        // no readable team record: nothing was asked
+      }
+      return { ...left, stopConfirmed };
     },
   });
 }

@@ -1,5 +1,20 @@
-/** Variables that belong to the process that set them, not to an agent started from it. */
-const OWN = new Set(["TMUX", "TMUX_PANE", "BATON_AGENT", "BATON_ROLE", "BATON_PORT", "BATON_TEAM", "_"]);
+/**
+ * Variables that belong to the process that set them, not to an agent started
+ * from it. CLAUDECODE and CLAUDE_CODE_ENTRYPOINT are what Claude Code sets for
+ * its own child processes (a lead's MCP server, which spawns teammates): a
+ * teammate in a window of its own is no child session of the lead's.
+ */
+const OWN = new Set([
+  "TMUX",
+  "TMUX_PANE",
+  "BATON_AGENT",
+  "BATON_ROLE",
+  "BATON_PORT",
+  "BATON_TEAM",
+  "CLAUDECODE",
+  "CLAUDE_CODE_ENTRYPOINT",
+  "_",
+]);
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**

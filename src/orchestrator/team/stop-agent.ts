@@ -4,7 +4,7 @@ import { recordTeamEvent } from "../supervisor/team-event.js";
 import { stopRequestText } from "./stop-request.js";
 import { GRACE_MS } from "./team-down.js";
 import { findTeamAgent, requireTeam } from "./team-lookup.js";
-import { type StopRequest, type TeamAgent, updateTeamAgent } from "./team-record.js";
+import { type StopRequest, type TeamAgent, updateTeamAgent, updateTeamRecord } from "./team-record.js";
 import type { TeamRunner } from "./team-runner.js";
 
 export const DEFAULT_STOP_TIMEOUT_MS = 60_000;
@@ -41,6 +41,12 @@ export async function requestStop(
       "conflict",
       `${agent.name} is being stopped already (asked by ${agent.stop.by}); it ends by ${new Date(agent.stop.deadline).toISOString()}`,
       "wait for it: its window is ended at that time at the latest",
+    );
+  if (agent.paneId === null && agent.process === null)
+    throw new BatonError(
+      "conflict",
+      `${agent.name} is still being started`,
+      "ask again once it runs (baton status shows it)",
     );
   if (options.by === agent.name)
     throw new BatonError("usage", "an agent does not stop itself through baton's stop", {
@@ -98,7 +104,8 @@ export async function settleStop(
   const now = hub.clock.now();
   if (stop.quitAt === null) {
     const me = (await hub.as(agent.name).agents.list()).find((a) => a.name === agent.name);
-    const left = me?.leftAt != null && me.leftAt >= stop.at;
+    // Confirmed by leave_team, or by leaving any other way since it was asked.
+    const left = stop.confirmed || (me?.leftAt != null && me.leftAt >= stop.at);
     if (running && !left && now < stop.deadline) return false;
     const quitAt = now;
     updateTeamAgent(root, agent.name, { stop: { ...stop, quitAt, confirmed: left || !running } });
@@ -131,4 +138,22 @@ async function finishStop(hub: Hub, root: string, runner: TeamRunner, agent: Tea
   // way is never restarted by the supervisor anyway.
   updateTeamAgent(root, agent.name, { stoppedAt: hub.clock.now() });
   return true;
+}
+
+/**
+ * The agent confirms a stop it was asked for (leave_team): kept in the record,
+ * since a host that makes another call after leaving is seen again, which
+ * clears its having left. Nothing to confirm without a stop under way.
+ */
+export function confirmStop(root: string, name: string): boolean {
+  let confirmed = false;
+  updateTeamRecord(root, (record) => ({
+    ...record,
+    agents: record.agents.map((a) => {
+      if (a.name !== name || !a.stop || a.stoppedAt !== null) return a;
+      confirmed = true;
+      return { ...a, stop: { ...a.stop, confirmed: true } };
+    }),
+  }));
+  return confirmed;
 }

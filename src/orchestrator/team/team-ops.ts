@@ -6,4 +6,4 @@
  */
 export { type Delegated, type DelegateRequest, delegate } from "./delegate.js";
 export { type SpawnRequest, spawnAgent } from "./spawn-agent.js";
-export { requestStop, type StopRequested } from "./stop-agent.js";
+export { confirmStop, requestStop, type StopRequested } from "./stop-agent.js";
