@@ -58,6 +58,7 @@ export function completedBy(repo: string): Map<string, string> {
 export interface LoggedEvent {
   type: string;
   actor: string;
+  summary: string;
   subject: string | null;
   data: Record<string, unknown>;
 }

@@ -6,7 +6,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { baton, CLI, git, tempDir, tempRepo } from "../helpers/temp-repo.js";
 import { fakeClaudeBin } from "../workers/fake-claude-bin.mjs";
-import { completedBy, tasks, tmux, tmuxSocket, until } from "./team-helpers.js";
+import {
+  completedBy,
+  events,
+  tasks,
+  teamRecord,
+  tmux,
+  tmuxSocket,
+  until,
+  writeConfig,
+} from "./team-helpers.js";
 
 /**
  * `baton up` / `down` as a user runs them, with baton's simulated agents (no AI
@@ -97,6 +106,47 @@ describe("baton up / down with simulated agents in real tmux", () => {
     expect(record.agents[0].stoppedAt).toEqual(expect.any(Number));
     const inbox = baton(repo, ["inbox", "--json"], { BATON_AGENT: "lea" }).json();
     expect(JSON.stringify(inbox)).toContain("sim-1 exited again");
+    expect(baton(repo, ["down", "--force"], env).code).toBe(0);
+  });
+});
+
+describe("a stuck agent", () => {
+  it("is restarted only when two signs agree (no word from it and no output, past hung_after), and finishes its task", async () => {
+    const repo = tempRepo({ humans: ["lea"] });
+    writeConfig(repo, { humans: ["lea"], hung_after: "2s", claim_ttl: "10m" });
+    const env = { BATON_TMUX_SOCKET: tmuxSocket(), BATON_SIM_HANG_ONCE: "sim-1" };
+    baton(repo, ["task", "add", "hang on this"], { BATON_AGENT: "lea" });
+    const up = baton(repo, ["up", "-n", "1", "--agent", "sim", "--json"], env);
+    expect(up.code, up.stderr).toBe(0);
+    const [restart] = await until("the stuck agent restarted", () => {
+      const found = events(repo, "team.restarted");
+      return found.length ? found : undefined;
+    });
+    expect(restart!.summary).toMatch(
+      /^sim-1 was \(stuck: no word from it for \d+s and no output for \d+s\); restarted$/,
+    );
+    // Restarted in its worktree, it resumes the task it held and finishes it; nothing was failed.
+    await until("the task done", () => (tasks(repo)[0]?.status === "done" ? true : undefined));
+    expect(tasks(repo)[0]).toMatchObject({ attempts: 0 });
+    expect(teamRecord(repo).agents[0]).toMatchObject({ restarts: 1, stoppedAt: null });
+    expect(baton(repo, ["down", "--force"], env).code).toBe(0);
+  });
+
+  it("one still printing is shown stuck but not restarted: one sign alone is not enough", async () => {
+    const repo = tempRepo({ humans: ["lea"] });
+    writeConfig(repo, { humans: ["lea"], hung_after: "2s", claim_ttl: "10m" });
+    const env = { BATON_TMUX_SOCKET: tmuxSocket(), BATON_SIM_HANG_ONCE: "sim-1", BATON_SIM_HANG_OUTPUT: "1" };
+    baton(repo, ["task", "add", "hang on this"], { BATON_AGENT: "lea" });
+    expect(baton(repo, ["up", "-n", "1", "--agent", "sim"], env).code).toBe(0);
+    const status = () => baton(repo, ["status", "--json"], { BATON_AGENT: "lea" }).json().status;
+    await until("the agent shown stuck", () => {
+      const sim = status().agents.find((a: { name: string }) => a.name === "sim-1");
+      return sim?.status === "hung" && sim.activity?.state === "working" ? true : undefined;
+    });
+    // Three times hung_after, and the supervisor looks every 2 s: it saw, and left it running.
+    await sleep(6000);
+    expect(events(repo, "team.restarted")).toEqual([]);
+    expect(tasks(repo)[0]).toMatchObject({ status: "claimed", holder: "sim-1" });
     expect(baton(repo, ["down", "--force"], env).code).toBe(0);
   });
 });

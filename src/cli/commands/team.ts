@@ -274,6 +274,7 @@ aside as .baton/team.json.damaged-<time>.`,
           crashAfter: crash ? Number(crash) : undefined,
           // Names, comma-separated: the agents that crash once, holding their first task.
           crashOnce: (process.env.BATON_SIM_CRASH_ONCE ?? "").split(",").includes(me),
+          hangOnce: (process.env.BATON_SIM_HANG_ONCE ?? "").split(",").includes(me),
           ask: simKnob(process.env.BATON_SIM_ASK, me),
           // Names, comma-separated: the agents that pay no heed to a stop request.
           ignoreStop: (process.env.BATON_SIM_IGNORE_STOP ?? "").split(",").includes(me),

@@ -22,6 +22,11 @@ export interface SimOptions {
   crashAfter?: number;
   /** Exit with status 1 right after its first claim, holding the task, once per worktree (BATON_SIM_CRASH_ONCE=NAME,...). */
   crashOnce?: boolean;
+  /**
+   * Go silent right after its first claim, holding the task, once per worktree: no heartbeat, no
+   * output, the process alive (BATON_SIM_HANG_ONCE=NAME,...), as a host stuck on a call does.
+   */
+  hangOnce?: boolean;
   /** Ask the humans this before the first task and wait for the answer (BATON_SIM_ASK). */
   ask?: string;
   /** Pay no heed to a stop request, so baton has to end it (BATON_SIM_IGNORE_STOP). */
@@ -94,6 +99,17 @@ export async function runSimAgent(ws: Workspace, options: SimOptions): Promise<n
     if (options.crashOnce && !existsSync(crashMark)) {
       writeFileSync(crashMark, `${task.id}\n`);
       say(`${me}: crashing on purpose while holding ${task.id} (BATON_SIM_CRASH_ONCE)`);
+      return 1;
+    }
+    const hangMark = `${crashMark}-hang`;
+    if (options.hangOnce && !existsSync(hangMark)) {
+      writeFileSync(hangMark, `${task.id}\n`);
+      await ws.agents.reportActivity("working", "sim:claimed", task.id);
+      say(`${me}: hanging on purpose while holding ${task.id} (BATON_SIM_HANG_ONCE)`);
+      // BATON_SIM_HANG_OUTPUT: silent to baton but still printing, as a host busy on a long call does.
+      const noise = process.env.BATON_SIM_HANG_OUTPUT ? setInterval(() => say("."), 300) : undefined;
+      await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+      clearInterval(noise);
       return 1;
     }
     await work(ws, task, token ?? undefined, say);

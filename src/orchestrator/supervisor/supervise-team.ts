@@ -1,11 +1,14 @@
 import { setTimeout as delay } from "node:timers/promises";
+import { shownState } from "../../domain/agent-status.js";
 import { CHANGED, type Subscription } from "../../notify/notifier.js";
 import type { Hub } from "../../services/hub.js";
+import { formatDuration } from "../../util/duration.js";
 import { passedEnv } from "../team/passed-env.js";
 import { settleStop } from "../team/stop-agent.js";
-import { readTeamRecord, type TeamAgent, updateTeamAgent } from "../team/team-record.js";
+import { readTeamRecord, type TeamAgent, type TeamRecord, updateTeamAgent } from "../team/team-record.js";
 import { TmuxRunner } from "../team/team-runner.js";
 import { teamTmux } from "../team/team-tmux.js";
+import type { Tmux } from "../tmux/tmux.js";
 import { exitWords } from "../tmux/window-list.js";
 import { dispatchIdle } from "./dispatch.js";
 import { checkHeadlessTeam } from "./supervise-headless.js";
@@ -27,7 +30,10 @@ export const SUPERVISE_SPACING_MS = 250;
  * ended on its own (its pane is dead: the process is gone, a signal that needs
  * no second opinion) is restarted once in the same window and worktree, with
  * its environment; a second death releases what it held (its task goes back to
- * the queue, the attempt counted by the expiry rules) and tells the humans. An
+ * the queue, the attempt counted by the expiry rules) and tells the humans. A
+ * live agent is treated the same only when two signs agree that it is stuck:
+ * no word from it (heartbeat, hook) since it said it was working, and no output
+ * in its window, both past hung_after. An
  * agent a human stopped (its window closed, or `baton down`) is never restarted.
  * An idle agent for which work waits is told of it (dispatch.ts).
  */
@@ -79,6 +85,8 @@ export async function checkTeam(
   if (!(await tmux.hasSession(record.session))) return false;
   const runner = new TmuxRunner(tmux, record.session);
   const windows = new Map((await tmux.listWindows(record.session)).map((w) => [w.paneId, w]));
+  const rules = { hungAfterMs: hub.config.hungAfterMs, offlineAfterMs: hub.config.offlineAfterMs };
+  const views = new Map((await hub.store.listAgents(rules)).map((view) => [view.name, view]));
   for (const agent of record.agents) {
     if (agent.stoppedAt !== null || agent.paneId === null) continue;
     const window = windows.get(agent.paneId);
@@ -101,33 +109,67 @@ export async function checkTeam(
       );
       continue;
     }
-    if (!window.dead) continue;
+    if (!window.dead) {
+      const view = views.get(agent.name);
+      // Two signs must agree before a live agent is restarted: no word from it (no heartbeat,
+      // no hook) since it said it was working, and no output in its window, both past hung_after.
+      const quietFor = window.activityAt === undefined ? 0 : hub.clock.now() - window.activityAt;
+      if (!view || shownState(view) !== "stuck" || quietFor <= hub.config.hungAfterMs) continue;
+      const said = `stuck: no word from it for ${formatDuration(hub.clock.now() - view.lastSeenAt)} and no output for ${formatDuration(quietFor)}`;
+      record = (await restartOrGiveUp(hub, root, tmux, agent, said, null, options)) ?? record;
+      continue;
+    }
     const said = exitWords(window);
     await hub.as(agent.name).agents.reportActivity("exited", "tmux:pane-dead", said).catch(options.onError);
-    if (agent.restarts < MAX_RESTARTS) {
-      // Counted before anything else can fail: a restart that is not recorded would repeat forever.
-      record = updateTeamAgent(root, agent.name, { restarts: agent.restarts + 1 }) ?? record;
-      await tmux.respawnWindow(agent.paneId, agent.command, { ...passedEnv(), ...agent.env }, agent.cwd);
-      // Its command carries its first prompt again: it starts a turn with its instructions.
-      await hub.as(agent.name).agents.reportActivity("working", "baton:restarted").catch(options.onError);
-      await recordTeamEvent(hub, agent.name, "team.restarted", `${agent.name} exited (${said}); restarted`, {
-        agent: agent.name,
-        exitStatus: window.exitStatus ?? null,
-        restarts: agent.restarts + 1,
-      });
-    } else {
-      record = updateTeamAgent(root, agent.name, { stoppedAt: hub.clock.now() }) ?? record;
-      await giveUp(hub, agent, said);
-    }
+    record =
+      (await restartOrGiveUp(hub, root, tmux, agent, said, window.exitStatus ?? null, options)) ?? record;
   }
   const running = record.agents.filter(
     (a) => a.stoppedAt === null && a.paneId !== null && windows.get(a.paneId)?.dead === false,
   );
-  if (running.length > 0) {
-    const rules = { hungAfterMs: hub.config.hungAfterMs, offlineAfterMs: hub.config.offlineAfterMs };
-    await dispatchIdle(hub, tmux, running, await hub.store.listAgents(rules), options.nudged);
-  }
+  if (running.length > 0) await dispatchIdle(hub, tmux, running, [...views.values()], options.nudged);
   return true;
+}
+
+/**
+ * Restarts an agent that died or is stuck, once, in the same window and
+ * worktree with the same environment (respawn ends a process still there);
+ * the next time, gives up on it (see giveUp) and ends what is left of it.
+ * Returns the record as changed.
+ */
+async function restartOrGiveUp(
+  hub: Hub,
+  root: string,
+  tmux: Tmux,
+  agent: TeamAgent,
+  said: string,
+  exitStatus: number | null,
+  options: { onError: (error: unknown) => void },
+): Promise<TeamRecord | undefined> {
+  if (agent.restarts >= MAX_RESTARTS) {
+    const record = updateTeamAgent(root, agent.name, { stoppedAt: hub.clock.now() });
+    await tmux.killWindow(agent.paneId!).catch(() => false);
+    await giveUp(hub, agent, said);
+    return record;
+  }
+  // Counted before anything else can fail: a restart that is not recorded would repeat forever.
+  const record = updateTeamAgent(root, agent.name, { restarts: agent.restarts + 1 });
+  await tmux.respawnWindow(agent.paneId!, agent.command, { ...passedEnv(), ...agent.env }, agent.cwd);
+  // Its command carries its first prompt again: it starts a turn with its instructions.
+  await hub.as(agent.name).agents.reportActivity("working", "baton:restarted").catch(options.onError);
+  await recordTeamEvent(
+    hub,
+    agent.name,
+    "team.restarted",
+    `${agent.name} ${said.startsWith("stuck") ? "was" : "exited"} (${said}); restarted`,
+    {
+      agent: agent.name,
+      exitStatus,
+      reason: said,
+      restarts: agent.restarts + 1,
+    },
+  );
+  return record;
 }
 
 /**

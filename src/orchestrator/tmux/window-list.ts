@@ -18,6 +18,8 @@ export interface WindowInfo {
   exitStatus: number | undefined;
   /** The signal that ended it (tmux 3.3 and later tell). */
   exitSignal: number | undefined;
+  /** When the window last showed new output (ms, to the second): the supervisor's second sign of life. */
+  activityAt: number | undefined;
 }
 
 /**
@@ -35,6 +37,7 @@ export const PANE_FORMAT = [
   "#{pane_dead_status}",
   "#{pane_dead_signal}",
   "#{pid}",
+  "#{window_activity}",
   "#{window_name}",
 ].join("\t");
 
@@ -81,16 +84,17 @@ export function parsePaneListing(output: string): PaneListing {
   for (const line of output.split("\n")) {
     if (line === "") continue;
     const fields = line.split("\t");
-    const [index, windowId, paneId, paneIndex, panePid, dead, status, signal, server] = fields;
+    const [index, windowId, paneId, paneIndex, panePid, dead, status, signal, server, activity] = fields;
     const info: WindowInfo = {
       index: Number(index),
       windowId: windowId!,
-      name: fields.slice(9).join("\t"),
+      name: fields.slice(10).join("\t"),
       paneId: paneId!,
       panePid: Number(panePid),
       dead: dead === "1",
       exitStatus: optionalNumber(status),
       exitSignal: optionalNumber(signal),
+      activityAt: activity ? Number(activity) * 1000 : undefined,
     };
     serverPid = optionalNumber(server) ?? serverPid;
     const known = firstPanes.get(info.windowId);
