@@ -551,7 +551,9 @@ describe("stop hook: an interactive Claude Code turn's cost", () => {
     expect(activity()).toMatchObject({ state: "idle", signal: "claude:Stop" });
     expect(open()).toHaveLength(0);
     // A transcript that is missing or not a file charges nothing and still records the stop.
-    for (const bad of [join(dir, "missing.jsonl"), dir])
+    const fifo = join(dir, "fifo");
+    spawnSync("mkfifo", [fifo]);
+    for (const bad of [join(dir, "missing.jsonl"), dir, fifo, "/dev/zero"])
       expect(hook(repo, "stop", "claude", { session_id: "s1", transcript_path: bad }, env).code).toBe(0);
     expect(baton(repo, ["cost", "T-1", "--json"]).json().total.turns).toBe(3);
   });
@@ -682,7 +684,9 @@ describe("permission hook: an interactive Claude Code permission prompt becomes 
     expect(approvals(repo, false)[0]!.plan).toContain("tool_use_id: turn-7");
   });
 
-  it("a session without an agent name, or a human's, is left to the host's own dialog", async () => {
+  it("a session without an agent name, or a human's, or a team with no humans, is left to the host's own dialog", async () => {
+    const nobody = tempRepo();
+    expect((await permissionHook(nobody, bash("ls"), { BATON_AGENT: "claude-1" }).done).answer).toBeNull();
     const repo = tempRepo({ humans: ["lea"] });
     expect((await permissionHook(repo, bash("ls"), {}).done).answer).toBeNull();
     baton(repo, ["agent", "join", "lea", "--kind", "human"]);

@@ -12,8 +12,8 @@ const text = (v: unknown) => (typeof v === "string" ? v : undefined);
  * the host gives up on the hook (its turn was interrupted, the process ended:
  * `signal`), the approval expires, so a late approval runs nothing.
  *
- * A session with no agent name (a person's own Claude Code) is left to the
- * host's dialog: null.
+ * A session with no agent name (a person's own Claude Code), or a team with no
+ * humans named, is left to the host's dialog: null.
  */
 export async function answerPermission(
   ws: Workspace,
@@ -22,7 +22,8 @@ export async function answerPermission(
   signal: AbortSignal,
 ): Promise<object | null> {
   const tool = text(input.tool_name);
-  if (!ws.identity || !tool) return null;
+  // With no humans in the config nobody could decide an approval: the terminal's dialog stays.
+  if (!ws.identity || !tool || ws.config.humans.length === 0) return null;
   const me = (await ws.agents.list()).find((agent) => agent.name === ws.identity);
   if (me?.kind === "human") return null;
   const held = (await ws.tasks.list({ mine: true })).find((task) => task.holder === ws.identity);

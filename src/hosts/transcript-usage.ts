@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
 import type { TokenCount } from "../domain/cost.js";
 
 /** The most of a transcript read back from its end: a turn's entries are at the end, and transcripts grow to many MB. */
@@ -11,7 +11,9 @@ export interface TurnUsage {
 }
 
 function tail(path: string): string {
-  const fd = openSync(path, "r");
+  // Only a regular file, and never a wait: opening a FIFO for reading would block until a writer came.
+  if (!statSync(path).isFile()) return "";
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return "";
