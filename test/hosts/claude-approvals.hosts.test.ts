@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { baton, tempDir, tempRepo } from "../helpers/temp-repo.js";
 import { type FakeModel, startFakeModel } from "./claude/fake-model.js";
 import { runClaude, setupHome } from "./claude/run-claude.js";
-import { eventsOf, finishWork, startClaudeWork, type WorkRun, whileWorking } from "./claude/work-run.js";
-import { batonBinDir, HOST_VERSIONS } from "./kit.js";
+import { startClaudeWork, type WorkRun } from "./claude/work-run.js";
+import { batonBinDir, eventsOf, finishWork, HOST_VERSIONS, whileWorking } from "./kit.js";
 
 /**
  * `baton work --agent claude` runs the real Claude Code headless against a

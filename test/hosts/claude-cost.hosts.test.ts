@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { baton } from "../helpers/temp-repo.js";
-import { eventsOf, finishWork, startClaudeWork, whileWorking } from "./claude/work-run.js";
-import { HOST_VERSIONS } from "./kit.js";
+import { startClaudeWork } from "./claude/work-run.js";
+import { eventsOf, finishWork, HOST_VERSIONS, whileWorking } from "./kit.js";
 
 /**
  * The real Claude Code, headless under `baton work`, against a fake model

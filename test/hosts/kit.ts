@@ -173,3 +173,36 @@ export interface HostRunOptions {
   args?: string[];
   timeoutMs?: number;
 }
+
+/** A `baton work` running in the background against a fake model, whatever the host. */
+export interface Working {
+  done: Promise<CliResult>;
+  fake: { close(): Promise<void> };
+}
+
+/** Polls `probe` every 100 ms for up to a minute; fails at once if the worker ends first. */
+export async function whileWorking<T>(run: Working, what: string, probe: () => T | undefined): Promise<T> {
+  for (let i = 0; i < 600; i++) {
+    const found = probe();
+    if (found !== undefined) return found;
+    const finished = await Promise.race([run.done, new Promise((r) => setTimeout(r, 100, undefined))]);
+    if (finished) throw new Error(`the run ended before ${what}: ${JSON.stringify(finished)}`);
+  }
+  throw new Error(`no ${what} within a minute`);
+}
+
+/** The worker's result, with the fake model closed whatever happened. */
+export async function finishWork(run: Working): Promise<CliResult> {
+  try {
+    return await run.done;
+  } finally {
+    await run.fake.close();
+  }
+}
+
+/** The events of one type in the repository's log (`work.run`, `work.cap`), oldest first. */
+export const eventsOf = (repo: string, type: string) =>
+  baton(repo, ["log", "--type", type, "--json"]).json().events as {
+    summary: string;
+    data: Record<string, unknown>;
+  }[];

@@ -39,15 +39,17 @@ export function registerWorkCommand(program: Command): void {
       "after",
       `
 Each task's agent runs in this folder, headless: claude -p (stream-json), codex
-exec --json, gemini -p (stream-json), pi -p --mode json, or your command with
-the task's prompt on stdin and in BATON_TASK_PROMPT (BATON_TASK_ID and
-BATON_TASK_TOKEN too). While it runs, the worker heartbeats, so the claim lives
-as long as the process; if the claim is lost anyway, the agent is stopped.
-Exit 0 completes the task (with the agent's last message as its result), any
-other exit fails it with the output's tail; an agent that completed or failed
-the task itself through baton keeps its word. Each run is logged as work.run
-with the session id, cost or tokens the host reported. Ctrl-C stops the agents,
-releases their tasks and ends.
+exec --json, gemini -p (stream-json), pi --mode rpc, or your command with the
+task's prompt on stdin and in BATON_TASK_PROMPT (BATON_TASK_ID and
+BATON_TASK_TOKEN too); each host with its own configured provider and model.
+While it runs, the worker heartbeats, so the claim lives as long as the
+process; if the claim is lost anyway, the agent is stopped (pi is asked to
+abort first, and signalled only if it does not end). Exit 0 completes the task
+(with the agent's last message as its result); any other exit, or an error the
+host reports, fails it with the host's error or the output's tail; an agent
+that completed or failed the task itself through baton keeps its word. Each
+run is logged as work.run with the session id, cost or tokens the host
+reported. Ctrl-C stops the agents, releases their tasks and ends.
 
 Claude Code asks before it uses a tool that needs permission: a rule in
 "permissions" of .baton/config.json answers at once; any other request becomes

@@ -11,6 +11,8 @@ export interface RunFacts {
   tokens?: { input: number; output: number };
   /** The host said the turn failed even if it exited 0. */
   failed?: boolean;
+  /** What the host said went wrong, for the failed task's reason (its output's tail says less). */
+  error?: string;
   /** The last thing the agent said, for the task's result. */
   lastText?: string;
   /** The host stopped itself at the budget baton gave it (Claude Code's --max-budget-usd). */
@@ -38,10 +40,11 @@ export interface HeadlessCommand {
   argv: string[];
   /**
    * How the prompt goes in: as an argument (already in argv), on stdin (a
-   * command of the user's), or as a stream-json user message with stdin kept
-   * open for the host's permission requests (Claude Code).
+   * command of the user's), as a stream-json user message with stdin kept
+   * open for the host's permission requests (Claude Code), or as an RPC
+   * `prompt` command with stdin kept open for an abort (pi, pi-session.ts).
    */
-  prompt: "argv" | "stdin" | "stream-json";
+  prompt: "argv" | "stdin" | "stream-json" | "rpc";
   /** Folds one line of the host's stdout into what is known of the run. */
   read: (line: string, facts: RunFacts) => void;
 }
@@ -58,6 +61,24 @@ function json(line: string): Record<string, unknown> | undefined {
 
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+const record = (v: unknown) =>
+  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+
+/**
+ * The message inside an API error the host passed on verbatim: Codex says
+ * `{"error":{"message":"…"}}`, Gemini CLI `[API Error: {"error":{…,"message":"…"}}]`.
+ */
+function apiMessage(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const start = text.indexOf("{");
+  const end = text.lastIndexOf("}");
+  if (start < 0 || end <= start) return text;
+  try {
+    return str(record(record(JSON.parse(text.slice(start, end + 1))).error).message) ?? text;
+  } catch {
+    return text;
+  }
+}
 
 /** Claude Code: `system/init` carries the session id; each turn ends with a `result` (cost, error). */
 function readClaude(line: string, facts: RunFacts): void {
@@ -84,7 +105,11 @@ function firstKey(value: unknown): string | undefined {
   return typeof value === "object" && value !== null ? Object.keys(value)[0] : undefined;
 }
 
-/** Codex `exec --json`: thread.started, turn.completed {usage}, turn.failed, item.completed (agent text). */
+/**
+ * Codex `exec --json` (0.169): thread.started, turn.completed {usage}, turn.failed {error},
+ * error {message}, item.completed (agent text). It names no model, so its
+ * tokens are priced by the table's `codex` entry.
+ */
 function readCodex(line: string, facts: RunFacts): void {
   const m = json(line);
   if (!m) return;
@@ -100,53 +125,104 @@ function readCodex(line: string, facts: RunFacts): void {
     facts.tokens = { input: before.input + turn.input, output: before.output + turn.output };
     facts.turnCosts.push({ tokens: turn });
   }
-  if (m.type === "turn.failed" || m.type === "error") facts.failed = true;
+  if (m.type === "turn.failed" || m.type === "error") {
+    facts.failed = true;
+    facts.error = apiMessage(str(m.message) ?? str(record(m.error).message)) ?? facts.error;
+  }
   if (m.type === "item.completed" && typeof m.item === "object" && m.item !== null) {
     const item = m.item as Record<string, unknown>;
     if (item.type === "agent_message") facts.lastText = str(item.text) ?? facts.lastText;
   }
 }
 
-/** Gemini CLI stream-json: init {session_id}, message (assistant text), result {stats}. */
-function readGemini(line: string, facts: RunFacts): void {
-  const m = json(line);
-  if (!m) return;
-  if (m.type === "init") facts.sessionId = str(m.session_id) ?? facts.sessionId;
-  if (m.type === "message" && m.role === "assistant") facts.lastText = str(m.content) ?? facts.lastText;
-  if (m.type === "result") {
-    if (m.status === "error") facts.failed = true;
-    const stats = (m.stats ?? {}) as Record<string, unknown>;
+/**
+ * Gemini CLI stream-json (0.61): init {session_id}, message (assistant text in
+ * `delta` chunks), tool_use, result {status, error, stats}. The stats count
+ * tokens per model (the router's own calls under another model): one ledger
+ * entry each, so each is priced as its model.
+ */
+function geminiReader(): (line: string, facts: RunFacts) => void {
+  let speaking = false; // the last event was assistant text: a delta goes on the same message
+  return (line, facts) => {
+    const m = json(line);
+    if (!m) return;
+    if (m.type === "init") facts.sessionId = str(m.session_id) ?? facts.sessionId;
+    const text = m.type === "message" && m.role === "assistant" ? str(m.content) : undefined;
+    if (text !== undefined) facts.lastText = speaking && m.delta === true ? `${facts.lastText}${text}` : text;
+    speaking = text !== undefined;
+    if (m.type !== "result") return;
+    if (m.status === "error") {
+      facts.failed = true;
+      facts.error = apiMessage(str(record(m.error).message)) ?? facts.error;
+    }
+    const stats = record(m.stats);
     const input = num(stats.input_tokens);
     const output = num(stats.output_tokens);
-    if (input !== undefined || output !== undefined) {
+    if (input !== undefined || output !== undefined)
       facts.tokens = { input: input ?? 0, output: output ?? 0 };
-      facts.turnCosts.push({
-        tokens: { ...facts.tokens, cached: num(stats.cached) ?? 0 },
-        model: firstKey(stats.models),
-      });
+    for (const [model, raw] of Object.entries(record(stats.models))) {
+      const u = record(raw);
+      const tokens = {
+        input: num(u.input_tokens) ?? 0,
+        output: num(u.output_tokens) ?? 0,
+        cached: num(u.cached) ?? 0,
+      };
+      if (tokens.input + tokens.output > 0) facts.turnCosts.push({ tokens, model });
     }
-  }
+  };
 }
 
-/** pi `--mode json`: a session header first; messages carry `usage.cost.total`; a run ends with agent_end. */
+/**
+ * pi `--mode rpc` (0.73): the session id in the answer to `get_state`
+ * (`--mode json` printed a session header first); each model request ends in
+ * an assistant `message_end` with `usage.cost.total`, its text and its
+ * `stopReason` ("error" with `errorMessage`: pi exits 0 all the same); a
+ * refused `prompt` command is a failed `response`.
+ */
 function readPi(line: string, facts: RunFacts): void {
   const m = json(line);
   if (!m) return;
-  // Its first line is the session file's header: `{type: "session", id}`.
   if (m.type === "session") facts.sessionId = str(m.id) ?? facts.sessionId;
-  const message = (m.message ?? {}) as Record<string, unknown>;
-  const usage = (message.usage ?? {}) as Record<string, unknown>;
-  const cost = num((usage.cost as Record<string, unknown> | undefined)?.total);
-  if (m.type === "message_end" && cost !== undefined) {
-    facts.costUsd = (facts.costUsd ?? 0) + cost;
-    facts.turnCosts.push({ usd: cost, model: str(message.model) });
+  if (m.type === "response") {
+    if (m.command === "get_state") facts.sessionId = str(record(m.data).sessionId) ?? facts.sessionId;
+    if (m.command === "prompt" && m.success === false) {
+      facts.failed = true;
+      facts.error = str(m.error) ?? "pi refused the prompt";
+    }
+    return;
   }
+  const message = record(m.message);
+  if (m.type !== "message_end" || message.role !== "assistant") return;
+  const usage = record(message.usage);
+  const cost = num(record(usage.cost).total) ?? 0;
+  const cached = num(usage.cacheRead) ?? 0;
+  const tokens = {
+    input: (num(usage.input) ?? 0) + cached + (num(usage.cacheWrite) ?? 0),
+    output: num(usage.output) ?? 0,
+    cached,
+  };
+  // A request aborted or refused before the model answered costs nothing and is no turn.
+  if (cost > 0 || tokens.input + tokens.output > 0) {
+    facts.costUsd = (facts.costUsd ?? 0) + cost;
+    facts.turnCosts.push({ usd: cost, tokens, model: str(message.model) });
+  }
+  const text = Array.isArray(message.content)
+    ? message.content
+        .map((part) => record(part))
+        .filter((part) => part.type === "text")
+        .map((part) => str(part.text) ?? "")
+        .join("")
+    : "";
+  if (text.trim()) facts.lastText = text;
+  // The latest request decides: pi retries some errors itself, and a retry that answers clears it.
+  facts.failed = message.stopReason === "error";
+  facts.error = facts.failed ? (str(message.errorMessage) ?? "the model request failed") : undefined;
 }
 
 /**
  * The command `baton work` runs for one task. Known hosts run in their
- * structured headless mode with the prompt as one argument (Claude Code: as a
- * stream-json message, see `prompt`); any other command
+ * structured headless mode with the prompt as one argument (Claude Code and
+ * pi: on stdin in their own protocol, see `prompt`); any other command
  * runs as given and gets the prompt on stdin and in BATON_TASK_PROMPT, and
  * only its exit code counts. `resume` is a session the host reported in an
  * earlier run of the same task: Claude Code, Codex and pi go on in it (the
@@ -198,13 +274,15 @@ export function headlessCommand(
         host: "gemini",
         argv: ["gemini", "-p", prompt, "--output-format", "stream-json"],
         prompt: "argv",
-        read: readGemini,
+        read: geminiReader(),
       };
     case "pi":
+      // RPC, not `-p --mode json`: stdin stays open, so baton can ask pi to abort
+      // (it ends its tool calls and saves the session) before it signals it.
       return {
         host: "pi",
-        argv: ["pi", "-p", "--mode", "json", ...(resume ? ["--session", resume] : []), prompt],
-        prompt: "argv",
+        argv: ["pi", "--mode", "rpc", ...(resume ? ["--session", resume] : [])],
+        prompt: "rpc",
         read: readPi,
       };
     default:

@@ -8,6 +8,7 @@ import { AgentProcess } from "./agent-process.js";
 import { ClaudeSession } from "./claude-session.js";
 import { CostGuard } from "./cost-guard.js";
 import { PermissionBroker } from "./permission-broker.js";
+import { PiSession } from "./pi-session.js";
 import { continuePrompt, taskPrompt } from "./task-prompt.js";
 
 export interface WorkOptions {
@@ -153,7 +154,7 @@ async function runOnce(
   const facts = newRunFacts();
   await ws.agents.reportActivity("working", `${command.host}:run`, task.id);
   let lost = false;
-  let session: ClaudeSession | undefined;
+  let session: ClaudeSession | PiSession | undefined;
   const agent = new AgentProcess(command.argv, {
     cwd: ws.paths.cwd,
     env: {
@@ -170,7 +171,9 @@ async function runOnce(
       session?.line(line);
     },
   });
-  const stop = () => agent.stop();
+  // pi is asked to abort before it is signalled (pi-session.ts); any other agent is signalled.
+  const pi = command.prompt === "rpc" ? new PiSession(agent.child.stdin, () => agent.stop()) : undefined;
+  const stop = () => (pi ? pi.stop() : agent.stop());
   let running = true;
   let capStopped = false;
   onStop(() => {
@@ -180,8 +183,7 @@ async function runOnce(
   });
   // Claude Code asks permission over stdin/stdout; the broker answers from the config or a human.
   const broker = new PermissionBroker(ws, { host: command.host, task: task.id });
-  session =
-    command.prompt === "stream-json" ? new ClaudeSession(agent.child.stdin, broker, facts, stop) : undefined;
+  session = command.prompt === "stream-json" ? new ClaudeSession(agent.child.stdin, broker, facts, stop) : pi;
   if (session) session.start(prompt);
   else agent.child.stdin.end(command.prompt === "stdin" ? prompt : "");
   options.signal.addEventListener("abort", stop, { once: true });
@@ -271,7 +273,9 @@ async function settle(
     await ws.tasks.release(task.id, { token }).catch(() => undefined);
     return { task: task.id, status: "left", exitCode, facts };
   }
-  if (exitCode === 0 && !facts.failed)
+  // A run baton stopped is not done, even when the host ended itself cleanly (pi after an abort).
+  const stopped = run.timedOut || broker.timedOut !== undefined;
+  if (exitCode === 0 && !facts.failed && !stopped)
     return finish(
       ws,
       task,
@@ -287,12 +291,14 @@ async function settle(
       : exitCode === null
         ? `was ended by ${run.signal ?? "a signal"}`
         : `exited ${exitCode}${facts.failed ? " (the host reported an error)" : ""}`;
+  // The host's own words for what went wrong say more than the tail of its JSON output.
+  const detail = (facts.error ?? output).trim();
   return finish(
     ws,
     task,
     token,
     // The reason's limit is TAIL_CHARS in all: the tail gives up what the explanation takes.
-    { failed: `the agent ${why}: ${output.trim().slice(-(TAIL_CHARS - why.length - 20)) || "no output"}` },
+    { failed: `the agent ${why}: ${detail.slice(-(TAIL_CHARS - why.length - 20)) || "no output"}` },
     exitCode,
     facts,
   );

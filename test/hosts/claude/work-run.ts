@@ -46,29 +46,3 @@ export async function startClaudeWork(script: Script, config: Record<string, unk
   );
   return { repo, fake, child, done };
 }
-
-/** Polls `probe` every 100 ms for up to a minute; fails at once if the worker ends first. */
-export async function whileWorking<T>(run: WorkRun, what: string, probe: () => T | undefined): Promise<T> {
-  for (let i = 0; i < 600; i++) {
-    const found = probe();
-    if (found !== undefined) return found;
-    const finished = await Promise.race([run.done, new Promise((r) => setTimeout(r, 100, undefined))]);
-    if (finished) throw new Error(`the run ended before ${what}: ${JSON.stringify(finished)}`);
-  }
-  throw new Error(`no ${what} within a minute`);
-}
-
-/** The worker's result, with the fake model closed whatever happened. */
-export async function finishWork(run: WorkRun): Promise<CliResult> {
-  try {
-    return await run.done;
-  } finally {
-    await run.fake.close();
-  }
-}
-
-export const eventsOf = (repo: string, type: string) =>
-  baton(repo, ["log", "--type", type, "--json"]).json().events as {
-    summary: string;
-    data: Record<string, unknown>;
-  }[];

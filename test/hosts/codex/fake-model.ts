@@ -20,7 +20,9 @@ export type Action =
   /** A function call; MCP tools carry their server's namespace (Codex: `mcp__baton`). */
   | { tool: string; args: Record<string, unknown>; namespace?: string }
   /** A freeform custom tool call (Codex's `apply_patch` takes the raw patch). */
-  | { tool: string; input: string };
+  | { tool: string; input: string }
+  /** The API refuses the request (HTTP 400) with this message: the turn fails. */
+  | { error: string };
 
 export type Script = Action[][];
 
@@ -114,6 +116,7 @@ export async function startFakeModel(script: Script): Promise<FakeModel> {
 
   function items(turn: number, actions: Action[]): Item[] {
     return actions.map((action, i) => {
+      if ("error" in action) throw new Error("an error action is answered before any item");
       if ("text" in action)
         return {
           type: "message",
@@ -200,7 +203,16 @@ export async function startFakeModel(script: Script): Promise<FakeModel> {
     }
     const turn = countModelTurns(request.input);
     record.turn = turn;
-    stream(res, model, items(turn, script[turn] ?? [{ text: "done" }]));
+    const actions = script[turn] ?? [{ text: "done" }];
+    const refusal = actions.find((action) => "error" in action);
+    if (refusal && "error" in refusal) {
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({ error: { message: refusal.error, type: "invalid_request_error", code: null } }),
+      );
+      return;
+    }
+    stream(res, model, items(turn, actions));
   }
 
   const server = createServer((req, res) => {

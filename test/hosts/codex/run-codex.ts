@@ -25,9 +25,10 @@ export const codexEnv = (home: string) =>
  * (`exec` has nobody to ask), no update check, no retries against the fake.
  * `gpt-5.5` is a model Codex knows, so it offers its `apply_patch` tool. The
  * provider's base_url is given per run (runCodex), so two agents sharing this
- * HOME can each talk to their own fake model.
+ * HOME can each talk to their own fake model; or here, for a plain `codex exec`
+ * as `baton work` runs it.
  */
-export function setupHome(home: string): void {
+export function setupHome(home: string, baseUrl?: string): void {
   mkdirSync(codexHome(home), { recursive: true });
   const lines = [
     'model = "gpt-5.5"',
@@ -44,6 +45,7 @@ export function setupHome(home: string): void {
     `env_key = ${toml(KEY_ENV)}`,
     "request_max_retries = 0",
     "stream_max_retries = 0",
+    ...(baseUrl ? [`base_url = ${toml(baseUrl)}`] : []),
     "",
   ];
   writeFileSync(join(codexHome(home), "config.toml"), lines.join("\n"));

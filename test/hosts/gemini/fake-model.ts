@@ -11,7 +11,11 @@ import type { AddressInfo } from "node:net";
  */
 
 /** One thing the model says in a turn: a function call or text. */
-export type Action = { tool: string; args?: Record<string, unknown> } | { text: string };
+export type Action =
+  | { tool: string; args?: Record<string, unknown> }
+  | { text: string }
+  /** The API refuses the request (HTTP 400, not retried) with this message. */
+  | { error: string };
 /** A turn: what the model answers to one main request. */
 export type Turn = Action[];
 
@@ -88,7 +92,7 @@ function partsOf(turn: Turn | undefined): Json[] {
   return turn.map((action) =>
     "tool" in action
       ? { functionCall: { name: action.tool, args: action.args ?? {} } }
-      : { text: action.text },
+      : { text: "text" in action ? action.text : "" },
   );
 }
 
@@ -136,6 +140,9 @@ export async function startFakeModel(script: Turn[]): Promise<FakeModel> {
       record.kind = "turn";
       const turn: number = (body?.contents ?? []).filter((c: Json) => c.role === "model").length;
       record.turn = turn;
+      const refusal = script[turn]?.find((action) => "error" in action);
+      if (refusal && "error" in refusal)
+        return send(400, { error: { code: 400, message: refusal.error, status: "INVALID_ARGUMENT" } });
       parts = partsOf(script[turn]);
     } else {
       record.kind = "side";

@@ -9,7 +9,18 @@ import type { AddressInfo } from "node:net";
  * Requests without tools (side calls such as a title) are answered "ok" and do
  * not count; past the script's end the model says "done".
  */
-export type Action = { text: string } | { tool: string; args: Record<string, unknown> };
+export type Action =
+  | { text: string }
+  | { tool: string; args: Record<string, unknown> }
+  /** The tokens this turn reports instead of 10 in and 5 out (what pi prices from its models.json). */
+  | { usage: { input: number; output: number } }
+  /**
+   * The API refuses the request (HTTP 400) with this message: pi ends the run
+   * with an error, or retries it if the message reads as passing ("overloaded").
+   * With `times`, only the turn's first `times` requests are refused; later ones
+   * get the turn's other actions.
+   */
+  | { error: string; times?: number };
 export type Turn = Action[];
 
 export interface ChatMessage {
@@ -60,6 +71,7 @@ function messagesOf(body: unknown): ChatMessage[] {
 export async function startFakeModel(script: Turn[]): Promise<FakeModel> {
   const requests: RecordedRequest[] = [];
   let calls = 0;
+  const refused = new Map<number, number>(); // turn -> requests refused so far
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -82,12 +94,22 @@ export async function startFakeModel(script: Turn[]): Promise<FakeModel> {
       const tools = (body as { tools?: unknown[] } | null)?.tools;
       let text = "ok";
       const toolCalls: { id: string; name: string; arguments: string }[] = [];
+      let usage = { input: 10, output: 5 };
       if (Array.isArray(tools) && tools.length > 0) {
         const turn = messagesOf(body).filter((m) => m.role === "assistant").length;
         record.turn = turn;
         text = "";
         for (const action of script[turn] ?? [{ text: "done" }]) {
-          if ("tool" in action) {
+          if ("error" in action) {
+            const before = refused.get(turn) ?? 0;
+            if (action.times !== undefined && before >= action.times) continue;
+            refused.set(turn, before + 1);
+            sendJson(res, 400, { error: { message: action.error, type: "invalid_request_error" } });
+            return;
+          }
+          if ("usage" in action) {
+            usage = action.usage;
+          } else if ("tool" in action) {
             calls += 1;
             toolCalls.push({
               id: `call_${turn}_${calls}`,
@@ -99,7 +121,7 @@ export async function startFakeModel(script: Turn[]): Promise<FakeModel> {
           }
         }
       }
-      stream(res, (body as { model?: string } | null)?.model ?? "fake-model", text, toolCalls);
+      stream(res, (body as { model?: string } | null)?.model ?? "fake-model", text, toolCalls, usage);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -150,6 +172,7 @@ function stream(
   model: string,
   text: string,
   toolCalls: { id: string; name: string; arguments: string }[],
+  usage: { input: number; output: number },
 ): void {
   const id = `chatcmpl-fake-${Date.now()}`;
   const created = Math.floor(Date.now() / 1000);
@@ -176,7 +199,11 @@ function stream(
     });
   });
   send({}, toolCalls.length > 0 ? "tool_calls" : "stop");
-  send({}, null, { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 });
+  send({}, null, {
+    prompt_tokens: usage.input,
+    completion_tokens: usage.output,
+    total_tokens: usage.input + usage.output,
+  });
   res.write("data: [DONE]\n\n");
   res.end();
 }

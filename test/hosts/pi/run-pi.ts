@@ -10,8 +10,18 @@ import { type HostRunOptions, hostBin, hostEnv, runHostProcess } from "../kit.js
 export const PROVIDER = "fake";
 export const MODEL = "fake-model";
 
-/** What a user does once: tell pi about the provider and its model. */
-export function setupHome(home: string, baseUrl: string): void {
+/**
+ * What a user does once: tell pi about the provider and its model (with its
+ * price in USD per million tokens, which pi reports each request's cost by),
+ * and make it the default, so a plain `pi` (as `baton work` runs it) uses it.
+ * `settings` go into pi's settings.json as well.
+ */
+export function setupHome(
+  home: string,
+  baseUrl: string,
+  options: { cost?: { input: number; output: number }; settings?: Record<string, unknown> } = {},
+): void {
+  const cost = options.cost ?? { input: 0, output: 0 };
   const agentDir = join(home, ".pi", "agent");
   mkdirSync(agentDir, { recursive: true });
   const models = {
@@ -29,14 +39,20 @@ export function setupHome(home: string, baseUrl: string): void {
             input: ["text"],
             contextWindow: 128000,
             maxTokens: 4096,
-            cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+            cost: { ...cost, cacheRead: 0, cacheWrite: 0 },
           },
         ],
       },
     },
   };
   writeFileSync(join(agentDir, "models.json"), JSON.stringify(models, null, 2));
-  writeFileSync(join(agentDir, "settings.json"), JSON.stringify({ quietStartup: true }, null, 2));
+  const settings = {
+    quietStartup: true,
+    defaultProvider: PROVIDER,
+    defaultModel: MODEL,
+    ...options.settings,
+  };
+  writeFileSync(join(agentDir, "settings.json"), JSON.stringify(settings, null, 2));
 }
 
 export interface PiRun {
