@@ -64,6 +64,8 @@ describe("baton connect", () => {
     expect(settingsText).not.toMatch(/claude-1|claude-9|\/usr\/bin|baton\.js/);
     const settings = JSON.parse(settingsText);
     expect(settings.permissions.allow).toEqual(["Bash(ls)", "mcp__baton"]);
+    // baton's own .mcp.json server approved (the "other" server stays the user's to decide).
+    expect(settings.enabledMcpjsonServers).toEqual(["baton"]);
     expect(settings.hooks.PreToolUse).toEqual([
       { matcher: "Bash", hooks: [{ type: "command", command: "mine" }] },
       {
@@ -191,7 +193,9 @@ describe("baton connect", () => {
     expect(state[`${hooksPath}:permission_request:0:0`]!.trusted_hash).toBe(
       codexHookHash("PermissionRequest", undefined, permission),
     );
-    expect(Object.keys(state)).toHaveLength(4);
+    // One per hook: PreToolUse, SessionStart, UserPromptSubmit, Stop, PermissionRequest.
+    expect(Object.keys(state)).toHaveLength(5);
+    expect(hooks.UserPromptSubmit[0].hooks[0].command).toBe("baton hook prompt --host codex");
     // Once the user trusts the project, connect stops asking.
     writeFileSync(
       join(codexHome, "config.toml"),
@@ -213,6 +217,9 @@ describe("baton connect", () => {
     });
     expect(settings.hooks.BeforeTool[0]).toMatchObject({ matcher: "write_file|replace|run_shell_command" });
     expect(settings.hooks.BeforeTool[0].hooks[0].command).toBe("baton hook pre-edit --host gemini");
+    // A turn from BeforeAgent to AfterAgent: working, then idle (what the supervisor delivers work by).
+    expect(settings.hooks.BeforeAgent[0].hooks[0].command).toBe("baton hook prompt --host gemini");
+    expect(settings.hooks.AfterAgent[0].hooks[0].command).toBe("baton hook stop --host gemini");
     const user = JSON.parse(read(join(testHome(), ".gemini/settings.json")));
     expect(user.hooks.BeforeTool[0].hooks[0].command).toBe("baton hook pre-edit --host gemini");
     expect(user.mcpServers).toBeUndefined();

@@ -358,6 +358,11 @@ describe("baton hook session-start and stop", () => {
       expect(context.hookSpecificOutput.additionalContext).toContain("complete_task");
       expect(context.hookSpecificOutput.additionalContext).toContain("use the v2 API");
     }
+    // The session's start is the host's first word: at its prompt, idle until a prompt starts a turn.
+    const started = baton(repo, ["agents", "--json"])
+      .json()
+      .agents.find((a: { name: string }) => a.name === "claude-1");
+    expect(started.activity).toMatchObject({ state: "idle", signal: "gemini:SessionStart" });
     const anonymous = hook(repo, "session-start", "claude", {}).json();
     expect(anonymous.hookSpecificOutput.additionalContext).toMatch(/no agent name/);
     expect(

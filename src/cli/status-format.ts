@@ -176,7 +176,9 @@ export function teamLines(team: TeamView, s: Style): string[] {
   const rows = [["AGENT", "PROCESS", "BRANCH", team.agents.some((a) => a.url) ? "URL" : "PORT"].map(s.dim)];
   for (const a of team.agents) {
     const pid = a.pid !== null && a.process === "running" ? ` (pid ${a.pid})` : "";
-    const process = `${a.process}${pid}${a.exit ? ` (${a.exit})` : ""}${a.restarts ? `, ${a.restarts} restart${a.restarts > 1 ? "s" : ""}` : ""}`;
+    // A running host baton has not heard from since it started is still starting, or on a screen of its own.
+    const quiet = a.process === "running" && a.heard === false ? ", no word yet" : "";
+    const process = `${a.process}${pid}${a.exit ? ` (${a.exit})` : ""}${quiet}${a.restarts ? `, ${a.restarts} restart${a.restarts > 1 ? "s" : ""}` : ""}`;
     rows.push([
       s.bold(t(a.name)),
       colour[a.process](process),
@@ -184,5 +186,11 @@ export function teamLines(team: TeamView, s: Style): string[] {
       a.url ?? String(a.port),
     ]);
   }
-  return [head, indent(table(rows, room(s)))];
+  // What stops an agent before it starts: the human answers it in the agent's window, baton never does.
+  const asks = team.agents.flatMap((a) =>
+    a.waitingFor.map(
+      (q) => `  ${s.yellow(`${t(a.name)} waits for you`)}: ${t(q)}; answer it in baton attach ${t(a.name)}`,
+    ),
+  );
+  return [head, indent(table(rows, room(s))), ...asks];
 }

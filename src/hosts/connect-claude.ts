@@ -47,6 +47,24 @@ function withAllowedTools(path: string, text: string): string {
   return setJson(path, text, ["permissions", "allow"], [...allow, "mcp__baton"]);
 }
 
+/**
+ * Approves the `.mcp.json` server connect writes beside it (`enabledMcpjsonServers`,
+ * honoured, like the allow list, only in a folder the user trusts). Without it
+ * Claude Code 2.1.330 opens with "New MCP server found in this project: baton",
+ * whose answer on Enter is "Continue without using this MCP server", saved in the
+ * main checkout's .claude/settings.local.json: one stray Enter and the agent works
+ * without baton's tools, in every worktree, until `claude mcp reset-project-choices`.
+ * Only baton's own server is approved; others in the file are the user's to decide.
+ */
+function withBatonServerApproved(path: string, text: string): string {
+  const settings = parseJsonFile(path, text);
+  const enabled = Array.isArray(settings.enabledMcpjsonServers)
+    ? (settings.enabledMcpjsonServers as unknown[])
+    : [];
+  if (enabled.includes("baton")) return text;
+  return setJson(path, text, ["enabledMcpjsonServers"], [...enabled, "baton"]);
+}
+
 export function planClaude(ctx: HostContext): ConnectPlan {
   const server = { command: BATON_COMMAND, args: ["mcp", "--kind", "claude"] };
   const userSettings = join(ctx.home, ".claude", "settings.json");
@@ -56,7 +74,9 @@ export function planClaude(ctx: HostContext): ConnectPlan {
     const settings = join(ctx.tree.root, ".claude", "settings.json");
     files.push(
       ctx.change(mcp, (text) => setJson(mcp, text, ["mcpServers", "baton"], server)),
-      ctx.change(settings, (text) => withAllowedTools(settings, withHooks(settings, text))),
+      ctx.change(settings, (text) =>
+        withBatonServerApproved(settings, withAllowedTools(settings, withHooks(settings, text))),
+      ),
     );
   } else {
     const claudeJson = join(ctx.home, ".claude.json");

@@ -24,6 +24,8 @@ import { parseJsonFile, parseTomlFile, readText, setTomlTable } from "./host-fil
 const HOOKS = {
   PreToolUse: { matcher: "apply_patch|Bash|Edit|Write|exec_command|shell", event: "pre-edit" },
   SessionStart: { event: "session-start" },
+  // A prompt starts a turn (working) and Stop ends it (idle): what the supervisor delivers work by.
+  UserPromptSubmit: { event: "prompt" },
   Stop: { event: "stop" },
   // An approval prompt (a command outside the sandbox, network access) becomes a baton approval
   // or a config rule's answer; it waits for a human up to permissions.approval_timeout.

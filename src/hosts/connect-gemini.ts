@@ -19,6 +19,11 @@ const HOOKS = {
     name: "baton-edit-guard",
   },
   SessionStart: { event: "session-start", name: "baton-session-start" },
+  // What the agent is doing, for baton status and the supervisor: a turn runs from BeforeAgent to
+  // AfterAgent; a Notification (a tool waiting for permission) means it waits for the human.
+  BeforeAgent: { event: "prompt", name: "baton-turn-start" },
+  AfterAgent: { event: "stop", name: "baton-turn-end" },
+  Notification: { event: "notification", name: "baton-notification" },
 };
 // Gemini's hook timeout is in milliseconds.
 const HOOK_TIMEOUT_MS = 30_000;
@@ -26,7 +31,7 @@ const HOOK_TIMEOUT_MS = 30_000;
 const hookCommand = (event: string) => `${BATON_COMMAND} hook ${event} --host gemini`;
 
 /** Whether ~/.gemini/trustedFolders.json trusts `folder`: TRUST_FOLDER covers a folder and what is below it, TRUST_PARENT its parent's. */
-function isTrustedFolder(home: string, folder: string): boolean {
+export function isTrustedFolder(home: string, folder: string): boolean {
   const path = join(home, ".gemini", "trustedFolders.json");
   if (!existsSync(path)) return false;
   try {

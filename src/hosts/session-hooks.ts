@@ -25,6 +25,17 @@ export async function sessionContext(ws: Workspace): Promise<string> {
 }
 
 /**
+ * The host's session started (past its first-run screens: a folder to trust,
+ * a key to accept): the agent is at its prompt, idle until a prompt starts a
+ * turn. This is the first word baton hears from an interactive host, so
+ * `baton status` and `baton down` can tell it from one still asking the human.
+ */
+export async function sessionStarted(ws: Workspace, host: string): Promise<void> {
+  if (!ws.identity) return;
+  await ws.agents.reportActivity("idle", `${host}:SessionStart`);
+}
+
+/**
  * The host stopped its turn: its cost goes to the ledger and the agent is idle
  * (its claims stay until they expire or it resumes), or waiting for a human
  * when the turn took it to a cost cap. Nobody reads a stop hook's answer, so what the agent
@@ -44,7 +55,13 @@ export async function sessionStopped(
     await ws.human.expire(approval.id, "its turn ended before a human decided").catch(() => undefined);
   // The turn's cost first: at a cap the agent is left waiting for a human, not idle.
   const cap = await chargeInteractiveTurn(ws, host, input, held?.id ?? null).catch(() => null);
-  if (!cap) await ws.agents.reportActivity("idle", `${host}:Stop`);
+  if (!cap) await ws.agents.reportActivity("idle", `${host}:${hostEvent(input, "Stop")}`);
+}
+
+/** The host's own name for the hook event (Gemini's AfterAgent is baton's stop), else `fallback`. */
+function hostEvent(input: Record<string, unknown>, fallback: string): string {
+  const name = input.hook_event_name;
+  return typeof name === "string" && /^[A-Za-z]{1,40}$/.test(name) ? name : fallback;
 }
 
 /** Tools with which the agent turns to the human and waits (Claude Code's question and plan dialogs). */
@@ -62,7 +79,8 @@ export function activityOf(
   host: string,
 ): { state: "working" | "waiting" | "idle"; signal: string; detail?: string } | undefined {
   const text = (v: unknown) => (typeof v === "string" && v ? v.slice(0, 200) : undefined);
-  if (event === "prompt") return { state: "working", signal: `${host}:UserPromptSubmit` };
+  if (event === "prompt")
+    return { state: "working", signal: `${host}:${hostEvent(input, "UserPromptSubmit")}` };
   if (event === "notification") {
     const kind = text(input.notification_type);
     const signal = `${host}:Notification${kind ? `:${kind}` : ""}`;

@@ -20,6 +20,7 @@ import {
   ASKING_TOOLS,
   reportHookActivity,
   sessionContext,
+  sessionStarted,
   sessionStopped,
 } from "../../hosts/session-hooks.js";
 import { openWorkspace, resolveIdentity, type Workspace } from "../../services/workspace.js";
@@ -55,6 +56,7 @@ const HANDLERS: Record<string, Handler> = {
   "session-start": async (ctx, input, host) => {
     const ws = await ctx.workspace();
     remember(ws, input, host);
+    await sessionStarted(ws, host);
     return contextAnswer(host, await sessionContext(ws));
   },
   stop: async (ctx, input, host) => {

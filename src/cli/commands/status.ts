@@ -66,7 +66,7 @@ async function watch(ctx: CliContext, everyMs: number): Promise<void> {
 export async function showStatus(ctx: CliContext): Promise<void> {
   const ws = await ctx.workspace();
   const status = await ws.status.snapshot();
-  const team = await teamView(ws.hub.root);
+  const team = await teamView(ws.hub.root, new Map(status.agents.map((a) => [a.name, a.lastSeenAt])));
   ctx.out.result({ status, ...(team ? { team } : {}) }, () => [
     ...statusLines(status, ctx.out.style),
     ...(team ? ["", ...teamLines(team, ctx.out.style)] : []),

@@ -173,6 +173,11 @@ aside as .baton/team.json.damaged-<time>.`,
           ...(result.killed.length
             ? [`${o.force ? "killed" : "killed after the grace period"}: ${result.killed.join(", ")}`]
             : []),
+          ...(result.closed.length
+            ? [
+                `closed without typing anything (not started yet, maybe on a first-run screen): ${result.closed.join(", ")}`,
+              ]
+            : []),
           ...result.released
             .filter((r) => r.tasks + r.leases > 0)
             .map((r) => `released ${r.agent}'s ${r.tasks} claim(s) and ${r.leases} lease(s)`),

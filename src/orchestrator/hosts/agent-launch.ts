@@ -75,6 +75,27 @@ export function quitOf(host: string): AgentLaunch["quit"] {
   return Object.hasOwn(QUIT, host) ? QUIT[host as AgentLaunch["host"]] : QUIT.command;
 }
 
+/**
+ * How each host carries on its latest conversation in the folder it starts in,
+ * with a new first message: what the hub's supervisor runs for an agent that
+ * died after its session had started, so the model sees what it did before.
+ * Checked against the pinned versions' --help and by running them: `claude
+ * --continue PROMPT` (2.1.330), `codex resume --last PROMPT` (0.169: --last
+ * picks the newest session of this folder), `gemini --resume latest
+ * --prompt-interactive PROMPT` (0.61), `pi --continue PROMPT` (0.73).
+ */
+const RESUME: Partial<Record<AgentLaunch["host"], (prompt: string) => string[]>> = {
+  claude: (prompt) => ["claude", "--continue", prompt],
+  codex: (prompt) => ["codex", "resume", "--last", prompt],
+  gemini: (prompt) => ["gemini", "--resume", "latest", "--prompt-interactive", prompt],
+  pi: (prompt) => ["pi", "--continue", prompt],
+};
+
+/** The argv that resumes this host's latest session in its folder with `prompt`, or undefined when it cannot. */
+export function resumeOf(host: string, prompt: string): string[] | undefined {
+  return Object.hasOwn(RESUME, host) ? RESUME[host as AgentLaunch["host"]]?.(prompt) : undefined;
+}
+
 /** The short name an agent of this launch is called by: claude-1, codex-2, sim-1; a command's program name. */
 export function agentStem(launch: AgentLaunch): string {
   if (launch.host !== "command") return launch.host;

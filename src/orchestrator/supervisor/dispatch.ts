@@ -47,7 +47,10 @@ export async function dispatchIdle(
 ): Promise<void> {
   const idle = agents.filter((agent) => {
     const view = views.find((v) => v.name === agent.name);
-    return PROMPTED_HOSTS.has(agent.host) && agent.paneId !== null && view?.activity?.state === "idle";
+    // Only what its current process said: an "idle" left by an earlier run (a restart, the last
+    // `up` of the same name) may stand before a screen where typing would answer a question.
+    const said = view?.activity && view.activity.at >= agent.startedAt ? view.activity : undefined;
+    return PROMPTED_HOSTS.has(agent.host) && agent.paneId !== null && said?.state === "idle";
   });
   if (idle.length === 0) return;
   const pending = await hub.store.pendingWork({ agents: idle.map((a) => a.name) });

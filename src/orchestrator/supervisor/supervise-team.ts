@@ -5,12 +5,19 @@ import type { Hub } from "../../services/hub.js";
 import { formatDuration } from "../../util/duration.js";
 import { passedEnv } from "../team/passed-env.js";
 import { settleStop } from "../team/stop-agent.js";
-import { readTeamRecord, type TeamAgent, type TeamRecord, updateTeamAgent } from "../team/team-record.js";
+import {
+  heardSince,
+  readTeamRecord,
+  type TeamAgent,
+  type TeamRecord,
+  updateTeamAgent,
+} from "../team/team-record.js";
 import { TmuxRunner } from "../team/team-runner.js";
 import { teamTmux } from "../team/team-tmux.js";
 import type { Tmux } from "../tmux/tmux.js";
 import { exitWords } from "../tmux/window-list.js";
 import { dispatchIdle } from "./dispatch.js";
+import { restartCommand } from "./restart-command.js";
 import { checkHeadlessTeam } from "./supervise-headless.js";
 import { recordTeamEvent } from "./team-event.js";
 
@@ -31,7 +38,7 @@ export const SUPERVISE_SPACING_MS = 250;
  * no second opinion) is restarted once in the same window and worktree, with
  * its environment; a second death releases what it held (its task goes back to
  * the queue, the attempt counted by the expiry rules) and tells the humans. A
- * live agent is treated the same only when two signs agree that it is stuck:
+ * host that can resumes its conversation (restart-command.ts). A live agent is treated the same only when two signs agree that it is stuck:
  * no word from it (heartbeat, hook) since it said it was working, and no output
  * in its window, both past hung_after. An
  * agent a human stopped (its window closed, or `baton down`) is never restarted.
@@ -86,7 +93,10 @@ export async function checkTeam(
   const runner = new TmuxRunner(tmux, record.session);
   const windows = new Map((await tmux.listWindows(record.session)).map((w) => [w.paneId, w]));
   const rules = { hungAfterMs: hub.config.hungAfterMs, offlineAfterMs: hub.config.offlineAfterMs };
+  // Read before this look reports anything in an agent's name: was it heard from since it started?
   const views = new Map((await hub.store.listAgents(rules)).map((view) => [view.name, view]));
+  const seen = new Map([...views.values()].map((view) => [view.name, view.lastSeenAt]));
+  const heard = (agent: TeamAgent) => heardSince(agent, seen) === true;
   for (const agent of record.agents) {
     if (agent.stoppedAt !== null || agent.paneId === null) continue;
     const window = windows.get(agent.paneId);
@@ -114,15 +124,19 @@ export async function checkTeam(
       // Two signs must agree before a live agent is restarted: no word from it (no heartbeat,
       // no hook) since it said it was working, and no output in its window, both past hung_after.
       const quietFor = window.activityAt === undefined ? 0 : hub.clock.now() - window.activityAt;
+      // Its current process must have had hung_after to speak (a restarted one has said nothing yet).
+      const runningFor = hub.clock.now() - agent.startedAt;
       if (!view || shownState(view) !== "stuck" || quietFor <= hub.config.hungAfterMs) continue;
+      if (runningFor <= hub.config.hungAfterMs) continue;
       const said = `stuck: no word from it for ${formatDuration(hub.clock.now() - view.lastSeenAt)} and no output for ${formatDuration(quietFor)}`;
-      record = (await restartOrGiveUp(hub, root, tmux, agent, said, null, options)) ?? record;
+      record = (await restartOrGiveUp(hub, record, tmux, agent, said, null, true)) ?? record;
       continue;
     }
     const said = exitWords(window);
     await hub.as(agent.name).agents.reportActivity("exited", "tmux:pane-dead", said).catch(options.onError);
     record =
-      (await restartOrGiveUp(hub, root, tmux, agent, said, window.exitStatus ?? null, options)) ?? record;
+      (await restartOrGiveUp(hub, record, tmux, agent, said, window.exitStatus ?? null, heard(agent))) ??
+      record;
   }
   const running = record.agents.filter(
     (a) => a.stoppedAt === null && a.paneId !== null && windows.get(a.paneId)?.dead === false,
@@ -139,37 +153,44 @@ export async function checkTeam(
  */
 async function restartOrGiveUp(
   hub: Hub,
-  root: string,
+  record: TeamRecord,
   tmux: Tmux,
   agent: TeamAgent,
   said: string,
   exitStatus: number | null,
-  options: { onError: (error: unknown) => void },
+  heard: boolean,
 ): Promise<TeamRecord | undefined> {
+  const root = record.root;
   if (agent.restarts >= MAX_RESTARTS) {
     const record = updateTeamAgent(root, agent.name, { stoppedAt: hub.clock.now() });
     await tmux.killWindow(agent.paneId!).catch(() => false);
     await giveUp(hub, agent, said);
     return record;
   }
+  const restart = await restartCommand(hub, record, agent, said, heard);
   // Counted before anything else can fail: a restart that is not recorded would repeat forever.
-  const record = updateTeamAgent(root, agent.name, { restarts: agent.restarts + 1 });
-  await tmux.respawnWindow(agent.paneId!, agent.command, { ...passedEnv(), ...agent.env }, agent.cwd);
-  // Its command carries its first prompt again: it starts a turn with its instructions.
-  await hub.as(agent.name).agents.reportActivity("working", "baton:restarted").catch(options.onError);
+  // Its new start is when its host's word counts again (status, dispatch, down, this supervisor).
+  const changed = updateTeamAgent(root, agent.name, {
+    restarts: agent.restarts + 1,
+    startedAt: hub.clock.now(),
+  });
+  await tmux.respawnWindow(agent.paneId!, restart.command, { ...passedEnv(), ...agent.env }, agent.cwd);
+  // What it does now its host reports (its command carries a prompt: it starts a turn).
+  const how = restart.resumed ? "restarted, resuming its conversation" : "restarted";
   await recordTeamEvent(
     hub,
     agent.name,
     "team.restarted",
-    `${agent.name} ${said.startsWith("stuck") ? "was" : "exited"} (${said}); restarted`,
+    `${agent.name} ${said.startsWith("stuck") ? "was" : "exited"} (${said}); ${how}`,
     {
       agent: agent.name,
       exitStatus,
       reason: said,
       restarts: agent.restarts + 1,
+      resumed: restart.resumed,
     },
   );
-  return record;
+  return changed;
 }
 
 /**

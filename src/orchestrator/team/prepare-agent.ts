@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { WorktreeScript } from "../../domain/team-config.js";
 import { planAgentTree, planConnect } from "../../hosts/connect.js";
+import { firstRunQuestions } from "../../hosts/first-run.js";
 import { writeTextAtomic } from "../../util/write-atomic.js";
 import { findTree } from "../../workspace/find-root.js";
 import { type AgentLaunch, agentLaunch, agentStem, simAgentCommand } from "../hosts/agent-launch.js";
@@ -107,6 +108,10 @@ export async function prepareAgent(
     runPaneId: null,
     runProcess: null,
     startedAt: team.now,
+    // A headless host has no screen to ask anything on.
+    firstRun: team.headless
+      ? []
+      : firstRunQuestions(launch.host, { root: team.root, cwd, env: { ...process.env, ...env } }),
     restarts: 0,
     stoppedAt: null,
     stop: null,

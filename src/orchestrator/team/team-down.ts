@@ -1,7 +1,14 @@
 import type { Hub } from "../../services/hub.js";
 import { sleep } from "../../util/sleep.js";
+import { quitOf } from "../hosts/agent-launch.js";
 import { processRuns, signalProcess } from "./team-process.js";
-import { removeTeamRecord, type TeamAgent, type TeamRecord, updateTeamRecord } from "./team-record.js";
+import {
+  heardSince,
+  removeTeamRecord,
+  type TeamAgent,
+  type TeamRecord,
+  updateTeamRecord,
+} from "./team-record.js";
 import { runnerFor, type TeamRunner } from "./team-runner.js";
 import { teamTmux } from "./team-tmux.js";
 
@@ -12,8 +19,18 @@ export interface DownResult {
   session: string | null;
   /** Agents that quit when asked. */
   quit: string[];
+  /** How each agent that quit ended, by name: "status 0" for a clean exit (exitWords), where tmux tells. */
+  exits: Record<string, string>;
   /** Agents still running after the grace period (or at once with --force): killed. */
   killed: string[];
+  /**
+   * Agents whose host had said nothing since it started (still starting, or on
+   * a first-run screen such as "trust this folder?"): their windows were closed
+   * at once, nothing typed into them. Typing the quit command there would have
+   * answered the screen's question for the human: Enter picks its highlighted
+   * answer (Codex and Gemini CLI: trust the folder; Claude Code: reject the API key).
+   */
+  closed: string[];
   /** What each agent held and was released: claims and leases, by agent. */
   released: { agent: string; tasks: number; leases: number }[];
   /** The hub a headless team's `up` started, stopped with it. */
@@ -29,7 +46,7 @@ export async function quitThenEnd(
   runner: TeamRunner,
   agents: readonly TeamAgent[],
   options: { force?: boolean; graceMs?: number },
-): Promise<{ quit: TeamAgent[]; killed: TeamAgent[] }> {
+): Promise<{ quit: TeamAgent[]; killed: TeamAgent[]; exits: Map<string, string> }> {
   const first = await runner.running(agents);
   const running = agents.filter((a) => first.has(a.name));
   if (!options.force) for (const agent of running) await runner.quit(agent);
@@ -40,9 +57,11 @@ export async function quitThenEnd(
     const live = await runner.running(still);
     still = still.filter((a) => live.has(a.name));
   }
+  // How those that quit ended, read before their windows go.
+  const exits = await runner.exits(running.filter((a) => !still.includes(a)));
   // Run scripts (dev servers) go with their agents, whether these quit or were ended.
   for (const agent of agents) await runner.end(agent);
-  return { quit: running.filter((a) => !still.includes(a)), killed: still };
+  return { quit: running.filter((a) => !still.includes(a)), killed: still, exits };
 }
 
 /**
@@ -66,9 +85,28 @@ export async function teamDown(
     agents: r.agents.map((a) => ({ ...a, stoppedAt: a.stoppedAt ?? now })),
   }));
   const agents = fresh?.agents ?? record.agents;
+  const runner = runnerFor(record);
+  // A host not heard from since it started may be showing the human a question: only a quit
+  // typed and submitted could answer it (Ctrl-C answers none), so its window is closed instead.
+  const rules = { hungAfterMs: hub.config.hungAfterMs, offlineAfterMs: hub.config.offlineAfterMs };
+  const seen = await hub.store
+    .listAgents(rules)
+    .then((views) => new Map(views.map((a) => [a.name, a.lastSeenAt])))
+    .catch(() => undefined);
+  const quiet = agents.filter(
+    (a) =>
+      a.paneId !== null && "text" in quitOf(a.host) && seen !== undefined && heardSince(a, seen) === false,
+  );
+  const live = await runner.running(quiet);
+  const closed = quiet.filter((a) => live.has(a.name));
+  for (const agent of closed) await runner.end(agent);
   // The agents first, the hub last: their claims are released through a hub that still runs
   // (ending the session stops the hub, and a request caught in its shutdown is lost).
-  const { quit, killed } = await quitThenEnd(runnerFor(record), agents, options);
+  const { quit, killed, exits } = await quitThenEnd(
+    runner,
+    agents.filter((a) => !closed.includes(a)),
+    options,
+  );
   const released: DownResult["released"] = [];
   for (const agent of agents) {
     // An agent that never got as far as joining holds nothing.
@@ -89,7 +127,9 @@ export async function teamDown(
   return {
     session: ended ? session : null,
     quit: quit.map((a) => a.name),
+    exits: Object.fromEntries(quit.map((a) => [a.name, exits.get(a.name) ?? "ended"])),
     killed: killed.map((a) => a.name),
+    closed: closed.map((a) => a.name),
     released,
     hubStopped,
   };

@@ -26,7 +26,14 @@ export interface TeamAgent {
   runProcess: ProcessRef | null;
   /** The first of its block of ten ports (BATON_PORT … BATON_PORT+9). */
   port: number;
+  /** When its current process started (`up`, or the supervisor's last restart). */
   startedAt: number;
+  /**
+   * What its host was expected to ask the human before its session starts (a
+   * folder to trust, an API key to accept), read by `up` from the host's own
+   * settings: while the agent has said nothing since it started, it waits for them.
+   */
+  firstRun?: string[];
   /** Restarts by the supervisor since `up`. */
   restarts: number;
   /** Set when a human stopped it: the supervisor never restarts such an agent. */
@@ -162,4 +169,17 @@ export function updateTeamAgent(
 /** The record with one agent changed (by name); the rest untouched. */
 export function withAgent(record: TeamRecord, name: string, change: Partial<TeamAgent>): TeamRecord {
   return { ...record, agents: record.agents.map((a) => (a.name === name ? { ...a, ...change } : a)) };
+}
+
+/**
+ * Whether the hub has seen the agent (a hook, a tool call: its lastSeenAt in
+ * `seen`) since its current process started; null when nobody said who was seen.
+ * Until then its host is starting, or shows the human a screen of its own.
+ */
+export function heardSince(
+  agent: Pick<TeamAgent, "name" | "startedAt">,
+  seen?: ReadonlyMap<string, number>,
+): boolean | null {
+  if (!seen) return null;
+  return (seen.get(agent.name) ?? Number.NEGATIVE_INFINITY) >= agent.startedAt;
 }

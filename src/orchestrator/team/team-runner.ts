@@ -1,5 +1,6 @@
 import { quitOf } from "../hosts/agent-launch.js";
 import type { Tmux } from "../tmux/tmux.js";
+import { exitWords } from "../tmux/window-list.js";
 import { passedEnv } from "./passed-env.js";
 import { teamLogPath } from "./team-paths.js";
 import { processRuns, signalProcess, startDetached } from "./team-process.js";
@@ -14,6 +15,8 @@ export interface TeamRunner {
   running(agents: readonly TeamAgent[]): Promise<Set<string>>;
   /** Asks the agent to end the way its host ends (its quit command or keys; SIGTERM without a terminal). */
   quit(agent: TeamAgent): Promise<void>;
+  /** How each of these agents' processes ended, in words (exitWords), where the runner can tell. */
+  exits(agents: readonly TeamAgent[]): Promise<Map<string, string>>;
   /** Ends the agent and its run script, whatever they are doing. */
   end(agent: TeamAgent): Promise<void>;
 }
@@ -71,6 +74,19 @@ export class TmuxRunner implements TeamRunner {
     ).catch(() => undefined);
   }
 
+  async exits(agents: readonly TeamAgent[]): Promise<Map<string, string>> {
+    const words = new Map<string, string>();
+    if (!(await this.tmux.hasSession(this.session))) return words;
+    const panes = new Map(
+      (await this.tmux.listWindows(this.session).catch(() => [])).map((w) => [w.paneId, w]),
+    );
+    for (const agent of agents) {
+      const pane = agent.paneId ? panes.get(agent.paneId) : undefined;
+      if (pane?.dead) words.set(agent.name, exitWords(pane));
+    }
+    return words;
+  }
+
   async end(agent: TeamAgent): Promise<void> {
     for (const pane of [agent.paneId, agent.runPaneId])
       if (pane) await this.tmux.killWindow(pane).catch(() => false);
@@ -100,6 +116,11 @@ export class ProcessRunner implements TeamRunner {
 
   async quit(agent: TeamAgent): Promise<void> {
     for (const ref of [agent.process, agent.runProcess]) if (ref) signalProcess(ref, "SIGTERM");
+  }
+
+  async exits(): Promise<Map<string, string>> {
+    // A detached process's exit status goes to nobody: its log tells what happened.
+    return new Map();
   }
 
   async end(agent: TeamAgent): Promise<void> {

@@ -90,6 +90,8 @@ export async function teamUp(options: UpOptions, tmux: Tmux): Promise<TeamRecord
       ? `${relative(options.root, agent.cwd)} on ${agent.branch}`
       : "the main checkout";
     say(`${agent.name}: ${where}, ports ${agent.port}-${agent.port + 9}`);
+    for (const question of agent.firstRun ?? [])
+      say(`${agent.name} waits for you first: ${question}; answer it in baton attach ${agent.name}`);
   }
   const { runner, hub } = options.headless
     ? await startHeadlessHub(options)

@@ -1,6 +1,6 @@
 import { exitWords } from "../tmux/window-list.js";
 import { processRuns } from "./team-process.js";
-import { readTeamRecord, type TeamAgent, type TeamRecord } from "./team-record.js";
+import { heardSince, readTeamRecord, type TeamAgent, type TeamRecord } from "./team-record.js";
 import { teamTmux } from "./team-tmux.js";
 
 /** An orchestrated agent as status shows it: what baton started, and whether its process still runs. */
@@ -21,6 +21,14 @@ export interface TeamAgentView {
   /** How its last run ended, when it ended. */
   exit: string | null;
   restarts: number;
+  /**
+   * Whether its host has said a word to baton (a hook, a tool call) since its
+   * process started: until then it is starting, or showing the human a screen
+   * of its own (trust this folder?). Null when baton was not told who was seen.
+   */
+  heard: boolean | null;
+  /** What its host asks the human before it can start, while it runs and has said nothing yet (see TeamAgent.firstRun). */
+  waitingFor: string[];
 }
 
 export interface TeamView {
@@ -33,15 +41,22 @@ export interface TeamView {
   agents: TeamAgentView[];
 }
 
-/** The team `baton up` started in this repository, looked at in tmux; undefined when there is none. */
-export async function teamView(root: string): Promise<TeamView | undefined> {
+/**
+ * The team `baton up` started in this repository, looked at in tmux; undefined
+ * when there is none. `seen`: when each agent was last seen by the hub (its
+ * lastSeenAt), to tell an agent whose host has started from one still waiting.
+ */
+export async function teamView(
+  root: string,
+  seen?: ReadonlyMap<string, number>,
+): Promise<TeamView | undefined> {
   const record = readTeamRecord(root);
   if (!record) return undefined;
-  return viewOf(record);
+  return viewOf(record, seen);
 }
 
-async function viewOf(record: TeamRecord): Promise<TeamView> {
-  if (record.session === null) return headlessView(record);
+async function viewOf(record: TeamRecord, seen?: ReadonlyMap<string, number>): Promise<TeamView> {
+  if (record.session === null) return headlessView(record, seen);
   const tmux = teamTmux(record);
   const live = await tmux.hasSession(record.session).catch(() => false);
   const windows = live ? await tmux.listWindows(record.session).catch(() => []) : [];
@@ -56,16 +71,16 @@ async function viewOf(record: TeamRecord): Promise<TeamView> {
       const exit = pane?.dead ? exitWords(pane) : null;
       const process =
         agent.stoppedAt !== null ? "stopped" : !pane ? "gone" : pane.dead ? "exited" : "running";
-      return agentView(agent, process, exit);
+      return agentView(agent, process, exit, seen);
     }),
   };
 }
 
 /** A headless team: each agent's process runs or not (its pid and start time tell); exited ones are the supervisor's to restart. */
-function headlessView(record: TeamRecord): TeamView {
+function headlessView(record: TeamRecord, seen?: ReadonlyMap<string, number>): TeamView {
   const agents = record.agents.map((agent) => {
     const runs = agent.process !== null && processRuns(agent.process);
-    return agentView(agent, agent.stoppedAt !== null ? "stopped" : runs ? "running" : "exited", null);
+    return agentView(agent, agent.stoppedAt !== null ? "stopped" : runs ? "running" : "exited", null, seen);
   });
   return {
     session: null,
@@ -76,8 +91,14 @@ function headlessView(record: TeamRecord): TeamView {
   };
 }
 
-function agentView(agent: TeamAgent, process: TeamAgentView["process"], exit: string | null): TeamAgentView {
+function agentView(
+  agent: TeamAgent,
+  process: TeamAgentView["process"],
+  exit: string | null,
+  seen?: ReadonlyMap<string, number>,
+): TeamAgentView {
   const runs = agent.runPaneId !== null || agent.runProcess !== null;
+  const heard = heardSince(agent, seen);
   return {
     name: agent.name,
     host: agent.host,
@@ -90,5 +111,7 @@ function agentView(agent: TeamAgent, process: TeamAgentView["process"], exit: st
     process,
     exit,
     restarts: agent.restarts,
+    heard,
+    waitingFor: process === "running" && heard === false ? (agent.firstRun ?? []) : [],
   };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { BatonError, clip } from "../../errors.js";
+import { sleep } from "../../util/sleep.js";
 import { paneText, typedAsKeys } from "./pane-text.js";
 import { checkTarget } from "./tmux-args.js";
 import type { TmuxClient } from "./tmux-client.js";
@@ -29,7 +30,8 @@ const PANE_DEAD = "baton:pane-dead";
 
 /**
  * Types `text` into the pane (paneText says which characters arrive as
- * stand-ins), then Enter when `submit`. A short line goes as keys (send-keys -l,
+ * stand-ins), then Enter when `submit` (once the program has read the text: see
+ * settled). A short line goes as keys (send-keys -l,
  * after `--` so a leading `-` is text). Anything longer, or with a tab or a
  * newline, is pasted: loaded into a buffer of its own from stdin (no argv, no
  * size limit) and pasted with -p, in brackets when the program asked for
@@ -67,7 +69,8 @@ export async function sendText(
   } else if (safe !== "") {
     commands.push(["send-keys", "-t", target, "-l", "--", safe]);
   }
-  if (submit) commands.push(["send-keys", "-t", target, "Enter"]);
+  // The screen before the text, to see when the program has read it (below).
+  const before = submit && safe !== "" ? await screen(client, target) : "";
   let output: string;
   try {
     output = await client.run(commands, `the pane ${target}`);
@@ -79,6 +82,33 @@ export async function sendText(
     await client.attempt([["delete-buffer", "-b", buffer]]);
     throw deadPane(target);
   }
+  if (!submit) return;
+  if (safe !== "") await settled(client, target, before);
+  await client.run([["send-keys", "-t", target, "Enter"]], `the pane ${target}`);
+}
+
+/**
+ * Enter must come as a key of its own, well after the text. Codex CLI 0.169 and
+ * Gemini CLI 0.61 take keys that arrive together for a paste, and an Enter
+ * within it for a newline in the prompt, not a submit: `/quit` and Enter sent in
+ * one tmux call stayed in Codex's prompt (measured: Enter 10 ms after the text
+ * was a newline, 50 ms after it submitted). So Enter waits until the program
+ * has read the text (its screen changed: it echoed it) and then a little more;
+ * a program that shows nothing of what it reads gets Enter after SUBMIT_WAIT_MS.
+ */
+const SUBMIT_PAUSE_MS = 120;
+const SUBMIT_WAIT_MS = 1000;
+const SCREEN_POLL_MS = 25;
+
+async function settled(client: TmuxClient, target: string, before: string): Promise<void> {
+  const deadline = Date.now() + SUBMIT_WAIT_MS;
+  while (Date.now() < deadline && (await screen(client, target)) === before) await sleep(SCREEN_POLL_MS);
+  await sleep(SUBMIT_PAUSE_MS);
+}
+
+/** The pane's visible screen; empty when it cannot be read (its program ended: the Enter says so). */
+function screen(client: TmuxClient, target: string): Promise<string> {
+  return client.run([["capture-pane", "-p", "-t", target]], `the pane ${target}`).catch(() => "");
 }
 
 /** Presses named keys, only from ALLOWED_KEYS (out of copy mode first, as sendText). */

@@ -1,0 +1,270 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { baton, git, tempDir, tempRepo } from "../helpers/temp-repo.js";
+import { startFakeModel as claudeModel } from "./claude/fake-model.js";
+import { setupHome as claudeHome } from "./claude/run-claude.js";
+import { startFakeModel as codexModel } from "./codex/fake-model.js";
+import { setupHome as codexHome, trustProject } from "./codex/run-codex.js";
+import { startFakeModel as geminiModel } from "./gemini/fake-model.js";
+import { setupHome as geminiHome, trustFolder } from "./gemini/run-gemini.js";
+import { batonBinDir, HOST_VERSIONS, hostBin } from "./kit.js";
+import { startFakeModel as piModel } from "./pi/fake-model.js";
+import { MODEL, PROVIDER, setupHome as piHome } from "./pi/run-pi.js";
+
+/**
+ * `baton up` / `status` / `down` with the real interactive hosts, each in a
+ * tmux window of a private tmux server, in a worktree baton made a moment
+ * before, with a HOME set up as a user who has used the host and trusted the
+ * repository. The first prompt reaches the host's fake model, whose scripted
+ * answer claims the task through baton (MCP, or pi's bash tool); `down` asks
+ * the host to quit its own way and releases the claim.
+ */
+type HostName = "claude" | "codex" | "gemini" | "pi";
+const TIMEOUT = 90_000;
+
+interface Fake {
+  url: string;
+  requests: { body: unknown }[];
+  close(): Promise<void>;
+}
+
+interface HostCase {
+  /** The fake model, playing: claim the task, then say so. */
+  model(): Promise<Fake>;
+  /** The user's own setup of the host in `home` (before baton touches it), trusting `repo`. */
+  setup(home: string, repo: string, url: string): void;
+  /** What the host needs in its environment. */
+  env(home: string, url: string): Record<string, string>;
+  /** The activity signal its host reports once its first turn ended, or null (pi has no hooks). */
+  idleSignal: string | null;
+}
+
+const said = { text: "Claimed." };
+
+const HOSTS: Record<HostName, HostCase> = {
+  claude: {
+    model: () => claudeModel([[{ tool: "mcp__baton__claim_task", args: {} }], [said]]),
+    setup(home, repo) {
+      claudeHome(home);
+      trustClaude(home, repo);
+    },
+    env: (_home, url) => ({
+      ANTHROPIC_BASE_URL: url,
+      ANTHROPIC_API_KEY: "sk-ant-dummy",
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+      DISABLE_AUTOUPDATER: "1",
+    }),
+    idleSignal: "claude:Stop",
+  },
+  codex: {
+    model: () => codexModel([[{ tool: "claim_task", args: {}, namespace: "mcp__baton" }], [said]]),
+    setup(home, repo, url) {
+      codexHome(home);
+      trustProject(home, repo);
+      // A user who has run this Codex has its base_url in the provider and has seen its model
+      // announcement (Codex 0.169 offers gpt-5.5 users "Meet GPT-6 Sol" once, before anything else).
+      const config = join(home, ".codex", "config.toml");
+      const text = readFileSync(config, "utf8").replace(
+        "[model_providers.fake]\n",
+        `[model_providers.fake]\nbase_url = ${JSON.stringify(url)}\n`,
+      );
+      writeFileSync(config, `${text}\n[notice.model_migrations]\n"gpt-5.5" = "gpt-6-sol"\n`);
+    },
+    env: (home) => ({ CODEX_HOME: join(home, ".codex"), FAKE_MODEL_API_KEY: "sk-fake" }),
+    idleSignal: "codex:Stop",
+  },
+  gemini: {
+    model: () => geminiModel([[{ tool: "mcp_baton_claim_task", args: {} }], [said]]),
+    setup(home, repo) {
+      geminiHome(home);
+      trustFolder(home, repo);
+    },
+    env: (_home, url) => ({
+      GEMINI_API_KEY: "dummy",
+      GOOGLE_GEMINI_BASE_URL: url,
+      GEMINI_CLI_NO_RELAUNCH: "true",
+    }),
+    idleSignal: "gemini:AfterAgent",
+  },
+  pi: {
+    model: () => piModel([[{ tool: "bash", args: { command: ".baton/bin/baton task claim" } }], [said]]),
+    setup(home, _repo, url) {
+      piHome(home, url);
+      // Interactive pi takes no --provider: the user picked the model once, and pi keeps it.
+      const settings = { quietStartup: true, defaultProvider: PROVIDER, defaultModel: MODEL };
+      writeFileSync(join(home, ".pi", "agent", "settings.json"), JSON.stringify(settings));
+    },
+    env: () => ({ PI_OFFLINE: "1", PI_TELEMETRY: "0" }),
+    idleSignal: null,
+  },
+};
+
+/** Trusting the repository in Claude Code, as its dialog does (~/.claude.json, projects[PATH]). */
+function trustClaude(home: string, repo: string): void {
+  const path = join(home, ".claude.json");
+  const config = JSON.parse(readFileSync(path, "utf8"));
+  config.projects = { ...config.projects, [repo]: { hasTrustDialogAccepted: true } };
+  writeFileSync(path, JSON.stringify(config, null, 2));
+}
+
+const servers: string[] = [];
+const homes: string[] = [];
+afterEach(() => {
+  while (servers.length) spawnSync("tmux", ["-S", servers.pop()!, "kill-server"], { stdio: "ignore" });
+  // Codex 0.169's TUI starts an app-server daemon of its own (under $CODEX_HOME), which outlives
+  // it by design: the test's are ended by pid, found by their path in the test's HOME.
+  while (homes.length) endProcessesUnder(homes.pop()!);
+});
+
+function endProcessesUnder(home: string): void {
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    let cmdline = "";
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (!cmdline.includes(join(home, ".codex", "packages"))) continue;
+    try {
+      process.kill(Number(pid), "SIGTERM");
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
+interface Team {
+  repo: string;
+  home: string;
+  fake: Fake;
+  env: Record<string, string>;
+  name: string;
+}
+
+/**
+ * A repository with one task, a HOME with the host set up and the repository
+ * trusted (unless `trusted: false`), the host on PATH, the fake model running:
+ * then `baton up -n 1 --agent HOST`.
+ */
+async function upWith(host: HostName, options: { trusted?: boolean } = {}): Promise<Team> {
+  const repo = tempRepo({ humans: ["lea"] });
+  expect(baton(repo, ["task", "add", "Bump a"], { BATON_AGENT: "lea" }).code).toBe(0);
+  const home = tempDir(`baton-${host}-home-`);
+  homes.push(home);
+  const spec = HOSTS[host];
+  const fake = await spec.model();
+  spec.setup(home, options.trusted === false ? tempDir("baton-elsewhere-") : repo, fake.url);
+  const bin = join(tempDir("baton-host-bin-"), "bin");
+  mkdirSync(bin);
+  symlinkSync(hostBin(host), join(bin, host));
+  const socket = join(tempDir("baton-tmux-"), "sock");
+  servers.push(socket);
+  const env = {
+    BATON_TMUX_SOCKET: socket,
+    HOME: home,
+    PATH: [bin, batonBinDir(), ...(process.env.PATH ?? "").split(":")].join(":"),
+    TERM: "xterm-256color",
+    ...spec.env(home, fake.url),
+  };
+  const up = baton(repo, ["up", "-n", "1", "--agent", host, "--json"], env);
+  expect(up.code, up.stderr).toBe(0);
+  return { repo, home, fake, env, name: `${host}-1` };
+}
+
+async function until<T>(what: string, look: () => T | undefined, timeoutMs = 45_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const seen = look();
+    if (seen !== undefined) return seen;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+interface TaskRow {
+  id: string;
+  status: string;
+  holder: string | null;
+}
+
+const task = (repo: string) =>
+  (baton(repo, ["task", "list", "--status", "all", "--json"]).json().tasks as TaskRow[])[0]!;
+
+/** The pane's screen, for a failure message. */
+function screen(team: Team): string {
+  return spawnSync("tmux", ["-S", team.env.BATON_TMUX_SOCKET!, "capture-pane", "-p", "-t", team.name], {
+    encoding: "utf8",
+  }).stdout;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: status --json is read loosely
+type Json = any;
+
+describe.each(["claude", "codex", "gemini", "pi"] as const)(
+  "baton up --agent %s (real host in tmux, fake model)",
+  (host) => {
+    it(
+      `${HOST_VERSIONS[host]!.version}: the first turn claims the task; status shows the agent; down quits it its own way and releases the claim`,
+      async () => {
+        const started = Date.now();
+        const team = await upWith(host);
+        try {
+          await until(`${team.name} to claim T-1`, () =>
+            task(team.repo).holder === team.name ? true : undefined,
+          ).catch((error) => {
+            throw new Error(`${error.message}; its screen:\n${screen(team)}`);
+          });
+          const claimedAfter = Date.now() - started;
+
+          // status: the agent with its state (from its host's hooks), its window running, heard from.
+          const status: Json = await until(`${team.name}'s turn to end`, () => {
+            const s = baton(team.repo, ["status", "--json"], team.env).json();
+            const agent = s.status.agents.find((a: Json) => a.name === team.name);
+            const spec = HOSTS[host];
+            const done = spec.idleSignal
+              ? agent?.activity?.signal === spec.idleSignal
+              : agent?.tasks?.includes("T-1");
+            return done ? s : undefined;
+          });
+          const agent = status.status.agents.find((a: Json) => a.name === team.name);
+          expect(agent.tasks).toEqual(["T-1"]);
+          if (HOSTS[host].idleSignal) expect(agent.activity.state).toBe("idle");
+          expect(status.team.agents).toEqual([
+            expect.objectContaining({
+              name: team.name,
+              host,
+              process: "running",
+              heard: true,
+              waitingFor: [],
+            }),
+          ]);
+
+          const downStarted = Date.now();
+          const down = baton(team.repo, ["down", "--json"], team.env);
+          expect(down.code, down.stderr).toBe(0);
+          const result = down.json();
+          // It quit through its own quit command (typed into its prompt), exiting cleanly,
+          // well before baton down's 10 s grace would have killed it.
+          expect(result).toMatchObject({ quit: [team.name], killed: [], closed: [] });
+          expect(result.exits[team.name]).toBe("status 0");
+          expect(Date.now() - downStarted).toBeLessThan(10_000);
+          expect(result.released).toEqual([{ agent: team.name, tasks: 1, leases: 0 }]);
+          expect(task(team.repo)).toMatchObject({ status: "open", holder: null });
+          // The worktree and its branch stay.
+          const tree = join(team.repo, ".baton", "worktrees", team.name);
+          expect(existsSync(join(tree, ".git"))).toBe(true);
+          expect(git(team.repo, "branch", "--list", `baton/${team.name}`)).toContain(`baton/${team.name}`);
+          console.log(
+            `${host}: claimed ${claimedAfter} ms after up began; down took ${Date.now() - downStarted} ms; whole case ${Date.now() - started} ms`,
+          );
+        } finally {
+          await team.fake.close();
+        }
+      },
+      TIMEOUT,
+    );
+  },
+);
