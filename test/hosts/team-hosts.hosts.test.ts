@@ -268,3 +268,100 @@ describe.each(["claude", "codex", "gemini", "pi"] as const)(
     );
   },
 );
+
+/** The text of every message of every main request the fake Claude model got. */
+function conversations(fake: Fake): string[] {
+  return fake.requests
+    .map((r) => r.body as { tools?: unknown[]; messages?: unknown[] } | null)
+    .filter((body) => Array.isArray(body?.tools) && body.tools.length > 0)
+    .map((body) => JSON.stringify(body!.messages ?? []));
+}
+
+describe(`Claude Code ${HOST_VERSIONS.claude!.version} under baton up: first run and restart`, () => {
+  it(
+    "in a repository the user never trusted, it waits for the human's answer: status says so, down answers nothing",
+    async () => {
+      const team = await upWith("claude", { trusted: false });
+      try {
+        // Its trust question is on its screen (baton predicted it from ~/.claude.json); no hook has run.
+        await until("the trust question", () => (/trust this folder/i.test(screen(team)) ? true : undefined));
+        const status = baton(team.repo, ["status", "--json"], team.env).json();
+        expect(status.team.agents[0]).toMatchObject({ process: "running", heard: false });
+        expect(status.team.agents[0].waitingFor).toEqual([
+          expect.stringContaining(
+            `Claude Code asks whether you trust ${join(team.repo, ".baton", "worktrees", team.name)}`,
+          ),
+        ]);
+        const text = baton(team.repo, ["status"], { ...team.env, COLUMNS: "300" }).stdout;
+        expect(text).toMatch(/claude-1\s+running, no word yet/);
+        expect(text).toContain("claude-1 waits for you: Claude Code asks whether you trust");
+        expect(text).toContain("answer it in baton attach claude-1");
+
+        // down types nothing into the question (Enter there would answer it): it closes the window.
+        const down = baton(team.repo, ["down", "--json"], team.env).json();
+        expect(down).toMatchObject({ quit: [], killed: [], closed: [team.name] });
+        const config = JSON.parse(readFileSync(join(team.home, ".claude.json"), "utf8"));
+        for (const path of [team.repo, join(team.repo, ".baton", "worktrees", team.name)])
+          expect(config.projects?.[path]?.hasTrustDialogAccepted, path).not.toBe(true);
+        expect(existsSync(join(team.repo, ".claude", "settings.local.json"))).toBe(false);
+        expect(conversations(team.fake)).toEqual([]);
+      } finally {
+        await team.fake.close();
+      }
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "killed in its pane, it is restarted by the hub with --continue: the model sees the conversation so far, the instructions and the task it holds",
+    async () => {
+      const team = await upWith("claude");
+      try {
+        await until("claude-1 to finish its first turn", () => {
+          const agent = baton(team.repo, ["agents", "--json"])
+            .json()
+            .agents.find((a: Json) => a.name === team.name);
+          return agent?.activity?.signal === "claude:Stop" && task(team.repo).holder === team.name
+            ? true
+            : undefined;
+        });
+        const before = conversations(team.fake).length;
+        const pid = spawnSync(
+          "tmux",
+          ["-S", team.env.BATON_TMUX_SOCKET!, "list-panes", "-t", team.name, "-F", "#{pane_pid}"],
+          { encoding: "utf8" },
+        ).stdout.trim();
+        process.kill(Number(pid), "SIGKILL");
+
+        const resumed = await until("the restarted claude's first request", () =>
+          conversations(team.fake)
+            .slice(before)
+            .find((text) => text.includes("baton restarted you")),
+        );
+        // The same conversation: its first turn's claim is in it, then the new message.
+        expect(resumed).toContain("mcp__baton__claim_task");
+        expect(resumed.indexOf("mcp__baton__claim_task")).toBeLessThan(
+          resumed.indexOf("baton restarted you"),
+        );
+        expect(resumed).toContain("You still hold T-1: Bump a. Carry on with it.");
+        expect(resumed).toContain("You are claude-1, the developer");
+        const restarted = baton(team.repo, ["log", "--json", "--type", "team.restarted"]).json().events;
+        expect(restarted).toEqual([
+          expect.objectContaining({
+            summary: expect.stringMatching(
+              /claude-1 exited \(signal 9\); restarted, resuming its conversation/,
+            ),
+            data: expect.objectContaining({ resumed: true, restarts: 1 }),
+          }),
+        ]);
+        expect(task(team.repo)).toMatchObject({ status: "claimed", holder: team.name });
+
+        const down = baton(team.repo, ["down", "--json"], team.env).json();
+        expect(down).toMatchObject({ quit: [team.name], killed: [], closed: [] });
+      } finally {
+        await team.fake.close();
+      }
+    },
+    TIMEOUT,
+  );
+});
