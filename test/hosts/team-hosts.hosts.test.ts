@@ -141,17 +141,23 @@ interface Team {
   home: string;
   fake: Fake;
   env: Record<string, string>;
+  /** The agents, host-1 … host-N; `name` is the first. */
+  names: string[];
   name: string;
 }
 
 /**
- * A repository with one task, a HOME with the host set up and the repository
- * trusted (unless `trusted: false`), the host on PATH, the fake model running:
- * then `baton up -n 1 --agent HOST`.
+ * A repository with a task per agent, a HOME with the host set up and the
+ * repository trusted (unless `trusted: false`), the host on PATH, the fake model
+ * running: then `baton up -n COUNT --agent HOST`.
  */
-async function upWith(host: HostName, options: { trusted?: boolean } = {}): Promise<Team> {
+async function upWith(host: HostName, options: { trusted?: boolean; count?: number } = {}): Promise<Team> {
+  const count = options.count ?? 1;
   const repo = tempRepo({ humans: ["lea"] });
-  expect(baton(repo, ["task", "add", "Bump a"], { BATON_AGENT: "lea" }).code).toBe(0);
+  for (let i = 1; i <= count; i++)
+    expect(baton(repo, ["task", "add", i === 1 ? "Bump a" : `Bump ${i}`], { BATON_AGENT: "lea" }).code).toBe(
+      0,
+    );
   const home = tempDir(`baton-${host}-home-`);
   homes.push(home);
   const spec = HOSTS[host];
@@ -169,9 +175,10 @@ async function upWith(host: HostName, options: { trusted?: boolean } = {}): Prom
     TERM: "xterm-256color",
     ...spec.env(home, fake.url),
   };
-  const up = baton(repo, ["up", "-n", "1", "--agent", host, "--json"], env);
+  const up = baton(repo, ["up", "-n", String(count), "--agent", host, "--json"], env);
   expect(up.code, up.stderr).toBe(0);
-  return { repo, home, fake, env, name: `${host}-1` };
+  const names = Array.from({ length: count }, (_, i) => `${host}-${i + 1}`);
+  return { repo, home, fake, env, names, name: names[0]! };
 }
 
 async function until<T>(what: string, look: () => T | undefined, timeoutMs = 45_000): Promise<T> {
@@ -190,12 +197,13 @@ interface TaskRow {
   holder: string | null;
 }
 
-const task = (repo: string) =>
-  (baton(repo, ["task", "list", "--status", "all", "--json"]).json().tasks as TaskRow[])[0]!;
+const tasks = (repo: string) =>
+  baton(repo, ["task", "list", "--status", "all", "--json"]).json().tasks as TaskRow[];
+const task = (repo: string) => tasks(repo)[0]!;
 
-/** The pane's screen, for a failure message. */
-function screen(team: Team): string {
-  return spawnSync("tmux", ["-S", team.env.BATON_TMUX_SOCKET!, "capture-pane", "-p", "-t", team.name], {
+/** An agent's screen, for a failure message. */
+function screen(team: Team, name = team.name): string {
+  return spawnSync("tmux", ["-S", team.env.BATON_TMUX_SOCKET!, "capture-pane", "-p", "-t", name], {
     encoding: "utf8",
   }).stdout;
 }
@@ -203,62 +211,73 @@ function screen(team: Team): string {
 // biome-ignore lint/suspicious/noExplicitAny: status --json is read loosely
 type Json = any;
 
+/**
+ * Codex runs two agents: its TUI hands sessions to one app-server daemon per
+ * CODEX_HOME, which runs every agent's hooks; each must still report as itself.
+ */
+const COUNT: Record<HostName, number> = { claude: 1, codex: 2, gemini: 1, pi: 1 };
+
 describe.each(["claude", "codex", "gemini", "pi"] as const)(
   "baton up --agent %s (real host in tmux, fake model)",
   (host) => {
     it(
-      `${HOST_VERSIONS[host]!.version}: the first turn claims the task; status shows the agent; down quits it its own way and releases the claim`,
+      `${HOST_VERSIONS[host]!.version}: the first turn claims a task; status shows the agent; down quits it its own way and releases the claim`,
       async () => {
         const started = Date.now();
-        const team = await upWith(host);
+        const team = await upWith(host, { count: COUNT[host] });
         try {
-          await until(`${team.name} to claim T-1`, () =>
-            task(team.repo).holder === team.name ? true : undefined,
-          ).catch((error) => {
-            throw new Error(`${error.message}; its screen:\n${screen(team)}`);
+          await until("every agent to claim a task", () => {
+            const holders = tasks(team.repo).map((t) => t.holder);
+            return team.names.every((name) => holders.includes(name)) ? true : undefined;
+          }).catch((error) => {
+            throw new Error(
+              `${error.message}; their screens:\n${team.names.map((n) => screen(team, n)).join("\n")}`,
+            );
           });
           const claimedAfter = Date.now() - started;
 
-          // status: the agent with its state (from its host's hooks), its window running, heard from.
-          const status: Json = await until(`${team.name}'s turn to end`, () => {
+          // status: each agent with its state (from its own host's hooks), its window running, heard from.
+          const spec = HOSTS[host];
+          const status: Json = await until("every agent's turn to end", () => {
             const s = baton(team.repo, ["status", "--json"], team.env).json();
-            const agent = s.status.agents.find((a: Json) => a.name === team.name);
-            const spec = HOSTS[host];
-            const done = spec.idleSignal
-              ? agent?.activity?.signal === spec.idleSignal
-              : agent?.tasks?.includes("T-1");
+            const done = team.names.every((name) => {
+              const agent = s.status.agents.find((a: Json) => a.name === name);
+              return spec.idleSignal
+                ? agent?.activity?.signal === spec.idleSignal
+                : agent?.tasks?.length === 1;
+            });
             return done ? s : undefined;
           });
-          const agent = status.status.agents.find((a: Json) => a.name === team.name);
-          expect(agent.tasks).toEqual(["T-1"]);
-          if (HOSTS[host].idleSignal) expect(agent.activity.state).toBe("idle");
-          expect(status.team.agents).toEqual([
-            expect.objectContaining({
-              name: team.name,
-              host,
-              process: "running",
-              heard: true,
-              waitingFor: [],
-            }),
-          ]);
+          for (const name of team.names) {
+            const agent = status.status.agents.find((a: Json) => a.name === name);
+            expect(agent.tasks).toEqual([tasks(team.repo).find((t) => t.holder === name)!.id]);
+            if (spec.idleSignal) expect(agent.activity.state).toBe("idle");
+          }
+          expect(status.team.agents).toEqual(
+            team.names.map((name) =>
+              expect.objectContaining({ name, host, process: "running", heard: true, waitingFor: [] }),
+            ),
+          );
 
           const downStarted = Date.now();
           const down = baton(team.repo, ["down", "--json"], team.env);
           expect(down.code, down.stderr).toBe(0);
           const result = down.json();
-          // It quit through its own quit command (typed into its prompt), exiting cleanly,
+          // Each quit through its own quit command (typed into its prompt), exiting cleanly,
           // well before baton down's 10 s grace would have killed it.
-          expect(result).toMatchObject({ quit: [team.name], killed: [], closed: [] });
-          expect(result.exits[team.name]).toBe("status 0");
+          expect(result).toMatchObject({ killed: [], closed: [] });
+          expect(result.quit.sort()).toEqual(team.names);
+          for (const name of team.names) expect(result.exits[name], name).toBe("status 0");
           expect(Date.now() - downStarted).toBeLessThan(10_000);
-          expect(result.released).toEqual([{ agent: team.name, tasks: 1, leases: 0 }]);
-          expect(task(team.repo)).toMatchObject({ status: "open", holder: null });
-          // The worktree and its branch stay.
-          const tree = join(team.repo, ".baton", "worktrees", team.name);
-          expect(existsSync(join(tree, ".git"))).toBe(true);
-          expect(git(team.repo, "branch", "--list", `baton/${team.name}`)).toContain(`baton/${team.name}`);
+          expect(result.released).toEqual(team.names.map((agent) => ({ agent, tasks: 1, leases: 0 })));
+          expect(tasks(team.repo).every((t) => t.status === "open" && t.holder === null)).toBe(true);
+          // The worktrees and their branches stay.
+          for (const name of team.names) {
+            expect(existsSync(join(team.repo, ".baton", "worktrees", name, ".git"))).toBe(true);
+            expect(git(team.repo, "branch", "--list", `baton/${name}`)).toContain(`baton/${name}`);
+          }
           console.log(
-            `${host}: claimed ${claimedAfter} ms after up began; down took ${Date.now() - downStarted} ms; whole case ${Date.now() - started} ms`,
+            `${host} -n ${team.names.length}: claimed ${claimedAfter} ms after up began; down took ${Date.now() - downStarted} ms; whole case ${Date.now() - started} ms`,
           );
         } finally {
           await team.fake.close();

@@ -96,6 +96,19 @@ export function resumeOf(host: string, prompt: string): string[] | undefined {
   return Object.hasOwn(RESUME, host) ? RESUME[host as AgentLaunch["host"]]?.(prompt) : undefined;
 }
 
+/**
+ * Whether the agent's name can go in its environment (BATON_AGENT). Not for
+ * Codex: its 0.169 TUI hands every session to an app-server daemon of the
+ * user's (one per CODEX_HOME, started by whichever TUI came first, with that
+ * one's environment, and outliving it), which runs the hooks and tools of all
+ * of them. With two Codex agents, both agents' hooks ran as the one whose TUI
+ * started the daemon (measured). Such an agent is named by its worktree, where
+ * `baton connect` records its name, and every hook runs in its session's folder.
+ */
+export function namedByEnvironment(host: string): boolean {
+  return host !== "codex";
+}
+
 /** The short name an agent of this launch is called by: claude-1, codex-2, sim-1; a command's program name. */
 export function agentStem(launch: AgentLaunch): string {
   if (launch.host !== "command") return launch.host;

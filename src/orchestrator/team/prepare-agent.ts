@@ -4,7 +4,13 @@ import { planAgentTree, planConnect } from "../../hosts/connect.js";
 import { firstRunQuestions } from "../../hosts/first-run.js";
 import { writeTextAtomic } from "../../util/write-atomic.js";
 import { findTree } from "../../workspace/find-root.js";
-import { type AgentLaunch, agentLaunch, agentStem, simAgentCommand } from "../hosts/agent-launch.js";
+import {
+  type AgentLaunch,
+  agentLaunch,
+  agentStem,
+  namedByEnvironment,
+  simAgentCommand,
+} from "../hosts/agent-launch.js";
 import { createWorktree } from "../worktrees/create.js";
 import { firstPrompt } from "./role-prompt.js";
 import type { TeamAgent } from "./team-record.js";
@@ -136,9 +142,11 @@ function headlessArgv(spec: string, cli: string): string[] {
 
 /** What every agent's process gets: its name, role, team and ports; PATH is set once its tree is known. */
 function agentEnv(plan: AgentPlan, port: number, team: TeamContext): Record<string, string> {
+  // Headless, the agent is baton's own worker: it acts by this name whatever host it runs.
+  const named = team.headless || namedByEnvironment(plan.spec);
   return {
     ...team.env,
-    BATON_AGENT: plan.name,
+    ...(named ? { BATON_AGENT: plan.name } : {}),
     BATON_ROLE: plan.role,
     BATON_PORT: String(port),
     BATON_TEAM: team.team,
