@@ -3,7 +3,9 @@
  *
  *   up → ready      `baton up -n 4` until every agent has reported its first
  *                   activity, with baton's simulated agents (sim); the CLI's own
- *                   start (a bare `baton --version`) beside it as the floor
+ *                   start (a bare `baton --version`) beside it as the floor; and
+ *                   with the real Claude Code (the tests' pinned one, their fake
+ *                   model) until every agent's first turn has ended
  *   message → turn  a message sent to an idle interactive agent until its next
  *                   turn starts (its host's UserPromptSubmit hook), through the
  *                   hub's supervisor; the host is test/workers/fake-host.mjs, a
@@ -18,6 +20,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { initWorkspaceFiles, openWorkspace, SqliteStore } from "../dist/index.js";
 import { fakeClaudeBin } from "../test/workers/fake-claude-bin.mjs";
+import { claudeEnv, claudeFakeModel, claudeHome, claudeOnPath, claudeVersion } from "./lib/real-claude.mjs";
 import { summarise } from "./lib/stats.mjs";
 
 const here = import.meta.dirname;
@@ -56,15 +59,18 @@ function baton(repo, args, env) {
   return result;
 }
 
-/** Polls the agents' first activity reports in the log until `names` all have one; their times. */
-async function firstReports(repo, names, timeoutMs = 60_000) {
+/**
+ * Polls the agents' first activity reports in the log (those `counts` accepts)
+ * until `names` all have one; their times.
+ */
+async function firstReports(repo, names, timeoutMs = 60_000, counts = () => true) {
   const store = new SqliteStore({ path: join(repo, ".baton", "baton.db") });
   try {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const first = new Map();
       for (const e of await store.listEvents({ type: "agent.activity" }))
-        if (!first.has(e.subject)) first.set(e.subject, e.at);
+        if (!first.has(e.subject) && counts(e)) first.set(e.subject, e.at);
       if (names.every((n) => first.has(n))) return names.map((n) => first.get(n));
       if (Date.now() > deadline)
         throw new Error(`agents not ready: ${names.filter((n) => !first.has(n)).join(", ")}`);
@@ -95,6 +101,48 @@ async function upToReady(scratch, rounds, log) {
     spawnSync("tmux", ["-S", env.BATON_TMUX_SOCKET, "kill-server"]);
   }
   return { up, floor };
+}
+
+/**
+ * `baton up -n 4 --agent claude` with the real Claude Code (the pinned one the
+ * tests drive) and the tests' fake model, which answers each first prompt with
+ * a line of text: until every agent's first turn has ended (its Stop hook said
+ * idle), so each started, passed its hooks and MCP server, and is ready for work.
+ */
+async function upToReadyClaude(scratch, rounds, log) {
+  const startFakeModel = await claudeFakeModel(scratch);
+  const bin = claudeOnPath(scratch);
+  const names = ["claude-1", "claude-2", "claude-3", "claude-4"];
+  const up = [];
+  for (let i = 0; i < rounds; i++) {
+    const repo = newRepo(scratch, `team-claude-${i}`);
+    const home = join(scratch, `claude-home-${i}`);
+    claudeHome(home, repo);
+    const fake = await startFakeModel([[{ text: "Ready." }]]);
+    const env = {
+      BATON_TMUX_SOCKET: join(repo, "tmux.sock"),
+      HOME: home,
+      PATH: `${bin}:${process.env.PATH}`,
+      TERM: "xterm-256color",
+      ...claudeEnv(fake.url),
+    };
+    try {
+      const wall0 = Date.now();
+      const t0 = performance.now();
+      baton(repo, ["up", "-n", "4", "--agent", "claude"], env);
+      const upMs = performance.now() - t0;
+      const ready = await firstReports(repo, names, 120_000, (e) => e.data?.after?.signal === "claude:Stop");
+      up.push(Math.max(...ready) - wall0);
+      log(
+        `team: up -n 4 (claude) round ${i + 1}: command ${upMs.toFixed(0)} ms, all ready after ${up.at(-1)} ms`,
+      );
+    } finally {
+      spawnSync(process.execPath, [cli, "down"], { cwd: repo, env: { ...process.env, ...env } });
+      spawnSync("tmux", ["-S", env.BATON_TMUX_SOCKET, "kill-server"]);
+      await fake.close();
+    }
+  }
+  return up;
 }
 
 async function messageToTurn(scratch, count, log) {
@@ -200,6 +248,16 @@ export async function benchTeam({ scratch, quick, log }) {
     p50: f.p50,
     p99: f.p99,
     notes: "the floor of any command",
+  });
+  const claudeUp = await upToReadyClaude(scratch, quick ? 1 : 3, log);
+  const real = summarise(claudeUp);
+  rows.push({
+    operation: "`baton up -n 4` (real Claude Code, fake model) → every agent's first turn done",
+    processes: 10,
+    opsPerSec: Number.NaN,
+    p50: real.p50,
+    p99: real.p99,
+    notes: `${claudeUp.length} round(s); Claude Code ${claudeVersion()} with its MCP server and hooks; ready = its first Stop hook`,
   });
   const turns = await messageToTurn(scratch, quick ? 5 : 20, log);
   const t = summarise(turns);
