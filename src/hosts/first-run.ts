@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { isTrustedFolder } from "./connect-gemini.js";
 import { parseJsonFile, parseTomlFile, readText } from "./host-files.js";
@@ -58,12 +59,20 @@ function claudeQuestions(place: FirstRunPlace, home: string): string[] {
 }
 
 function codexQuestions(place: FirstRunPlace, home: string): string[] {
-  const path = join(place.env.CODEX_HOME || join(home, ".codex"), "config.toml");
+  const codexHome = place.env.CODEX_HOME || join(home, ".codex");
+  const path = join(codexHome, "config.toml");
   const config = parseTomlFile(path, readText(path));
+  const asks: string[] = [];
+  // With OpenAI's own provider and no saved login Codex opens on "Sign in with ChatGPT", an
+  // OPENAI_API_KEY in the environment notwithstanding (0.169).
+  const provider = config.model_provider ?? "openai";
+  if (provider === "openai" && !existsSync(join(codexHome, "auth.json")))
+    asks.push("Codex asks you to sign in");
   const projects = (config.projects ?? {}) as Record<string, { trust_level?: unknown }>;
   // "untrusted" is an answer the user gave already (Codex then reads no project config at all).
   const answered = [place.root, place.cwd].some((p) => projects[p]?.trust_level !== undefined);
-  return answered ? [] : [`Codex asks whether you trust ${place.root} (the repository of the worktree)`];
+  if (!answered) asks.push(`Codex asks whether you trust ${place.root} (the repository of the worktree)`);
+  return asks;
 }
 
 function geminiQuestions(place: FirstRunPlace, home: string): string[] {

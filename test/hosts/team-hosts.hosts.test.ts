@@ -112,28 +112,40 @@ function trustClaude(home: string, repo: string): void {
 
 const servers: string[] = [];
 const homes: string[] = [];
-afterEach(() => {
+afterEach(async () => {
   while (servers.length) spawnSync("tmux", ["-S", servers.pop()!, "kill-server"], { stdio: "ignore" });
   // Codex 0.169's TUI starts an app-server daemon of its own (under $CODEX_HOME), which outlives
-  // it by design: the test's are ended by pid, found by their path in the test's HOME.
-  while (homes.length) endProcessesUnder(homes.pop()!);
+  // it by design: the test's are ended by pid, found by their path in the test's HOME, and waited
+  // for (a daemon still saving its threads would write into the HOME being removed).
+  while (homes.length) await endProcessesUnder(homes.pop()!);
 });
 
-function endProcessesUnder(home: string): void {
+function pidsUnder(home: string): number[] {
+  const pids: number[] = [];
   for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-    let cmdline = "";
     try {
-      cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-    } catch {
-      continue; // gone meanwhile
-    }
-    if (!cmdline.includes(join(home, ".codex", "packages"))) continue;
-    try {
-      process.kill(Number(pid), "SIGTERM");
+      if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(join(home, ".codex", "packages")))
+        pids.push(Number(pid));
     } catch {
       // gone meanwhile
     }
   }
+  return pids;
+}
+
+async function endProcessesUnder(home: string): Promise<void> {
+  const signal = (pids: number[], name: NodeJS.Signals) => {
+    for (const pid of pids)
+      try {
+        process.kill(pid, name);
+      } catch {
+        // gone meanwhile
+      }
+  };
+  signal(pidsUnder(home), "SIGTERM");
+  for (let waited = 0; pidsUnder(home).length > 0 && waited < 5000; waited += 100) await sleep(100);
+  signal(pidsUnder(home), "SIGKILL");
+  for (let waited = 0; pidsUnder(home).length > 0 && waited < 2000; waited += 50) await sleep(50);
 }
 
 interface Team {
