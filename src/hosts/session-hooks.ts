@@ -25,14 +25,16 @@ export async function sessionContext(ws: Workspace): Promise<string> {
 }
 
 /**
- * The host's session started (past its first-run screens: a folder to trust,
- * a key to accept): the agent is at its prompt, idle until a prompt starts a
- * turn. This is the first word baton hears from an interactive host, so
+ * The host's session started, past its first-run screens (a folder to trust, a
+ * key to accept): the first word baton hears from an interactive host, so
  * `baton status` and `baton down` can tell it from one still asking the human.
+ * A heartbeat, not an activity: a host started with a prompt begins a turn at
+ * once, and an "idle" here had the supervisor type work into every agent of a
+ * new team as it started on its first prompt (measured with Claude Code).
  */
-export async function sessionStarted(ws: Workspace, host: string): Promise<void> {
+export async function sessionStarted(ws: Workspace): Promise<void> {
   if (!ws.identity) return;
-  await ws.agents.reportActivity("idle", `${host}:SessionStart`);
+  await ws.agents.heartbeat({ keepLosses: true });
 }
 
 /**

@@ -270,6 +270,8 @@ describe.each(["claude", "codex", "gemini", "pi"] as const)(
               expect.objectContaining({ name, host, process: "running", heard: true, waitingFor: [] }),
             ),
           );
+          // Starting on its first prompt, no agent was taken for idle and typed at.
+          expect(baton(team.repo, ["log", "--json", "--type", "team.dispatched"]).json().events).toEqual([]);
 
           const downStarted = Date.now();
           const down = baton(team.repo, ["down", "--json"], team.env);

@@ -56,7 +56,7 @@ const HANDLERS: Record<string, Handler> = {
   "session-start": async (ctx, input, host) => {
     const ws = await ctx.workspace();
     remember(ws, input, host);
-    await sessionStarted(ws, host);
+    await sessionStarted(ws);
     return contextAnswer(host, await sessionContext(ws));
   },
   stop: async (ctx, input, host) => {
