@@ -136,10 +136,13 @@ baton stop AGENT, baton down.`,
     .addHelpText(
       "after",
       `
-Worktrees, branches and the database are kept: baton cleanup removes worktrees.
-A damaged .baton/team.json makes up and down refuse; down --force then kills the
-tmux session named for the repository (if there is one) and moves the record
-aside as .baton/team.json.damaged-<time>.`,
+An agent whose host has said nothing since it started (still on a first-run
+screen such as "trust this folder?") gets its window closed instead: a quit
+command typed there would answer the question. Worktrees, branches and the
+database are kept: baton cleanup removes worktrees. A damaged .baton/team.json
+makes up and down refuse; down --force then kills the tmux session named for
+the repository (if there is one) and moves the record aside as
+.baton/team.json.damaged-<time>.`,
     )
     .action(
       action(async (ctx, o: { force?: boolean }) => {

@@ -38,7 +38,7 @@ export const SUPERVISE_SPACING_MS = 250;
  * no second opinion) is restarted once in the same window and worktree, with
  * its environment; a second death releases what it held (its task goes back to
  * the queue, the attempt counted by the expiry rules) and tells the humans. A
- * host that can resumes its conversation (restart-command.ts). A live agent is treated the same only when two signs agree that it is stuck:
+ * host that can resume its conversation does (restart-command.ts). A live agent is treated the same only when two signs agree that it is stuck:
  * no word from it (heartbeat, hook) since it said it was working, and no output
  * in its window, both past hung_after. An
  * agent a human stopped (its window closed, or `baton down`) is never restarted.
