@@ -10,7 +10,6 @@ import { defineConfig } from "vitest/config";
 const SERIAL = [
   "test/concurrency.test.ts",
   "test/node24.test.ts",
-  "test/hosts/**/*.test.ts",
   "test/store-stall.e2e.test.ts",
   "test/hub.e2e.test.ts",
   "test/serve.e2e.test.ts",
@@ -18,6 +17,12 @@ const SERIAL = [
   "test/hook-tree.e2e.test.ts",
   "test/store-errors.e2e.test.ts",
 ];
+/**
+ * The real agent hosts: each file starts a few host processes against its own fake model and
+ * waits on them, timing nothing. Two at a time, apart from the rest: beside the end-to-end suites
+ * their start-ups (a few seconds of CPU each) slowed both; beside each other they overlap waits.
+ */
+const HOSTS = ["test/hosts/**/*.test.ts"];
 const ALL = ["src/**/*.test.ts", "test/**/*.test.ts"];
 
 export default defineConfig({
@@ -31,11 +36,21 @@ export default defineConfig({
         extends: true,
         // Everything else runs two files at a time (the machines have 2 cores): each file
         // makes its own temp repositories, ports and key prefixes, so files share nothing.
-        test: { name: "parallel", include: ALL, exclude: SERIAL, maxWorkers: 2, sequence: { groupOrder: 0 } },
+        test: {
+          name: "parallel",
+          include: ALL,
+          exclude: [...SERIAL, ...HOSTS],
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         extends: true,
-        test: { name: "serial", include: SERIAL, fileParallelism: false, sequence: { groupOrder: 1 } },
+        test: { name: "hosts", include: HOSTS, maxWorkers: 2, sequence: { groupOrder: 1 } },
+      },
+      {
+        extends: true,
+        test: { name: "serial", include: SERIAL, fileParallelism: false, sequence: { groupOrder: 2 } },
       },
     ],
   },

@@ -107,7 +107,8 @@ export async function runSimAgent(ws: Workspace, options: SimOptions): Promise<n
       await ws.agents.reportActivity("working", "sim:claimed", task.id);
       say(`${me}: hanging on purpose while holding ${task.id} (BATON_SIM_HANG_ONCE)`);
       // BATON_SIM_HANG_OUTPUT: silent to baton but still printing, as a host busy on a long call does.
-      const noise = process.env.BATON_SIM_HANG_OUTPUT ? setInterval(() => say("."), 300) : undefined;
+      // A timer either way: with nothing pending Node would end the process (exit 13), not hang.
+      const noise = setInterval(() => process.env.BATON_SIM_HANG_OUTPUT && say("."), 300);
       await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
       clearInterval(noise);
       return 1;
