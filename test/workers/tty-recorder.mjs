@@ -12,13 +12,16 @@ if (mode === "bracketed") process.stdout.write("\u001b[?2004h");
 let pending = Buffer.alloc(0);
 let count = 0;
 process.stdin.on("data", (chunk) => {
+  // A dot per read, as a prompt echoes what it reads: sendText submits once the screen shows the
+  // text was read (a program that shows nothing gets Enter only after a second).
+  process.stdout.write(".");
   pending = Buffer.concat([pending, chunk]);
   for (let cr = pending.indexOf(13); cr !== -1; cr = pending.indexOf(13)) {
     const file = join(dir, `${++count}.bin`);
     writeFileSync(`${file}.tmp`, pending.subarray(0, cr));
     renameSync(`${file}.tmp`, file);
     pending = pending.subarray(cr + 1);
-    process.stdout.write(`received ${count}\n`);
+    process.stdout.write(`\nreceived ${count}\n`);
   }
 });
 process.stdout.write(`ready ${mode ?? "raw"}\n`);
