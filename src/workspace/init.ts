@@ -14,6 +14,7 @@ hub.lock
 worktrees/
 merging/
 team.json
+team.lock
 `;
 
 /** The commented defaults, naming the team's humans. */

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { TEAM_BOUNDS } from "../../domain/team-config.js";
 import { BatonError } from "../../errors.js";
 import { runSimAgent, simKnob } from "../../orchestrator/sim/sim-agent.js";
+import { sessionPanes } from "../../orchestrator/team/end-window.js";
 import { teamDown } from "../../orchestrator/team/team-down.js";
 import { findTeamAgent, requireTeam } from "../../orchestrator/team/team-lookup.js";
 import type { TeamRecord } from "../../orchestrator/team/team-record.js";
@@ -237,7 +238,10 @@ the repository (if there is one) and moves the record aside as
             "the team is headless: it has no terminal to attach to",
             "read an agent's output in .baton/logs/NAME.log; see the team with baton status",
           );
-        const pane = agent ? (findTeamAgent(record, agent).paneId ?? undefined) : undefined;
+        const wanted = agent ? (findTeamAgent(record, agent).paneId ?? undefined) : undefined;
+        // A pane id of a server started anew may be another session's: attach at the session then.
+        const pane =
+          wanted && (await sessionPanes(teamTmux(record), record.session)).has(wanted) ? wanted : undefined;
         const [program, ...args] = teamTmux(record).attachArgs(record.session!, pane);
         const result = spawnSync(program!, args, { stdio: "inherit" });
         return result.status ?? 1;
@@ -259,7 +263,14 @@ the repository (if there is one) and moves the record aside as
             `${agent.name} has no terminal (a headless agent)`,
             `send it a message: baton send ${agent.name} TEXT`,
           );
-        await teamTmux(record).sendText(agent.paneId, text, { submit: true });
+        // Only a pane of the team's session: after a tmux server restart the id may be someone else's shell.
+        const tmux = teamTmux(record);
+        if (!record.session || !(await sessionPanes(tmux, record.session)).get(agent.paneId))
+          throw new BatonError("invalid_state", `${agent.name}'s window is gone`, {
+            cli: "see the team with baton status; baton down clears a team that is gone",
+            tool: "see the team with get_project_info",
+          });
+        await tmux.sendText(agent.paneId, text, { submit: true });
         ctx.out.result(
           { nudged: agent.name, text },
           () => `typed into ${agent.name}'s terminal and submitted`,

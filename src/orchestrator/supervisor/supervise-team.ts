@@ -3,6 +3,7 @@ import { shownState } from "../../domain/agent-status.js";
 import { CHANGED, type Subscription } from "../../notify/notifier.js";
 import type { Hub } from "../../services/hub.js";
 import { formatDuration } from "../../util/duration.js";
+import { endWindow } from "../team/end-window.js";
 import { passedEnv } from "../team/passed-env.js";
 import { settleStop } from "../team/stop-agent.js";
 import {
@@ -15,7 +16,7 @@ import {
 import { TmuxRunner } from "../team/team-runner.js";
 import { teamTmux } from "../team/team-tmux.js";
 import type { Tmux } from "../tmux/tmux.js";
-import { exitWords } from "../tmux/window-list.js";
+import { exitWords, type WindowInfo } from "../tmux/window-list.js";
 import { dispatchIdle } from "./dispatch.js";
 import { restartCommand } from "./restart-command.js";
 import { checkHeadlessTeam } from "./supervise-headless.js";
@@ -129,14 +130,22 @@ export async function checkTeam(
       if (!view || shownState(view) !== "stuck" || quietFor <= hub.config.hungAfterMs) continue;
       if (runningFor <= hub.config.hungAfterMs) continue;
       const said = `stuck: no word from it for ${formatDuration(hub.clock.now() - view.lastSeenAt)} and no output for ${formatDuration(quietFor)}`;
-      record = (await restartOrGiveUp(hub, record, tmux, agent, said, null, true)) ?? record;
+      record = (await restartOrGiveUp(hub, record, tmux, agent, window, said, null, true)) ?? record;
       continue;
     }
     const said = exitWords(window);
     await hub.as(agent.name).agents.reportActivity("exited", "tmux:pane-dead", said).catch(options.onError);
     record =
-      (await restartOrGiveUp(hub, record, tmux, agent, said, window.exitStatus ?? null, heard(agent))) ??
-      record;
+      (await restartOrGiveUp(
+        hub,
+        record,
+        tmux,
+        agent,
+        window,
+        said,
+        window.exitStatus ?? null,
+        heard(agent),
+      )) ?? record;
   }
   const running = record.agents.filter(
     (a) => a.stoppedAt === null && a.paneId !== null && windows.get(a.paneId)?.dead === false,
@@ -156,6 +165,7 @@ async function restartOrGiveUp(
   record: TeamRecord,
   tmux: Tmux,
   agent: TeamAgent,
+  window: WindowInfo,
   said: string,
   exitStatus: number | null,
   heard: boolean,
@@ -163,7 +173,7 @@ async function restartOrGiveUp(
   const root = record.root;
   if (agent.restarts >= MAX_RESTARTS) {
     const record = updateTeamAgent(root, agent.name, { stoppedAt: hub.clock.now() });
-    await tmux.killWindow(agent.paneId!).catch(() => false);
+    await endWindow(tmux, window);
     await giveUp(hub, agent, said);
     return record;
   }

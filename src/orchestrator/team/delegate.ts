@@ -2,7 +2,8 @@ import type { Task } from "../../domain/types.js";
 import { BatonError } from "../../errors.js";
 import type { Workspace } from "../../services/workspace.js";
 import { recordTeamEvent } from "../supervisor/team-event.js";
-import { askedBy, checkSpawn, spawnAgent } from "./spawn-agent.js";
+import { askedBy, spawnAgent } from "./spawn-agent.js";
+import { checkSpawn } from "./spawn-rules.js";
 import { requireTeam } from "./team-lookup.js";
 
 export interface DelegateRequest {

@@ -17,7 +17,8 @@ export function roleText(root: string, role: string): string {
   try {
     return readFileSync(join(root, ".baton", "roles", `${role}.md`), "utf8");
   } catch {
-    const template = ROLE_TEMPLATES[role];
+    // Its own templates only: "constructor" is a role name, and Object's constructor is no text.
+    const template = Object.hasOwn(ROLE_TEMPLATES, role) ? ROLE_TEMPLATES[role] : undefined;
     if (template) return template;
     throw new BatonError(
       "not_found",

@@ -1,5 +1,4 @@
-import { basename } from "node:path";
-import { hostNotAllowed, type TeamConfig } from "../../domain/team-config.js";
+import type { TeamConfig } from "../../domain/team-config.js";
 import { BatonError } from "../../errors.js";
 import type { Workspace } from "../../services/workspace.js";
 import { agentLaunch } from "../hosts/agent-launch.js";
@@ -10,6 +9,7 @@ import { forkAdapter } from "./fork-session.js";
 import { freePortBlocks } from "./port-blocks.js";
 import { nameAgents, prepareAgent } from "./prepare-agent.js";
 import { DEFAULT_ROLE, roleText } from "./role-prompt.js";
+import { checkSpawn, liveAgents, namesInUse } from "./spawn-rules.js";
 import { requireTeam } from "./team-lookup.js";
 import type { TeamAgent, TeamRecord } from "./team-record.js";
 import { updateTeamRecord } from "./team-record.js";
@@ -36,33 +36,6 @@ export interface SpawnRequest {
 /** Who asks, in the record and the events: the caller's name, or `cli` for a person without one. */
 export function askedBy(ws: Workspace): string {
   return ws.identity ?? "cli";
-}
-
-/** The program an agent spec runs, as team.allowed_hosts names it: a host's name, or a command's program. */
-export function hostWord(spec: string, cli: string): string {
-  const launch = agentLaunch(spec, "", cli);
-  return launch.host === "command" ? basename(launch.command[0]!) : launch.host;
-}
-
-/** Agents that count against team.max_agents: every one not stopped (a stop under way still counts). */
-export function liveAgents(record: TeamRecord): TeamAgent[] {
-  return record.agents.filter((a) => a.stoppedAt === null);
-}
-
-/** The team's limits, checked before anything is made: the host allowed, room under max_agents. */
-export function checkSpawn(record: TeamRecord, config: TeamConfig, host: string): void {
-  const word = hostWord(host, record.cli);
-  if (!config.allowedHosts.includes(word)) throw hostNotAllowed(word, config);
-  const live = liveAgents(record).length;
-  if (live >= config.maxAgents)
-    throw new BatonError(
-      "conflict",
-      `the team has ${live} agents, team.max_agents allows ${config.maxAgents}`,
-      {
-        cli: `stop one first (baton stop AGENT), or raise "team.max_agents" in .baton/config.json`,
-        tool: "stop a teammate first (stop_agent), or ask a human to raise team.max_agents",
-      },
-    );
 }
 
 /**
@@ -92,8 +65,8 @@ export async function spawnAgent(ws: Workspace, request: SpawnRequest): Promise<
       "give it an open task, or none",
     );
   // The port is looked for outside the reservation (it listens on ports); the reservation re-checks it is free of the team.
-  const [port] = await freePortBlocks(1, config.portBase, new Set(record.agents.map((a) => a.port)));
-  const name = reserve(root, config, request.host, wanted, port!, by);
+  const inUse = await namesInUse(ws);
+  const { name, port } = await reserveWithPort(root, config, request.host, wanted, inUse, by);
   try {
     const given = request.taskFor ? await request.taskFor(name) : task;
     if (task) await ws.tasks.assign(task.id, name, { allowUnknown: true });
@@ -110,7 +83,7 @@ export async function spawnAgent(ws: Workspace, request: SpawnRequest): Promise<
         setup: config.setup,
       },
       {
-        port: port!,
+        port,
         teamSize: liveAgents(fresh).length,
         roleText: text,
         spawnedBy: by,
@@ -120,10 +93,24 @@ export async function spawnAgent(ws: Workspace, request: SpawnRequest): Promise<
     );
     const runner = runnerFor(fresh);
     const started = await runner.start(agent, config.run);
+    let downMeanwhile = false;
     const after = updateTeamRecord(root, (r) => ({
       ...r,
-      agents: r.agents.map((a) => (a.name === name ? started : a)),
-    }))!;
+      agents: r.agents.map((a) => {
+        if (a.name !== name) return a;
+        // baton down marked its place stopped while it started: it stays stopped.
+        if (a.stoppedAt !== null) downMeanwhile = true;
+        return downMeanwhile ? a : started;
+      }),
+    }));
+    if (downMeanwhile || !after?.agents.some((a) => a.name === name)) {
+      // The team went down meanwhile: what was started for it goes too.
+      await runner.end(started);
+      throw new BatonError("invalid_state", "the team was stopped while the agent started", {
+        cli: "start a team with baton up",
+        tool: "the team is not running; a human starts it again with baton up",
+      });
+    }
     if (runner instanceof TmuxRunner)
       await runner.tmux
         .setEnvironment(runner.session, "BATON_AGENTS", String(liveAgents(after).length))
@@ -163,20 +150,46 @@ async function requireRunning(record: TeamRecord): Promise<void> {
 }
 
 /**
+ * A port block and the reservation together: the port is looked for outside
+ * the team's lock (it listens on ports), so two spawns at once may find the
+ * same block; the reservation refuses the second, which looks again.
+ */
+async function reserveWithPort(
+  root: string,
+  config: TeamConfig,
+  host: string,
+  wanted: string | undefined,
+  inUse: ReadonlySet<string>,
+  by: string,
+): Promise<{ name: string; port: number }> {
+  for (let attempt = 0; ; attempt++) {
+    const taken = new Set(requireTeam(root).agents.map((a) => a.port));
+    const [port] = await freePortBlocks(1, config.portBase, taken);
+    const name = reserve(root, config, host, wanted, inUse, port!, by);
+    if (name !== undefined) return { name, port: port! };
+    if (attempt >= 20)
+      throw new BatonError("conflict", "other agents kept being given the same ports", "try again");
+  }
+}
+
+/**
  * Takes the name, port and a place under max_agents in team.json, in one
- * read-change-write: an entry with nothing running yet (the supervisor passes
- * over it), replaced once the agent starts. A stopped agent's name may be
- * taken again (its entry is replaced; its worktree and branch are reused).
+ * read-change-write under the team's lock: an entry with nothing running yet
+ * (the supervisor passes over it), replaced once the agent starts. A stopped
+ * agent's name may be taken again (its entry is replaced; its worktree and
+ * branch are reused). Undefined when another agent was given the port since
+ * it was found free.
  */
 function reserve(
   root: string,
   config: TeamConfig,
   host: string,
   wanted: string | undefined,
+  inUse: ReadonlySet<string>,
   port: number,
   by: string,
-): string {
-  let name = "";
+): string | undefined {
+  let name: string | undefined;
   updateTeamRecord(root, (record) => {
     checkSpawn(record, config, host);
     const live = new Set(liveAgents(record).map((a) => a.name));
@@ -186,12 +199,18 @@ function reserve(
         `the team has an agent named ${wanted} already`,
         "pick another name, or leave it out for the next free one",
       );
-    name = wanted ?? nameAgents([host], record.cli, new Set(record.agents.map((a) => a.name)))[0]!;
-    if (record.agents.some((a) => a.port === port && a.name !== name))
-      throw new BatonError("conflict", "another agent was just given the same ports", "try again");
+    const ours = new Set(record.agents.map((a) => a.name));
+    if (wanted && inUse.has(wanted) && !ours.has(wanted))
+      throw new BatonError(
+        "conflict",
+        `${wanted} is the name of a human or of an agent outside this team`,
+        "pick another name, or leave it out for the next free one",
+      );
+    if (record.agents.some((a) => a.port === port && a.name !== wanted)) return record;
+    name = wanted ?? nameAgents([host], record.cli, new Set([...ours, ...inUse]))[0]!;
     const placeholder: TeamAgent = {
       name,
-      host: hostWord(host, record.cli),
+      host: agentLaunch(host, "", record.cli).host,
       command: [],
       role: "",
       cwd: root,

@@ -4,7 +4,13 @@ import { recordTeamEvent } from "../supervisor/team-event.js";
 import { stopRequestText } from "./stop-request.js";
 import { GRACE_MS } from "./team-down.js";
 import { findTeamAgent, requireTeam } from "./team-lookup.js";
-import { type StopRequest, type TeamAgent, updateTeamAgent, updateTeamRecord } from "./team-record.js";
+import {
+  type StopRequest,
+  type TeamAgent,
+  updateTeamAgent,
+  updateTeamRecord,
+  withAgent,
+} from "./team-record.js";
 import type { TeamRunner } from "./team-runner.js";
 
 export const DEFAULT_STOP_TIMEOUT_MS = 60_000;
@@ -29,30 +35,6 @@ export async function requestStop(
   name: string,
   options: { by: string; reason?: string; timeoutMs?: number },
 ): Promise<StopRequested> {
-  const record = requireTeam(root);
-  const agent = findTeamAgent(record, name);
-  if (agent.stoppedAt !== null)
-    throw new BatonError("invalid_state", `${agent.name} is stopped already`, {
-      cli: `see the team with baton status; start a new teammate with baton spawn`,
-      tool: "start a new teammate with spawn_agent if you need one",
-    });
-  if (agent.stop)
-    throw new BatonError(
-      "conflict",
-      `${agent.name} is being stopped already (asked by ${agent.stop.by}); it ends by ${new Date(agent.stop.deadline).toISOString()}`,
-      "wait for it: its window is ended at that time at the latest",
-    );
-  if (agent.paneId === null && agent.process === null)
-    throw new BatonError(
-      "conflict",
-      `${agent.name} is still being started`,
-      "ask again once it runs (baton status shows it)",
-    );
-  if (options.by === agent.name)
-    throw new BatonError("usage", "an agent does not stop itself through baton's stop", {
-      cli: "leave the team with baton agent leave and exit",
-      tool: "call leave_team, which releases what you hold, and end your session",
-    });
   const at = hub.clock.now();
   const stop: StopRequest = {
     at,
@@ -62,8 +44,14 @@ export async function requestStop(
     quitAt: null,
     confirmed: false,
   };
-  // Recorded before the agent can read it: an agent that leaves at once must find its stop waiting.
-  updateTeamAgent(root, agent.name, { stop });
+  // Checked and recorded in one change under the team's lock: of two stops at once, the second
+  // finds the first. Recorded before the agent can read it: one that leaves at once finds it waiting.
+  const record = updateTeamRecord(root, (current) => {
+    const asked = findTeamAgent(current, name);
+    refuseStop(asked, options.by);
+    return withAgent(current, asked.name, { stop });
+  });
+  const agent = findTeamAgent(record ?? requireTeam(root), name);
   const text = stopRequestText(stop);
   // From whoever asked; a person with no name at the command line has the agent's own inbox say it.
   const sender = options.by === "cli" ? agent.name : options.by;
@@ -82,6 +70,32 @@ export async function requestStop(
     message: sent.message.id,
   });
   return { agent: agent.name, deadline: stop.deadline, message: sent.message.id };
+}
+
+/** Why this agent cannot be asked to stop now, if it cannot. */
+function refuseStop(agent: TeamAgent, by: string): void {
+  if (agent.stoppedAt !== null)
+    throw new BatonError("invalid_state", `${agent.name} is stopped already`, {
+      cli: `see the team with baton status; start a new teammate with baton spawn`,
+      tool: "start a new teammate with spawn_agent if you need one",
+    });
+  if (agent.stop)
+    throw new BatonError(
+      "conflict",
+      `${agent.name} is being stopped already (asked by ${agent.stop.by}); it ends by ${new Date(agent.stop.deadline).toISOString()}`,
+      "wait for it: its window is ended at that time at the latest",
+    );
+  if (agent.paneId === null && agent.process === null)
+    throw new BatonError(
+      "conflict",
+      `${agent.name} is still being started`,
+      "ask again once it runs (baton status shows it)",
+    );
+  if (by === agent.name)
+    throw new BatonError("usage", "an agent does not stop itself through baton's stop", {
+      cli: "leave the team with baton agent leave and exit",
+      tool: "call leave_team, which releases what you hold, and end your session",
+    });
 }
 
 /**

@@ -19,6 +19,21 @@ describe("a headless agent's process", () => {
     expect(signalProcess({ pid: process.pid, started: `${me}0` }, "SIGTERM")).toBe(false);
   });
 
+  it("never signals from a pid that is not a process baton started: 0, 1, negative, or no start time", () => {
+    // kill(-0) is our own group, kill(-(-1)) is init: a damaged record must reach neither.
+    for (const ref of [
+      { pid: 0, started: undefined },
+      { pid: -1, started: undefined },
+      { pid: 1, started: processStarted(1) },
+      { pid: process.pid, started: "" },
+      { pid: 0.5, started: "1" },
+    ]) {
+      const bad = ref as unknown as { pid: number; started: string };
+      expect(processRuns(bad)).toBe(false);
+      expect(signalProcess(bad, "SIGCONT")).toBe(false);
+    }
+  });
+
   it("starts detached in a group of its own, writes its output to its log, and ends with its group", async () => {
     const log = join(mkdtempSync(join(tmpdir(), "baton-process-")), "agent.log");
     const ref = startDetached(

@@ -34,8 +34,15 @@ export function processStarted(pid: number): string | undefined {
   }
 }
 
-/** Whether the process baton started still runs (not a later one with its pid). */
+/**
+ * Whether the process baton started still runs (not a later one with its pid).
+ * Only a real pid and a start time qualify: 0 or a negative pid would make
+ * signalProcess's `kill(-pid)` reach baton's own group or every process, and
+ * a missing start time would match the undefined of a pid that runs nothing.
+ */
 export function processRuns(ref: ProcessRef): boolean {
+  if (!Number.isSafeInteger(ref.pid) || ref.pid < 2) return false;
+  if (typeof ref.started !== "string" || ref.started === "") return false;
   return processStarted(ref.pid) === ref.started;
 }
 

@@ -1,7 +1,9 @@
-import { readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { BatonError } from "../../errors.js";
+import { BatonError, clip } from "../../errors.js";
 import { writeTextAtomic } from "../../util/write-atomic.js";
+import { withTeamLock } from "./team-lock.js";
+import { teamRecordFault } from "./team-record-shape.js";
 
 /** One agent of a team started by `baton up`: what it runs, where, and what became of it. */
 export interface TeamAgent {
@@ -101,16 +103,41 @@ export function readTeamRecord(root: string): TeamRecord | undefined {
   } catch {
     return undefined;
   }
+  let fault: string | undefined;
+  let record: TeamRecord | undefined;
   try {
-    const record = JSON.parse(text) as TeamRecord;
-    if (record?.version !== 1 || !Array.isArray(record.agents)) throw new Error("unknown shape");
-    return withDefaults(record);
+    record = JSON.parse(text) as TeamRecord;
+    fault =
+      teamRecordFault(record) ??
+      (sameFolder(record.root, root) ? undefined : "root: another folder") ??
+      outsideFault(record);
   } catch {
+    fault = "not JSON";
+  }
+  if (fault !== undefined)
     throw new BatonError(
       "invalid_input",
-      `${teamRecordPath(root)} is damaged`,
+      `${teamRecordPath(root)} is damaged (${clip(fault, 120)})`,
       "baton down --force stops the team's tmux session and removes the damaged record (a copy is kept beside it)",
     );
+  return withDefaults(record!);
+}
+
+/** An agent whose folder is neither the main checkout nor one of its worktrees: none baton made. */
+function outsideFault(record: TeamRecord): string | undefined {
+  const roots = [record.root, realpathSync(record.root)];
+  const inside = (cwd: string) =>
+    roots.some((root) => cwd === root || cwd.startsWith(`${join(root, ".baton", "worktrees")}/`));
+  const i = record.agents.findIndex((agent) => !inside(agent.cwd) || agent.cwd.includes("/../"));
+  return i === -1 ? undefined : `agents.${i}.cwd: outside the repository`;
+}
+
+/** The record names the repository it lies in: one copied from elsewhere would steer another tree's agents. */
+function sameFolder(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
   }
 }
 
@@ -133,28 +160,36 @@ function withDefaults(record: TeamRecord): TeamRecord {
 }
 
 export function writeTeamRecord(record: TeamRecord): void {
-  writeTextAtomic(teamRecordPath(record.root), `${JSON.stringify(record, null, 2)}\n`);
+  withTeamLock(record.root, () =>
+    writeTextAtomic(teamRecordPath(record.root), `${JSON.stringify(record, null, 2)}\n`),
+  );
 }
 
 export function removeTeamRecord(root: string): void {
-  rmSync(teamRecordPath(root), { force: true });
+  if (existsSync(teamRecordPath(root)))
+    withTeamLock(root, () => rmSync(teamRecordPath(root), { force: true }));
 }
 
 /**
- * Changes the record as it is on disk now: read, changed and written with no
- * wait in between, so a change made meanwhile by another process (the hub's
- * supervisor, a lead spawning a teammate) is kept rather than overwritten with
- * an older copy. Returns the record written, or undefined when there is none.
+ * Changes the record as it is on disk now: read, changed and written under
+ * the team's lock (team-lock.ts), so a change made meanwhile by another
+ * process (the hub's supervisor, a lead spawning a teammate) is kept rather
+ * than overwritten with an older copy. `change` may throw to refuse: nothing
+ * is written then. Returns the record written, or undefined when there is none.
  */
 export function updateTeamRecord(
   root: string,
   change: (record: TeamRecord) => TeamRecord,
 ): TeamRecord | undefined {
-  const record = readTeamRecord(root);
-  if (!record) return undefined;
-  const changed = change(record);
-  writeTeamRecord(changed);
-  return changed;
+  // No team, nothing to change: and no lock file left in a repository that never ran one.
+  if (!existsSync(teamRecordPath(root))) return undefined;
+  return withTeamLock(root, () => {
+    const record = readTeamRecord(root);
+    if (!record) return undefined;
+    const changed = change(record);
+    writeTeamRecord(changed);
+    return changed;
+  });
 }
 
 /** updateTeamRecord for one agent's fields. */

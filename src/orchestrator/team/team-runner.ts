@@ -1,6 +1,7 @@
 import { quitOf } from "../hosts/agent-launch.js";
 import type { Tmux } from "../tmux/tmux.js";
 import { exitWords } from "../tmux/window-list.js";
+import { endWindow, sessionPanes } from "./end-window.js";
 import { passedEnv } from "./passed-env.js";
 import { teamLogPath } from "./team-paths.js";
 import { processRuns, signalProcess, startDetached } from "./team-process.js";
@@ -56,21 +57,26 @@ export class TmuxRunner implements TeamRunner {
 
   async running(agents: readonly TeamAgent[]): Promise<Set<string>> {
     const live = new Set<string>();
-    if (!(await this.tmux.hasSession(this.session))) return live;
-    const windows = await this.tmux.listWindows(this.session).catch(() => []);
-    const panes = new Map(windows.map((w) => [w.paneId, w]));
+    const panes = await sessionPanes(this.tmux, this.session);
     for (const agent of agents)
       if (agent.paneId && panes.get(agent.paneId)?.dead === false) live.add(agent.name);
     return live;
   }
 
+  /**
+   * Pane ids are the tmux server's, and a server started anew (a reboot)
+   * hands the same %N to other sessions' windows: a hostile run's `baton down`
+   * of a team whose server had restarted closed four windows of the user's
+   * own session. So keys and kills go only to panes of the team's session.
+   */
   async quit(agent: TeamAgent): Promise<void> {
-    if (!agent.paneId) return;
+    const pane = agent.paneId ? (await sessionPanes(this.tmux, this.session)).get(agent.paneId) : undefined;
+    if (!pane || pane.dead) return;
     const quit = quitOf(agent.host);
     // An agent that ends between the look and the keys is no reason to fail.
     await ("text" in quit
-      ? this.tmux.sendText(agent.paneId, quit.text, { submit: true })
-      : this.tmux.sendKeys(agent.paneId, quit.keys)
+      ? this.tmux.sendText(pane.paneId, quit.text, { submit: true })
+      : this.tmux.sendKeys(pane.paneId, quit.keys)
     ).catch(() => undefined);
   }
 
@@ -88,8 +94,11 @@ export class TmuxRunner implements TeamRunner {
   }
 
   async end(agent: TeamAgent): Promise<void> {
-    for (const pane of [agent.paneId, agent.runPaneId])
-      if (pane) await this.tmux.killWindow(pane).catch(() => false);
+    const panes = await sessionPanes(this.tmux, this.session);
+    for (const id of [agent.paneId, agent.runPaneId]) {
+      const pane = id ? panes.get(id) : undefined;
+      if (pane) await endWindow(this.tmux, pane);
+    }
   }
 }
 

@@ -110,6 +110,7 @@ export async function teamUp(options: UpOptions, tmux: Tmux): Promise<TeamRecord
     agents: started,
   };
   ensureIgnored(options.root, "team.json", "the team baton up started (.baton/team.json)");
+  ensureIgnored(options.root, "team.lock", "the lock of the team's record (.baton/team.lock)");
   writeTeamRecord(record);
   return record;
 }

@@ -1,5 +1,7 @@
 import { lstatSync } from "node:fs";
+import { join } from "node:path";
 import { BatonError, clip } from "../../errors.js";
+import { withFileLock } from "../../util/file-lock.js";
 import { findTree } from "../../workspace/find-root.js";
 import { writeWorktreeAgent } from "../../workspace/worktree-agent.js";
 import { gitSucceeds, runGit } from "./git.js";
@@ -31,6 +33,29 @@ export interface AgentWorktree {
   setup?: "ran" | "done before";
 }
 
+/** The worktree there already, or one added for the branch (checked out if it exists, else made from the base). */
+function findOrAdd(
+  root: string,
+  name: string,
+  path: string,
+  branch: string,
+  base: string | undefined,
+): AgentWorktree["how"] {
+  const known = registeredAt(root, path);
+  if (known?.prunable) runGit(root, ["worktree", "remove", "--force", path]); // only its record was left
+  if (known && !known.prunable) return "reused";
+  refuseStranger(path, name);
+  if (gitSucceeds(root, ["rev-parse", "--verify", "-q", `refs/heads/${branch}`])) {
+    runGit(root, ["worktree", "add", path, branch], {
+      code: "conflict",
+      hint: `the branch ${branch} is checked out in another worktree (git worktree list): remove that one, or use another agent name`,
+    });
+    return "checked out";
+  }
+  runGit(root, ["worktree", "add", "-b", branch, path, startCommit(root, base)]);
+  return "created";
+}
+
 /**
  * The agent's worktree, `.baton/worktrees/<name>` on `baton/<name>`, made
  * or found again. An existing branch is checked out as it is, never reset to
@@ -50,22 +75,13 @@ export async function createWorktree(
   const branch = branchOf(name);
   ensureWorktreesIgnored(root);
 
-  let how: AgentWorktree["how"] = "reused";
-  const known = registeredAt(root, path);
-  if (known?.prunable) runGit(root, ["worktree", "remove", "--force", path]); // only its record was left
-  if (!known || known.prunable) {
-    refuseStranger(path, name);
-    if (gitSucceeds(root, ["rev-parse", "--verify", "-q", `refs/heads/${branch}`])) {
-      runGit(root, ["worktree", "add", path, branch], {
-        code: "conflict",
-        hint: `the branch ${branch} is checked out in another worktree (git worktree list): remove that one, or use another agent name`,
-      });
-      how = "checked out";
-    } else {
-      runGit(root, ["worktree", "add", "-b", branch, path, startCommit(root, options.base)]);
-      how = "created";
-    }
-  }
+  // git's own worktree bookkeeping is not safe from two `worktree add`s at once (a hostile run's
+  // six spawns got "failed to read .git/worktrees/sim-3/commondir"): one at a time, per repository,
+  // under a lock in git's own folder (never committed, and not an entry of .baton/worktrees).
+  const lock = join(findTree(root).commonDir, "baton-worktrees.lock");
+  const how = withFileLock(lock, "the worktrees' lock", () =>
+    findOrAdd(root, name, path, branch, options.base),
+  );
   writeWorktreeAgent(findTree(path).gitDir, name);
   const included = copyIncludedFiles(root, path);
   const setup = options.setup ? await runSetup(path, findTree(path).gitDir, name, options.setup) : undefined;
