@@ -591,6 +591,8 @@ describe("permission hook: an interactive Claude Code permission prompt becomes 
       plan: string;
       status: string;
       note: string | null;
+      requestedAt: number;
+      expiresAt: number | null;
     }[];
   async function firstOpen(repo: string) {
     for (let i = 0; i < 200; i++) {
@@ -666,6 +668,43 @@ describe("permission hook: an interactive Claude Code permission prompt becomes 
     expect(hook(repo, "stop", "claude", { session_id: "s1" }, env).code).toBe(0);
     expect(approvals(repo, false).find((a) => a.id === stale.id)!.status).toBe("expired");
     expect((await fourth.done).answer?.hookSpecificOutput?.decision).toMatchObject({ behavior: "deny" });
+  }, 60_000);
+
+  it("a tool permission approved on a plan-required task is not its plan; input no human could read is refused; a hook killed with -9 leaves a request with a deadline", async () => {
+    const repo = tempRepo({ humans: ["lea"] });
+    const env = { BATON_AGENT: "claude-1" };
+    baton(repo, ["agent", "join", "lea", "--kind", "human"]);
+    baton(repo, ["task", "add", "migrate the schema", "--plan-required", "--as", "lea"]);
+    expect(baton(repo, ["task", "claim", "T-1", "--as", "claude-1"]).code).toBe(0);
+    // A hostile run: approving "Bash: ls" let the agent complete a task whose plan nobody approved.
+    const ls = permissionHook(repo, bash("ls"), env);
+    const asked = await firstOpen(repo);
+    expect(baton(repo, ["approve", asked.id, "--yes", "--as", "lea"]).code).toBe(0);
+    expect((await ls.done).answer?.hookSpecificOutput?.decision).toEqual({ behavior: "allow" });
+    const gate = baton(repo, ["task", "done", "T-1", "--result", "done", "--as", "claude-1"]);
+    expect(gate.code).not.toBe(0);
+    expect(gate.stderr).toContain("needs an approved plan");
+    expect(gate.stderr).not.toContain(asked.id);
+
+    // What the host sends that no human could be shown is denied at once, and nothing is asked.
+    for (const odd of [
+      { ...bash("x"), tool_name: "Bash\nagent: lea\nhost: x" },
+      { ...bash("x"), tool_name: "X".repeat(1_000_000) },
+      { ...bash("x"), tool_input: "rm -rf /" },
+      { ...bash("x"), tool_input: ["rm", "-rf", "/"] },
+    ]) {
+      const { code, answer } = await permissionHook(repo, odd, env).done;
+      expect(code).toBe(0);
+      expect(answer?.hookSpecificOutput?.decision).toMatchObject({ behavior: "deny" });
+    }
+    expect(approvals(repo, false)).toHaveLength(1);
+
+    // Killed with -9, the hook cannot withdraw its request: the request carries its own deadline.
+    const killed = permissionHook(repo, bash("rm -rf build"), env);
+    const orphan = await firstOpen(repo);
+    killed.child.kill("SIGKILL");
+    await killed.done;
+    expect(orphan.expiresAt! - orphan.requestedAt).toBe(10 * 60_000 + 60_000);
   }, 60_000);
 
   it("Codex's prompt gets Codex's answer: a timeout denies without `interrupt`, which Codex reserves and fails closed on", async () => {

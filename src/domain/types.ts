@@ -230,7 +230,16 @@ export interface Approval {
   decidedAt: number | null;
   /** The approver's note, or the reason for a rejection. */
   note: string | null;
+  /**
+   * `request`: an action or plan an agent asked a human about (a task's plan gate counts these);
+   * `permission`: a host asking to run one tool call, which never approves a task's plan.
+   */
+  kind: ApprovalKind;
+  /** When a pending approval expires undecided (nothing waits for it after), or null: never. */
+  expiresAt: number | null;
 }
+
+export type ApprovalKind = "request" | "permission";
 
 export interface Escalation {
   /** `E-2` */

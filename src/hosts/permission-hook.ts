@@ -1,3 +1,4 @@
+import { clip } from "../errors.js";
 import { PermissionBroker } from "../orchestrator/work/permission-broker.js";
 import type { Workspace } from "../services/workspace.js";
 
@@ -30,23 +31,32 @@ export async function answerPermission(
   const broker = new PermissionBroker(ws, { host, task: held?.id ?? null });
   const ended = () => void broker.end();
   signal.addEventListener("abort", ended, { once: true });
-  const toolInput =
-    typeof input.tool_input === "object" && input.tool_input !== null
-      ? (input.tool_input as Record<string, unknown>)
-      : {};
-  await ws.agents.reportActivity("waiting", `${host}:PermissionRequest`, tool).catch(() => undefined);
-  const decision = await broker.decide({
-    tool,
-    input: toolInput,
-    // Codex names the turn instead of the call.
-    toolUseId: text(input.tool_use_id) ?? text(input.turn_id) ?? "unknown",
-    sessionId: text(input.session_id),
-    turn: 0,
-  });
+  const shown = clip(tool, 200);
+  await ws.agents.reportActivity("waiting", `${host}:PermissionRequest`, shown).catch(() => undefined);
+  // A tool's input is an object (a command, a path): anything else cannot be shown to a human as what
+  // would run, so it is refused rather than asked about with nothing to read.
+  const toolInput = input.tool_input ?? {};
+  const decision =
+    typeof toolInput !== "object" || toolInput === null || Array.isArray(toolInput)
+      ? {
+          behavior: "deny" as const,
+          message: "baton refuses a permission request whose tool_input is not an object",
+          interrupt: false,
+        }
+      : await broker.decide({
+          tool,
+          input: toolInput as Record<string, unknown>,
+          // Codex names the turn instead of the call.
+          toolUseId: text(input.tool_use_id) ?? text(input.turn_id) ?? "unknown",
+          sessionId: text(input.session_id),
+          turn: 0,
+        });
   signal.removeEventListener("abort", ended);
   await broker.end();
   if (!signal.aborted)
-    await ws.agents.reportActivity("working", `${host}:PermissionRequest:${decision.behavior}`, tool);
+    await ws.agents
+      .reportActivity("working", `${host}:PermissionRequest:${decision.behavior}`, shown)
+      .catch(() => undefined);
   return {
     hookSpecificOutput: {
       hookEventName: "PermissionRequest",

@@ -8,7 +8,7 @@ import {
 import { optionalText } from "../domain/limits.js";
 import { validateMessageBody } from "../domain/message-rules.js";
 import { parseTaskId } from "../domain/task-rules.js";
-import type { Approval, Question } from "../domain/types.js";
+import type { Approval, ApprovalKind, Question } from "../domain/types.js";
 import { BatonError } from "../errors.js";
 import { requireConfiguredHuman } from "./humans.js";
 import type { ServiceContext } from "./service-context.js";
@@ -77,7 +77,14 @@ export class HumanService {
     return (await waitFor(this.ctx, [topic], waitMs, check, onWaiting)) ?? load();
   }
 
-  async requestApproval(action: string, options: { plan?: string; task?: string } = {}): Promise<Approval> {
+  /**
+   * `kind: "permission"` marks a host's tool permission (never a task's approved plan); `ttlMs`
+   * expires it undecided after that long, when whoever asked waits no longer than that.
+   */
+  async requestApproval(
+    action: string,
+    options: { plan?: string; task?: string; kind?: ApprovalKind; ttlMs?: number } = {},
+  ): Promise<Approval> {
     const plan = optionalText("plan", options.plan);
     const { approval } = await this.ctx.store.requestApproval({
       actor: this.ctx.actor(),
@@ -85,6 +92,8 @@ export class HumanService {
       action: validateMessageBody(action, "action"),
       plan,
       task: options.task ? parseTaskId(options.task) : null,
+      kind: options.kind ?? "request",
+      ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
     });
     return approval;
   }

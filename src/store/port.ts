@@ -8,6 +8,7 @@ import type {
   AgentKind,
   AgentView,
   Approval,
+  ApprovalKind,
   BatonEvent,
   Channel,
   Escalation,
@@ -123,8 +124,15 @@ export interface Store {
   answerQuestion(input: Mutation & { seq: number; answer: string }): Promise<{ question: Question }>;
   getQuestion(input: { seq: number }): Promise<Question>;
   listQuestions(input: { open?: boolean }): Promise<Question[]>;
+  /** `kind` defaults to `request`; `ttlMs`: a pending approval expires that long after it was asked (absent: never). */
   requestApproval(
-    input: Mutation & { action: string; plan: string | null; task: string | null },
+    input: Mutation & {
+      action: string;
+      plan: string | null;
+      task: string | null;
+      kind?: ApprovalKind;
+      ttlMs?: number;
+    },
   ): Promise<{ approval: Approval }>;
   /** Only an identity of kind human may decide; others get `forbidden`. */
   decideApproval(

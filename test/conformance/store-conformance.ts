@@ -702,6 +702,62 @@ export function describeStoreConformance(backend: string, factory: StoreFactory)
         await store.decideApproval({ actor: "human", seq: 1, approve: true, note: null });
         expect((await store.completeTask({ actor: "bot", id: t.id })).status).toBe("done");
       });
+
+      it("never counts a host's tool permission as a task's approved plan", async () => {
+        await store.joinAgent({ actor: "human", kind: "human" });
+        const t = await add("migrate", { planRequired: true });
+        await store.claimTask({ actor: "bot", id: t.id, ttlMs: TTL });
+        const { approval } = await store.requestApproval({
+          actor: "bot",
+          action: "bot asks to use Bash: ls",
+          plan: null,
+          task: t.id,
+          kind: "permission",
+        });
+        expect(approval).toMatchObject({ kind: "permission", task: t.id });
+        // Not named as the plan it waits for, and approving it opens no gate.
+        const waiting = await expectCode(store.completeTask({ actor: "bot", id: t.id }), "approval_required");
+        expect(waiting.message).not.toContain("A-1");
+        await store.decideApproval({ actor: "human", seq: 1, approve: true, note: null });
+        await expectCode(store.completeTask({ actor: "bot", id: t.id }), "approval_required");
+        const plan = await store.requestApproval({ actor: "bot", action: "plan", plan: "steps", task: t.id });
+        expect(plan.approval.kind).toBe("request");
+        await store.decideApproval({ actor: "human", seq: 2, approve: true, note: null });
+        expect((await store.completeTask({ actor: "bot", id: t.id })).status).toBe("done");
+      });
+
+      it("expires a pending approval at its deadline, so one whose asker died cannot be decided later", async () => {
+        await store.joinAgent({ actor: "human", kind: "human" });
+        const { approval } = await store.requestApproval({
+          actor: "bot",
+          action: "bot asks to use Bash: rm -rf /",
+          plan: null,
+          task: null,
+          kind: "permission",
+          ttlMs: 10 * MIN,
+        });
+        expect(approval.expiresAt).toBe(clock.now() + 10 * MIN);
+        await store.requestApproval({ actor: "bot", action: "no deadline", plan: null, task: null });
+        clock.advance(10 * MIN - 1);
+        expect((await store.listApprovals({ open: true })).map((a) => a.id)).toEqual(["A-1", "A-2"]);
+        clock.advance(1);
+        const woken = await topicsWoken(store, ["approval:1"], async () => {
+          expect((await store.listApprovals({ open: true })).map((a) => a.id)).toEqual(["A-2"]);
+        });
+        expect(woken).toEqual(["approval:1"]);
+        expect(await store.getApproval({ seq: 1 })).toMatchObject({ status: "expired", decidedBy: "bot" });
+        const refused = await expectCode(
+          store.decideApproval({ actor: "human", seq: 1, approve: true, note: null }),
+          "invalid_state",
+        );
+        expect(refused.message).toContain("A-1 has expired");
+        const [expired] = await store.listEvents({ type: "approval.expired" });
+        expect(expired).toMatchObject({ actor: "guardian", subject: "A-1" });
+        await expectCode(
+          store.requestApproval({ actor: "bot", action: "x", plan: null, task: null, ttlMs: -1 }),
+          "invalid_input",
+        );
+      });
     });
 
     describe("routing and SLAs", () => {

@@ -2,6 +2,7 @@ import { describeRule, permissionSubject, permissionVerdict } from "../../domain
 import type { Approval } from "../../domain/types.js";
 import { clip } from "../../errors.js";
 import type { Workspace } from "../../services/workspace.js";
+import { oneLine } from "../../util/control-chars.js";
 import { formatDuration } from "../../util/duration.js";
 
 /** A headless agent's request to use a tool, with where it came from. */
@@ -19,9 +20,9 @@ export type PermissionDecision =
   /** `interrupt`: stop the run as well (the request timed out: asking again would only wait again). */
   | { behavior: "deny"; message: string; interrupt: boolean };
 
-/** Whether an approval is one of `agent`'s permission requests (the broker writes its plan so). */
+/** Whether an approval is one of `agent`'s permission requests (kind permission, which the broker asks). */
 export function isPermissionApproval(approval: Approval, agent: string): boolean {
-  return approval.requestedBy === agent && (approval.plan ?? "").startsWith(`agent: ${agent}\nhost: `);
+  return approval.requestedBy === agent && approval.kind === "permission";
 }
 
 /**
@@ -30,6 +31,22 @@ export function isPermissionApproval(approval: Approval, agent: string): boolean
  * how long an approval of a finished run stays open before it is expired.
  */
 const RUN_CHECK_MS = 1000;
+
+/**
+ * How long after the broker's own deadline the store expires an approval it
+ * left pending: the broker expires it itself at its deadline (and interrupts
+ * the run); the store's deadline is for a broker that was killed (-9) and
+ * never did, so a late approval there is refused instead of approving nothing.
+ */
+const STORE_MARGIN_MS = 60_000;
+
+/** A tool's name as hosts give it (Bash, mcp__server__tool): one short line a human can be shown. */
+const TOOL_NAME = /^[A-Za-z0-9_.:@/-]{1,200}$/;
+
+/** An id the host gave (session, tool call): one line, bounded, before it goes into an approval's plan. */
+function idText(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : oneLine(clip(value, 200));
+}
 
 /**
  * Answers one run's permission requests: the config's rules first, at once;
@@ -68,8 +85,20 @@ export class PermissionBroker {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private async decideNow(ask: PermissionAsk): Promise<PermissionDecision> {
+  private async decideNow(asked: PermissionAsk): Promise<PermissionDecision> {
     const { ws } = this;
+    // What a human is shown must be what runs: a tool name with a newline could forge the plan's
+    // lines (agent:, host:), and one of megabytes left the hook unable to answer at all.
+    if (!TOOL_NAME.test(asked.tool))
+      return this.deny(
+        `baton refuses a tool name it cannot show a human (${JSON.stringify(clip(asked.tool, 60))})`,
+        false,
+      );
+    const ask = {
+      ...asked,
+      toolUseId: idText(asked.toolUseId) ?? "unknown",
+      sessionId: idText(asked.sessionId),
+    };
     const about = this.describe(ask);
     if (this.interrupted || this.ended)
       return this.deny(
@@ -95,6 +124,8 @@ export class PermissionBroker {
       approval = await ws.human.requestApproval(about.action, {
         plan: about.plan,
         ...(this.run.task ? { task: this.run.task } : {}),
+        kind: "permission",
+        ttlMs: ws.config.permissions.approvalTimeoutMs + STORE_MARGIN_MS,
       });
     } catch (error) {
       return this.deny(`baton could not ask a human: ${(error as Error).message}`, false);
@@ -111,8 +142,11 @@ export class PermissionBroker {
       }
       if (left <= 0) {
         const why = `no decision within ${formatDuration(timeoutMs)}: the tool was denied and the run stopped`;
+        const after = await this.expire(approval, why);
+        // A human who decided in the last moment is heard: the record says what happened.
+        if (after && after.status !== "pending" && after.status !== "expired")
+          return this.decided(after, ask, about.action);
         this.interrupted = `${approval.id} timed out`;
-        await this.expire(approval, why);
         await this.log(`${approval.id} timed out: ${about.action}`, ask, {
           decision: "deny",
           by: "timeout",
@@ -122,25 +156,31 @@ export class PermissionBroker {
       }
       const now = await ws.human.waitForDecision(approval.id, Math.min(left, RUN_CHECK_MS));
       if (now.status === "pending") continue;
-      await this.log(`${approval.id} ${now.status} by ${now.decidedBy}: ${about.action}`, ask, {
-        decision: now.status === "approved" ? "allow" : "deny",
-        by: now.decidedBy,
-        approval: approval.id,
-      });
-      if (now.status === "approved") return { behavior: "allow", input: ask.input };
-      return this.deny(
-        `${approval.id} was ${now.status} by ${now.decidedBy}${now.note ? `: ${now.note}` : ""}`,
-        false,
-      );
+      return this.decided(now, ask, about.action);
     }
+  }
+
+  /** A decision the store holds, logged and turned into the host's answer. */
+  private async decided(now: Approval, ask: PermissionAsk, action: string): Promise<PermissionDecision> {
+    await this.log(`${now.id} ${now.status} by ${now.decidedBy}: ${action}`, ask, {
+      decision: now.status === "approved" ? "allow" : "deny",
+      by: now.decidedBy,
+      approval: now.id,
+    });
+    if (now.status === "approved") return { behavior: "allow", input: ask.input };
+    return this.deny(
+      `${now.id} was ${now.status} by ${now.decidedBy}${now.note ? `: ${now.note}` : ""}`,
+      false,
+    );
   }
 
   private deny(message: string, interrupt: boolean): PermissionDecision {
     return { behavior: "deny", message, interrupt };
   }
 
-  private async expire(approval: Approval, note: string): Promise<void> {
-    await this.ws.human.expire(approval.id, note).catch(() => undefined);
+  /** Withdraws the request; returns the approval as the store holds it then (decided meanwhile, or expired). */
+  private async expire(approval: Approval, note: string): Promise<Approval | undefined> {
+    return this.ws.human.expire(approval.id, note).catch(() => undefined);
   }
 
   /** The approval's text: what a human reads in `baton approvals` to decide. */

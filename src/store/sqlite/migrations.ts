@@ -310,6 +310,17 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX costs_by_agent ON costs (agent);
   CREATE INDEX costs_by_task ON costs (task);
   `,
+  // An approval's kind: a plan or action an agent asked about ('request'), or a host's tool
+  // permission ('permission', which never counts as a task's approved plan); and when a pending one
+  // stops being decidable (the host that asked no longer waits). Permission requests made before
+  // this column are known by the plan the broker wrote ("agent: NAME\nhost: ...").
+  `
+  ALTER TABLE approvals ADD COLUMN kind TEXT NOT NULL DEFAULT 'request';
+  ALTER TABLE approvals ADD COLUMN expires_at INTEGER;
+  UPDATE approvals SET kind = 'permission'
+    WHERE plan LIKE 'agent: ' || requested_by || char(10) || 'host: %';
+  CREATE INDEX approvals_expiring ON approvals (expires_at) WHERE status = 'pending' AND expires_at IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -281,6 +281,8 @@ export interface ApprovalRow {
   decided_by: string | null;
   decided_at: number | null;
   note: string | null;
+  kind: string;
+  expires_at: number | null;
 }
 
 export function toApproval(row: ApprovalRow): Approval {
@@ -296,6 +298,8 @@ export function toApproval(row: ApprovalRow): Approval {
     decidedBy: row.decided_by,
     decidedAt: row.decided_at,
     note: row.note,
+    kind: row.kind === "permission" ? "permission" : "request",
+    expiresAt: row.expires_at,
   };
 }
 

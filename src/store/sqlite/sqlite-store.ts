@@ -63,7 +63,13 @@ import {
 } from "./ops/summary.js";
 import { type LeaseRow, toLease } from "./rows.js";
 import { storeError } from "./sqlite-errors.js";
-import { hasExpiredWork, sweepExpiredClaims, sweepExpiredLeases, type Tx } from "./tx.js";
+import {
+  hasExpiredWork,
+  sweepExpiredApprovals,
+  sweepExpiredClaims,
+  sweepExpiredLeases,
+  type Tx,
+} from "./tx.js";
 
 export interface SqliteStoreOptions {
   path: string;
@@ -172,6 +178,7 @@ export class SqliteStore implements Store {
         this.conn.write(() => {
           sweepExpiredClaims(tx);
           sweepExpiredLeases(tx);
+          sweepExpiredApprovals(tx);
         }),
       );
       await this.afterCommit(tx);

@@ -1,4 +1,5 @@
 import { blockedNotice, blockedSummary } from "../../domain/blocked-tasks.js";
+import { APPROVALS_TOPIC, approvalTopic } from "../../domain/human-rules.js";
 import { statusAfterLostAttempt } from "../../domain/task-rules.js";
 import type { AgentKind, LostHold, Task } from "../../domain/types.js";
 import { BatonError } from "../../errors.js";
@@ -268,9 +269,41 @@ export function sweepExpiredLeases(tx: Tx): { path: string; holder: string; toke
   return due;
 }
 
+/**
+ * Expires pending approvals whose deadline passed: the process that asked
+ * (a host's permission hook) waits no longer than that, and one killed before
+ * it could withdraw its request would otherwise leave it open, and decidable,
+ * for ever. A hostile run killed the hook with -9: its request for
+ * `rm -rf /` stayed in "waiting for a human" with nothing behind it.
+ */
+export function sweepExpiredApprovals(tx: Tx): number[] {
+  const due = tx.conn.all<{ seq: number; action: string; requested_by: string }>(
+    `UPDATE approvals SET status = 'expired', decided_by = requested_by, decided_at = ?,
+       note = 'no decision by its deadline: nothing waits for it any more'
+     WHERE status = 'pending' AND expires_at <= ? RETURNING seq, action, requested_by`,
+    tx.now,
+    tx.now,
+  );
+  for (const row of due) {
+    appendEvent(tx, {
+      actor: GUARDIAN,
+      type: "approval.expired",
+      subject: `A-${row.seq}`,
+      summary: `A-${row.seq} expired (${row.action}): no decision by its deadline`,
+      data: { before: { status: "pending" }, after: { status: "expired" } },
+    });
+    tx.wake.add(approvalTopic(row.seq));
+    tx.wake.add(APPROVALS_TOPIC);
+  }
+  return due.map((row) => row.seq);
+}
+
 export function hasExpiredWork(conn: Connection, now: number): boolean {
   return (
     conn.get(`SELECT 1 FROM tasks WHERE status = 'claimed' AND claim_expires_at <= ? LIMIT 1`, now) !==
-      undefined || conn.get(`SELECT 1 FROM leases WHERE expires_at <= ? LIMIT 1`, now) !== undefined
+      undefined ||
+    conn.get(`SELECT 1 FROM leases WHERE expires_at <= ? LIMIT 1`, now) !== undefined ||
+    conn.get(`SELECT 1 FROM approvals WHERE status = 'pending' AND expires_at <= ? LIMIT 1`, now) !==
+      undefined
   );
 }

@@ -1,7 +1,15 @@
 import type { BatonEvent } from "../../../domain/types.js";
 import type { AppendEventInput, ListEventsInput, SweepInput, SweepResult } from "../../port.js";
 import { type EventRow, toEvent } from "../rows.js";
-import { appendEvent, GUARDIAN, sweepExpiredClaims, sweepExpiredLeases, type Tx, touchActor } from "../tx.js";
+import {
+  appendEvent,
+  GUARDIAN,
+  sweepExpiredApprovals,
+  sweepExpiredClaims,
+  sweepExpiredLeases,
+  type Tx,
+  touchActor,
+} from "../tx.js";
 import { escalateOverdue } from "./routing.js";
 
 export function appendUserEvent(tx: Tx, input: AppendEventInput): BatonEvent {
@@ -55,12 +63,13 @@ export function listEvents(tx: Tx, input: ListEventsInput): BatonEvent[] {
 }
 
 /**
- * The guardian's pass: expire due claims and leases, and report agents that
+ * The guardian's pass: expire due claims, leases and approvals, and report agents that
  * went silent while holding work (once each; their next heartbeat clears it).
  */
 export function sweep(tx: Tx, input: SweepInput): SweepResult {
   const expiredTasks = sweepExpiredClaims(tx).map((claim) => claim.id);
   const expiredLeases = sweepExpiredLeases(tx).map((lease) => lease.path);
+  sweepExpiredApprovals(tx);
   const hung = tx.conn.all<{ name: string; last_seen_at: number }>(
     `SELECT a.name, a.last_seen_at FROM agents a
      WHERE a.left_at IS NULL AND a.hung_since IS NULL AND a.last_seen_at < ?

@@ -4,11 +4,11 @@ import {
   QUESTIONS_TOPIC,
   questionTopic,
 } from "../../../domain/human-rules.js";
-import type { Approval, Question } from "../../../domain/types.js";
+import type { Approval, ApprovalKind, Question } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
 import type { Mutation } from "../../port.js";
 import { type ApprovalRow, type QuestionRow, toApproval, toQuestion } from "../rows.js";
-import { appendEvent, requireTask, type Tx, touchActor } from "../tx.js";
+import { appendEvent, requireTask, sweepExpiredApprovals, type Tx, touchActor } from "../tx.js";
 import { sendMessage } from "./messages.js";
 
 /** Questions to the human and approvals by a human. */
@@ -108,17 +108,33 @@ export function listApprovals(tx: Tx, input: { open?: boolean }): Approval[] {
 
 export function requestApproval(
   tx: Tx,
-  input: Mutation & { action: string; plan: string | null; task: string | null },
+  input: Mutation & {
+    action: string;
+    plan: string | null;
+    task: string | null;
+    kind?: ApprovalKind;
+    ttlMs?: number;
+  },
 ): { approval: Approval } {
   touchActor(tx);
   if (input.task) requireTask(tx, input.task);
+  const ttl = input.ttlMs ?? null;
+  if (ttl !== null && (typeof ttl !== "number" || !Number.isFinite(ttl) || ttl < 0))
+    throw new BatonError(
+      "invalid_input",
+      "an approval's time to live is a number of milliseconds",
+      "e.g. 600000",
+    );
   const { seq } = tx.conn.get<{ seq: number }>(
-    `INSERT INTO approvals (requested_by, requested_at, action, plan, task, status) VALUES (?, ?, ?, ?, ?, 'pending') RETURNING seq`,
+    `INSERT INTO approvals (requested_by, requested_at, action, plan, task, status, kind, expires_at)
+     VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING seq`,
     tx.actor,
     tx.now,
     input.action,
     input.plan,
     input.task,
+    input.kind ?? "request",
+    ttl === null ? null : tx.now + ttl,
   )!;
   appendEvent(tx, {
     type: "approval.requested",
@@ -136,6 +152,8 @@ export function decideApproval(
   input: Mutation & { seq: number; approve: boolean; note: string | null },
 ): { approval: Approval } {
   const actor = touchActor(tx);
+  // One past its deadline is expired first: nothing waits for a decision on it any more.
+  sweepExpiredApprovals(tx);
   const approval = getApproval(tx, input.seq);
   if (actor.kind !== "human") {
     throw new BatonError(
@@ -202,6 +220,7 @@ export function expireApproval(
   input: Mutation & { seq: number; note: string },
 ): { approval: Approval } {
   touchActor(tx);
+  sweepExpiredApprovals(tx);
   const approval = getApproval(tx, input.seq);
   if (approval.requestedBy !== tx.actor) {
     throw new BatonError(
@@ -235,13 +254,14 @@ export function expireApproval(
 
 /** The gate on completing a plan-required task: an approved approval for it must exist. */
 export function requireApprovedPlan(tx: Tx, taskId: string): void {
+  // Only a plan or action asked about counts: a host's tool permission approved on the task does not.
   const approved = tx.conn.get(
-    `SELECT 1 FROM approvals WHERE task = ? AND status = 'approved' LIMIT 1`,
+    `SELECT 1 FROM approvals WHERE task = ? AND status = 'approved' AND kind = 'request' LIMIT 1`,
     taskId,
   );
   if (approved) return;
   const pending = tx.conn.get<{ seq: number }>(
-    `SELECT seq FROM approvals WHERE task = ? AND status = 'pending' ORDER BY seq DESC`,
+    `SELECT seq FROM approvals WHERE task = ? AND status = 'pending' AND kind = 'request' ORDER BY seq DESC`,
     taskId,
   );
   throw new BatonError(
