@@ -564,6 +564,49 @@ describe("stop hook: an interactive Claude Code turn's cost", () => {
       expect(hook(repo, "stop", "claude", { session_id: "s1", transcript_path: bad }, env).code).toBe(0);
     expect(baton(repo, ["cost", "T-1", "--json"]).json().total.turns).toBe(3);
   });
+  it("a transcript with odd entries still charges the turn: each model on its own, odd ones skipped or bounded", () => {
+    const repo = tempRepo({ humans: ["lea"] });
+    writeFileSync(
+      join(repo, ".baton/config.json"),
+      JSON.stringify({ humans: ["lea"], costs: { prices: { "claude-test": { input: 1, output: 1 } } } }),
+    );
+    const env = { BATON_AGENT: "claude-1" };
+    const usage = (id: string, model: unknown, input: unknown) => ({
+      type: "assistant",
+      message: { id, model, usage: { input_tokens: input, output_tokens: 0 } },
+    });
+    const lines = [
+      { type: "user", message: { content: "go" } },
+      // A hostile run's transcript lost the whole turn to one of these: each was refused by the
+      // ledger, and the first refusal ended the loop over the rest.
+      usage("a", { not: "a name" }, 5),
+      usage("b", "m".repeat(300), 1_000_000),
+      usage("c", "claude-test", 1_000_000),
+      usage("d", "claude-huge", 1e13),
+      usage("e", "claude-test\u001b[2J", 7),
+      ...Array.from({ length: 40 }, (_, i) => usage(`f${i}`, `model-${i}`, 1)),
+    ];
+    const path = join(tempDir("baton-transcript-"), "odd.jsonl");
+    writeFileSync(path, `${lines.map((l) => JSON.stringify(l)).join("\n")}\n`);
+    expect(hook(repo, "stop", "claude", { session_id: "s1", transcript_path: path }, env).code).toBe(0);
+    const entries = baton(repo, ["log", "--json", "--type", "cost.recorded"])
+      .json()
+      .events.map(
+        (e: { data: { after: { model: string; inputTokens: number; usd: number | null } } }) => e.data.after,
+      );
+    const byModel = new Map(entries.map((e: { model: string }) => [e.model, e]));
+    // The priced model is charged: $1 for its million tokens.
+    expect(byModel.get("claude-test")).toMatchObject({ inputTokens: 1_000_000, usd: 1 });
+    // A name of 300 characters is kept as its first 128; one that is not a string is skipped.
+    expect(byModel.get("m".repeat(128))).toMatchObject({ inputTokens: 1_000_000 });
+    // A count past any real message is charged at a bound, not refused (and never Infinity).
+    expect(byModel.get("claude-huge")).toMatchObject({ inputTokens: 1e9 });
+    // Control characters are shown, not obeyed, wherever the name is printed.
+    expect(baton(repo, ["cost", "claude-1"]).stdout).not.toContain("\u001b");
+    // At most 16 models a turn; the rest are one entry.
+    expect(entries.length).toBeLessThanOrEqual(17);
+    expect(byModel.get("(other models)")).toMatchObject({ inputTokens: expect.any(Number) });
+  });
 });
 
 describe("permission hook: an interactive Claude Code permission prompt becomes a baton approval", () => {

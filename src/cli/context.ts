@@ -85,7 +85,8 @@ export function limitOption(flag: string) {
 }
 
 export function tokenOption(value: string): number {
-  const token = Number(value);
+  // Digits only: Number() would also read 0x2a as 42.
+  const token = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(token) || token < 1) {
     throw new BatonError(
       "invalid_input",

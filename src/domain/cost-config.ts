@@ -68,7 +68,7 @@ export function parseCostConfig(raw: unknown, fail: Fail, refuse: RefuseUnknown)
         fail(`${where} must be an object`, '{ "input": 1.25, "output": 10 }');
       const p = value as Record<string, unknown>;
       refuse(p, PRICE_KEYS, where);
-      prices[model] = {
+      const price: TokenPrice = {
         input: usd(p.input, `${where}.input`, fail),
         output: usd(p.output, `${where}.output`, fail),
         cachedInput:
@@ -76,6 +76,14 @@ export function parseCostConfig(raw: unknown, fail: Fail, refuse: RefuseUnknown)
             ? null
             : usd(p.cached_input, `${where}.cached_input`, fail),
       };
+      // A model's name is data: `prices["__proto__"] = ...` would set the object's prototype and
+      // the price would be silently lost (a hostile run's "__proto__" model was charged nothing).
+      Object.defineProperty(prices, model, {
+        value: price,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
   }
   const cap = (key: "task_cap_usd" | "agent_cap_usd") =>

@@ -36,7 +36,17 @@ function isPrompt(entry: Record<string, unknown>): boolean {
   );
 }
 
-const count = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0);
+/**
+ * A count as the transcript gives it. One message's usage is a few hundred
+ * thousand tokens at most; a figure past this bound is charged at it (a cap
+ * still stops the agent) rather than summed into Infinity.
+ */
+const MAX_MESSAGE_TOKENS = 1e9;
+/** The models one turn is charged by; the tokens of any more go under one entry. */
+const MAX_MODELS = 16;
+const OTHER_MODELS = "(other models)";
+const count = (v: unknown) =>
+  typeof v === "number" && !Number.isNaN(v) && v > 0 ? Math.min(v, MAX_MESSAGE_TOKENS) : 0;
 
 /**
  * The tokens of the turn that just ended: every assistant message after the
@@ -71,16 +81,21 @@ export function lastTurnUsage(transcriptPath: string): TurnUsage[] {
   const byModel = new Map<string, TokenCount>();
   for (const entry of entries.slice(start)) {
     if (entry.type !== "assistant") continue;
-    const message = (entry.message ?? {}) as { id?: string; model?: string; usage?: Record<string, unknown> };
-    if (!message.usage || !message.model || message.model === "<synthetic>") continue;
-    if (message.id) {
+    const message = (entry.message ?? {}) as { id?: unknown; model?: unknown; usage?: unknown };
+    const { model, usage } = message;
+    // Only what has the shape of a model's usage: a transcript is a file anything can append to.
+    if (typeof model !== "string" || model === "" || model === "<synthetic>") continue;
+    if (typeof usage !== "object" || usage === null) continue;
+    if (typeof message.id === "string") {
       if (seen.has(message.id)) continue;
       seen.add(message.id);
     }
-    const u = message.usage;
+    const u = usage as Record<string, unknown>;
     const cached = count(u.cache_read_input_tokens);
-    const before = byModel.get(message.model) ?? { input: 0, output: 0, cached: 0 };
-    byModel.set(message.model, {
+    // One ledger entry per model: a turn names a few; thousands would be thousands of writes.
+    const key = byModel.has(model) || byModel.size < MAX_MODELS ? model : OTHER_MODELS;
+    const before = byModel.get(key) ?? { input: 0, output: 0, cached: 0 };
+    byModel.set(key, {
       input: before.input + count(u.input_tokens) + count(u.cache_creation_input_tokens) + cached,
       output: before.output + count(u.output_tokens),
       cached: (before.cached ?? 0) + cached,

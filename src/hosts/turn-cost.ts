@@ -4,6 +4,8 @@ import type { Workspace } from "../services/workspace.js";
 import { lastTurnUsage } from "./transcript-usage.js";
 
 /** The words every cap question carries, by which a later stop finds the humans' earlier answers. */
+const text = (v: unknown) => (typeof v === "string" ? v : null);
+
 const capKey = (cap: Pick<CapReached, "kind">) => `(costs.${cap.kind}_cap_usd)`;
 
 /**
@@ -38,14 +40,12 @@ export async function chargeInteractiveTurn(
   if (typeof input.transcript_path !== "string") return null;
   const usage = lastTurnUsage(input.transcript_path);
   let last: RecordedCost | undefined;
+  // Each model's tokens on their own: one the ledger cannot take must not lose the others.
   for (const { model, tokens } of usage)
-    last = await ws.costs.record({
-      task,
-      host,
-      model,
-      tokens,
-      session: typeof input.session_id === "string" ? input.session_id : null,
-    });
+    last =
+      (await ws.costs
+        .recordReported({ task, host, model, tokens, session: text(input.session_id) })
+        .catch(() => undefined)) ?? last;
   if (!last) return null;
   const cap = capReached(
     ws.config.costs,

@@ -12,6 +12,7 @@ import {
 import { parseTaskId } from "../domain/task-rules.js";
 import { BatonError, clip } from "../errors.js";
 import type { CostTotalsResult } from "../store/port.js";
+import { oneLine } from "../util/control-chars.js";
 import type { ServiceContext } from "./service-context.js";
 
 /** One turn as a host reported it: dollars (Claude Code, pi) or tokens (Codex, Gemini). */
@@ -74,10 +75,12 @@ export class CostService {
     if (turn.usd !== undefined) usd = checkAmount(turn.usd, MAX_USD, "the cost");
     const input = turn.tokens ? Math.round(checkAmount(turn.tokens.input, MAX_TOKENS, "input tokens")) : 0;
     const output = turn.tokens ? Math.round(checkAmount(turn.tokens.output, MAX_TOKENS, "output tokens")) : 0;
+    const cached =
+      turn.tokens?.cached === undefined ? 0 : checkAmount(turn.tokens.cached, MAX_TOKENS, "cached tokens");
     if (usd === null && turn.tokens) {
       const price = priceOf(this.ctx.config.costs.prices, host, model);
       if (price) {
-        usd = tokensUsd(price, { ...turn.tokens, input, output });
+        usd = tokensUsd(price, { input, output, cached: Math.min(cached, input) });
         estimated = true;
       }
     }
@@ -101,6 +104,43 @@ export class CostService {
       taskUsd: result.task?.usd ?? 0,
     });
     return { ...result, cap };
+  }
+
+  /**
+   * A turn as a host reported it (its JSON output, its transcript): charged
+   * whatever else it says. `record` refuses a model name of 10 kB or a
+   * negative count, which is right for a person's `baton cost add`; for a
+   * host, a refusal lost the whole turn's money and its cap check (a hostile
+   * run's transcript with one odd entry charged nothing for the turn). So what
+   * a host says is made fit first: names to one bounded line, counts that are
+   * not counts to 0, amounts to the ledger's bounds (a figure past them is
+   * charged at the bound, so a cap still stops the agent).
+   */
+  async recordReported(turn: TurnCost): Promise<RecordedCost> {
+    const line = (v: unknown, max: number) =>
+      typeof v === "string" && v.trim() !== "" ? oneLine(v).slice(0, max) : null;
+    const count = (v: unknown) =>
+      typeof v === "number" && !Number.isNaN(v) && v > 0 ? Math.min(v, MAX_TOKENS) : 0;
+    const usd =
+      typeof turn.usd === "number" && !Number.isNaN(turn.usd) && turn.usd >= 0
+        ? Math.min(turn.usd, MAX_USD)
+        : undefined;
+    const tokens = turn.tokens
+      ? {
+          input: count(turn.tokens.input),
+          output: count(turn.tokens.output),
+          cached: Math.min(count(turn.tokens.cached), count(turn.tokens.input)),
+        }
+      : undefined;
+    return this.record({
+      task: turn.task,
+      host: line(turn.host, 64) ?? "unknown",
+      session: line(turn.session, 200),
+      turn: typeof turn.turn === "number" && Number.isSafeInteger(turn.turn) ? turn.turn : null,
+      model: line(turn.model, 128),
+      ...(usd !== undefined ? { usd } : {}),
+      ...(tokens ? { tokens } : {}),
+    });
   }
 
   async totals(options: { agents?: string[]; tasks?: string[] } = {}): Promise<CostTotalsResult> {

@@ -109,6 +109,10 @@ describe("the cost ledger", () => {
       ["--usd", "lots"],
       ["--usd", "Infinity"],
       ["--usd", "2000000"],
+      // Number() reads these too; nobody means them as dollars or tokens.
+      ["--usd", "0x10"],
+      ["--usd", "0b11"],
+      ["--input-tokens", "0o17"],
       [],
     ]) {
       const r = baton(repo, ["cost", "add", ...args, "--as", "ann"]);
@@ -118,6 +122,9 @@ describe("the cost ledger", () => {
     expect(baton(repo, ["cost", "add", "--usd", "1", "--task", "T-99", "--as", "ann"]).stderr).toContain(
       "no task T-99",
     );
+    for (const usd of ["0.25", "1e-2", ".5", " 3 "])
+      expect(baton(repo, ["cost", "add", "--usd", usd, "--as", "ann"]).code, usd).toBe(0);
+    expect(baton(repo, ["cost", "ann", "--json"]).json().agents.ann.usd).toBeCloseTo(3.76);
     for (const [costs, said] of [
       [{ task_cap_usd: -1 }, "costs.task_cap_usd"],
       [{ prices: { codex: { input: "cheap", output: 1 } } }, 'costs.prices["codex"].input'],
@@ -129,6 +136,38 @@ describe("the cost ledger", () => {
       expect(r.code).not.toBe(0);
       expect(r.stderr).toContain(said);
     }
+  });
+});
+
+describe("the price table", () => {
+  it("a model's price is data whatever its name: __proto__ and constructor are priced like any model", () => {
+    const repo = repoWith({});
+    writeFileSync(
+      join(repo, ".baton/config.json"),
+      JSON.stringify({
+        costs: {
+          prices: JSON.parse(
+            '{"__proto__": {"input": 1000, "output": 0}, "constructor": {"input": 2, "output": 0}}',
+          ),
+        },
+      }),
+    );
+    const priced = (model: string) =>
+      baton(repo, [
+        "cost",
+        "add",
+        "--input-tokens",
+        "1000000",
+        "--model",
+        model,
+        "--as",
+        "ann",
+        "--json",
+      ]).json().entry.usd;
+    // A hostile run's "__proto__" price set the table's prototype and was lost: its tokens were unpriced.
+    expect(priced("__proto__")).toBe(1000);
+    expect(priced("constructor")).toBe(2);
+    expect(priced("toString")).toBeNull();
   });
 });
 

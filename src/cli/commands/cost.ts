@@ -9,10 +9,17 @@ const isTaskId = (text: string) => /^[A-Za-z][A-Za-z0-9]{0,9}-\d+$/.test(text.tr
 
 import { type Style, table } from "../style.js";
 
+/**
+ * A decimal amount (`0.25`, `3`, `1.5e3`): Number() alone also reads `0x10`
+ * and `0b11` (a hostile run charged $16 with --usd 0x10), which nobody means
+ * as dollars or tokens.
+ */
+const DECIMAL = /^\s*\d+(\.\d*)?([eE][+-]?\d+)?\s*$|^\s*\.\d+([eE][+-]?\d+)?\s*$/;
+
 function amount(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n) || n < 0)
+    if (!DECIMAL.test(value) || !Number.isFinite(n) || n < 0)
       throw new BatonError("usage", `${flag} ${value} is not an amount`, `e.g. ${flag} 0.25`);
     return n;
   };

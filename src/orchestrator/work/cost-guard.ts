@@ -43,7 +43,7 @@ export class CostGuard {
       const number = ++this.charged;
       this.chain = this.chain.then(async () => {
         const recorded = await this.ws.costs
-          .record({ task, host: this.host, session: facts.sessionId, turn: number, ...turn })
+          .recordReported({ task, host: this.host, session: facts.sessionId, turn: number, ...turn })
           .catch(() => undefined);
         if (!recorded || this.reached) return;
         const cap = this.over(recorded.entry.task, recorded.agent.usd, recorded.task?.usd ?? 0);
