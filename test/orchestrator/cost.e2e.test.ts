@@ -122,6 +122,15 @@ describe("the cost ledger", () => {
     expect(baton(repo, ["cost", "add", "--usd", "1", "--task", "T-99", "--as", "ann"]).stderr).toContain(
       "no task T-99",
     );
+    // Looking up what does not exist says so, rather than "nothing spent yet".
+    for (const [subject, said] of [
+      ["T-99", "no task or agent 'T-99'"],
+      ["nobody", "no agent 'nobody'"],
+    ] as const) {
+      const r = baton(repo, ["cost", subject]);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain(said);
+    }
     for (const usd of ["0.25", "1e-2", ".5", " 3 "])
       expect(baton(repo, ["cost", "add", "--usd", usd, "--as", "ann"]).code, usd).toBe(0);
     expect(baton(repo, ["cost", "ann", "--json"]).json().agents.ann.usd).toBeCloseTo(3.76);

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { type CostEntry, type CostTotal, describeCost, formatUsd } from "../../domain/cost.js";
-import { BatonError } from "../../errors.js";
+import { BatonError, clip } from "../../errors.js";
 import { oneLine as t } from "../../util/control-chars.js";
 import { action } from "../context.js";
 
@@ -79,6 +79,12 @@ A program of your own reports its spend with baton cost add.`,
           ]);
           return;
         }
+        if (subject && !(await ws.agents.list()).some((a) => a.name === subject))
+          throw new BatonError(
+            "not_found",
+            `no ${isTaskId(subject) ? "task or agent" : "agent"} '${clip(subject, 60)}'`,
+            "baton cost alone lists every agent's spend; baton task list shows the tasks",
+          );
         const { agents } = await ws.costs.totals(subject ? { agents: [subject] } : {});
         const rows = Object.entries(agents).sort(([, a], [, b]) => b.usd - a.usd);
         ctx.out.result({ agents, caps }, () => {
