@@ -125,15 +125,7 @@ export interface Store {
   getQuestion(input: { seq: number }): Promise<Question>;
   listQuestions(input: { open?: boolean }): Promise<Question[]>;
   /** `kind` defaults to `request`; `ttlMs`: a pending approval expires that long after it was asked (absent: never). */
-  requestApproval(
-    input: Mutation & {
-      action: string;
-      plan: string | null;
-      task: string | null;
-      kind?: ApprovalKind;
-      ttlMs?: number;
-    },
-  ): Promise<{ approval: Approval }>;
+  requestApproval(input: RequestApprovalInput): Promise<{ approval: Approval }>;
   /** Only an identity of kind human may decide; others get `forbidden`. */
   decideApproval(
     input: Mutation & { seq: number; approve: boolean; note: string | null },
@@ -272,6 +264,14 @@ export interface JoinAgentInput extends Mutation {
    * first use. A join by hand is how a person says such a name is meant.
    */
   automatic?: boolean;
+}
+
+export interface RequestApprovalInput extends Mutation {
+  action: string;
+  plan: string | null;
+  task: string | null;
+  kind?: ApprovalKind;
+  ttlMs?: number;
 }
 
 export interface RecordCostInput extends Mutation {

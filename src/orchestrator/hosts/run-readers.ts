@@ -6,7 +6,8 @@ import type { RunFacts } from "./headless-run.js";
  * and the agent's last word. Field names are the pinned hosts' (test/hosts).
  */
 
-function json(line: string): Record<string, unknown> | undefined {
+/** One line of a host's output as a JSON object, or undefined for anything else (a log line, a cut line). */
+export function json(line: string): Record<string, unknown> | undefined {
   if (!line.startsWith("{")) return undefined;
   try {
     const value = JSON.parse(line);

@@ -7,6 +7,7 @@ import {
   userMessage,
 } from "../hosts/claude-control.js";
 import type { RunFacts } from "../hosts/headless-run.js";
+import { json } from "../hosts/run-readers.js";
 import type { PermissionBroker } from "./permission-broker.js";
 
 /** How long an interrupted run may take to end by itself before it is stopped. */
@@ -36,13 +37,8 @@ export class ClaudeSession {
 
   /** Reads one line of the host's stdout (the facts are read by the command's own reader). */
   line(text: string): void {
-    if (!text.startsWith("{")) return;
-    let m: Record<string, unknown>;
-    try {
-      m = JSON.parse(text);
-    } catch {
-      return;
-    }
+    const m = json(text);
+    if (!m) return;
     if (m.type === "result") {
       this.close();
       return;

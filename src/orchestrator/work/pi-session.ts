@@ -1,4 +1,5 @@
 import type { Writable } from "node:stream";
+import { json } from "../hosts/run-readers.js";
 
 /** How long pi has to end by itself after an abort before its process group is signalled. */
 const ABORT_GRACE_MS = 5000;
@@ -37,13 +38,8 @@ export class PiSession {
 
   /** Reads one line of pi's stdout (the facts are read by the command's own reader). */
   line(text: string): void {
-    if (!text.startsWith("{")) return;
-    let m: Record<string, unknown>;
-    try {
-      m = JSON.parse(text);
-    } catch {
-      return;
-    }
+    const m = json(text);
+    if (!m) return;
     if (m.type === "agent_end") {
       this.retrying = false;
       this.send({ type: "get_state", id: ID.settled });

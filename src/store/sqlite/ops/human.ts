@@ -4,9 +4,9 @@ import {
   QUESTIONS_TOPIC,
   questionTopic,
 } from "../../../domain/human-rules.js";
-import type { Approval, ApprovalKind, Question } from "../../../domain/types.js";
+import type { Approval, Question } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
-import type { Mutation } from "../../port.js";
+import type { Mutation, RequestApprovalInput } from "../../port.js";
 import { type ApprovalRow, type QuestionRow, toApproval, toQuestion } from "../rows.js";
 import { appendEvent, requireTask, sweepExpiredApprovals, type Tx, touchActor } from "../tx.js";
 import { sendMessage } from "./messages.js";
@@ -106,16 +106,7 @@ export function listApprovals(tx: Tx, input: { open?: boolean }): Approval[] {
   return tx.conn.all<ApprovalRow>(`SELECT * FROM approvals ${where} ORDER BY seq`).map(toApproval);
 }
 
-export function requestApproval(
-  tx: Tx,
-  input: Mutation & {
-    action: string;
-    plan: string | null;
-    task: string | null;
-    kind?: ApprovalKind;
-    ttlMs?: number;
-  },
-): { approval: Approval } {
+export function requestApproval(tx: Tx, input: RequestApprovalInput): { approval: Approval } {
   touchActor(tx);
   if (input.task) requireTask(tx, input.task);
   const ttl = input.ttlMs ?? null;
