@@ -18,6 +18,7 @@ import { setupHome as setupPi } from "./pi/run-pi.js";
  * last message, tokens or dollars per turn, errors) is checked against what
  * the host really printed. pi runs in RPC mode: baton sends the prompt on
  * stdin, asks it to abort before it signals it, and resumes its session.
+ * Gemini CLI runs in ACP mode (gemini-approvals.hosts.test.ts has its permission requests).
  */
 
 type Host = "codex" | "gemini" | "pi";
@@ -142,8 +143,8 @@ describe(`baton work with Codex ${HOST_VERSIONS.codex!.version}`, () => {
 });
 
 describe(`baton work with Gemini CLI ${HOST_VERSIONS.gemini!.version}`, () => {
-  it("completes the task with the whole last message (streamed in parts); tokens priced by model", async () => {
-    const repo = repoWithTask({ costs: { prices: { "fake-model": PRICE } } });
+  it("completes the task with the whole last message (streamed in parts); tokens per model as ACP reports them", async () => {
+    const repo = repoWithTask({ costs: { prices: { gemini: PRICE } } });
     const fake = await startGeminiModel([
       [{ text: "Let me look. " }, { tool: "list_directory", args: { dir_path: "." } }],
       [{ text: "Made the file, " }, { text: "all of it." }],
@@ -151,17 +152,28 @@ describe(`baton work with Gemini CLI ${HOST_VERSIONS.gemini!.version}`, () => {
     const result = await finishWork(startWork(repo, "gemini", geminiHome(fake.url, repo), fake));
     expect(result.code, result.stderr).toBe(0);
 
+    // The prompt went in as an ACP session/prompt: the model got the task's prompt as the user's message.
+    expect(JSON.stringify(fake.requests.find((r) => r.kind === "turn")!.body.contents)).toContain(
+      "working headless for baton on task T-1",
+    );
     const { task, cost, runs } = await outcome(repo);
     expect(task).toMatchObject({ status: "done", result: "Made the file, all of it." });
     const session = runs[0]!.sessionId;
     expect(session).toMatch(/^[0-9a-f-]{36}$/);
-    // The router's side calls go under the fake's model name too: the run is one entry.
-    expect(cost.entries).toHaveLength(1);
-    const [entry] = cost.entries;
-    expect(entry).toMatchObject({ host: "gemini", session, model: "fake-model", estimated: true });
-    expect(entry.inputTokens).toBeGreaterThan(0);
-    expect(entry.usd).toBeCloseTo(usdOf(entry.inputTokens, entry.outputTokens), 9);
-    expect(task.cost).toMatchObject({ turns: 1, estimated: true });
+    expect(runs[0]).toMatchObject({ exitCode: 0, turns: 1, tokens: { input: 20, output: 10 } });
+    // ACP's model_usage names the model Gemini asked for (the router's pick, or "auto" when a
+    // request named none), not the API's modelVersion: each is priced by its name or the host's entry.
+    expect(cost.entries.map((e: { model: string }) => e.model).sort()).toEqual(["auto", "gemini-3.8-flash"]);
+    for (const entry of cost.entries) {
+      expect(entry).toMatchObject({
+        host: "gemini",
+        session,
+        estimated: true,
+        inputTokens: 10,
+        outputTokens: 5,
+      });
+      expect(entry.usd).toBeCloseTo(usdOf(10, 5), 9);
+    }
   });
 
   it("fails the task with the API's refusal", async () => {

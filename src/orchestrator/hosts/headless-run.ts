@@ -1,6 +1,6 @@
 import type { TokenCount } from "../../domain/cost.js";
 import { commandWords } from "../team/command-words.js";
-import { geminiReader, readClaude, readCodex, readPi } from "./run-readers.js";
+import { geminiAcpReader, readClaude, readCodex, readPi } from "./run-readers.js";
 
 /** What a headless run of a host told about itself, read from its structured output. */
 export interface RunFacts {
@@ -43,22 +43,24 @@ export interface HeadlessCommand {
    * How the prompt goes in: as an argument (already in argv), on stdin (a
    * command of the user's), as a stream-json user message with stdin kept
    * open for the host's permission requests (Claude Code), or as an RPC
-   * `prompt` command with stdin kept open for an abort (pi, pi-session.ts).
+   * `prompt` command with stdin kept open for an abort (pi, pi-session.ts),
+   * or as an ACP `session/prompt` with stdin kept open for the host's
+   * permission requests (Gemini CLI, gemini-acp-session.ts).
    */
-  prompt: "argv" | "stdin" | "stream-json" | "rpc";
+  prompt: "argv" | "stdin" | "stream-json" | "rpc" | "acp";
   /** Folds one line of the host's stdout into what is known of the run. */
   read: (line: string, facts: RunFacts) => void;
 }
 
 /**
  * The command `baton work` runs for one task. Known hosts run in their
- * structured headless mode with the prompt as one argument (Claude Code and
- * pi: on stdin in their own protocol, see `prompt`); any other command
+ * structured headless mode with the prompt as one argument (Claude Code,
+ * Gemini CLI and pi: on stdin in their own protocol, see `prompt`); any other command
  * runs as given and gets the prompt on stdin and in BATON_TASK_PROMPT, and
  * only its exit code counts. `resume` is a session the host reported in an
  * earlier run of the same task: Claude Code, Codex and pi go on in it (the
- * agent keeps what it had done and read); Gemini CLI resumes only by index,
- * which another run in the same folder could have moved, so it starts afresh.
+ * agent keeps what it had done and read); Gemini CLI starts afresh (its ACP
+ * mode could load a session by id, `session/load`, which baton does not use yet).
  * `budgetUsd` is what the cost caps leave (Claude Code stops itself there;
  * other hosts are stopped by baton when a finished turn reaches a cap).
  */
@@ -101,12 +103,9 @@ export function headlessCommand(
         read: readCodex,
       };
     case "gemini":
-      return {
-        host: "gemini",
-        argv: ["gemini", "-p", prompt, "--output-format", "stream-json"],
-        prompt: "argv",
-        read: geminiReader(),
-      };
+      // ACP, not `-p --output-format stream-json`: each permission request comes to baton and
+      // waits for its answer, where headless -p refuses every tool that needs confirming.
+      return { host: "gemini", argv: ["gemini", "--acp"], prompt: "acp", read: geminiAcpReader() };
     case "pi":
       // RPC, not `-p --mode json`: stdin stays open, so baton can ask pi to abort
       // (it ends its tool calls and saves the session) before it signals it.

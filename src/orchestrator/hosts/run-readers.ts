@@ -94,43 +94,6 @@ export function readCodex(line: string, facts: RunFacts): void {
 }
 
 /**
- * Gemini CLI stream-json (0.61): init {session_id}, message (assistant text in
- * `delta` chunks), tool_use, result {status, error, stats}. The stats count
- * tokens per model (the router's own calls under another model): one ledger
- * entry each, so each is priced as its model.
- */
-export function geminiReader(): (line: string, facts: RunFacts) => void {
-  let speaking = false; // the last event was assistant text: a delta goes on the same message
-  return (line, facts) => {
-    const m = json(line);
-    if (!m) return;
-    if (m.type === "init") facts.sessionId = str(m.session_id) ?? facts.sessionId;
-    const text = m.type === "message" && m.role === "assistant" ? str(m.content) : undefined;
-    if (text !== undefined) facts.lastText = speaking && m.delta === true ? `${facts.lastText}${text}` : text;
-    speaking = text !== undefined;
-    if (m.type !== "result") return;
-    if (m.status === "error") {
-      facts.failed = true;
-      facts.error = apiMessage(str(record(m.error).message)) ?? facts.error;
-    }
-    const stats = record(m.stats);
-    const input = num(stats.input_tokens);
-    const output = num(stats.output_tokens);
-    if (input !== undefined || output !== undefined)
-      facts.tokens = { input: input ?? 0, output: output ?? 0 };
-    for (const [model, raw] of Object.entries(record(stats.models))) {
-      const u = record(raw);
-      const tokens = {
-        input: num(u.input_tokens) ?? 0,
-        output: num(u.output_tokens) ?? 0,
-        cached: num(u.cached) ?? 0,
-      };
-      if (tokens.input + tokens.output > 0) facts.turnCosts.push({ tokens, model });
-    }
-  };
-}
-
-/**
  * pi `--mode rpc` (0.73): the session id in the answer to `get_state`
  * (`--mode json` printed a session header first); each model request ends in
  * an assistant `message_end` with `usage.cost.total`, its text and its
@@ -175,4 +138,59 @@ export function readPi(line: string, facts: RunFacts): void {
   // The latest request decides: pi retries some errors itself, and a retry that answers clears it.
   facts.failed = message.stopReason === "error";
   facts.error = facts.failed ? (str(message.errorMessage) ?? "the model request failed") : undefined;
+}
+
+/**
+ * Gemini CLI in ACP mode (`gemini --acp`, 0.61; the client side is
+ * gemini-acp-session.ts): the answer to `session/new` carries the session id;
+ * `session/update` notifications stream the agent's text in
+ * `agent_message_chunk`s; each answered `session/prompt` is a turn, with
+ * `stopReason` and `_meta.quota` {token_count, model_usage[{model,
+ * token_count}]}; an error answer (the API refused, auth failed) is a failure.
+ */
+export function geminiAcpReader(): (line: string, facts: RunFacts) => void {
+  let speaking = false; // the last message was agent text: a chunk goes on the same message
+  return (line, facts) => {
+    const m = json(line);
+    if (m?.jsonrpc !== "2.0") return;
+    const update = record(record(m.params).update);
+    const chunk =
+      m.method === "session/update" && update.sessionUpdate === "agent_message_chunk"
+        ? str(record(update.content).text)
+        : undefined;
+    if (chunk !== undefined) {
+      facts.lastText = speaking ? `${facts.lastText ?? ""}${chunk}` : chunk;
+      speaking = true;
+    } else if (update.sessionUpdate !== "available_commands_update") {
+      // A tool call, a permission request, an answer: the next chunk starts a new message.
+      speaking = false;
+    }
+    if (m.method !== undefined) return;
+    if (m.error !== undefined) {
+      facts.failed = true;
+      facts.error = apiMessage(str(record(m.error).message)) ?? "Gemini CLI refused a request";
+      return;
+    }
+    const result = record(m.result);
+    if (str(result.sessionId)) facts.sessionId = str(result.sessionId);
+    const stopReason = str(result.stopReason);
+    if (stopReason === undefined) return;
+    facts.turns = (facts.turns ?? 0) + 1;
+    // baton's own cancel (a timed-out approval) is told by the broker, not as the host's failure.
+    if (stopReason !== "end_turn" && stopReason !== "cancelled") {
+      facts.failed = true;
+      facts.error = `Gemini CLI ended the turn: ${stopReason}`;
+    }
+    const quota = record(record(result._meta).quota);
+    const total = record(quota.token_count);
+    const input = num(total.input_tokens) ?? 0;
+    const output = num(total.output_tokens) ?? 0;
+    const before = facts.tokens ?? { input: 0, output: 0 };
+    if (input + output > 0) facts.tokens = { input: before.input + input, output: before.output + output };
+    for (const raw of Array.isArray(quota.model_usage) ? quota.model_usage : []) {
+      const u = record(record(raw).token_count);
+      const tokens = { input: num(u.input_tokens) ?? 0, output: num(u.output_tokens) ?? 0 };
+      if (tokens.input + tokens.output > 0) facts.turnCosts.push({ tokens, model: str(record(raw).model) });
+    }
+  };
 }

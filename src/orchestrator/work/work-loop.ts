@@ -7,6 +7,7 @@ import { headlessCommand, newRunFacts, type RunFacts } from "../hosts/headless-r
 import { AgentProcess } from "./agent-process.js";
 import { ClaudeSession } from "./claude-session.js";
 import { CostGuard } from "./cost-guard.js";
+import { GeminiAcpSession } from "./gemini-acp-session.js";
 import { PermissionBroker } from "./permission-broker.js";
 import { PiSession } from "./pi-session.js";
 import { continuePrompt, taskPrompt } from "./task-prompt.js";
@@ -154,7 +155,7 @@ async function runOnce(
   const facts = newRunFacts();
   await ws.agents.reportActivity("working", `${command.host}:run`, task.id);
   let lost = false;
-  let session: ClaudeSession | PiSession | undefined;
+  let session: ClaudeSession | GeminiAcpSession | PiSession | undefined;
   const agent = new AgentProcess(command.argv, {
     cwd: ws.paths.cwd,
     env: {
@@ -181,9 +182,14 @@ async function runOnce(
     capStopped = true;
     stop();
   });
-  // Claude Code asks permission over stdin/stdout; the broker answers from the config or a human.
+  // Claude Code and Gemini CLI ask permission over stdin/stdout; the broker answers from the config or a human.
   const broker = new PermissionBroker(ws, { host: command.host, task: task.id });
-  session = command.prompt === "stream-json" ? new ClaudeSession(agent.child.stdin, broker, facts, stop) : pi;
+  session =
+    command.prompt === "stream-json"
+      ? new ClaudeSession(agent.child.stdin, broker, facts, stop)
+      : command.prompt === "acp"
+        ? new GeminiAcpSession(agent.child.stdin, broker, facts, ws.paths.cwd, stop)
+        : pi;
   if (session) session.start(prompt);
   else agent.child.stdin.end(command.prompt === "stdin" ? prompt : "");
   options.signal.addEventListener("abort", stop, { once: true });
