@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { baton, batonInBackground, tempDir, tempRepo } from "../helpers/temp-repo.js";
-import { type FakeModel, startFakeModel } from "./gemini/fake-model.js";
+import { type FakeModel, startFakeModel, type Turn } from "./gemini/fake-model.js";
 import { setupHome, trustFolder } from "./gemini/run-gemini.js";
 import { eventsOf, finishWork, HOST_VERSIONS, hostBin, hostEnv, type Working, whileWorking } from "./kit.js";
 
@@ -16,7 +16,11 @@ import { eventsOf, finishWork, HOST_VERSIONS, hostBin, hostEnv, type Working, wh
 
 const TIMEOUT = 90_000;
 const FILE = "made-by-shell";
-const SCRIPT = [[{ tool: "run_shell_command", args: { command: `touch ${FILE}` } }], [{ text: "Done." }]];
+type Script = Turn[];
+const SCRIPT: Script = [
+  [{ tool: "run_shell_command", args: { command: `touch ${FILE}` } }],
+  [{ text: "Done." }],
+];
 
 interface Approval {
   id: string;
@@ -31,7 +35,7 @@ interface Run extends Working {
 }
 
 /** A repository whose human is lea, with `config` merged into its config and one task; the worker started on it. */
-async function work(config: Record<string, unknown> = {}): Promise<Run> {
+async function work(config: Record<string, unknown> = {}, script: Script = SCRIPT): Promise<Run> {
   const repo = tempRepo();
   writeFileSync(
     join(repo, ".baton/config.json"),
@@ -42,7 +46,7 @@ async function work(config: Record<string, unknown> = {}): Promise<Run> {
   const home = tempDir("baton-gemini-home-");
   setupHome(home);
   trustFolder(home, repo);
-  const fake = await startFakeModel(SCRIPT);
+  const fake = await startFakeModel(script);
   const env = hostEnv(home, {
     GEMINI_API_KEY: "dummy",
     GOOGLE_GEMINI_BASE_URL: fake.url,
@@ -139,6 +143,24 @@ describe(`Gemini CLI ${HOST_VERSIONS.gemini!.version} (ACP): permission requests
         stoppedBy: `${approval.id} timed out`,
         exitCode: 0,
       });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "an edit asks too (ACP offers the edit tools headless -p left out): the approval names the file",
+    async () => {
+      const run = await work({}, [
+        [{ tool: "write_file", args: { file_path: "notes.txt", content: "hi\n" } }],
+        [{ text: "Done." }],
+      ]);
+      const approval = await openApproval(run);
+      expect(approval.action).toBe(
+        `worker (gemini, T-1) asks to use write_file: ${join(run.repo, "notes.txt")}`,
+      );
+      expect(baton(run.repo, ["approve", approval.id, "--yes", "--as", "lea"]).code).toBe(0);
+      expect((await finishWork(run)).code).toBe(0);
+      expect(existsSync(join(run.repo, "notes.txt"))).toBe(true);
     },
     TIMEOUT,
   );
