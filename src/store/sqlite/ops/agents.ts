@@ -43,6 +43,14 @@ export function joinAgent(tx: Tx, input: JoinAgentInput): AgentRow {
  */
 export function heartbeat(tx: Tx, input: HeartbeatInput): HeartbeatResult {
   const before = touchActor(tx);
+  // A heartbeat is the agent saying it is here: seen now, to the millisecond (touchActor spares
+  // busy operations a write within a second; "heard from since it started" compares to this).
+  tx.conn.run(
+    `UPDATE agents SET last_seen_at = ? WHERE name = ? AND last_seen_at < ?`,
+    tx.now,
+    tx.actor,
+    tx.now,
+  );
   sweepExpiredClaims(tx);
   sweepExpiredLeases(tx);
   const lost = tx.conn
