@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, linkSync, openSync, readFileSync, writeSync } from "node:fs";
 import { BatonError } from "../errors.js";
 import { processExists, removeIfPresent } from "../util/processes.js";
 
@@ -13,9 +13,7 @@ import { processExists, removeIfPresent } from "../util/processes.js";
 export function acquireHubLock(path: string): { release(): void } {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(path, "wx", 0o600);
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
+      placeLock(path);
       return {
         release: () => {
           if (holder(path) === process.pid) removeIfPresent(path);
@@ -40,6 +38,28 @@ export function acquireHubLock(path: string): { release(): void } {
     "another hub is starting for this store at the same moment",
     "wait a moment and run baton serve again, or use the hub that started",
   );
+}
+
+/**
+ * The lock appears with its pid already in it: written to a file of this
+ * process's own, then linked into place (link fails if the name exists, as
+ * O_EXCL does). Created empty and written after, a rival starting at that
+ * moment read no pid, took the lock for a dead hub's and removed it: two hubs
+ * (seen in full test runs, one in two).
+ */
+function placeLock(path: string): void {
+  const mine = `${path}.${process.pid}`;
+  const fd = openSync(mine, "w", 0o600);
+  try {
+    writeSync(fd, `${process.pid}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(mine, path);
+  } finally {
+    removeIfPresent(mine);
+  }
 }
 
 function holder(path: string): number | undefined {
