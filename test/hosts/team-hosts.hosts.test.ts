@@ -270,8 +270,20 @@ describe.each(["claude", "codex", "gemini", "pi"] as const)(
               expect.objectContaining({ name, host, process: "running", heard: true, waitingFor: [] }),
             ),
           );
-          // Starting on its first prompt, no agent was taken for idle and typed at.
-          expect(baton(team.repo, ["log", "--json", "--type", "team.dispatched"]).json().events).toEqual([]);
+          // Starting on its first prompt, no agent was taken for idle and typed at: anything typed
+          // came after that agent's own turn ended (its Stop: a task still ready is then its news).
+          const logged = baton(team.repo, ["log", "--json", "--limit", "1000"]).json().events as Json[];
+          for (const typed of logged.filter((e) => e.type === "team.dispatched")) {
+            const stopped = logged.find(
+              (e) =>
+                e.type === "agent.activity" &&
+                e.subject === typed.subject &&
+                e.seq < typed.seq &&
+                e.data?.after?.state === "idle" &&
+                /:(Stop|AfterAgent)$/.test(String(e.data?.after?.signal)),
+            );
+            expect(stopped, `${typed.summary} before ${typed.subject}'s turn ended`).toBeDefined();
+          }
 
           const downStarted = Date.now();
           const down = baton(team.repo, ["down", "--json"], team.env);
