@@ -1,10 +1,19 @@
-import { existsSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { baton, batonInBackground, tempDir, tempRepo } from "../helpers/temp-repo.js";
+import { baton, tempDir } from "../helpers/temp-repo.js";
 import { type FakeModel, startFakeModel, type Turn } from "./gemini/fake-model.js";
 import { setupHome, trustFolder } from "./gemini/run-gemini.js";
-import { eventsOf, finishWork, HOST_VERSIONS, hostBin, hostEnv, type Working, whileWorking } from "./kit.js";
+import {
+  eventsOf,
+  finishWork,
+  HOST_VERSIONS,
+  hostEnv,
+  repoWithTask,
+  startWork,
+  type Working,
+  whileWorking,
+} from "./kit.js";
 
 /**
  * `baton work --agent gemini` runs the real Gemini CLI in ACP mode against a
@@ -36,13 +45,7 @@ interface Run extends Working {
 
 /** A repository whose human is lea, with `config` merged into its config and one task; the worker started on it. */
 async function work(config: Record<string, unknown> = {}, script: Script = SCRIPT): Promise<Run> {
-  const repo = tempRepo();
-  writeFileSync(
-    join(repo, ".baton/config.json"),
-    JSON.stringify({ humans: ["lea"], max_attempts: 1, ...config }),
-  );
-  expect(baton(repo, ["agent", "join", "lea", "--kind", "human"]).code).toBe(0);
-  expect(baton(repo, ["task", "add", "make the file", "--as", "lea"]).code).toBe(0);
+  const repo = repoWithTask(config, { human: true });
   const home = tempDir("baton-gemini-home-");
   setupHome(home);
   trustFolder(home, repo);
@@ -53,12 +56,7 @@ async function work(config: Record<string, unknown> = {}, script: Script = SCRIP
     GEMINI_CLI_NO_RELAUNCH: "true",
     TMPDIR: tempDir("baton-gemini-tmp-"),
   });
-  env.PATH = `${dirname(hostBin("gemini"))}:${env.PATH}`;
-  const { done } = batonInBackground(
-    repo,
-    ["work", "--agent", "gemini", "--as", "worker", "--until-empty", "--json"],
-    env,
-  );
+  const { done } = startWork(repo, "gemini", env);
   return { repo, fake, done };
 }
 

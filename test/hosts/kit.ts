@@ -1,7 +1,16 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { baton, CLI, type CliResult, git, tempDir, tempRepo } from "../helpers/temp-repo.js";
+import { dirname, join, resolve } from "node:path";
+import { expect } from "vitest";
+import {
+  baton,
+  batonInBackground,
+  CLI,
+  type CliResult,
+  git,
+  tempDir,
+  tempRepo,
+} from "../helpers/temp-repo.js";
 
 /**
  * What every real-host test shares: the pinned hosts (installed by
@@ -206,3 +215,35 @@ export const eventsOf = (repo: string, type: string) =>
     summary: string;
     data: Record<string, unknown>;
   }[];
+
+/**
+ * A repository with one task ("make the file", T-1), `config` merged into its config, a failed task
+ * not retried; with `human`, lea joins as the human first (approvals need one to decide them).
+ */
+export function repoWithTask(
+  config: Record<string, unknown> = {},
+  options: { human?: boolean } = {},
+): string {
+  const repo = tempRepo();
+  writeFileSync(
+    join(repo, ".baton/config.json"),
+    JSON.stringify({ humans: ["lea"], max_attempts: 1, ...config }),
+  );
+  if (options.human) expect(baton(repo, ["agent", "join", "lea", "--kind", "human"]).code).toBe(0);
+  expect(baton(repo, ["task", "add", "make the file", "--as", "lea"]).code).toBe(0);
+  return repo;
+}
+
+/** `baton work --agent HOST` in the background as `worker`, the pinned host first on PATH as a user's would be. */
+export function startWork(
+  repo: string,
+  host: "claude" | "codex" | "gemini" | "pi",
+  env: Record<string, string>,
+  extra: string[] = [],
+): { child: ChildProcess; done: Promise<CliResult> } {
+  return batonInBackground(
+    repo,
+    ["work", "--agent", host, "--as", "worker", "--until-empty", "--json", ...extra],
+    { ...env, PATH: `${dirname(hostBin(host))}:${env.PATH}` },
+  );
+}

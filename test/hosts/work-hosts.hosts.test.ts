@@ -1,12 +1,19 @@
-import { writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { baton, batonInBackground, tempDir, tempRepo } from "../helpers/temp-repo.js";
+import { baton, batonInBackground, tempDir } from "../helpers/temp-repo.js";
 import { startFakeModel as startCodexModel } from "./codex/fake-model.js";
 import { codexEnv, setupHome as setupCodex } from "./codex/run-codex.js";
 import { startFakeModel as startGeminiModel } from "./gemini/fake-model.js";
 import { setupHome as setupGemini, trustFolder } from "./gemini/run-gemini.js";
-import { eventsOf, finishWork, HOST_VERSIONS, hostBin, hostEnv, type Working, whileWorking } from "./kit.js";
+import {
+  eventsOf,
+  finishWork,
+  HOST_VERSIONS,
+  hostEnv,
+  repoWithTask,
+  startWork,
+  type Working,
+  whileWorking,
+} from "./kit.js";
 import { startFakeModel as startPiModel } from "./pi/fake-model.js";
 import { setupHome as setupPi } from "./pi/run-pi.js";
 
@@ -27,32 +34,15 @@ const REFUSAL = "the fake model refuses this request";
 const PRICE = { input: 100, output: 1000 };
 const usdOf = (input: number, output: number) => (input * PRICE.input + output * PRICE.output) / 1e6;
 
-/** A repository with one task, `config` merged into its config; a failed task is not retried. */
-function repoWithTask(config: Record<string, unknown> = {}): string {
-  const repo = tempRepo();
-  writeFileSync(
-    join(repo, ".baton/config.json"),
-    JSON.stringify({ humans: ["lea"], max_attempts: 1, ...config }),
-  );
-  expect(baton(repo, ["task", "add", "make the file", "--as", "lea"]).code).toBe(0);
-  return repo;
-}
-
-/** `baton work --agent HOST` in the background, the pinned host first on PATH as a user's would be. */
-function startWork(
+/** `baton work --agent HOST` (kit's startWork), its fake model closed when the worker is done. */
+function startWorker(
   repo: string,
   host: Host,
   env: Record<string, string>,
   fake: { close(): Promise<void> },
   extra: string[] = [],
 ): Working {
-  const path = `${dirname(hostBin(host))}:${env.PATH}`;
-  const { done } = batonInBackground(
-    repo,
-    ["work", "--agent", host, "--as", "worker", "--until-empty", "--json", ...extra],
-    { ...env, PATH: path },
-  );
-  return { done, fake };
+  return { done: startWork(repo, host, env, extra).done, fake };
 }
 
 /** The task, its cost entries (oldest first) and the runs logged, asked side by side once the worker is done. */
@@ -105,7 +95,7 @@ describe(`baton work with Codex ${HOST_VERSIONS.codex!.version}`, () => {
       [{ tool: "exec_command", args: { cmd: "echo hi" } }],
       [{ text: "Made the file." }],
     ]);
-    const result = await finishWork(startWork(repo, "codex", codexHome(fake.url), fake));
+    const result = await finishWork(startWorker(repo, "codex", codexHome(fake.url), fake));
     expect(result.code, result.stderr).toBe(0);
 
     const { task, cost, runs } = await outcome(repo);
@@ -132,7 +122,7 @@ describe(`baton work with Codex ${HOST_VERSIONS.codex!.version}`, () => {
   it("fails the task with the API's refusal when the turn fails", async () => {
     const repo = repoWithTask();
     const fake = await startCodexModel([[{ error: REFUSAL }]]);
-    const result = await finishWork(startWork(repo, "codex", codexHome(fake.url), fake));
+    const result = await finishWork(startWorker(repo, "codex", codexHome(fake.url), fake));
     expect(result.code).toBe(1);
 
     const { task, runs } = await outcome(repo);
@@ -149,7 +139,7 @@ describe(`baton work with Gemini CLI ${HOST_VERSIONS.gemini!.version}`, () => {
       [{ text: "Let me look. " }, { tool: "list_directory", args: { dir_path: "." } }],
       [{ text: "Made the file, " }, { text: "all of it." }],
     ]);
-    const result = await finishWork(startWork(repo, "gemini", geminiHome(fake.url, repo), fake));
+    const result = await finishWork(startWorker(repo, "gemini", geminiHome(fake.url, repo), fake));
     expect(result.code, result.stderr).toBe(0);
 
     // The prompt went in as an ACP session/prompt: the model got the task's prompt as the user's message.
@@ -179,7 +169,7 @@ describe(`baton work with Gemini CLI ${HOST_VERSIONS.gemini!.version}`, () => {
   it("fails the task with the API's refusal", async () => {
     const repo = repoWithTask();
     const fake = await startGeminiModel([[{ error: REFUSAL }]]);
-    const result = await finishWork(startWork(repo, "gemini", geminiHome(fake.url, repo), fake));
+    const result = await finishWork(startWorker(repo, "gemini", geminiHome(fake.url, repo), fake));
     expect(result.code).toBe(1);
 
     const { task, runs } = await outcome(repo);
@@ -197,7 +187,7 @@ describe(`baton work with pi ${HOST_VERSIONS.pi!.version} (RPC mode)`, () => {
       [{ tool: "bash", args: { command: "echo hi" } }],
       [{ text: "Made the file." }],
     ]);
-    const result = await finishWork(startWork(repo, "pi", piHome(fake.url), fake));
+    const result = await finishWork(startWorker(repo, "pi", piHome(fake.url), fake));
     expect(result.code, result.stderr).toBe(0);
 
     // The prompt went in as an RPC command: the model got the task's prompt as the user's message.
@@ -220,7 +210,7 @@ describe(`baton work with pi ${HOST_VERSIONS.pi!.version} (RPC mode)`, () => {
   it("fails the task with the model's error, though pi itself ends cleanly", async () => {
     const repo = repoWithTask();
     const fake = await startPiModel([[{ error: REFUSAL }]]);
-    const result = await finishWork(startWork(repo, "pi", piHome(fake.url), fake));
+    const result = await finishWork(startWorker(repo, "pi", piHome(fake.url), fake));
     expect(result.code).toBe(1);
 
     const { task, cost } = await outcome(repo);
@@ -233,7 +223,7 @@ describe(`baton work with pi ${HOST_VERSIONS.pi!.version} (RPC mode)`, () => {
   it("an error pi retries does not end the run: baton waits for the retry, which finishes the task", async () => {
     const repo = repoWithTask();
     const fake = await startPiModel([[{ error: "the model is overloaded", times: 1 }, { text: "Made it." }]]);
-    const result = await finishWork(startWork(repo, "pi", piHome(fake.url), fake));
+    const result = await finishWork(startWorker(repo, "pi", piHome(fake.url), fake));
     expect(result.code, result.stderr).toBe(0);
 
     expect(fake.requests.map((r) => r.turn)).toEqual([0, 0]);
@@ -244,7 +234,7 @@ describe(`baton work with pi ${HOST_VERSIONS.pi!.version} (RPC mode)`, () => {
   it("a timeout asks pi to abort: it ends its tool call and exits by itself, and the task fails", async () => {
     const repo = repoWithTask();
     const fake = await startPiModel([[{ tool: "bash", args: { command: "sleep 30" } }]]);
-    const result = await finishWork(startWork(repo, "pi", piHome(fake.url), fake, ["--timeout", "2s"]));
+    const result = await finishWork(startWorker(repo, "pi", piHome(fake.url), fake, ["--timeout", "2s"]));
     expect(result.code).toBe(1);
 
     const { task, runs } = await outcome(repo);
@@ -262,7 +252,7 @@ describe(`baton work with pi ${HOST_VERSIONS.pi!.version} (RPC mode)`, () => {
       [{ tool: "bash", args: { command: "sleep 30" } }],
       [{ usage: { input: 1, output: 1 } }, { text: "Finished after the cap." }],
     ]);
-    const run = startWork(repo, "pi", piHome(fake.url), fake);
+    const run = startWorker(repo, "pi", piHome(fake.url), fake);
     const question = await whileWorking(run, "a cap question", () => {
       const open = baton(repo, ["questions", "--open", "--json"]).json().questions as { id: string }[];
       return open[0];

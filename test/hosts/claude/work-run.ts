@@ -1,9 +1,6 @@
 import type { ChildProcess } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { expect } from "vitest";
-import { baton, batonInBackground, type CliResult, tempDir, tempRepo } from "../../helpers/temp-repo.js";
-import { hostBin, hostEnv } from "../kit.js";
+import { type CliResult, tempDir } from "../../helpers/temp-repo.js";
+import { hostEnv, repoWithTask, startWork } from "../kit.js";
 import { type FakeModel, type Script, startFakeModel } from "./fake-model.js";
 import { setupHome } from "./run-claude.js";
 
@@ -21,13 +18,7 @@ export interface WorkRun {
  * baton work finds a user's.
  */
 export async function startClaudeWork(script: Script, config: Record<string, unknown>): Promise<WorkRun> {
-  const repo = tempRepo();
-  writeFileSync(
-    join(repo, ".baton/config.json"),
-    JSON.stringify({ humans: ["lea"], max_attempts: 1, ...config }),
-  );
-  expect(baton(repo, ["agent", "join", "lea", "--kind", "human"]).code).toBe(0);
-  expect(baton(repo, ["task", "add", "make the file", "--as", "lea"]).code).toBe(0);
+  const repo = repoWithTask(config, { human: true });
   const home = tempDir("baton-claude-home-");
   setupHome(home);
   const fake = await startFakeModel(script);
@@ -38,11 +29,6 @@ export async function startClaudeWork(script: Script, config: Record<string, unk
     DISABLE_AUTOUPDATER: "1",
     TMPDIR: process.env.TMPDIR ?? "/tmp",
   });
-  env.PATH = `${dirname(hostBin("claude"))}:${env.PATH}`;
-  const { child, done } = batonInBackground(
-    repo,
-    ["work", "--agent", "claude", "--as", "worker", "--until-empty", "--json"],
-    env,
-  );
+  const { child, done } = startWork(repo, "claude", env);
   return { repo, fake, child, done };
 }
