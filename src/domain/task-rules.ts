@@ -42,6 +42,11 @@ export function validateTags(tags: readonly string[]): string[] {
 
 const TASK_ID = /^([A-Za-z][A-Za-z0-9]*)-(\d+)$/;
 
+/** Whether text has a task id's shape (T-12, req-3), for commands that take a task or something else. */
+export function looksLikeTaskId(text: string): boolean {
+  return text.length <= 32 && TASK_ID.test(text.trim());
+}
+
 /** Normalises a task id as typed (`t-3` → `T-3`), refusing what cannot be one. */
 export function parseTaskId(text: string): string {
   const match = typeof text === "string" && text.length <= 32 ? TASK_ID.exec(text.trim()) : null;

@@ -46,7 +46,8 @@ export async function chargeInteractiveTurn(
       (await ws.costs
         .recordReported({ task, host, model, tokens, session: text(input.session_id) })
         .catch(() => undefined)) ?? last;
-  if (!last) return null;
+  // Without caps there is nothing to check: no reading of every question on each turn's end.
+  if (!last || (ws.config.costs.taskCapUsd === null && ws.config.costs.agentCapUsd === null)) return null;
   const cap = capReached(
     ws.config.costs,
     { agent: ws.identity!, agentUsd: last.agent.usd, task, taskUsd: last.task?.usd ?? 0 },

@@ -1,11 +1,9 @@
 import type { Command } from "commander";
 import { type CostEntry, type CostTotal, describeCost, formatUsd } from "../../domain/cost.js";
+import { looksLikeTaskId } from "../../domain/task-rules.js";
 import { BatonError, clip } from "../../errors.js";
 import { oneLine as t } from "../../util/control-chars.js";
 import { action } from "../context.js";
-
-/** T-4, REQ-12: a queue prefix and a number (an agent name may look like one: a task by that id wins). */
-const isTaskId = (text: string) => /^[A-Za-z][A-Za-z0-9]{0,9}-\d+$/.test(text.trim());
 
 import { type Style, table } from "../style.js";
 
@@ -69,7 +67,9 @@ A program of your own reports its spend with baton cost add.`,
         const s = ctx.out.style;
         const caps = { taskCapUsd: ws.config.costs.taskCapUsd, agentCapUsd: ws.config.costs.agentCapUsd };
         const task =
-          subject && isTaskId(subject) ? await ws.tasks.show(subject).catch(() => undefined) : undefined;
+          subject && looksLikeTaskId(subject)
+            ? await ws.tasks.show(subject).catch(() => undefined)
+            : undefined;
         if (task) {
           const { total, entries } = await ws.costs.ofTask(task.id);
           ctx.out.result({ task: task.id, total, entries, caps }, () => [
@@ -82,7 +82,7 @@ A program of your own reports its spend with baton cost add.`,
         if (subject && !(await ws.agents.list()).some((a) => a.name === subject))
           throw new BatonError(
             "not_found",
-            `no ${isTaskId(subject) ? "task or agent" : "agent"} '${clip(subject, 60)}'`,
+            `no ${looksLikeTaskId(subject) ? "task or agent" : "agent"} '${clip(subject, 60)}'`,
             "baton cost alone lists every agent's spend; baton task list shows the tasks",
           );
         const { agents } = await ws.costs.totals(subject ? { agents: [subject] } : {});
