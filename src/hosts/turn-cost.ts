@@ -1,5 +1,5 @@
 import { type CapReached, capReached } from "../domain/cost.js";
-import { capSentence, type RecordedCost } from "../services/cost-service.js";
+import { CAP_CHOICES, capChoice, capSentence, type RecordedCost } from "../services/cost-service.js";
 import type { Workspace } from "../services/workspace.js";
 import { lastTurnUsage } from "./transcript-usage.js";
 
@@ -17,7 +17,7 @@ const capKey = (cap: Pick<CapReached, "kind">) => `(costs.${cap.kind}_cap_usd)`;
 async function allowance(ws: Workspace, task: string | null): Promise<{ task: number; agent: number }> {
   const { taskCapUsd, agentCapUsd } = ws.config.costs;
   const mine = (await ws.human.questions()).filter(
-    (q) => q.askedBy === ws.identity && q.answer?.trim().toLowerCase() === "continue",
+    (q) => q.askedBy === ws.identity && q.answer !== null && capChoice(q.answer) === "continue",
   );
   const count = (kind: CapReached["kind"]) =>
     mine.filter((q) => q.text.includes(capKey({ kind })) && (kind === "agent" || q.task === task)).length;
@@ -61,7 +61,7 @@ export async function chargeInteractiveTurn(
     open ??
     (await ws.human.ask(
       `${capSentence(cap)}. ${ws.identity}'s turn has ended and baton gives it no new work. Continue (one more cap's worth) or stop?`,
-      { options: ["continue", "stop"], ...(task ? { task } : {}) },
+      { options: [...CAP_CHOICES], ...(task ? { task } : {}) },
     ));
   await ws.agents.reportActivity("waiting", "baton:cost-cap", `${question.id}: ${capSentence(cap)}`);
   return cap;

@@ -163,6 +163,15 @@ export class CostService {
   }
 }
 
+/** The answers a human picks from when a cap stops an agent (baton work's worker and the Stop hook ask alike). */
+export const CAP_CHOICES = ["continue", "stop"] as const;
+export type CapChoice = (typeof CAP_CHOICES)[number];
+
+/** What a human's answer to a cap question chose: anything but "continue" stops. */
+export function capChoice(answer: string | null): CapChoice {
+  return answer?.trim().toLowerCase() === "continue" ? "continue" : "stop";
+}
+
 /** The sentence a cap stops work with: what was spent, the cap, and what a human can do. */
 export function capSentence(cap: CapReached): string {
   const whose = cap.kind === "task" ? `task ${cap.subject}` : `agent ${cap.subject}`;

@@ -1,11 +1,7 @@
 import { type CapReached, capReached, formatUsd } from "../../domain/cost.js";
-import { capSentence } from "../../services/cost-service.js";
+import { CAP_CHOICES, type CapChoice, capChoice, capSentence } from "../../services/cost-service.js";
 import type { Workspace } from "../../services/workspace.js";
 import type { RunFacts } from "../hosts/headless-run.js";
-
-/** The answers a human picks from when a cap stops an agent. */
-export const CAP_CHOICES = ["continue", "stop"] as const;
-export type CapChoice = (typeof CAP_CHOICES)[number];
 
 /**
  * Charges a worker's runs to the ledger and enforces the caps. A human's
@@ -116,7 +112,7 @@ export class CostGuard {
     while (!signal.aborted) {
       const now = await ws.human.waitForAnswer(question.id, beatMs);
       if (now.status !== "open") {
-        const choice: CapChoice = now.answer?.trim().toLowerCase() === "continue" ? "continue" : "stop";
+        const choice = capChoice(now.answer);
         if (choice === "continue") {
           if (cap.kind === "task")
             this.allowance.task.set(cap.subject, (this.allowance.task.get(cap.subject) ?? 0) + step);
