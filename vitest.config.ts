@@ -21,8 +21,9 @@ const SERIAL = [
  * The real agent hosts: each file starts a few host processes against its own fake model and
  * waits on them, timing nothing. Two at a time, apart from the rest: beside the end-to-end suites
  * their start-ups (a few seconds of CPU each) slowed both; beside each other they overlap waits.
+ * The web app's files (test/web: a real chromium against a real hub) are of the same kind.
  */
-const HOSTS = ["test/hosts/**/*.test.ts"];
+const HOSTS = ["test/hosts/**/*.test.ts", "test/web/**/*.test.ts"];
 const ALL = ["src/**/*.test.ts", "test/**/*.test.ts"];
 
 export default defineConfig({

@@ -68,7 +68,9 @@ describe("baton serve", () => {
     const { base, pairLink } = await serve(repo);
     const page = await fetch(pairLink.replace(/#.*/, ""));
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain("/api/v1/pair");
+    // The web app's page: no inline script (its policy forbids them), its code from the hub itself.
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(await page.text()).toMatch(/<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js">/);
 
     const token = new URL(pairLink).hash.slice(1);
     const paired = await fetch(`${base}/api/v1/pair`, {

@@ -10,6 +10,7 @@ import { HookService } from "./hook-service.js";
 import { type Hub, type IdentitySource, type OpenHubOptions, openHub, type SessionOptions } from "./hub.js";
 import { HumanService } from "./human-service.js";
 import { requireIdentity } from "./identity.js";
+import { InboxService } from "./inbox-service.js";
 import { LeaseService } from "./lease-service.js";
 import { LogService } from "./log-service.js";
 import { MessageService } from "./message-service.js";
@@ -45,6 +46,8 @@ export class Workspace implements AsyncDisposable {
   readonly log: LogService;
   readonly messages: MessageService;
   readonly human: HumanService;
+  /** Everything that waits for the humans, for the web app's home screen. */
+  readonly inbox: InboxService;
   readonly queues: QueueService;
   readonly summary: SummaryService;
   readonly mirror: MirrorService;
@@ -93,6 +96,7 @@ export class Workspace implements AsyncDisposable {
     this.log = new LogService(ctx);
     this.messages = new MessageService(ctx);
     this.human = new HumanService(ctx);
+    this.inbox = new InboxService(ctx);
     this.queues = new QueueService(ctx);
     this.summary = new SummaryService(ctx);
     this.mirror = new MirrorService(ctx);

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { ERRORS } from "../../src/errors.js";
+import { redeemPairing } from "../../src/server/auth/session-cookie.js";
 import { parseTarget } from "../../src/server/http/request-target.js";
 import { API_PREFIX, matchRoute, ROUTES } from "../../src/server/http/route-table.js";
 import { type Answer, call, startServer } from "../helpers/http-server.js";
@@ -34,7 +35,7 @@ describe("the JSON API, every route", () => {
   });
 
   it("serves each route, and refuses each with the status of its error code", async () => {
-    const { url } = await startServer();
+    const { url, hub } = await startServer();
     const hit = async (
       status: number,
       method: string,
@@ -113,6 +114,30 @@ describe("the JSON API, every route", () => {
     expect(
       (await hit(200, "POST", "/escalations/E-1/resolve", lea, { note: "unblocked" })).escalation.resolvedBy,
     ).toBe("lea");
+    // The human's inbox (the web app's home), who a request acts as, and paired devices
+    const home = await hit(200, "GET", "/inbox", lea);
+    expect(home.missed).toEqual([]);
+    expect(home.items.map((i: { kind: string }) => i.kind)).not.toContain("escalation");
+    await hit(400, "GET", "/inbox?all=1", lea);
+    expect(await hit(200, "GET", "/session", lea)).toMatchObject({
+      kind: "human",
+      name: "lea",
+      csrfToken: "csrf-lea",
+    });
+    expect(await hit(200, "GET", "/session", a1)).toMatchObject({
+      kind: "agent",
+      name: "a1",
+      csrfToken: null,
+    });
+    await hit(401, "GET", "/session", {});
+    const { token } = await hub.as("lea").access.pair("lea");
+    const { device } = await redeemPairing(hub.store, token, "the phone");
+    expect((await hit(200, "GET", "/devices", lea)).devices.map((d: { id: string }) => d.id)).toEqual([
+      device.id,
+    ]);
+    await hit(403, "GET", "/devices", a1);
+    await hit(403, "POST", `/devices/${device.id}/revoke`, a1, {});
+    expect((await hit(200, "POST", `/devices/${device.id}/revoke`, lea, {})).device.revokedBy).toBe("lea");
     await hit(409, "POST", "/tasks/T-1/complete", a2, { result: "not mine" });
     expect(
       (await hit(200, "POST", "/tasks/T-1/complete", a1, { result: "shipped", token: claimed.token })).task

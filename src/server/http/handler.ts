@@ -16,6 +16,7 @@ import type { Route } from "./route.js";
 import { API_PREFIX, matchRoute } from "./route-table.js";
 import { none } from "./routes/fields.js";
 import { validate } from "./validate.js";
+import { WebApp } from "./web-app.js";
 
 export interface HttpLimits {
   /** The largest request body read (JSON API and MCP); larger is 413 without reading the rest. */
@@ -46,6 +47,8 @@ export interface HttpHandlerOptions {
   limits?: Partial<HttpLimits>;
   /** Serve the pairing page and redemption (the only routes without credentials); off when not given. */
   pairing?: PairingOptions;
+  /** The human's web app (static files, no data): the built one found beside baton unless given. */
+  webApp?: WebApp;
 }
 
 /** A node:http request listener, and how to stop what it runs (live streams, MCP sessions). */
@@ -98,6 +101,7 @@ export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
     keepAliveMs: limits.keepAliveMs,
     bufferBytes: limits.streamBufferBytes,
   });
+  const webApp = options.webApp ?? new WebApp();
   const mcp = new McpEndpoint(hub, version, { bodyBytes: limits.bodyBytes, maxWaitMs: limits.mcpMaxWaitMs });
   let document: string | undefined;
   /** Humans whose record this server has seen to be a human's. */
@@ -119,6 +123,12 @@ export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = parseTarget(req.url);
+    if (
+      target.segments[0] !== "api" &&
+      target.segments[0] !== "mcp" &&
+      webApp.serve(req, res, target.segments)
+    )
+      return;
     const pairing = options.pairing;
     if (
       pairing &&

@@ -4,6 +4,7 @@ import { HUMAN_ROUTES } from "./routes/human-routes.js";
 import { LEASE_ROUTES } from "./routes/lease-routes.js";
 import { MESSAGE_ROUTES } from "./routes/message-routes.js";
 import { PROJECT_ROUTES } from "./routes/project-routes.js";
+import { SESSION_ROUTES } from "./routes/session-routes.js";
 import { TASK_ROUTES } from "./routes/task-routes.js";
 
 /** Every operation of the JSON API, under /api/v1: what the handler serves and the API document lists. */
@@ -14,6 +15,7 @@ export const ROUTES: readonly Route[] = [
   ...MESSAGE_ROUTES,
   ...HUMAN_ROUTES,
   ...PROJECT_ROUTES,
+  ...SESSION_ROUTES,
 ];
 
 export const API_PREFIX = ["api", "v1"] as const;

@@ -9,6 +9,15 @@ const open = z.object({ open: flag.describe("only those still waiting") }).stric
 /** Questions to the humans, approvals by them, escalations for them. Decisions are a person's (403 for a key). */
 export const HUMAN_ROUTES: Route[] = [
   route({
+    method: "GET",
+    path: "/inbox",
+    operationId: "humanInbox",
+    summary:
+      "Everything that waits for the humans (questions, approvals, escalations, your urgent messages), urgent then oldest first, and what expired unanswered lately",
+    tag: "questions",
+    run: async ({ ws }) => ws.inbox.forHuman(),
+  }),
+  route({
     method: "POST",
     path: "/questions",
     operationId: "ask",

@@ -1,0 +1,160 @@
+import type { Approval, ApprovalKind, Question, TaskStatus } from "../domain/types.js";
+import type { ServiceContext } from "./service-context.js";
+
+/**
+ * One thing that waits for a person, with what the person needs to act on it
+ * from a phone: the question's options, the approval's plan or command, the
+ * task by title, and whether anything still waits for it.
+ */
+export interface InboxItem {
+  kind: "question" | "approval" | "escalation" | "message";
+  /** `Q-3`, `A-2`, `E-1`, `M-7`. */
+  id: string;
+  from: string;
+  task: { id: string; title: string; status: TaskStatus } | null;
+  at: number;
+  text: string;
+  urgent: boolean;
+  /** A question's answers to pick from (free text is always allowed). */
+  options?: string[] | null;
+  /** An approval's plan, or a permission prompt's command or diff. */
+  plan?: string | null;
+  approvalKind?: ApprovalKind;
+  /** When an approval stops waiting for a decision, if it ever does. */
+  expiresAt?: number | null;
+  /** `expired`: nothing waits for it any more (the run that asked ended, its task was cancelled): it cannot be acted on. */
+  state: "open" | "expired";
+  /** Why it expired. */
+  why?: string;
+}
+
+export interface HumanInbox {
+  /** Urgent first, then the longest waiting. */
+  items: InboxItem[];
+  /** What expired unanswered lately (the last day), newest first: the human sees what they missed, and why. */
+  missed: InboxItem[];
+}
+
+/** How far back the inbox shows what expired unanswered. */
+const MISSED_MS = 24 * 60 * 60 * 1000;
+
+function urgentThenOldest(a: InboxItem, b: InboxItem): number {
+  return Number(b.urgent) - Number(a.urgent) || a.at - b.at;
+}
+
+/**
+ * Everything that waits for the humans, in one read: the web app's home screen
+ * (and what its notifications point at). Questions, approvals and escalations
+ * wait for whichever human acts first; urgent messages are the caller's own.
+ */
+export class InboxService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  async forHuman(): Promise<HumanInbox> {
+    const { store } = this.ctx;
+    const now = this.ctx.clock.now();
+    const me = this.ctx.whoami();
+    const [questions, approvals, escalations, tasks] = await Promise.all([
+      store.listQuestions({}),
+      store.listApprovals({}),
+      store.listEscalations({ open: true }),
+      store.listTasks({}),
+    ]);
+    const byId = new Map(tasks.map((t) => [t.id, t]));
+    const taskOf = (id: string | null): InboxItem["task"] => {
+      const task = id ? byId.get(id) : undefined;
+      return task ? { id: task.id, title: task.title, status: task.status } : null;
+    };
+    const items: InboxItem[] = [];
+    const missed: InboxItem[] = [];
+    for (const q of questions) {
+      const item = this.question(q, taskOf(q.task));
+      if (item?.state === "open") items.push(item);
+      else if (item && now - (q.answeredAt ?? q.askedAt) < MISSED_MS) missed.push(item);
+    }
+    for (const a of approvals) {
+      const item = this.approval(a, taskOf(a.task), now);
+      if (item?.state === "open") items.push(item);
+      else if (item && now - (a.decidedAt ?? a.expiresAt ?? now) < MISSED_MS) missed.push(item);
+    }
+    for (const e of escalations) {
+      items.push({
+        kind: "escalation",
+        id: e.id,
+        from: e.by,
+        task: taskOf(e.task),
+        at: e.at,
+        text: e.reason,
+        urgent: true,
+        state: "open",
+      });
+    }
+    if (me) {
+      const carried = new Set(escalations.map((e) => e.message));
+      const unread = await store.readMessages({
+        actor: me,
+        stream: "inbox",
+        limit: 100,
+        all: false,
+        ack: false,
+      });
+      for (const m of unread.messages) {
+        if (!m.urgent || carried.has(m.id)) continue;
+        items.push({
+          kind: "message",
+          id: m.id,
+          from: m.sender,
+          task: null,
+          at: m.at,
+          text: m.body,
+          urgent: true,
+          state: "open",
+        });
+      }
+    }
+    items.sort(urgentThenOldest);
+    missed.sort((a, b) => b.at - a.at);
+    return { items, missed };
+  }
+
+  /** The question as an item; undefined once answered (it waits for nobody, and nobody missed it). */
+  private question(q: Question, task: InboxItem["task"]): InboxItem | undefined {
+    const base: InboxItem = {
+      kind: "question",
+      id: q.id,
+      from: q.askedBy,
+      task,
+      at: q.askedAt,
+      text: q.text,
+      urgent: false,
+      options: q.options,
+      state: "open",
+    };
+    if (q.status === "open") return base;
+    const status: string = q.status;
+    return status === "expired" ? { ...base, state: "expired", why: q.answer ?? "expired" } : undefined;
+  }
+
+  /** The approval as an item; undefined once decided. */
+  private approval(a: Approval, task: InboxItem["task"], now: number): InboxItem | undefined {
+    const base: InboxItem = {
+      kind: "approval",
+      id: a.id,
+      from: a.requestedBy,
+      task,
+      at: a.requestedAt,
+      text: a.action,
+      urgent: false,
+      plan: a.plan,
+      approvalKind: a.kind,
+      expiresAt: a.expiresAt,
+      state: "open",
+    };
+    if (a.status === "pending" && (a.expiresAt === null || a.expiresAt > now)) return base;
+    if (a.status === "pending")
+      return { ...base, state: "expired", why: "no decision came before its deadline" };
+    if (a.status === "expired")
+      return { ...base, state: "expired", why: a.note ?? "the request it answered is over" };
+    return undefined;
+  }
+}

@@ -1,0 +1,99 @@
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, afterEach, expect } from "vitest";
+import { batonInBackground, tempRepo } from "../helpers/temp-repo.js";
+
+/**
+ * The web app in a real browser: Debian's chromium driven by playwright-core,
+ * against a real `baton serve` on a free port of 127.0.0.1 in a temp repository.
+ * A page is paired the way a person pairs a phone: by opening the one-time link
+ * serve printed.
+ */
+
+/** Debian's chromium (.ci/run installs it); BATON_CHROMIUM names another. No browser, no pass: the tests fail. */
+export const CHROMIUM = process.env.BATON_CHROMIUM ?? "/usr/bin/chromium";
+
+/** Screenshots are kept here (CI keeps the folder as an artifact). */
+export const SCREENSHOTS = resolve(import.meta.dirname, "../../artifacts/screenshots");
+
+export const PHONE = { width: 360, height: 740 } as const;
+export const DESKTOP = { width: 1280, height: 800 } as const;
+
+let browser: Browser | undefined;
+
+export async function theBrowser(): Promise<Browser> {
+  browser ??= await chromium.launch({
+    executablePath: CHROMIUM,
+    // No sandbox: CI runs as root in a container, where chromium's sandbox cannot start.
+    args: ["--no-sandbox", "--disable-dev-shm-usage"],
+  });
+  return browser;
+}
+
+afterAll(async () => {
+  await browser?.close();
+  browser = undefined;
+});
+
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (stops.length) await stops.pop()!();
+});
+
+export interface Served {
+  repo: string;
+  /** http://127.0.0.1:PORT */
+  base: string;
+  /** The one-time link serve printed. */
+  pairLink: string;
+  /** Everything serve printed on stderr so far. */
+  stderr(): string;
+}
+
+/** `baton serve --port 0` in `repo` (a fresh one naming lea a human unless given), until it prints its pairing link. */
+export async function serve(repo = tempRepo({ humans: ["lea"] }), args: string[] = []): Promise<Served> {
+  const hub = batonInBackground(repo, ["serve", "--port", "0", ...args], { BATON_HUB: undefined });
+  stops.push(async () => {
+    hub.child.kill("SIGTERM");
+    await hub.done;
+  });
+  let stderr = "";
+  hub.child.stderr!.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  for (let i = 0; i < 800 && !/\/pair#bp_\S+/.test(stderr); i++) await new Promise((r) => setTimeout(r, 25));
+  const pairLink = /(http:\/\/\S+\/pair#bp_\S+)/.exec(stderr)?.[1];
+  if (!pairLink) throw new Error(`baton serve printed no pairing link:\n${stderr}`);
+  return { repo, base: new URL(pairLink).origin, pairLink, stderr: () => stderr };
+}
+
+/** A fresh browser context (its own cookies and storage: one device) with a page of the given size. */
+export async function newDevice(viewport: { width: number; height: number } = PHONE): Promise<{
+  context: BrowserContext;
+  page: Page;
+}> {
+  const context = await (await theBrowser()).newContext({ viewport, deviceScaleFactor: 1 });
+  stops.push(() => context.close());
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** Opens the pairing link in a new device and waits for the inbox: a paired page. */
+export async function pairedPage(
+  served: Served,
+  viewport: { width: number; height: number } = PHONE,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const device = await newDevice(viewport);
+  await device.page.goto(served.pairLink);
+  await device.page.getByRole("heading", { name: /^Inbox/ }).waitFor();
+  expect(new URL(device.page.url()).pathname).toBe("/inbox");
+  return device;
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}
