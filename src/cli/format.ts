@@ -214,7 +214,9 @@ export function questionLine(q: Question, s: Style): string {
   const state =
     q.status === "open"
       ? s.yellow("open")
-      : `${s.green("answered")} by ${t(q.answeredBy ?? "")}: ${s.bold(t(q.answer ?? ""))}`;
+      : q.status === "expired"
+        ? `${s.dim("expired")}: ${t(q.note ?? "")}`
+        : `${s.green("answered")} by ${t(q.answeredBy ?? "")}: ${s.bold(t(q.answer ?? ""))}`;
   return `${s.bold(q.id)} ${t(q.askedBy)}${about}: ${t(q.text)}${options} — ${state}`;
 }
 

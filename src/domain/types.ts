@@ -208,10 +208,14 @@ export interface Question {
   text: string;
   options: string[] | null;
   task: string | null;
-  status: "open" | "answered";
+  /** `expired`: nobody waits for the answer any more (its task ended, its asker left); it cannot be answered. */
+  status: "open" | "answered" | "expired";
   answer: string | null;
+  /** Who answered it (for an expired one, who ended what it waited on). */
   answeredBy: string | null;
   answeredAt: number | null;
+  /** Why it expired. */
+  note: string | null;
 }
 
 export interface Approval {

@@ -1,3 +1,4 @@
+import { type PermissionView, permissionView } from "../domain/permission-view.js";
 import type { Approval, ApprovalKind, Question, TaskStatus } from "../domain/types.js";
 import type { ServiceContext } from "./service-context.js";
 
@@ -20,6 +21,8 @@ export interface InboxItem {
   /** An approval's plan, or a permission prompt's command or diff. */
   plan?: string | null;
   approvalKind?: ApprovalKind;
+  /** A host's permission prompt: the tool, the command or file, and an edit's diff. */
+  permission?: PermissionView;
   /** When an approval stops waiting for a decision, if it ever does. */
   expiresAt?: number | null;
   /** `expired`: nothing waits for it any more (the run that asked ended, its task was cancelled): it cannot be acted on. */
@@ -131,8 +134,7 @@ export class InboxService {
       state: "open",
     };
     if (q.status === "open") return base;
-    const status: string = q.status;
-    return status === "expired" ? { ...base, state: "expired", why: q.answer ?? "expired" } : undefined;
+    return q.status === "expired" ? { ...base, state: "expired", why: q.note ?? "expired" } : undefined;
   }
 
   /** The approval as an item; undefined once decided. */
@@ -147,6 +149,7 @@ export class InboxService {
       urgent: false,
       plan: a.plan,
       approvalKind: a.kind,
+      ...(a.kind === "permission" ? { permission: permissionView(a.plan) } : {}),
       expiresAt: a.expiresAt,
       state: "open",
     };

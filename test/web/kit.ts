@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, expect } from "vitest";
-import { batonInBackground, tempRepo } from "../helpers/temp-repo.js";
+import { baton, batonInBackground, tempRepo } from "../helpers/temp-repo.js";
 
 /**
  * The web app in a real browser: Debian's chromium driven by playwright-core,
@@ -79,13 +79,26 @@ export async function newDevice(viewport: { width: number; height: number } = PH
   return { context, page };
 }
 
+const spent = new Set<string>();
+
+/** The link serve printed, the first time; a new one-time link (baton pair) after that. */
+export function freshPairLink(served: Served, human = "lea"): string {
+  if (!spent.has(served.pairLink)) {
+    spent.add(served.pairLink);
+    return served.pairLink;
+  }
+  const made = baton(served.repo, ["pair", "--human", human, "--as", human, "--json"]);
+  if (made.code !== 0) throw new Error(`baton pair failed: ${made.stderr}`);
+  return `${served.base}/pair${new URL(made.json().link).hash}`;
+}
+
 /** Opens the pairing link in a new device and waits for the inbox: a paired page. */
 export async function pairedPage(
   served: Served,
   viewport: { width: number; height: number } = PHONE,
 ): Promise<{ context: BrowserContext; page: Page }> {
   const device = await newDevice(viewport);
-  await device.page.goto(served.pairLink);
+  await device.page.goto(freshPairLink(served));
   await device.page.getByRole("heading", { name: /^Inbox/ }).waitFor();
   expect(new URL(device.page.url()).pathname).toBe("/inbox");
   return device;

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { type ApiError, get } from "./api";
 
 /** One event of the hub's log, as the live stream carries it. */
 export interface LiveEvent {
@@ -33,6 +34,7 @@ const RESET: LiveEvent = { seq: -1, at: 0, actor: "", type: "reset", subject: nu
  */
 class LiveStream {
   private abort: AbortController | undefined;
+  private started = false;
   /** Told when the hub refuses the stream (the device was revoked): the shell shows the pairing screen. */
   onRefused: (status: number) => void = () => undefined;
   private last: number | undefined;
@@ -46,8 +48,17 @@ class LiveStream {
   state: Connection = "connecting";
 
   start(): void {
-    if (this.abort) return;
-    this.connect();
+    if (this.started) return;
+    this.started = true;
+    // Where the log is now: the stream resumes from here, so what happens before it first connects
+    // (or while it is away) is replayed, not lost.
+    fetch("/api/v1/events?limit=1", { credentials: "same-origin", cache: "no-store" })
+      .then((r) => (r.ok ? r.json() : { events: [] }))
+      .then((body: { events?: LiveEvent[] }) => {
+        this.last ??= body.events?.at(-1)?.seq ?? 0;
+      })
+      .catch(() => undefined)
+      .finally(() => this.connect());
     window.addEventListener("online", () => this.reconnect(0));
     window.addEventListener("offline", () => this.setState("offline"));
     // A phone that slept may hold a dead socket open: check on waking.
@@ -135,7 +146,7 @@ class LiveStream {
     this.abort?.abort();
     this.abort = undefined;
     clearTimeout(this.retryTimer);
-    if (!navigator.onLine) this.setState("offline");
+    this.setState(navigator.onLine ? "connecting" : "offline");
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 
@@ -196,4 +207,50 @@ export function useEvents(listener: Listener): void {
   const latest = useRef(listener);
   latest.current = listener;
   useEffect(() => live.listen((events) => latest.current(events)), []);
+}
+
+/** Retry delays after a failed read (a blip, a hub restarting): the last repeats. */
+const RETRY_MS = [1000, 2000, 5000, 10_000];
+
+/**
+ * A screen's data from one API path, kept current: read on mount, re-read
+ * when a matching event arrives or the connection comes back, and read again
+ * after a failed read (the network or the hub was away) until it succeeds.
+ */
+export function useLiveResource<T>(
+  path: string,
+  matters: (event: LiveEvent) => boolean,
+): { data: T | undefined; error: ApiError | undefined; reload: () => void } {
+  const [data, setData] = useState<T | undefined>();
+  const [error, setError] = useState<ApiError | undefined>();
+  const state = useRef({
+    failures: 0,
+    timer: undefined as ReturnType<typeof setTimeout> | undefined,
+    seq: 0,
+  });
+  const reload = useCallback(() => {
+    const mine = ++state.current.seq;
+    clearTimeout(state.current.timer);
+    get<T>(path)
+      .then((next) => {
+        if (mine !== state.current.seq) return;
+        state.current.failures = 0;
+        setData(next);
+        setError(undefined);
+      })
+      .catch((e: ApiError) => {
+        if (mine !== state.current.seq) return;
+        setError(e);
+        if (e.status === 0 || e.status >= 500) {
+          const delay = RETRY_MS[Math.min(state.current.failures++, RETRY_MS.length - 1)]!;
+          state.current.timer = setTimeout(reload, delay);
+        }
+      });
+  }, [path]);
+  useEffect(() => {
+    reload();
+    return () => clearTimeout(state.current.timer);
+  }, [reload]);
+  useLive(matters, reload);
+  return { data, error, reload };
 }

@@ -99,7 +99,7 @@ export function registerHumanCommands(program: Command): void {
             waitingNote(ctx, `asked ${question.id}`, o.wait),
           );
         ctx.out.result({ question }, () => questionLine(question, ctx.out.style));
-        return exitAfter(o.wait !== undefined, question.status === "open");
+        return exitAfter(o.wait !== undefined, question.status === "open", question.status === "expired");
       }),
     );
 
@@ -131,7 +131,7 @@ export function registerHumanCommands(program: Command): void {
             ? await ws.human.waitForAnswer(id, o.wait, waitingNote(ctx, `${id} is open`, o.wait))
             : await ws.human.question(id);
         ctx.out.result({ question }, () => questionLine(question, ctx.out.style));
-        return exitAfter(o.wait !== undefined, question.status === "open");
+        return exitAfter(o.wait !== undefined, question.status === "open", question.status === "expired");
       }),
     );
 

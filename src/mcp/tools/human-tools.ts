@@ -36,6 +36,12 @@ async function waitForHuman<T>(
 }
 
 function questionAnswer(question: Question) {
+  if (question.status === "expired")
+    return {
+      status: "expired",
+      question,
+      hint: `${question.id} expired unanswered (${question.note}): nobody will answer it; carry on without it or ask again.`,
+    };
   return question.status === "answered"
     ? { status: "answered", answer: question.answer, question }
     : {

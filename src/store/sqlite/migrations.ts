@@ -321,6 +321,11 @@ export const MIGRATIONS: readonly string[] = [
     WHERE plan LIKE 'agent: ' || requested_by || char(10) || 'host: %';
   CREATE INDEX approvals_expiring ON approvals (expires_at) WHERE status = 'pending' AND expires_at IS NOT NULL;
   `,
+  // Why a question expired unanswered (its task ended, its asker left): the web app shows it.
+  `
+  ALTER TABLE questions ADD COLUMN note TEXT;
+  CREATE INDEX questions_open_by_task ON questions (task) WHERE status = 'open' AND task IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

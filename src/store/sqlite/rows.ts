@@ -252,6 +252,7 @@ export interface QuestionRow {
   answer: string | null;
   answered_by: string | null;
   answered_at: number | null;
+  note: string | null;
 }
 
 export function toQuestion(row: QuestionRow): Question {
@@ -267,6 +268,7 @@ export function toQuestion(row: QuestionRow): Question {
     answer: row.answer,
     answeredBy: row.answered_by,
     answeredAt: row.answered_at,
+    note: row.note,
   };
 }
 

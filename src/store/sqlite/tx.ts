@@ -5,6 +5,7 @@ import type { AgentKind, LostHold, Task } from "../../domain/types.js";
 import { BatonError } from "../../errors.js";
 import { refuseConfusableName } from "./agent-lookup.js";
 import type { Connection } from "./connection.js";
+import { expireWaitingFor } from "./expire-waiting.js";
 import { messageHumans } from "./human-notice.js";
 import { type AgentRow, TASK_COLUMNS, type TaskRow, toTask } from "./rows.js";
 import { openDependents } from "./task-graph.js";
@@ -234,8 +235,10 @@ export function sweepExpiredClaims(tx: Tx): { id: string; holder: string }[] {
       reason: status === "dead" ? "dead" : "expired",
       by: GUARDIAN,
     });
-    if (status === "dead")
+    if (status === "dead") {
       blockDependents(tx, { ...row, status }, `${row.holder} went silent on its last attempt`, GUARDIAN);
+      expireWaitingFor(tx, { task: row.id }, `${row.id} died: ${row.holder} went silent`, GUARDIAN);
+    }
     return { id: row.id, holder: row.holder! };
   });
 }

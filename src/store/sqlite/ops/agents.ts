@@ -11,6 +11,7 @@ import type {
   PendingWork,
   ReportActivityInput,
 } from "../../port.js";
+import { expireWaitingFor } from "../expire-waiting.js";
 import { type AgentRow, type LostHoldRow, toAgent, toLostHold } from "../rows.js";
 import { appendEvent, sweepExpiredClaims, sweepExpiredLeases, type Tx, touchActor } from "../tx.js";
 import { allAgentTotals } from "./costs.js";
@@ -113,6 +114,7 @@ export function leaveAgent(tx: Tx, _input: Mutation): LeaveResult {
     .all<{ path: string }>(`DELETE FROM leases WHERE holder = ? RETURNING path`, tx.actor)
     .map((row) => row.path);
   tx.conn.run(`UPDATE agents SET left_at = ?, working_on = NULL WHERE name = ?`, tx.now, tx.actor);
+  expireWaitingFor(tx, { asker: tx.actor }, `${tx.actor} left the team`);
   appendEvent(tx, {
     type: "agent.left",
     subject: tx.actor,

@@ -5,6 +5,7 @@ import type { AgentKind, Task, TaskDetail } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
 import type { CancelTaskInput, EditTaskInput, Mutation, ReopenTaskInput } from "../../port.js";
 import { requireKnownAgent, roleOf } from "../agent-lookup.js";
+import { expireWaitingFor } from "../expire-waiting.js";
 import {
   announceIfBlocked,
   appendEvent,
@@ -116,6 +117,11 @@ export function cancelTask(tx: Tx, input: CancelTaskInput): Task {
       reason: "cancelled",
     });
   blockDependents(tx, { ...task, status: "cancelled" }, input.reason);
+  expireWaitingFor(
+    tx,
+    { task: task.id },
+    `${task.id} was cancelled${input.reason ? `: ${input.reason}` : ""}`,
+  );
   return {
     ...task,
     status: "cancelled",

@@ -4,6 +4,7 @@ import { isFinal, statusAfterLostAttempt } from "../../../domain/task-rules.js";
 import type { BatonEvent, Task } from "../../../domain/types.js";
 import { BatonError } from "../../../errors.js";
 import type { FinishTaskInput } from "../../port.js";
+import { expireWaitingFor } from "../expire-waiting.js";
 import { type EventRow, toEvent } from "../rows.js";
 import { appendEvent, blockDependents, requireTask, sweepExpiredClaims, type Tx, touchActor } from "../tx.js";
 import { requireApprovedPlan } from "./human.js";
@@ -93,6 +94,7 @@ export function completeTask(
       },
     },
   });
+  expireWaitingFor(tx, { task: task.id }, `${task.id} is done`);
   return { ...task, status: "done", holder: null, claimExpiresAt: null, result, report, updatedAt: tx.now };
 }
 
@@ -121,7 +123,10 @@ export function failTask(tx: Tx, input: FinishTaskInput & { reason: string }): T
       after: { status, attempts, reason: input.reason },
     },
   });
-  if (status === "failed") blockDependents(tx, { ...task, status }, input.reason);
+  if (status === "failed") {
+    blockDependents(tx, { ...task, status }, input.reason);
+    expireWaitingFor(tx, { task: task.id }, `${task.id} failed: ${input.reason}`);
+  }
   return {
     ...task,
     status,

@@ -59,6 +59,14 @@ export function answerQuestion(
 ): { question: Question } {
   touchActor(tx);
   const question = getQuestion(tx, input.seq);
+  if (question.status === "expired") {
+    throw new BatonError(
+      "invalid_state",
+      `${question.id} has expired: ${question.note ?? "nobody waits for its answer any more"}`,
+      "nothing waits for this answer any more; if it still matters, tell the agent in a message",
+      { id: question.id, status: question.status },
+    );
+  }
   if (question.status !== "open") {
     throw new BatonError(
       "invalid_state",

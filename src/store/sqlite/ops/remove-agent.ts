@@ -1,6 +1,7 @@
 import { BatonError } from "../../../errors.js";
 import type { RemoveAgentInput, RemoveAgentResult } from "../../port.js";
 import { requireKnownAgent } from "../agent-lookup.js";
+import { expireWaitingFor } from "../expire-waiting.js";
 import {
   appendEvent,
   recordLoss,
@@ -110,6 +111,7 @@ export function removeAgent(tx: Tx, input: RemoveAgentInput): RemoveAgentResult 
     summary: `${tx.actor} removed ${name} from the team`,
     data: { before: { kind: row.kind, role: row.role }, after: null },
   });
+  expireWaitingFor(tx, { asker: name }, `${name} was removed from the team`);
   return {
     agent: name,
     releasedTasks: claims.map((c) => c.id),
