@@ -17,14 +17,15 @@
  * a human made (`baton key create`, here the same service), as `Authorization:
  * Bearer`.
  */
-import { execFile, fork, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { execFile, fork } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { initWorkspaceFiles, openWorkspace } from "../dist/index.js";
+import { openWorkspace } from "../dist/index.js";
 import { hubAvailable, startHub } from "./lib/hub.mjs";
 import { runWorkers } from "./lib/processes.mjs";
 import { freePort } from "./lib/redis.mjs";
+import { newRepo } from "./lib/repo.mjs";
 import { rowFromRun, summarise } from "./lib/stats.mjs";
 import { wakeLatencies } from "./lib/wake.mjs";
 
@@ -41,14 +42,6 @@ const MCP_ARGS = { mine: true };
 const fmtMs = (ms) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
 const fmtMb = (kb) => `${(kb / 1024).toFixed(1)} MB`;
 const count = (n) => n.toLocaleString("en-US");
-
-function newRepo(scratch, name) {
-  const repo = join(scratch, name);
-  mkdirSync(repo);
-  spawnSync("git", ["init", "-q", repo]);
-  initWorkspaceFiles(repo, { humans: [HUMAN] });
-  return repo;
-}
 
 /** Joins `agents` and makes a key for each, as the human does with `baton key create` (before the hub runs). */
 /** A fresh repository with a key per agent and `baton serve` running in it. */

@@ -8,7 +8,8 @@
  *                                   compare (baton direct / through the hub / BullMQ / Redis Lua),
  *                                   claims, locks, lockfile, list, wake, mcp, hook, status,
  *                                   hub (`baton serve`: wake-up, 50 SSE streams, MCP over HTTP, RSS),
- *                                   team (`baton up`: up → ready, message → next turn, 16 idle agents)
+ *                                   team (`baton up`: up → ready, message → next turn, 16 idle agents),
+ *                                   web (the web app: bundle, first load, ask → visible, 20 open pages)
  *   BENCH_COMPARE=hub,bullmq        in compare, only the configurations whose name has one of these
  *   BENCH_ROUNDS=5                  rounds of compare (default 3, 1 when quick)
  *   REDIS_URL=redis://...           the Redis for compare (default 127.0.0.1:6379, else a redis-server it starts)
@@ -25,6 +26,7 @@ import { runWorkers } from "./lib/processes.mjs";
 import { printTable, rowFromRun, summarise } from "./lib/stats.mjs";
 import { wakeLatencies } from "./lib/wake.mjs";
 import { benchTeam } from "./team.mjs";
+import { benchWeb } from "./web.mjs";
 
 const here = import.meta.dirname;
 const quick = process.env.BENCH_QUICK === "1";
@@ -43,6 +45,7 @@ const SECTIONS = [
   "status",
   "hub",
   "team",
+  "web",
 ];
 const only = [...process.argv.slice(2), ...(process.env.BENCH_ONLY?.split(",") ?? [])]
   .map((s) => s.trim())
@@ -401,6 +404,11 @@ try {
   if (team) {
     rows.push(...team.rows);
     checks.push(...team.checks);
+  }
+  const web = runs("web") ? await benchWeb({ scratch, quick, log }) : undefined;
+  if (web) {
+    rows.push(...web.rows);
+    checks.push(...web.checks);
   }
 
   console.log(

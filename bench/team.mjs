@@ -16,38 +16,18 @@
  * in a fresh repository, and stops it.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { initWorkspaceFiles, openWorkspace, SqliteStore } from "../dist/index.js";
+import { openWorkspace, SqliteStore } from "../dist/index.js";
 import { fakeClaudeBin } from "../test/workers/fake-claude-bin.mjs";
 import { claudeEnv, claudeFakeModel, claudeHome, claudeOnPath, claudeVersion } from "./lib/real-claude.mjs";
+import { newRepo } from "./lib/repo.mjs";
 import { summarise } from "./lib/stats.mjs";
 
 const here = import.meta.dirname;
 const cli = resolve(here, "../dist/cli/baton.js");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const fmtMs = (ms) => `${ms.toFixed(0)} ms`;
-
-function newRepo(scratch, name) {
-  const repo = join(scratch, name);
-  mkdirSync(repo);
-  spawnSync("git", ["init", "-q", "-b", "main", repo]);
-  spawnSync("git", [
-    "-C",
-    repo,
-    "-c",
-    "user.email=b@b",
-    "-c",
-    "user.name=b",
-    "commit",
-    "-q",
-    "--allow-empty",
-    "-m",
-    "start",
-  ]);
-  initWorkspaceFiles(repo, { humans: ["lea"] });
-  return repo;
-}
 
 function baton(repo, args, env) {
   const result = spawnSync(process.execPath, [cli, ...args], {

@@ -17,6 +17,8 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     reportCompressedSize: false,
     assetsInlineLimit: 0,
+    // .vite/manifest.json: which chunks the first screen loads (bench/lib/web-bundle.mjs weighs them).
+    manifest: true,
   },
   logLevel: "warn",
 });
