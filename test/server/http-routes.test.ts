@@ -5,7 +5,9 @@ import { redeemPairing } from "../../src/server/auth/session-cookie.js";
 import { parseTarget } from "../../src/server/http/request-target.js";
 import { API_PREFIX, matchRoute, ROUTES } from "../../src/server/http/route-table.js";
 import { type Answer, call, startServer } from "../helpers/http-server.js";
+import { baton } from "../helpers/temp-repo.js";
 import { asAgent, asHuman } from "../helpers/test-authenticator.js";
+import { tmuxSocket } from "../orchestrator/team-helpers.js";
 
 const a1 = asAgent("a1");
 const a2 = asAgent("a2");
@@ -261,6 +263,61 @@ describe("the JSON API, every route", () => {
     await hit(404, "GET", "/queues?queue=nope", a1);
     await hit(200, "GET", "/queues/blockers", a1);
     await hit(400, "GET", "/queues/blockers?all=true", a1);
+  });
+
+  it("drives a team baton up started: its view, an agent's terminal, typing, nudge, restart and stop (humans only)", async () => {
+    const { url, repo } = await startServer();
+    const hit = async (
+      status: number,
+      method: string,
+      path: string,
+      auth: Record<string, string>,
+      body?: unknown,
+    ) => {
+      const answer = await call(url, method, `/api/v1${path}`, auth, body);
+      expect(answer.status, `${method} ${path}: ${JSON.stringify(answer.body)}`).toBe(status);
+      record(method, `/api/v1${path}`, status);
+      return answer.body;
+    };
+    expect((await hit(200, "GET", "/team", lea)).team).toBeNull();
+    await hit(400, "GET", "/team?x=1", lea);
+    await hit(404, "GET", "/agents/sim-1/terminal", lea); // no team yet
+    const up = baton(repo, ["up", "-n", "1", "--agent", "sim", "--shared-tree"], {
+      BATON_TMUX_SOCKET: tmuxSocket(),
+    });
+    expect(up.code, up.stderr).toBe(0);
+    expect((await hit(200, "GET", "/team", a1)).team.agents[0]).toMatchObject({
+      name: "sim-1",
+      process: "running",
+    });
+    await hit(403, "GET", "/agents/sim-1/terminal", a1);
+    await hit(404, "GET", "/agents/nobody/terminal", lea);
+    expect((await hit(200, "GET", "/agents/sim-1/terminal", lea)).agent).toBe("sim-1");
+    await hit(200, "POST", "/agents/sim-1/terminal", lea, { text: "hello from lea" });
+    await hit(403, "POST", "/agents/sim-1/terminal", a1, { text: "hello" });
+    await hit(400, "POST", "/agents/sim-1/terminal", lea, { keys: ["F12"] });
+    expect((await hit(200, "POST", "/agents/sim-1/nudge", lea, {})).nudged).toBe("sim-1");
+    await hit(403, "POST", "/agents/sim-1/nudge", a1, {});
+    expect((await hit(200, "POST", "/agents/sim-1/restart", lea, {})).restarted.agent).toBe("sim-1");
+    await hit(403, "POST", "/agents/sim-1/restart", a1, {});
+    await hit(403, "POST", "/agents/sim-1/stop", a1, {});
+    await hit(404, "POST", "/agents/nobody/stop", lea, {});
+    expect((await hit(200, "POST", "/agents/sim-1/stop", lea, { reason: "done for today" })).stop.agent).toBe(
+      "sim-1",
+    );
+    await hit(409, "POST", "/agents/sim-1/restart", lea, {}); // being stopped: not restarted
+    const types = (await hit(200, "GET", "/events?type=team.", lea)).events.map(
+      (e: { type: string; actor: string }) => `${e.type} ${e.actor}`,
+    );
+    expect(types).toEqual(
+      expect.arrayContaining([
+        "team.typed lea",
+        "team.nudged lea",
+        "team.restarted lea",
+        "team.stop_requested guardian",
+      ]),
+    );
+    expect(baton(repo, ["down", "--force"]).code).toBe(0);
   });
 });
 

@@ -6,6 +6,7 @@ import { MESSAGE_ROUTES } from "./routes/message-routes.js";
 import { PROJECT_ROUTES } from "./routes/project-routes.js";
 import { SESSION_ROUTES } from "./routes/session-routes.js";
 import { TASK_ROUTES } from "./routes/task-routes.js";
+import { TEAM_ROUTES } from "./routes/team-routes.js";
 
 /** Every operation of the JSON API, under /api/v1: what the handler serves and the API document lists. */
 export const ROUTES: readonly Route[] = [
@@ -16,6 +17,7 @@ export const ROUTES: readonly Route[] = [
   ...HUMAN_ROUTES,
   ...PROJECT_ROUTES,
   ...SESSION_ROUTES,
+  ...TEAM_ROUTES,
 ];
 
 export const API_PREFIX = ["api", "v1"] as const;
