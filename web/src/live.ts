@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { type ApiError, get } from "./api";
+import { takeEarly } from "./early";
 
 /** One event of the hub's log, as the live stream carries it. */
 export interface LiveEvent {
@@ -231,7 +232,7 @@ export function useLiveResource<T>(
   const reload = useCallback(() => {
     const mine = ++state.current.seq;
     clearTimeout(state.current.timer);
-    get<T>(path)
+    (takeEarly<T>(path) ?? get<T>(path))
       .then((next) => {
         if (mine !== state.current.seq) return;
         state.current.failures = 0;

@@ -1,4 +1,5 @@
 import { get, useCsrfToken } from "./api";
+import { takeEarly } from "./early";
 
 /** Who this paired device is: the hub's answer to GET /api/v1/session. */
 export interface Session {
@@ -11,7 +12,7 @@ export interface Session {
 }
 
 export async function loadSession(): Promise<Session> {
-  const session = await get<Session>("/session");
+  const session = await (takeEarly<Session>("/session") ?? get<Session>("/session"));
   useCsrfToken(session.csrfToken ?? "");
   return session;
 }

@@ -1,5 +1,5 @@
 import { get } from "../../api";
-import type { InboxItem } from "../inbox";
+import type { InboxItem } from "../inbox/types";
 
 /** An agent as GET /api/v1/agents gives it (src/domain/types.ts AgentView). */
 export interface AgentView {
