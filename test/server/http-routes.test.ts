@@ -1,11 +1,12 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ERRORS } from "../../src/errors.js";
 import { redeemPairing } from "../../src/server/auth/session-cookie.js";
 import { parseTarget } from "../../src/server/http/request-target.js";
 import { API_PREFIX, matchRoute, ROUTES } from "../../src/server/http/route-table.js";
 import { type Answer, call, startServer } from "../helpers/http-server.js";
-import { baton } from "../helpers/temp-repo.js";
+import { baton, git } from "../helpers/temp-repo.js";
 import { asAgent, asHuman } from "../helpers/test-authenticator.js";
 import { tmuxSocket } from "../orchestrator/team-helpers.js";
 
@@ -318,6 +319,54 @@ describe("the JSON API, every route", () => {
       ]),
     );
     expect(baton(repo, ["down", "--force"]).code).toBe(0);
+  });
+
+  it("shows the diff of the worktree of the agent holding a task, and refuses a worktree git does not know", async () => {
+    const { url, repo } = await startServer();
+    const hit = async (
+      status: number,
+      method: string,
+      path: string,
+      auth: Record<string, string>,
+      body?: unknown,
+    ) => {
+      const answer = await call(url, method, `/api/v1${path}`, auth, body);
+      expect(answer.status, `${method} ${path}: ${JSON.stringify(answer.body)}`).toBe(status);
+      record(method, `/api/v1${path}`, status);
+      return answer.body;
+    };
+    const commit = (cwd: string, message: string) =>
+      git(cwd, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qam", message);
+    writeFileSync(join(repo, "app.ts"), "export const a = 1;\n");
+    git(repo, "add", "app.ts");
+    commit(repo, "app");
+    // The worktree as baton up makes it: .baton/worktrees/NAME on baton/NAME.
+    const tree = join(repo, ".baton", "worktrees", "a1");
+    git(repo, "worktree", "add", "-q", "-b", "baton/a1", tree);
+    writeFileSync(join(tree, "app.ts"), "export const a = 2;\n");
+    commit(tree, "a is 2");
+    writeFileSync(join(tree, "app.ts"), "export const a = 3;\n");
+    writeFileSync(join(tree, "new.ts"), "export const b = 1;\n");
+
+    await hit(201, "POST", "/tasks", lea, { title: "change a" });
+    await hit(201, "POST", "/tasks", lea, { title: "nobody's" });
+    expect((await hit(404, "GET", "/tasks/T-1/diff", lea)).error.message).toContain("nobody has held T-1");
+    await hit(200, "POST", "/tasks/T-1/claim", a1, {});
+    const { diff } = await hit(200, "GET", "/tasks/T-1/diff", lea);
+    expect(diff).toMatchObject({ agent: "a1", worktree: ".baton/worktrees/a1", cut: null });
+    expect(diff.committed).toContain("-export const a = 1;");
+    expect(diff.committed).toContain("+export const a = 2;");
+    expect(diff.uncommitted).toContain("+export const a = 3;");
+    expect(diff.uncommitted).toContain("+export const b = 1;");
+    // Each task with its cost, for the board.
+    const costed = (await hit(200, "GET", "/tasks?cost=true", lea)).tasks;
+    expect(costed[0].cost).toMatchObject({ usd: 0, turns: 0 });
+    await hit(400, "GET", "/tasks?cost=yes", lea);
+
+    // A folder in .baton/worktrees that git does not know as a worktree is not baton's.
+    await hit(200, "POST", "/tasks/T-2/claim", a2, {});
+    mkdirSync(join(repo, ".baton", "worktrees", "a2"));
+    expect((await hit(409, "GET", "/tasks/T-2/diff", lea)).error.message).toContain("not a worktree");
   });
 });
 

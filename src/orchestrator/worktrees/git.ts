@@ -29,7 +29,8 @@ export interface GitOptions {
   hint?: Hint;
 }
 
-function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+/** The environment git runs in: the caller's, without what points git at another repository, and never prompting. */
+export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of REPOSITORY_VARIABLES) delete env[name];
   // Never stop to ask for a password or an editor: nothing here needs either.

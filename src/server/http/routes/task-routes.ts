@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { COUNTS } from "../../../domain/limits.js";
 import type { TaskStatus } from "../../../domain/types.js";
+import { BatonError } from "../../../errors.js";
+import { worktreeDiff } from "../../../orchestrator/worktrees/worktree-diff.js";
 import { duration, flag, list, type Route, route } from "../route.js";
 import { agentName, priority, queueName, tags, taskId, text, token } from "./fields.js";
 
@@ -21,11 +23,18 @@ export const TASK_ROUTES: Route[] = [
         ready: flag.describe("only open tasks whose dependencies are done"),
         mine: flag.describe("only tasks you hold or that are assigned to you"),
         assignee: agentName.optional(),
+        cost: flag.describe("each task with what its agents' turns have cost so far"),
       })
       .strict(),
-    run: async ({ ws, query }) => ({
-      tasks: await ws.tasks.list({ ...query, status: query.status as (TaskStatus | "all")[] | undefined }),
-    }),
+    run: async ({ ws, query: { cost, ...query } }) => {
+      const tasks = await ws.tasks.list({
+        ...query,
+        status: query.status as (TaskStatus | "all")[] | undefined,
+      });
+      if (!cost) return { tasks };
+      const totals = await ws.costs.totals({ agents: [], tasks: tasks.map((task) => task.id) });
+      return { tasks: tasks.map((task) => ({ ...task, cost: totals.tasks[task.id] })) };
+    },
   }),
   route({
     method: "POST",
@@ -68,6 +77,27 @@ export const TASK_ROUTES: Route[] = [
     summary: "One task with its history",
     tag: "tasks",
     run: async ({ ws, params }) => ({ task: await ws.tasks.show(params.id!) }),
+  }),
+  route({
+    method: "GET",
+    path: "/tasks/{id}/diff",
+    operationId: "taskDiff",
+    summary:
+      "The diff of the worktree of the agent holding the task (or that last held it): committed since it left the main checkout, and not committed yet; cut at 512 kB",
+    tag: "tasks",
+    run: async ({ ws, params }) => {
+      const task = await ws.tasks.show(params.id!);
+      const claims = task.history.filter((e) => e.type === "task.claimed");
+      const agent = task.holder ?? claims[claims.length - 1]?.actor;
+      if (!agent)
+        throw new BatonError(
+          "not_found",
+          `nobody has held ${task.id} yet: there is no worktree to show`,
+          "its diff is there once an agent claims it",
+          { id: task.id },
+        );
+      return { task: task.id, diff: await worktreeDiff(ws.root, agent) };
+    },
   }),
   route({
     method: "PATCH",
