@@ -55,6 +55,25 @@ describe("the web app: the board, in a real chromium", () => {
     await expect(page.getByLabel("Search").inputValue()).resolves.toBe("api err");
     await api.waitFor();
     expect(await login.count()).toBe(0);
+
+    // Reprioritise and assign from the task's page.
+    await api.getByRole("link").click();
+    await page.getByRole("heading", { name: /T-2 Fix the API errors/ }).waitFor();
+    await page.getByLabel("Priority").selectOption({ label: "P0 urgent" });
+    await page.locator(".card-meta .prio", { hasText: "P0 urgent" }).waitFor();
+    await page.getByLabel("Assign to").fill("claude-1");
+    await page.getByRole("button", { name: "Assign", exact: true }).click();
+    await page.getByRole("button", { name: "Unassign claude-1" }).waitFor();
+    expect(succeeds(served.repo, ["task", "show", "T-2", "--json"]).json().task).toMatchObject({
+      priority: 0,
+      assignee: "claude-1",
+    });
+    await page.getByRole("button", { name: "Unassign claude-1" }).click();
+    await page.getByRole("button", { name: "Unassign claude-1" }).waitFor({ state: "detached" });
+    expect(succeeds(served.repo, ["task", "show", "T-2", "--json"]).json().task.assignee).toBeNull();
+    // Back to the board with its filters.
+    await page.getByRole("link", { name: "← Board" }).click();
+    await expect(page.getByLabel("Search").inputValue()).resolves.toBe("api err");
   });
 
   it("a task's page shows the diff of its agent's worktree (committed and not) and cancels it with a reason, which baton task show tells", async () => {
