@@ -133,7 +133,7 @@ interface Consumer {
 }
 
 /** Whether the runner `host:pid` is a process of this machine that no longer exists. */
-function runnerIsGone(runner: string): boolean {
+export function runnerIsGone(runner: string): boolean {
   const at = runner.lastIndexOf(":");
   if (runner.slice(0, at) !== hostname()) return false; // another machine's: not ours to judge
   const pid = Number(runner.slice(at + 1));

@@ -15,6 +15,7 @@ import { LeaseService } from "./lease-service.js";
 import { LogService } from "./log-service.js";
 import { MessageService } from "./message-service.js";
 import { MirrorService } from "./mirror-service.js";
+import { PushService } from "./push-service.js";
 import { QueueService } from "./queue-service.js";
 import type { ServiceContext } from "./service-context.js";
 import { StatusService } from "./status-service.js";
@@ -53,6 +54,8 @@ export class Workspace implements AsyncDisposable {
   readonly mirror: MirrorService;
   readonly status: StatusService;
   readonly access: AccessService;
+  /** Web Push on the caller's paired devices. */
+  readonly push: PushService;
 
   readonly paths: PathScope;
   readonly root: string;
@@ -102,6 +105,7 @@ export class Workspace implements AsyncDisposable {
     this.mirror = new MirrorService(ctx);
     this.status = new StatusService(ctx, this.agents);
     this.access = new AccessService(ctx);
+    this.push = new PushService(ctx);
   }
 
   private readonly ownsHub: boolean;

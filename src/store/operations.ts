@@ -75,6 +75,14 @@ export const STORE_OPERATIONS: Record<StoreOperation, "read" | "write" | "outbox
   // A lookup per request; it records the last use at most every 10 s, which nothing waits on.
   useKey: "read",
   useDevice: "read",
+  savePushSubscription: "write",
+  removePushSubscription: "write",
+  getPushSubscription: "read",
+  getPushSettings: "read",
+  savePushSettings: "write",
+  listPushTargets: "read",
+  // What was pushed is the notifier's own bookkeeping: nobody waits on it.
+  claimPush: "outbox",
   outboxPending: "outbox",
   takeOutbox: "outbox",
   finishOutbox: "outbox",

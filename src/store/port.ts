@@ -1,6 +1,7 @@
 import type { AgentKey, Device, Pairing } from "../domain/access.js";
 import type { CostEntry, CostTotal } from "../domain/cost.js";
 import type { LeaseAliases } from "../domain/lease-conflicts.js";
+import type { PushKind, PushSettings, PushSubscription, PushTarget, QuietHours } from "../domain/push.js";
 import type { TaskReport } from "../domain/task-report.js";
 import type {
   ActivityState,
@@ -188,6 +189,21 @@ export interface Store {
   revokeDevice(input: Mutation & { id: string }): Promise<Device>;
   /** The live device whose session secret has this hash, its last use recorded (throttled); null if none. */
   useDevice(input: { secretHash: string }): Promise<Device | null>;
+
+  // Web Push per paired device (a revoked device's subscription goes with it)
+  /** The device's human only; replaces the device's earlier subscription. */
+  savePushSubscription(input: SavePushSubscriptionInput): Promise<PushSubscription>;
+  /** Whether one was removed; with `endpoint`, only if it is still that one (the push service said it is gone). */
+  removePushSubscription(input: RemovePushSubscriptionInput): Promise<boolean>;
+  getPushSubscription(input: { device: string }): Promise<PushSubscription | null>;
+  /** The device's settings; the defaults (every kind, no quiet hours) until saved. */
+  getPushSettings(input: { device: string }): Promise<PushSettings>;
+  /** The device's human only. */
+  savePushSettings(input: SavePushSettingsInput): Promise<PushSettings>;
+  /** Every live device with a subscription, and its settings. */
+  listPushTargets(): Promise<PushTarget[]>;
+  /** Records `item` as pushed to `device`, before sending; false if it already was (never twice). */
+  claimPush(input: Mutation & { device: string; item: string }): Promise<boolean>;
 }
 
 /** One reader of the event log with a cursor of its own: a configured hook, the mirror, push. */
@@ -253,6 +269,27 @@ export interface RedeemPairingInput {
 export interface Mutation {
   actor: string;
   dryRun?: boolean;
+}
+
+export interface SavePushSubscriptionInput extends Mutation {
+  device: string;
+  /** Checked by the caller (domain/push.ts): https, a host name. */
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+}
+
+export interface RemovePushSubscriptionInput extends Mutation {
+  device: string;
+  endpoint?: string;
+  /** Why the hub removed it, for the log. */
+  reason?: string;
+}
+
+export interface SavePushSettingsInput extends Mutation {
+  device: string;
+  kinds: PushKind[];
+  quietHours: QuietHours | null;
 }
 
 export interface JoinAgentInput extends Mutation {

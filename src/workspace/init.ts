@@ -9,6 +9,8 @@ ${DB_FILE}
 ${DB_FILE}-*
 hub.json
 hub.lock
+# The hub's Web Push private key (made when a device first turns notifications on).
+vapid.json
 # The agents' worktrees (baton cleanup removes them), a merge train's scratch worktrees, the
 # team baton up started.
 worktrees/

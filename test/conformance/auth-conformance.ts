@@ -154,6 +154,46 @@ export function describeAuthConformance(backend: string, factory: StoreFactory):
       expect(await store.revokeDevice({ actor: "lea", id: device.id })).toEqual(revoked);
     });
 
+    it("push: a device's own human subscribes and sets it, each item is claimed once, revoking ends it", async () => {
+      const { token } = await pair();
+      const device = await redeem(token);
+      const subscription = {
+        device: device.id,
+        endpoint: "https://push.example.net/send/1",
+        p256dh: "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4",
+        auth: "BTBZMqHH6r4Tts7J_aSIgg",
+      };
+      await expectCode(store.savePushSubscription({ actor: "claude-1", ...subscription }), "forbidden");
+      await store.savePushSubscription({ actor: "lea", ...subscription });
+      await store.savePushSubscription({
+        actor: "lea",
+        ...subscription,
+        endpoint: "https://push.example.net/2",
+      });
+      expect(await store.getPushSettings({ device: device.id })).toMatchObject({ kinds: expect.any(Array) });
+      await store.savePushSettings({
+        actor: "lea",
+        device: device.id,
+        kinds: ["question"],
+        quietHours: null,
+      });
+      expect(await store.listPushTargets()).toMatchObject([
+        { device: "D-1", human: "lea", subscription: { endpoint: "https://push.example.net/2" } },
+      ]);
+      expect((await store.listPushTargets())[0]!.settings.kinds).toEqual(["question"]);
+      expect(await store.claimPush({ actor: "baton", device: device.id, item: "Q-1" })).toBe(true);
+      expect(await store.claimPush({ actor: "baton", device: device.id, item: "Q-1" })).toBe(false);
+      // A push service's "gone" for the old endpoint leaves the newer subscription alone.
+      const old = { actor: "baton", device: device.id, endpoint: "https://push.example.net/send/1" };
+      expect(await store.removePushSubscription(old)).toBe(false);
+      await store.revokeDevice({ actor: "lea", id: device.id });
+      expect(await store.listPushTargets()).toEqual([]);
+      expect(await store.getPushSubscription({ device: device.id })).toBeNull();
+      const logged = (await store.listEvents({})).filter((e) => e.type.startsWith("push."));
+      expect(logged.map((e) => e.type)).toEqual(["push.subscribed", "push.subscribed", "push.settings"]);
+      expect(JSON.stringify(logged)).not.toContain("/send/1");
+    });
+
     it("the log records creating, pairing and revoking, and never a secret or its hash", async () => {
       const { key, secret } = await makeKey();
       await store.revokeKey({ actor: "lea", id: key.id });

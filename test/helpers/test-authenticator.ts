@@ -12,6 +12,10 @@ import type { Authenticator, Principal } from "../../src/server/principal.js";
 export const testAuthenticator: Authenticator = {
   async authenticate(request: IncomingMessage): Promise<Principal> {
     const header = request.headers.authorization ?? "";
+    // `Bearer human-NAME@D-3`: the human NAME on the real paired device D-3 (routes that act on "this device").
+    const onDevice = /^Bearer human-([A-Za-z0-9][A-Za-z0-9_.-]{0,63})@(D-\d{1,9})$/.exec(header);
+    if (onDevice)
+      return { kind: "human", name: onDevice[1]!, deviceId: onDevice[2]!, csrfToken: `csrf-${onDevice[1]}` };
     const match = /^Bearer (test|human)-([A-Za-z0-9][A-Za-z0-9_.@-]{0,63})$/.exec(header);
     if (!match)
       throw new BatonError("unauthorized", "no valid credentials", "send Authorization: Bearer test-NAME");
@@ -25,3 +29,7 @@ export const testAuthenticator: Authenticator = {
 /** The Authorization header for an agent (`test-NAME`) or a human (`human-NAME`). */
 export const asAgent = (name: string) => ({ authorization: `Bearer test-${name}` });
 export const asHuman = (name: string) => ({ authorization: `Bearer human-${name}` });
+/** The human NAME on the paired device `device` (a real one, made by redeeming a pairing). */
+export const asHumanOn = (name: string, device: string) => ({
+  authorization: `Bearer human-${name}@${device}`,
+});

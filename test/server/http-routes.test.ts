@@ -6,8 +6,9 @@ import { redeemPairing } from "../../src/server/auth/session-cookie.js";
 import { parseTarget } from "../../src/server/http/request-target.js";
 import { API_PREFIX, matchRoute, ROUTES } from "../../src/server/http/route-table.js";
 import { type Answer, call, startServer } from "../helpers/http-server.js";
+import { startPushService } from "../helpers/push-service.js";
 import { baton, git } from "../helpers/temp-repo.js";
-import { asAgent, asHuman } from "../helpers/test-authenticator.js";
+import { asAgent, asHuman, asHumanOn } from "../helpers/test-authenticator.js";
 import { tmuxSocket } from "../orchestrator/team-helpers.js";
 
 const a1 = asAgent("a1");
@@ -139,6 +140,51 @@ describe("the JSON API, every route", () => {
       device.id,
     ]);
     await hit(403, "GET", "/devices", a1);
+    // Web Push for the request's own device (lea on the phone just paired)
+    const phone = asHumanOn("lea", device.id);
+    const pushService = await startPushService();
+    const { browser: _, ...subscription } = pushService.subscribe("phone");
+    expect((await hit(200, "GET", "/session", phone)).vapidPublicKey).toMatch(/^B[\w-]{86}$/);
+    await hit(403, "PUT", "/push/subscription", a1, subscription);
+    // Only https push services, unless the hub was started to allow a loopback one (tests).
+    expect((await hit(400, "PUT", "/push/subscription", phone, subscription)).error.message).toContain(
+      "refused",
+    );
+    process.env.BATON_PUSH_ALLOW_LOOPBACK = "1";
+    try {
+      await hit(400, "PUT", "/push/subscription", phone, {
+        ...subscription,
+        keys: { p256dh: "x", auth: "y" },
+      });
+      expect((await hit(200, "PUT", "/push/subscription", phone, subscription)).subscription.device).toBe(
+        device.id,
+      );
+      expect(await hit(200, "GET", "/push/settings", phone)).toMatchObject({
+        subscribed: true,
+        settings: { kinds: ["question", "approval", "escalation", "message"], quietHours: null },
+      });
+      await hit(403, "GET", "/push/settings", a1);
+      const quiet = { start: "22:00", end: "07:00", timeZone: "Europe/Paris" };
+      expect(
+        (await hit(200, "PUT", "/push/settings", phone, { kinds: ["question"], quietHours: quiet })).settings,
+      ).toMatchObject({ kinds: ["question"], quietHours: quiet });
+      await hit(400, "PUT", "/push/settings", phone, {
+        kinds: [],
+        quietHours: { ...quiet, timeZone: "Mars/Base" },
+      });
+      expect((await hit(200, "POST", "/push/test", phone, {})).outcome).toEqual({ kind: "sent" });
+      expect((await pushService.waitFor(1))[0]!.payload).toMatchObject({
+        tag: "baton-test",
+        url: "/settings",
+      });
+      // lea's other "device" in these tests is no paired device at all.
+      await hit(404, "POST", "/push/test", lea, {});
+      await hit(403, "DELETE", "/push/subscription", a1, {});
+      expect((await hit(200, "DELETE", "/push/subscription", phone, {})).removed).toBe(true);
+      expect((await hit(200, "GET", "/push/settings", phone)).subscribed).toBe(false);
+    } finally {
+      delete process.env.BATON_PUSH_ALLOW_LOOPBACK;
+    }
     await hit(403, "POST", `/devices/${device.id}/revoke`, a1, {});
     expect((await hit(200, "POST", `/devices/${device.id}/revoke`, lea, {})).device.revokedBy).toBe("lea");
     await hit(409, "POST", "/tasks/T-1/complete", a2, { result: "not mine" });

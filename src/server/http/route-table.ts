@@ -4,6 +4,7 @@ import { HUMAN_ROUTES } from "./routes/human-routes.js";
 import { LEASE_ROUTES } from "./routes/lease-routes.js";
 import { MESSAGE_ROUTES } from "./routes/message-routes.js";
 import { PROJECT_ROUTES } from "./routes/project-routes.js";
+import { PUSH_ROUTES } from "./routes/push-routes.js";
 import { SESSION_ROUTES } from "./routes/session-routes.js";
 import { TASK_ROUTES } from "./routes/task-routes.js";
 import { TEAM_ROUTES } from "./routes/team-routes.js";
@@ -18,6 +19,7 @@ export const ROUTES: readonly Route[] = [
   ...PROJECT_ROUTES,
   ...SESSION_ROUTES,
   ...TEAM_ROUTES,
+  ...PUSH_ROUTES,
 ];
 
 export const API_PREFIX = ["api", "v1"] as const;

@@ -4,7 +4,7 @@ import type { Workspace } from "../../services/workspace.js";
 import { describeRange, parseDuration } from "../../util/duration.js";
 import type { Principal } from "../principal.js";
 
-export type Method = "GET" | "POST" | "PATCH" | "DELETE";
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** A route's schemas are objects, strict: a field the route does not have is refused, never dropped. */
 export type ObjectSchema = z.ZodType<Record<string, unknown>, z.ZodTypeDef, unknown>;

@@ -326,6 +326,32 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE questions ADD COLUMN note TEXT;
   CREATE INDEX questions_open_by_task ON questions (task) WHERE status = 'open' AND task IS NOT NULL;
   `,
+  // Web Push: one subscription per paired device (a browser has one per service worker), what the
+  // device wants to hear about, and each item pushed to it: one notification per item per device,
+  // also across a hub restart. A revoked device's subscription is deleted with the revocation.
+  `
+  CREATE TABLE push_subscriptions (
+    device INTEGER PRIMARY KEY,
+    endpoint TEXT NOT NULL,
+    p256dh TEXT NOT NULL,
+    auth TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE push_settings (
+    device INTEGER PRIMARY KEY,
+    kinds TEXT NOT NULL,
+    quiet_start TEXT,
+    quiet_end TEXT,
+    time_zone TEXT,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE push_sent (
+    device INTEGER NOT NULL,
+    item TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (device, item)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

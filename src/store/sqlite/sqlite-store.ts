@@ -51,6 +51,15 @@ import {
 } from "./ops/human.js";
 import { addChannel, getThread, listChannels, readMessages, sendMessage } from "./ops/messages.js";
 import { finishOutbox, listUnfinishedOutbox, outboxPending, takeOutbox } from "./ops/outbox.js";
+import {
+  claimPush,
+  getPushSettings,
+  getPushSubscription,
+  listPushTargets,
+  removePushSubscription,
+  savePushSettings,
+  savePushSubscription,
+} from "./ops/push.js";
 import { forceReleaseLeases, releaseLeases } from "./ops/release-leases.js";
 import { removeAgent } from "./ops/remove-agent.js";
 import { escalateTask, listEscalations, resolveEscalation } from "./ops/routing.js";
@@ -295,4 +304,14 @@ export class SqliteStore implements Store {
     if (!found?.stale) return found?.device ?? null;
     return this.write({ actor: ACCESS, ...input }, recordDeviceUse);
   };
+
+  savePushSubscription: Store["savePushSubscription"] = (input) => this.write(input, savePushSubscription);
+  removePushSubscription: Store["removePushSubscription"] = (input) =>
+    this.write(input, removePushSubscription);
+  getPushSubscription: Store["getPushSubscription"] = (input) =>
+    this.read((tx) => getPushSubscription(tx, input));
+  getPushSettings: Store["getPushSettings"] = (input) => this.read((tx) => getPushSettings(tx, input));
+  savePushSettings: Store["savePushSettings"] = (input) => this.write(input, savePushSettings);
+  listPushTargets: Store["listPushTargets"] = () => this.read((tx) => listPushTargets(tx));
+  claimPush: Store["claimPush"] = (input) => this.write(input, claimPush, { quiet: true });
 }

@@ -12,13 +12,15 @@ export const SESSION_ROUTES: Route[] = [
     tag: "access",
     run: async ({ ws, principal }) => {
       if (principal.kind === "agent")
-        return { kind: "agent", name: principal.name, device: null, csrfToken: null };
+        return { kind: "agent", name: principal.name, device: null, csrfToken: null, vapidPublicKey: null };
       const device = (await ws.access.devices()).find((d) => d.id === principal.deviceId) ?? null;
       return {
         kind: "human",
         name: principal.name,
         device: device && { id: device.id, name: device.name, pairedAt: device.pairedAt },
         csrfToken: principal.csrfToken,
+        // What the page subscribes to pushes with; made on first need.
+        vapidPublicKey: ws.push.publicKey(),
       };
     },
   }),

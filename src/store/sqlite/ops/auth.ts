@@ -277,6 +277,8 @@ export function revokeDevice(tx: Tx, input: Mutation & { id: string }): Device {
     tx.actor,
     seq,
   )!;
+  // A revoked device hears nothing more: its push subscription goes with its session.
+  tx.conn.run(`DELETE FROM push_subscriptions WHERE device = ?`, seq);
   appendEvent(tx, {
     type: "device.revoked",
     subject: `D-${seq}`,
