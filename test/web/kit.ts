@@ -52,8 +52,12 @@ export interface Served {
 }
 
 /** `baton serve --port 0` in `repo` (a fresh one naming lea a human unless given), until it prints its pairing link. */
-export async function serve(repo = tempRepo({ humans: ["lea"] }), args: string[] = []): Promise<Served> {
-  const hub = batonInBackground(repo, ["serve", "--port", "0", ...args], { BATON_HUB: undefined });
+export async function serve(
+  repo = tempRepo({ humans: ["lea"] }),
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<Served> {
+  const hub = batonInBackground(repo, ["serve", "--port", "0", ...args], { BATON_HUB: undefined, ...env });
   stops.push(async () => {
     hub.child.kill("SIGTERM");
     await hub.done;
