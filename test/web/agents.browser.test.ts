@@ -1,10 +1,7 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { baton, tempRepo } from "../helpers/temp-repo.js";
 import { events, tmuxSocket, until } from "../orchestrator/team-helpers.js";
-import { DESKTOP, pairedPage, screenshot, serve } from "./kit.js";
+import { DESKTOP, pairedPage, screenshot, seriousViolations, serve } from "./kit.js";
 
 /**
  * The agents screen against a real team: `baton up` with baton's simulated
@@ -91,18 +88,3 @@ describe("the web app: agents and their terminals, in a real chromium", () => {
     expect(baton(repo, ["down", "--force"]).code).toBe(0);
   });
 });
-
-/** axe-core's serious and critical findings on the page as it is (evaluated through the browser's protocol: the page's CSP allows no injected script). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const source = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-  await page.evaluate(source);
-  const found = await page.evaluate(async () => {
-    // biome-ignore lint/suspicious/noExplicitAny: the page's globals: axe (defined by the script above) and its document
-    const page = globalThis as any;
-    const result = await page.axe.run(page.document);
-    return result.violations as { id: string; impact: string; nodes: { target: string[] }[] }[];
-  });
-  return found
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}

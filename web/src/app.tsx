@@ -63,16 +63,33 @@ export function App() {
     whenUnauthorized((error) => setBoot({ kind: "unpaired", error }));
     live.onRefused = () => setBoot({ kind: "unpaired" });
     if (location.pathname === "/pair") return;
-    loadSession()
-      .then((session) => {
-        setBoot({ kind: "paired", session });
-        live.start();
-      })
-      .catch((error: unknown) => {
-        if (error instanceof ApiError && (error.status === 401 || error.status === 403))
-          setBoot({ kind: "unpaired", error });
-        else setBoot({ kind: "unpaired", error: error instanceof ApiError ? error : undefined });
-      });
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const start = () => {
+      loadSession()
+        .then((session) => {
+          setBoot({ kind: "paired", session });
+          live.start();
+        })
+        .catch((error: unknown) => {
+          if (error instanceof ApiError && (error.status === 401 || error.status === 403))
+            setBoot({ kind: "unpaired", error });
+          else {
+            // No hub to ask (offline, or it is restarting): say so and try again, never "not paired".
+            setBoot({ kind: "offline" });
+            retry = setTimeout(start, OFFLINE_RETRY_MS);
+          }
+        });
+    };
+    start();
+    const online = () => {
+      clearTimeout(retry);
+      start();
+    };
+    window.addEventListener("online", online);
+    return () => {
+      clearTimeout(retry);
+      window.removeEventListener("online", online);
+    };
   }, []);
 
   if (path === "/pair") {
@@ -87,6 +104,12 @@ export function App() {
     );
   }
   if (boot.kind === "loading") return <p class="boot">Loading baton…</p>;
+  if (boot.kind === "offline")
+    return (
+      <p class="boot banner offline" role="status">
+        Offline: the hub cannot be reached. baton tries again by itself.
+      </p>
+    );
   if (boot.kind === "unpaired") return <Unpaired error={boot.error} />;
 
   const segments = path.split("/").filter(Boolean);

@@ -6,8 +6,10 @@ import { get } from "./api";
  * session and the inbox do not wait for each other nor for the first render.
  * Each is taken once; later reads go to the hub as usual.
  */
+const pairing = location.pathname === "/pair";
 const home = location.pathname === "/" || location.pathname.startsWith("/inbox");
-const pending = new Map<string, Promise<unknown>>([["/session", get("/session")]]);
+// A page opened to pair has no session yet: it asks once paired.
+const pending = new Map<string, Promise<unknown>>(pairing ? [] : [["/session", get("/session")]]);
 if (home) pending.set("/inbox", get("/inbox"));
 for (const promise of pending.values()) promise.catch(() => undefined);
 

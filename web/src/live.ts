@@ -23,6 +23,8 @@ const BATCH_MS = 30;
 const BACKOFF_MS = [250, 1000, 2000, 5000];
 /** No sign of the stream this long (the hub sends a keep-alive every 15 s): reconnect. */
 const SILENT_MS = 40_000;
+/** A page out of sight this long closes its stream until it is seen again. */
+const HIDDEN_MS = 60_000;
 
 const RESET: LiveEvent = { seq: -1, at: 0, actor: "", type: "reset", subject: null, summary: "", data: {} };
 
@@ -36,6 +38,8 @@ const RESET: LiveEvent = { seq: -1, at: 0, actor: "", type: "reset", subject: nu
 class LiveStream {
   private abort: AbortController | undefined;
   private started = false;
+  private paused = false;
+  private hiddenTimer: ReturnType<typeof setTimeout> | undefined;
   /** Told when the hub refuses the stream (the device was revoked): the shell shows the pairing screen. */
   onRefused: (status: number) => void = () => undefined;
   private last: number | undefined;
@@ -62,9 +66,17 @@ class LiveStream {
       .finally(() => this.connect());
     window.addEventListener("online", () => this.reconnect(0));
     window.addEventListener("offline", () => this.setState("offline"));
-    // A phone that slept may hold a dead socket open: check on waking.
+    // A page out of sight lets go of its stream after a while: a browser opens at most 6
+    // connections to one host, and tabs left open would take them all. Back in sight, it
+    // resumes from the last event it had (a phone that slept may also hold a dead socket).
     document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "visible" && this.state !== "live") this.reconnect(0);
+      clearTimeout(this.hiddenTimer);
+      if (document.visibilityState === "hidden") {
+        this.hiddenTimer = setTimeout(() => this.pause(), HIDDEN_MS);
+      } else if (this.paused || this.state !== "live") {
+        this.paused = false;
+        this.reconnect(0);
+      }
     });
   }
 
@@ -136,6 +148,14 @@ class LiveStream {
     }, BATCH_MS);
   }
 
+  private pause(): void {
+    this.paused = true;
+    clearTimeout(this.watchdog);
+    clearTimeout(this.retryTimer);
+    this.abort?.abort();
+    this.abort = undefined;
+  }
+
   /** Anything from the stream shows it is alive; silence past the watchdog means a dead socket. */
   private feed(): void {
     clearTimeout(this.watchdog);
@@ -143,6 +163,7 @@ class LiveStream {
   }
 
   private reconnect(delay = BACKOFF_MS[Math.min(this.attempts, BACKOFF_MS.length - 1)]!): void {
+    if (this.paused) return;
     this.attempts++;
     this.abort?.abort();
     this.abort = undefined;
