@@ -1,4 +1,4 @@
-import { checkDuration, checkWhole, optionalText } from "../domain/limits.js";
+import { checkDuration, checkWhole, NUMBERS, optionalText } from "../domain/limits.js";
 import {
   channelTopic,
   inboxTopic,
@@ -7,7 +7,7 @@ import {
   validateMessageBody,
 } from "../domain/message-rules.js";
 import type { Channel, Message } from "../domain/types.js";
-import type { ReadResult, SendResult } from "../store/port.js";
+import type { ReadResult, SendResult, UnreadCounts } from "../store/port.js";
 import { validateAgentName } from "./identity.js";
 import type { ServiceContext } from "./service-context.js";
 import { waitFor } from "./wait.js";
@@ -27,6 +27,15 @@ export interface ReadOptions {
   limit?: number;
   /** Called once if nothing unread is there and the wait begins. */
   onWaiting?: () => void;
+}
+
+/** Which conversation a page is of: a channel, the caller's direct messages with one agent, or the broadcasts. */
+export type Conversation = { channel: string } | { with: string } | { broadcasts: true };
+
+export interface PageOptions {
+  /** A message id or sequence number: the page before it. */
+  before?: string;
+  limit?: number;
 }
 
 export class MessageService {
@@ -121,6 +130,44 @@ export class MessageService {
 
   async thread(id: string): Promise<Message[]> {
     return this.ctx.store.getThread({ seq: parseMessageId(id) });
+  }
+
+  /** A page of a conversation, oldest first, for a person scrolling back; marks nothing read. */
+  async page(of: Conversation, options: PageOptions = {}): Promise<Message[]> {
+    if (options.limit !== undefined) checkWhole("limit", options.limit);
+    const beforeSeq = options.before === undefined ? undefined : parseMessageId(options.before);
+    const limit = options.limit;
+    if ("channel" in of)
+      return this.ctx.store.listMessages({ channel: parseChannelName(of.channel), beforeSeq, limit });
+    if ("with" in of)
+      return this.ctx.store.listMessages({
+        between: [this.ctx.actor(), validateAgentName(of.with)],
+        beforeSeq,
+        limit,
+      });
+    return this.ctx.store.listMessages({ broadcasts: true, beforeSeq, limit });
+  }
+
+  /** What the caller has not read yet, per channel and per sender of its inbox. */
+  async unread(): Promise<UnreadCounts> {
+    return this.ctx.store.unreadCounts({ reader: this.ctx.actor() });
+  }
+
+  /**
+   * Marks read what `agent` sent to the caller's inbox, as far as one inbox
+   * cursor allows: up to the first unread message from anyone else, so opening
+   * one conversation never marks another's messages read. Returns how many.
+   */
+  async markReadFrom(agent: string): Promise<{ read: number; unread: number }> {
+    const from = validateAgentName(agent);
+    const actor = this.ctx.actor();
+    const base = { actor, dryRun: this.ctx.dryRun, stream: "inbox" };
+    const unread = await this.ctx.store.readMessages({ ...base, limit: NUMBERS.limit.max });
+    const theirs = unread.messages.findIndex((m) => m.sender !== from);
+    const count = theirs === -1 ? unread.messages.length : theirs;
+    if (count === 0) return { read: 0, unread: unread.unread };
+    const acked = await this.ctx.store.readMessages({ ...base, ack: true, limit: count });
+    return { read: acked.messages.length, unread: acked.unread };
   }
 
   async addChannel(name: string, topic?: string): Promise<Channel> {

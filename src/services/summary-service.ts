@@ -68,6 +68,11 @@ export class SummaryService {
     });
   }
 
+  /** The days that have a round, newest first. */
+  async days(): Promise<string[]> {
+    return this.ctx.store.listSummaryDays();
+  }
+
   async show(day?: string): Promise<SummaryRound> {
     const { day: date } = this.today(day);
     const round = await this.ctx.store.getSummaryRound({ day: date });

@@ -45,6 +45,8 @@ export const STORE_OPERATIONS: Record<StoreOperation, "read" | "write" | "outbox
   sendMessage: "write",
   readMessages: "write",
   getThread: "read",
+  listMessages: "read",
+  unreadCounts: "read",
   askQuestion: "write",
   answerQuestion: "write",
   getQuestion: "read",

@@ -117,6 +117,10 @@ export interface Store {
   /** Reads an inbox or a channel from the reader's cursor; `ack` moves the cursor past what was read. */
   readMessages(input: ReadMessagesInput): Promise<ReadResult>;
   getThread(input: { seq: number }): Promise<Message[]>;
+  /** A page of a channel, of two agents' direct conversation, or of the broadcasts; moves no cursor. */
+  listMessages(input: ListMessagesInput): Promise<Message[]>;
+  /** What `reader` has not acknowledged: per channel, and per sender of its inbox. */
+  unreadCounts(input: { reader: string }): Promise<UnreadCounts>;
 
   // the human in the loop
   askQuestion(
@@ -571,6 +575,25 @@ export interface ReadResult {
   cursor: number;
 }
 
+/** Exactly one of channel, between or broadcasts. */
+export interface ListMessagesInput {
+  channel?: string;
+  /** [me, other]: what other sent to my inbox (direct or broadcast) and what I sent other directly. */
+  between?: [string, string];
+  broadcasts?: boolean;
+  /** Only messages before this sequence number (the page before the one shown). */
+  beforeSeq?: number;
+  /** The newest this many (default 50), returned oldest first. */
+  limit?: number;
+}
+
+export interface UnreadCounts {
+  /** Channel name → messages after the reader's cursor. */
+  channels: Record<string, number>;
+  /** Sender → messages in the reader's inbox after its cursor. */
+  inbox: Record<string, number>;
+}
+
 export interface AppendEventInput extends Mutation {
   type: string;
   summary: string;
@@ -585,6 +608,8 @@ export interface ListEventsInput {
   subject?: string;
   sinceMs?: number;
   afterSeq?: number;
+  /** Only events before this sequence number (with `limit`: the page before, to read back through the log). */
+  beforeSeq?: number;
   limit?: number;
   /** With `limit`: the oldest events that match (a page to read on from), not the newest. */
   oldest?: boolean;

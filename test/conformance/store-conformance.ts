@@ -559,6 +559,40 @@ export function describeStoreConformance(backend: string, factory: StoreFactory)
         expect((await inbox("b", { ack: true })).messages.map((m) => m.body)).toEqual(["m2", "m3", "m4"]);
       });
 
+      it("pages a conversation back without moving a cursor, and counts what each reader has not read", async () => {
+        await store.joinAgent({ actor: "b" });
+        await store.joinAgent({ actor: "c" });
+        await store.addChannel({ actor: "a", name: "dev" });
+        for (let i = 0; i < 3; i++)
+          await store.sendMessage({ actor: "a", kind: "channel", to: "dev", body: `d${i}` });
+        await send("a", "b", "to b");
+        await send("c", "b", "from c");
+        await send("b", "a", "b to a");
+        await store.sendMessage({ actor: "a", kind: "broadcast", to: null, body: "all" });
+        const newest = await store.listMessages({ channel: "dev", limit: 2 });
+        expect(newest.map((m) => m.body)).toEqual(["d1", "d2"]);
+        expect(
+          (await store.listMessages({ channel: "dev", beforeSeq: newest[0]!.seq })).map((m) => m.body),
+        ).toEqual(["d0"]);
+        await expectCode(store.listMessages({ channel: "nope" }), "not_found");
+        expect((await store.listMessages({ between: ["b", "a"] })).map((m) => m.body)).toEqual([
+          "to b",
+          "b to a",
+          "all",
+        ]);
+        expect((await store.listMessages({ broadcasts: true })).map((m) => m.body)).toEqual(["all"]);
+        expect(await store.unreadCounts({ reader: "b" })).toEqual({
+          channels: { dev: 3 },
+          inbox: { a: 2, c: 1 },
+        });
+        await inbox("b", { ack: true, limit: 1 });
+        await store.readMessages({ actor: "b", stream: "#dev", ack: true });
+        expect(await store.unreadCounts({ reader: "b" })).toEqual({
+          channels: { dev: 0 },
+          inbox: { a: 1, c: 1 },
+        });
+      });
+
       it("logs one event per message sent", async () => {
         await store.joinAgent({ actor: "b" });
         await send("a", "b", "hi", { urgent: true });
@@ -841,6 +875,9 @@ export function describeStoreConformance(backend: string, factory: StoreFactory)
         expect(all.map((e) => e.seq)).toEqual([...all.map((e) => e.seq)].sort((x, y) => x - y));
         expect((await store.listEvents({ limit: 2 })).map((e) => e.seq)).toEqual(
           all.slice(-2).map((e) => e.seq),
+        );
+        expect((await store.listEvents({ beforeSeq: all.at(-1)!.seq, limit: 2 })).map((e) => e.seq)).toEqual(
+          all.slice(-3, -1).map((e) => e.seq),
         );
       });
 

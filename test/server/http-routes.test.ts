@@ -245,6 +245,29 @@ describe("the JSON API, every route", () => {
     await hit(400, "POST", "/channels/dev/read", a2, { limit: 0 });
     expect((await hit(200, "GET", `/messages/${sent}/thread`, a1)).messages.length).toBeGreaterThan(1);
     await hit(404, "GET", "/messages/M-999/thread", a1);
+    // Reading without moving a cursor: pages of a channel, of a conversation with one agent, of the broadcasts
+    expect((await hit(200, "GET", "/channels/dev/messages?limit=5", lea)).messages[0].body).toBe("green");
+    await hit(404, "GET", "/channels/nochannel/messages", lea);
+    expect((await hit(200, "GET", `/broadcasts?before=M-999`, lea)).messages[0].body).toBe("standup");
+    await hit(400, "GET", "/broadcasts?before=yesterday", lea);
+    const a3 = asAgent("a3");
+    await hit(200, "POST", "/inbox/read", lea, { ack: true });
+    await hit(201, "POST", "/messages", a3, { to: "lea", text: "review T-1?" });
+    await hit(201, "POST", "/messages", a2, { to: "lea", text: "lunch?" });
+    await hit(201, "POST", "/messages", a3, { to: "lea", text: "ping" });
+    await hit(201, "POST", "/messages", lea, { to: "a3", text: "on it" });
+    const withA3 = (await hit(200, "GET", "/direct/a3/messages", lea)).messages;
+    expect(withA3.map((m: { body: string }) => m.body)).toEqual(["review T-1?", "ping", "on it"]);
+    await hit(400, "GET", "/direct/a3/messages?limit=0", lea);
+    expect(await hit(200, "GET", "/messages/unread", lea)).toEqual({
+      channels: { dev: 1 },
+      inbox: { a3: 2, a2: 1 },
+    });
+    await hit(400, "GET", "/messages/unread?all=true", lea);
+    // One inbox cursor: a3's messages are read up to a2's unread one, which stays unread (and a3's after it)
+    expect(await hit(200, "POST", "/direct/a3/read", lea, {})).toEqual({ read: 1, unread: 2 });
+    expect((await hit(200, "GET", "/messages/unread", lea)).inbox).toEqual({ a3: 1, a2: 1 });
+    await hit(400, "POST", "/direct/a3/read", lea, { all: true });
 
     // Questions: a wait ends when a human answers, from another request
     const asked = await hit(201, "POST", "/questions", a1, { text: "ship?", options: ["yes", "no"] });
@@ -296,12 +319,18 @@ describe("the JSON API, every route", () => {
       ),
     ).toBe(true);
     await hit(400, "GET", "/events?limit=0", a1);
+    const newest = events.at(-1).seq;
+    const earlier = (await hit(200, "GET", `/events?before=${newest}&limit=2`, a1)).events;
+    expect(earlier.map((e: { seq: number }) => e.seq)).toEqual([newest - 2, newest - 1]);
+    await hit(400, "GET", "/events?before=-1", a1);
     await hit(200, "POST", "/summary/trigger", lea, {});
     await hit(400, "POST", "/summary/trigger", lea, { day: "2026-02-30" });
     await hit(200, "POST", "/summary/entries", a1, { text: "shipped T-1" });
     await hit(400, "POST", "/summary/entries", a1, { text: "" });
     expect((await hit(200, "GET", "/summary", a1)).round.entries).toHaveLength(1);
     await hit(404, "GET", "/summary?day=1999-01-01", a1);
+    expect((await hit(200, "GET", "/summary/days", lea)).days).toHaveLength(1);
+    await hit(400, "GET", "/summary/days?day=1999-01-01", lea);
     expect((await hit(200, "GET", "/summary/status", a1)).written[0].agent).toBe("a1");
     await hit(400, "GET", "/summary/status?day=tomorrow", a1);
     expect((await hit(200, "POST", "/summary/collect", lea, {})).round.report).toContain("shipped T-1");

@@ -49,6 +49,7 @@ import {
   listQuestions,
   requestApproval,
 } from "./ops/human.js";
+import { listMessages, unreadCounts } from "./ops/message-pages.js";
 import { addChannel, getThread, listChannels, readMessages, sendMessage } from "./ops/messages.js";
 import { finishOutbox, listUnfinishedOutbox, outboxPending, takeOutbox } from "./ops/outbox.js";
 import {
@@ -249,6 +250,8 @@ export class SqliteStore implements Store {
   sendMessage: Store["sendMessage"] = (input) => this.write(input, sendMessage);
   readMessages: Store["readMessages"] = (input) => this.write(input, readMessages);
   getThread: Store["getThread"] = (input) => this.read((tx) => getThread(tx, input.seq));
+  listMessages: Store["listMessages"] = (input) => this.read((tx) => listMessages(tx, input));
+  unreadCounts: Store["unreadCounts"] = (input) => this.read((tx) => unreadCounts(tx, input.reader));
 
   askQuestion: Store["askQuestion"] = (input) => this.write(input, askQuestion);
   answerQuestion: Store["answerQuestion"] = (input) => this.write(input, answerQuestion);

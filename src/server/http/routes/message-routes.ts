@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { NUMBERS } from "../../../domain/limits.js";
-import { duration, type Route, route } from "../route.js";
-import { agentName, text } from "./fields.js";
+import { duration, type Route, route, whole } from "../route.js";
+import { agentName, none, text } from "./fields.js";
 
 const channel = z.string().min(1).max(64);
 const messageId = z.string().min(1).max(32);
@@ -19,6 +19,9 @@ const reading = z
     wait: duration("wait").optional(),
   })
   .strict();
+
+/** A page of a conversation: the newest `limit` (default 50) before the message `before`, oldest first. */
+const paging = z.object({ before: messageId.optional(), limit: whole("limit").optional() }).strict();
 
 /** Messages between agents and humans: direct, on channels, broadcast. */
 export const MESSAGE_ROUTES: Route[] = [
@@ -88,6 +91,56 @@ export const MESSAGE_ROUTES: Route[] = [
     tag: "messages",
     body: reading,
     run: async ({ ws, params, body }) => ws.messages.read(params.name!, { ...body, waitMs: body.wait }),
+  }),
+  route({
+    method: "GET",
+    path: "/messages/unread",
+    operationId: "unreadCounts",
+    summary: "How many messages you have not read, per channel and per sender of your inbox",
+    tag: "messages",
+    run: async ({ ws }) => ws.messages.unread(),
+  }),
+  route({
+    method: "GET",
+    path: "/channels/{name}/messages",
+    operationId: "listChannelMessages",
+    summary: "A page of a channel's messages, oldest first (marks nothing read)",
+    tag: "messages",
+    query: paging,
+    run: async ({ ws, params, query }) => ({
+      messages: await ws.messages.page({ channel: params.name! }, query),
+    }),
+  }),
+  route({
+    method: "GET",
+    path: "/broadcasts",
+    operationId: "listBroadcasts",
+    summary: "A page of the broadcasts, oldest first",
+    tag: "messages",
+    query: paging,
+    run: async ({ ws, query }) => ({ messages: await ws.messages.page({ broadcasts: true }, query) }),
+  }),
+  route({
+    method: "GET",
+    path: "/direct/{agent}/messages",
+    operationId: "listDirectMessages",
+    summary:
+      "A page of your conversation with one agent: what it sent you (direct and broadcast) and what you sent it, oldest first (marks nothing read)",
+    tag: "messages",
+    query: paging,
+    run: async ({ ws, params, query }) => ({
+      messages: await ws.messages.page({ with: params.agent! }, query),
+    }),
+  }),
+  route({
+    method: "POST",
+    path: "/direct/{agent}/read",
+    operationId: "markDirectRead",
+    summary:
+      "Mark read what one agent sent to your inbox (up to the first unread message from anyone else: one cursor per inbox)",
+    tag: "messages",
+    body: none,
+    run: async ({ ws, params }) => ws.messages.markReadFrom(params.agent!),
   }),
   route({
     method: "GET",

@@ -31,15 +31,22 @@ export const PROJECT_ROUTES: Route[] = [
     path: "/events",
     operationId: "listEvents",
     summary:
-      "The event log, oldest first: the newest `limit` (default 1000, at most 10000; with `after`, the next `limit` after it, to page on). With Accept: text/event-stream, a live stream (see x-baton-stream)",
+      "The event log, oldest first: the newest `limit` (default 1000, at most 10000; with `after`, the next `limit` after it, to page on; with `before`, the newest `limit` before it, to page back). With Accept: text/event-stream, a live stream (see x-baton-stream)",
     tag: "events",
-    query: z.object({ ...EVENT_FILTER, limit: whole("limit").optional() }).strict(),
+    query: z
+      .object({
+        ...EVENT_FILTER,
+        before: sequence.optional().describe("a sequence number: only earlier events"),
+        limit: whole("limit").optional(),
+      })
+      .strict(),
     run: async ({ ws, query }) => ({
       events: await ws.log.list({
         actor: query.agent,
         type: query.type,
         subject: query.task,
         afterSeq: query.after,
+        beforeSeq: query.before,
         // Never the whole log at once: a long log would fill the hub's memory and hold its event loop
         // (the service refuses a limit over 10000).
         limit: query.limit ?? 1000,
@@ -71,6 +78,14 @@ export const PROJECT_ROUTES: Route[] = [
     tag: "summary",
     query: onDay,
     run: async ({ ws, query }) => ({ round: await ws.summary.show(query.day) }),
+  }),
+  route({
+    method: "GET",
+    path: "/summary/days",
+    operationId: "summaryDays",
+    summary: "The days that have a summary round, newest first",
+    tag: "summary",
+    run: async ({ ws }) => ({ days: await ws.summary.days() }),
   }),
   route({
     method: "GET",

@@ -52,6 +52,10 @@ export function listEvents(tx: Tx, input: ListEventsInput): BatonEvent[] {
     where.push("seq > ?");
     params.push(input.afterSeq);
   }
+  if (input.beforeSeq !== undefined) {
+    where.push("seq < ?");
+    params.push(input.beforeSeq);
+  }
   const filter = where.length ? `WHERE ${where.join(" AND ")}` : "";
   // With a limit, the newest events are kept (or the oldest, for paging); they are always returned oldest first.
   const sql = !input.limit

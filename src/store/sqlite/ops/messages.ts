@@ -7,7 +7,7 @@ import { deliver } from "../deliveries.js";
 import { type MessageRow, toMessage } from "../rows.js";
 import { appendEvent, type Tx, touchActor } from "../tx.js";
 
-function requireChannel(tx: Tx, name: string): void {
+export function requireChannel(tx: Tx, name: string): void {
   if (!tx.conn.get(`SELECT 1 FROM channels WHERE name = ?`, name)) {
     const known = tx.conn
       .all<{ name: string }>(`SELECT name FROM channels ORDER BY name`)
