@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { baton } from "../helpers/temp-repo.js";
-import { DESKTOP, pairedPage, screenshot, serve } from "./kit.js";
+import { DESKTOP, pairedPage, screenshot, seriousViolations, serve } from "./kit.js";
 
 function cli(repo: string, args: string[]): void {
   const run = baton(repo, args);
@@ -28,6 +28,7 @@ describe("the web app: the activity log, in a real chromium", () => {
       "/agents/claude-1",
     );
     await screenshot(page, "activity-phone");
+    expect(await seriousViolations(page)).toEqual([]);
 
     // Filtered by agent: only claude-1's events, old and new, and the URL keeps the filter.
     await page.getByLabel("Agent", { exact: true }).selectOption("claude-1");
@@ -66,6 +67,7 @@ describe("the web app: the activity log, in a real chromium", () => {
     await rows.first().filter({ hasText: "Decision number 55" }).waitFor();
     expect(await rows.count()).toBe(50);
     await screenshot(page, "activity-desktop");
+    expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole("button", { name: "Show older events" }).click();
     await rows.last().filter({ hasText: "Decision number 1" }).waitFor();
     expect(await rows.count()).toBe(55);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { baton } from "../helpers/temp-repo.js";
-import { DESKTOP, pairedPage, screenshot, serve } from "./kit.js";
+import { DESKTOP, pairedPage, screenshot, seriousViolations, serve } from "./kit.js";
 
 /** Runs baton in the served repository and returns its JSON answer. */
 function cli(repo: string, args: string[]): Record<string, unknown> {
@@ -37,11 +37,12 @@ describe("the web app: channels and direct messages, in a real chromium", () => 
     await page.locator("article.msg.mine", { hasText: "Thanks, go ahead" }).waitFor();
     expect(bodies(cli(served.repo, ["read", "#dev", "--as", "claude-1"]))).toContain("lea: Thanks, go ahead");
     await screenshot(page, "channels-phone");
+    expect(await seriousViolations(page)).toEqual([]);
 
     // A thread: the human replies to the agent's first post.
     await page
       .locator("article.msg", { hasText: "Build is green on main" })
-      .getByRole("link", { name: /Thread of/ })
+      .getByRole("link", { name: /^Reply to M-/ })
       .click();
     await page.getByRole("heading", { name: /^Thread M-/ }).waitFor();
     await page.getByLabel(/Reply to claude-1/).fill("Which commit?");
@@ -53,6 +54,7 @@ describe("the web app: channels and direct messages, in a real chromium", () => 
       "lea: Which commit?",
     ]);
     await screenshot(page, "channels-thread-phone");
+    expect(await seriousViolations(page)).toEqual([]);
 
     // A direct message: unread in the list, read when the human opens it, answered from the page.
     await page.getByRole("link", { name: "#dev", exact: true }).click();
@@ -61,6 +63,7 @@ describe("the web app: channels and direct messages, in a real chromium", () => 
     const direct = page.getByRole("link", { name: /^claude-1/ });
     await direct.filter({ hasText: "1 unread" }).waitFor();
     await screenshot(page, "channels-list-phone");
+    expect(await seriousViolations(page)).toEqual([]);
     await direct.click();
     await page.getByText("Can you review T-4?").waitFor();
     await page.getByLabel("Message claude-1").fill("Looking now");
@@ -103,5 +106,6 @@ describe("the web app: channels and direct messages, in a real chromium", () => 
     await page.getByRole("link", { name: /#release/ }).click();
     await page.getByText("v2.1 is tagged").waitFor();
     await screenshot(page, "channels-desktop");
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });

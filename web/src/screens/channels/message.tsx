@@ -39,7 +39,14 @@ export function MessageRow({
         <span class="id">{message.id}</span>
         {message.replyTo ? <span class="re">reply to {message.replyTo}</span> : null}
         {threadHref ? (
-          <a href={threadHref} aria-label={`Thread of ${message.id}${replies ? `, ${replies} replies` : ""}`}>
+          <a
+            href={threadHref}
+            aria-label={
+              replies
+                ? `${replies} ${replies === 1 ? "reply" : "replies"} to ${message.id}`
+                : `Reply to ${message.id}`
+            }
+          >
             {replies ? `${replies} ${replies === 1 ? "reply" : "replies"}` : "Reply"}
           </a>
         ) : null}
