@@ -49,8 +49,12 @@ function LazyScreen({ name, load, props }: { name: string; load: Loader; props: 
   return <Screen {...props} />;
 }
 
+/** How often a page that opened offline asks the hub again. */
+const OFFLINE_RETRY_MS = 3000;
+
 type Boot =
   | { kind: "loading" }
+  | { kind: "offline" }
   | { kind: "paired"; session: Session }
   | { kind: "unpaired"; error?: ApiError };
 
