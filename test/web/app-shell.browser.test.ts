@@ -23,7 +23,7 @@ describe("the app's shell in a real chromium", () => {
       for (const screen of SCREENS) {
         await page
           .getByRole("navigation", { name: "Screens" })
-          .getByRole("link", { name: new RegExp(`^${screen}$`, "i") })
+          .getByRole("link", { name: new RegExp(`^${screen}\\b`, "i") })
           .click();
         await page.locator("main h1").first().waitFor();
         // Drawn with its data: nothing on the screen still loading.

@@ -3,6 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { ApiError, whenUnauthorized } from "./api";
 import { live, useConnection } from "./live";
 import { OfflineBanner } from "./parts/offline-banner";
+import { WaitingCount } from "./parts/waiting-count";
 import { onLinkClick, usePath } from "./router";
 import { Inbox } from "./screens/inbox";
 import { Unpaired } from "./screens/unpaired";
@@ -136,6 +137,7 @@ export function App() {
               <li key={s.path}>
                 <a href={`/${s.path}`} aria-current={s === current ? "page" : undefined}>
                   {s.label}
+                  {s.path === "inbox" ? <WaitingCount /> : null}
                 </a>
               </li>
             ))}
