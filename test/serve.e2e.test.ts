@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterEach, describe, expect, it } from "vitest";
+import { serve } from "./helpers/serve-process.js";
 import { EventStreamClient } from "./helpers/sse-client.js";
 import { baton, batonInBackground, tempRepo } from "./helpers/temp-repo.js";
 
@@ -17,28 +18,6 @@ const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (stops.length) await stops.pop()!();
 });
-
-interface Served {
-  repo: string;
-  base: string;
-  pairLink: string;
-}
-
-async function serve(repo: string): Promise<Served> {
-  const hub = batonInBackground(repo, ["serve", "--port", "0"], { BATON_HUB: undefined });
-  stops.push(async () => {
-    hub.child.kill("SIGTERM");
-    await hub.done;
-  });
-  let stderr = "";
-  hub.child.stderr!.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  for (let i = 0; i < 600 && !/\/pair#bp_\S+/.test(stderr); i++) await new Promise((r) => setTimeout(r, 25));
-  const pairLink = /(http:\/\/\S+\/pair#bp_\S+)/.exec(stderr)?.[1];
-  if (!pairLink) throw new Error(`baton serve printed no pairing link:\n${stderr}`);
-  return { repo, base: new URL(pairLink).origin, pairLink };
-}
 
 function keyFor(repo: string, agent: string): string {
   const made = baton(repo, ["key", "create", "--agent", agent, "--as", "lea", "--json"]);

@@ -1,6 +1,7 @@
 import type { AgentKind, AgentView, Lease, Task } from "../domain/types.js";
 import type { AgentService } from "./agent-service.js";
 import type { ServiceContext } from "./service-context.js";
+import { unreadNotices } from "./unread-notices.js";
 
 /** Something that waits for a person: what it is, from whom, about which task, since when. */
 export interface WaitingItem {
@@ -96,18 +97,8 @@ export class StatusService {
     const forHuman = !you || you.kind === "human";
     const waiting: WaitingItem[] = forHuman ? await this.forHumans() : [];
     if (you) {
-      // Without ack: looking at the status marks nothing read.
-      const unread = await store.readMessages({
-        actor: you.name,
-        stream: "inbox",
-        limit: 50,
-        all: false,
-        ack: false,
-      });
-      // An escalation's message is shown as the escalation; other notices to humans (a task blocked) as messages.
-      const carried = new Set((await store.listEscalations({})).map((e) => e.message));
-      for (const m of unread.messages) {
-        if (carried.has(m.id)) continue;
+      // Other notices to humans (a task blocked) are shown as messages.
+      for (const m of await unreadNotices(store, you.name, 50)) {
         waiting.push({
           kind: "message",
           id: m.id,

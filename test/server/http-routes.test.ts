@@ -29,6 +29,34 @@ function record(method: string, path: string, status: number): void {
   seen.set(key, entry);
 }
 
+/**
+ * One request to the server at `url`, expecting `status`; recorded for the
+ * every-route check. A refusal must carry the error's code, message and hint,
+ * with the status of its code; every answer is uncached and unsniffed.
+ */
+function hitter(url: string) {
+  return async (
+    status: number,
+    method: string,
+    path: string,
+    auth: Record<string, string>,
+    body?: unknown,
+  ): Promise<Answer["body"]> => {
+    const answer = await call(url, method, `/api/v1${path}`, auth, body);
+    expect(answer.status, `${method} ${path}: ${JSON.stringify(answer.body)}`).toBe(status);
+    record(method, `/api/v1${path}`, status);
+    if (status >= 400) {
+      expect(Object.keys(answer.body.error).sort()).toEqual(
+        expect.arrayContaining(["code", "hint", "message"]),
+      );
+      expect(ERRORS[answer.body.error.code as keyof typeof ERRORS].http).toBe(status);
+    }
+    expect(answer.headers.get("cache-control")).toBe("no-store");
+    expect(answer.headers.get("x-content-type-options")).toBe("nosniff");
+    return answer.body;
+  };
+}
+
 describe("the JSON API, every route", () => {
   afterAll(() => {
     const missing = ROUTES.map((r) => `${r.method} ${r.path}`).filter((key) => {
@@ -40,26 +68,7 @@ describe("the JSON API, every route", () => {
 
   it("serves each route, and refuses each with the status of its error code", async () => {
     const { url, hub } = await startServer();
-    const hit = async (
-      status: number,
-      method: string,
-      path: string,
-      auth: Record<string, string>,
-      body?: unknown,
-    ): Promise<Answer["body"]> => {
-      const answer = await call(url, method, `/api/v1${path}`, auth, body);
-      expect(answer.status, `${method} ${path}: ${JSON.stringify(answer.body)}`).toBe(status);
-      record(method, `/api/v1${path}`, status);
-      if (status >= 400) {
-        expect(Object.keys(answer.body.error).sort()).toEqual(
-          expect.arrayContaining(["code", "hint", "message"]),
-        );
-        expect(ERRORS[answer.body.error.code as keyof typeof ERRORS].http).toBe(status);
-      }
-      expect(answer.headers.get("cache-control")).toBe("no-store");
-      expect(answer.headers.get("x-content-type-options")).toBe("nosniff");
-      return answer.body;
-    };
+    const hit = hitter(url);
 
     // Agents
     expect((await hit(200, "POST", "/agents/join", a1, { role: "backend" })).agent).toMatchObject({
@@ -343,18 +352,7 @@ describe("the JSON API, every route", () => {
 
   it("drives a team baton up started: its view, an agent's terminal, typing, nudge, restart and stop (humans only)", async () => {
     const { url, repo } = await startServer();
-    const hit = async (
-      status: number,
-      method: string,
-      path: string,
-      auth: Record<string, string>,
-      body?: unknown,
-    ) => {
-      const answer = await call(url, method, `/api/v1${path}`, auth, body);
-      expect(answer.status, `${method} ${path}: ${JSON.stringify(answer.body)}`).toBe(status);
-      record(method, `/api/v1${path}`, status);
-      return answer.body;
-    };
+    const hit = hitter(url);
     expect((await hit(200, "GET", "/team", lea)).team).toBeNull();
     await hit(400, "GET", "/team?x=1", lea);
     await hit(404, "GET", "/agents/sim-1/terminal", lea); // no team yet
@@ -398,18 +396,7 @@ describe("the JSON API, every route", () => {
 
   it("shows the diff of the worktree of the agent holding a task, and refuses a worktree git does not know", async () => {
     const { url, repo } = await startServer();
-    const hit = async (
-      status: number,
-      method: string,
-      path: string,
-      auth: Record<string, string>,
-      body?: unknown,
-    ) => {
-      const answer = await call(url, method, `/api/v1${path}`, auth, body);
-      expect(answer.status, `${method} ${path}: ${JSON.stringify(answer.body)}`).toBe(status);
-      record(method, `/api/v1${path}`, status);
-      return answer.body;
-    };
+    const hit = hitter(url);
     const commit = (cwd: string, message: string) =>
       git(cwd, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qam", message);
     writeFileSync(join(repo, "app.ts"), "export const a = 1;\n");

@@ -57,10 +57,6 @@ describe("the inbox in a real chromium", () => {
       "claude-1",
       "--json",
     ]);
-    let out = "";
-    asking.child.stdout!.on("data", (c) => {
-      out += c;
-    });
     const card = page.locator("article.approval", { hasText: "force-push main" });
     await card.getByRole("button", { name: "Reject" }).click();
     await card.getByRole("alert").filter({ hasText: "Say why" }).waitFor();
@@ -68,7 +64,7 @@ describe("the inbox in a real chromium", () => {
     await card.getByRole("button", { name: "Reject" }).click();
     const done = await asking.done;
     expect(done.code).toBe(3);
-    expect(JSON.parse(out).approval).toMatchObject({ status: "rejected", note: "history is shared" });
+    expect(done.json().approval).toMatchObject({ status: "rejected", note: "history is shared" });
   });
 
   it("a question whose task is cancelled expires: its card says why, offers nothing to press, and the CLI's wait ends", async () => {
@@ -90,10 +86,6 @@ describe("the inbox in a real chromium", () => {
       "claude-1",
       "--json",
     ]);
-    let out = "";
-    asking.child.stdout!.on("data", (c) => {
-      out += c;
-    });
     const card = page.locator("article.question", { hasText: "Keep the old column?" });
     await card.getByRole("button", { name: "keep" }).waitFor();
     expect(await card.locator("a.task").textContent()).toContain("Migrate the sessions table");
@@ -104,7 +96,7 @@ describe("the inbox in a real chromium", () => {
     expect(await expired.getByRole("button").count()).toBe(0);
     const done = await asking.done;
     expect(done.code).toBe(3);
-    expect(JSON.parse(out).question).toMatchObject({
+    expect(done.json().question).toMatchObject({
       status: "expired",
       note: "T-1 was cancelled: not needed",
     });

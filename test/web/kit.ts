@@ -3,7 +3,10 @@ import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, expect } from "vitest";
-import { baton, batonInBackground, tempRepo } from "../helpers/temp-repo.js";
+import { type Served, serve } from "../helpers/serve-process.js";
+import { baton } from "../helpers/temp-repo.js";
+
+export { type Served, serve };
 
 /**
  * The web app in a real browser: Debian's chromium driven by playwright-core,
@@ -41,37 +44,6 @@ const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (stops.length) await stops.pop()!();
 });
-
-export interface Served {
-  repo: string;
-  /** http://127.0.0.1:PORT */
-  base: string;
-  /** The one-time link serve printed. */
-  pairLink: string;
-  /** Everything serve printed on stderr so far. */
-  stderr(): string;
-}
-
-/** `baton serve --port 0` in `repo` (a fresh one naming lea a human unless given), until it prints its pairing link. */
-export async function serve(
-  repo = tempRepo({ humans: ["lea"] }),
-  args: string[] = [],
-  env: Record<string, string> = {},
-): Promise<Served> {
-  const hub = batonInBackground(repo, ["serve", "--port", "0", ...args], { BATON_HUB: undefined, ...env });
-  stops.push(async () => {
-    hub.child.kill("SIGTERM");
-    await hub.done;
-  });
-  let stderr = "";
-  hub.child.stderr!.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  for (let i = 0; i < 800 && !/\/pair#bp_\S+/.test(stderr); i++) await new Promise((r) => setTimeout(r, 25));
-  const pairLink = /(http:\/\/\S+\/pair#bp_\S+)/.exec(stderr)?.[1];
-  if (!pairLink) throw new Error(`baton serve printed no pairing link:\n${stderr}`);
-  return { repo, base: new URL(pairLink).origin, pairLink, stderr: () => stderr };
-}
 
 /** A fresh browser context (its own cookies and storage: one device) with a page of the given size. */
 export async function newDevice(viewport: { width: number; height: number } = PHONE): Promise<{

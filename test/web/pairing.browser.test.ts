@@ -21,17 +21,13 @@ describe("the web app: pairing and the inbox, in a real chromium", () => {
       "claude-1",
       "--json",
     ]);
-    let out = "";
-    ask.child.stdout!.on("data", (c) => {
-      out += c;
-    });
     const item = page.locator("article.question", { hasText: "Ship the login page today?" });
     await item.waitFor({ timeout: 15_000 });
     await screenshot(page, "inbox-question-phone");
     await item.getByRole("button", { name: "yes" }).click();
     const done = await ask.done;
     expect(done.code, done.stderr).toBe(0);
-    expect(JSON.parse(out).question).toMatchObject({ status: "answered", answer: "yes", answeredBy: "lea" });
+    expect(done.json().question).toMatchObject({ status: "answered", answer: "yes", answeredBy: "lea" });
     await item.waitFor({ state: "detached" });
   });
 

@@ -1,17 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { type ApiError, get } from "./api";
+import type { BatonEvent } from "./api-types";
 import { takeEarly } from "./early";
 
-/** One event of the hub's log, as the live stream carries it. */
-export interface LiveEvent {
-  seq: number;
-  at: number;
-  actor: string;
-  type: string;
-  subject: string | null;
-  summary: string;
-  data: Record<string, unknown>;
-}
+/** One event of the hub's log, as the live stream carries it (src/domain/types.ts). */
+export type LiveEvent = BatonEvent;
 
 export type Connection = "connecting" | "live" | "offline";
 

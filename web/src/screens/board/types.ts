@@ -1,56 +1,13 @@
+import type { CostTotal, Task as DomainTask, TaskStatus } from "../../api-types";
 import type { LiveEvent } from "../../live";
 import { ago } from "../../time";
 
-/** A task as GET /api/v1/tasks gives it (src/domain/types.ts, the fields the board reads). */
-export type TaskStatus = "open" | "claimed" | "done" | "failed" | "cancelled" | "dead";
+export type { CostTotal, TaskStatus };
+export type TaskReport = NonNullable<DomainTask["report"]>;
 
-export interface CostTotal {
-  usd: number;
-  estimated: boolean;
-  unpriced: number;
-  inputTokens: number;
-  outputTokens: number;
-  turns: number;
-}
-
-export interface Task {
-  id: string;
-  seq: number;
-  title: string;
-  body: string;
-  queue: string;
-  /** 0 is the highest, 3 the lowest. */
-  priority: number;
-  tags: string[];
-  dependsOn: string[];
-  status: TaskStatus;
-  assignee: string | null;
-  holder: string | null;
-  /** Fencing token of the current or last claim: a cancel names it, so a claim made since is not cancelled unseen. */
-  token: number | null;
-  claimExpiresAt: number | null;
-  attempts: number;
-  maxAttempts: number;
-  result: string | null;
-  planRequired: boolean;
-  dueAt: number | null;
-  report: TaskReport | null;
-  /** Open tasks only: dependencies that ended without success, so it can never start by itself. */
-  blockedBy: { id: string; status: TaskStatus }[];
-  createdBy: string;
-  createdAt: number;
-  updatedAt: number;
-  /** With `?cost=true`. */
+/** A task as GET /api/v1/tasks gives it; with `?cost=true`, its cost too. */
+export interface Task extends DomainTask {
   cost?: CostTotal;
-}
-
-export interface TaskReport {
-  summary: string;
-  findings: { description: string; severity: string; file: string | null; line: number | null }[];
-  recommendations: string[];
-  filesModified: string[];
-  filesCreated: string[];
-  errors: string[];
 }
 
 /** GET /api/v1/tasks/{id}. */
