@@ -97,17 +97,7 @@ export function App() {
     };
   }, []);
 
-  if (path === "/pair") {
-    return (
-      <Unpaired
-        pairing
-        onPaired={(session) => {
-          setBoot({ kind: "paired", session });
-          live.start();
-        }}
-      />
-    );
-  }
+  if (path === "/pair") return <Unpaired pairing />;
   if (boot.kind === "loading") return <p class="boot">Loading baton…</p>;
   if (boot.kind === "offline")
     return (

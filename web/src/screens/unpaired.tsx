@@ -1,12 +1,9 @@
 import { useEffect, useState } from "preact/hooks";
 import { type ApiError, post } from "../api";
-import { navigate } from "../router";
-import { loadSession, type Session } from "../session";
 
 interface Props {
-  /** Opened from a pairing link: redeem its token. */
+  /** Opened from a pairing link: redeem its token, then open the inbox. */
   pairing?: boolean;
-  onPaired?: (session: Session) => void;
   error?: ApiError;
 }
 
@@ -16,7 +13,7 @@ interface Props {
  * preview cannot spend it); this screen posts it once and drops it from the
  * address bar.
  */
-export function Unpaired({ pairing, onPaired, error }: Props) {
+export function Unpaired({ pairing, error }: Props) {
   const [status, setStatus] = useState<{ text: string; hint?: string } | undefined>(
     pairing ? { text: "Pairing this device…" } : undefined,
   );
@@ -31,12 +28,10 @@ export function Unpaired({ pairing, onPaired, error }: Props) {
       });
       return;
     }
+    // Paired, the app starts afresh at the inbox: the page's early reads (made before the
+    // cookie existed, and refused) must not stand for the session.
     post("/pair", { token })
-      .then(() => loadSession())
-      .then((session) => {
-        navigate("/inbox", { replace: true });
-        onPaired?.(session);
-      })
+      .then(() => location.replace("/inbox"))
       .catch((e: ApiError) => setStatus({ text: e.message, hint: e.hint }));
   }, []);
 
