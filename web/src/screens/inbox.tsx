@@ -55,7 +55,7 @@ export function Inbox({ rest }: ScreenProps) {
         ))}
       </ol>
       {inbox.missed.length > 0 ? (
-        <details class="missed" open={recentMiss}>
+        <details class="missed folds" open={recentMiss}>
           <summary>Expired before anyone acted ({inbox.missed.length})</summary>
           <ol class="items" aria-label="Expired">
             {inbox.missed.map((item) => (

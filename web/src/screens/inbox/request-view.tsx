@@ -25,7 +25,7 @@ export function RequestView({ item }: { item: InboxItem }) {
       </p>
       {p.diff ? <DiffLines diff={p.diff} /> : null}
       {item.plan ? (
-        <details>
+        <details class="folds">
           <summary>The whole request</summary>
           <pre class="plan">{item.plan}</pre>
         </details>
