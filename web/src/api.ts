@@ -1,3 +1,5 @@
+import { safeReviver } from "./shown";
+
 /**
  * The hub's JSON API as the page calls it: same origin, the session cookie sent
  * by the browser, and the session's CSRF token on every write. An error answer
@@ -51,7 +53,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const text = await response.text();
   let json: unknown;
   try {
-    json = text ? JSON.parse(text) : {};
+    json = text ? JSON.parse(text, safeReviver) : {};
   } catch {
     throw new ApiError(
       response.status,

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { type ApiError, get } from "./api";
 import type { BatonEvent } from "./api-types";
 import { takeEarly } from "./early";
+import { safeReviver } from "./shown";
 
 /** One event of the hub's log, as the live stream carries it (src/domain/types.ts). */
 export type LiveEvent = BatonEvent;
@@ -126,7 +127,7 @@ class LiveStream {
   private take(data: string): void {
     let event: LiveEvent;
     try {
-      event = JSON.parse(data) as LiveEvent;
+      event = JSON.parse(data, safeReviver) as LiveEvent;
     } catch {
       return;
     }
