@@ -77,13 +77,15 @@ export function checkPushEndpoint(endpoint: string, allowLoopbackHttp: boolean):
     throw refuse("it is not a URL");
   }
   if (url.username || url.password) throw refuse("it carries credentials");
-  const loopback = url.hostname === "127.0.0.1" || url.hostname === "localhost";
+  // `localhost.` is localhost, and every name under .localhost is loopback too (RFC 6761).
+  const host = url.hostname.replace(/\.+$/, "");
+  const loopback = host === "127.0.0.1" || host === "localhost" || host.endsWith(".localhost");
   if (url.protocol === "http:" && loopback && allowLoopbackHttp) return url.href;
   if (url.protocol !== "https:") throw refuse("only https endpoints are pushed to");
   if (url.port !== "") throw refuse("push services listen on the default https port");
   if (loopback || /^[\d.]+$/.test(url.hostname) || url.hostname.startsWith("["))
     throw refuse("it names an address, not a push service's host name");
-  if (!url.hostname.includes(".")) throw refuse("it names no public host");
+  if (!host.includes(".")) throw refuse("it names no public host");
   return url.href;
 }
 

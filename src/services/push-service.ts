@@ -90,6 +90,7 @@ export class PushService {
         subject: env.subject,
         now: this.ctx.clock.now(),
         ttlSeconds: 60,
+        allowLoopback: env.allowLoopbackHttp,
       },
     );
     if (outcome.kind === "gone")

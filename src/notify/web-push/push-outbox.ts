@@ -105,6 +105,7 @@ export class PushOutbox {
       subject: this.env.subject,
       now,
       urgency: item.urgent ? "high" : "normal",
+      allowLoopback: this.env.allowLoopbackHttp,
     });
     if (outcome.kind === "gone") {
       await store.removePushSubscription({

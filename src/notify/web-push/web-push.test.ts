@@ -1,10 +1,14 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { browserKeys, decryptPush, verifyVapid } from "../../../test/helpers/push-service.js";
 import { checkPushEndpoint, inQuietHours } from "../../domain/push.js";
 import { encryptPushPayload } from "./encrypt.js";
+import { guardedLookup, pushAddressAllowed } from "./push-address.js";
+import { sendPush } from "./send.js";
 import { loadVapidKeys, vapidAuthorization } from "./vapid.js";
 
 const b64 = (text: string) => Buffer.from(text, "base64url");
@@ -94,6 +98,9 @@ describe("push rules", () => {
       "https://10.0.0.8/x",
       "https://[::1]/x",
       "https://localhost/x",
+      "https://localhost./x",
+      "https://LOCALHOST../x",
+      "https://push.localhost/x",
       "https://intranet/x",
       "https://push.example.com:8443/x",
       "https://user:pw@push.example.com/x",
@@ -118,5 +125,73 @@ describe("push rules", () => {
     expect(inQuietHours(lunch, at("2025-07-01T16:30:00Z"))).toBe(true); // 12:30 EDT
     expect(inQuietHours(lunch, at("2025-07-01T12:30:00Z"))).toBe(false);
     expect(inQuietHours(null, Date.now())).toBe(false);
+  });
+
+  it("pushes only to public addresses, whatever the host name resolves to (SSRF by DNS)", async () => {
+    for (const inside of [
+      "127.0.0.1",
+      "10.0.0.8",
+      "172.20.1.1",
+      "192.168.1.1",
+      "169.254.169.254",
+      "100.64.0.1",
+      "0.0.0.0",
+      "::1",
+      "::",
+      "::ffff:127.0.0.1",
+      "::ffff:7f00:1",
+      "::ffff:a00:8",
+      "64:ff9b::a00:8",
+      "fe80::1",
+      "fd00::1",
+      "ff02::1",
+      "not an address",
+    ])
+      expect(pushAddressAllowed(inside, false), inside).toBe(false);
+    for (const outside of ["142.250.74.10", "8.8.8.8", "2a00:1450:4007:80e::200a"])
+      expect(pushAddressAllowed(outside, false), outside).toBe(true);
+    expect(pushAddressAllowed("127.0.0.1", true)).toBe(true);
+    expect(pushAddressAllowed("10.0.0.8", true)).toBe(false);
+
+    // A name that resolves to this host (here `localhost`, from /etc/hosts) is refused as the socket connects.
+    const lookup = (allow: boolean) =>
+      new Promise<string>((resolve) =>
+        guardedLookup(allow)("localhost", {}, (error, address) =>
+          resolve(error ? String(error.code) : String(address)),
+        ),
+      );
+    expect(await lookup(false)).toBe("EPUSHADDRESS");
+    expect(await lookup(true)).toMatch(/^(127\.0\.0\.1|::1)$/);
+  });
+
+  it("checks a stored endpoint again when pushing: a loopback one is not pushed to once loopback is off", async () => {
+    let hits = 0;
+    const service = createServer((req, res) => {
+      hits++;
+      req.resume();
+      res.writeHead(201).end();
+    });
+    await new Promise<void>((resolve) => service.listen(0, "127.0.0.1", resolve));
+    try {
+      const root = mkdtempSync(join(tmpdir(), "baton-push-"));
+      const keys = browserKeys();
+      const subscription = {
+        device: "D-1",
+        endpoint: `http://localhost:${(service.address() as AddressInfo).port}/push`,
+        p256dh: keys.p256dh,
+        auth: keys.auth,
+        createdAt: 0,
+      };
+      const payload = { title: "t", body: "b", tag: "Q-1", url: "/inbox/Q-1" };
+      const options = { vapid: loadVapidKeys(root), subject: "mailto:a@example.com", now: Date.now() };
+      expect(await sendPush(subscription, payload, options)).toMatchObject({ kind: "failed" });
+      expect(hits).toBe(0);
+      expect(await sendPush(subscription, payload, { ...options, allowLoopback: true })).toEqual({
+        kind: "sent",
+      });
+      expect(hits).toBe(1);
+    } finally {
+      service.close();
+    }
   });
 });
