@@ -175,4 +175,22 @@ describe("the live event stream (SSE)", () => {
     expect((await call(url, "GET", "/api/v1/agents/me", a1)).status).toBe(200);
     stalled.destroy();
   });
+
+  it("bounds the streams one caller holds open: the next is 429 until one closes; others are not held back", async () => {
+    const { url, handler } = await startServer({ streamsPerCaller: 2 });
+    const first = await EventStreamClient.connect(url, STREAM, a1);
+    const second = await EventStreamClient.connect(url, STREAM, a1);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const third = await call(url, "GET", STREAM, { ...a1, accept: "text/event-stream" });
+    expect(third.status).toBe(429);
+    expect(third.body.error.code).toBe("rate_limited");
+    const other = await EventStreamClient.connect(url, STREAM, asAgent("a2"));
+    expect(other.status).toBe(200);
+    // A plain read of the log is not a stream: never refused for them.
+    expect((await call(url, "GET", STREAM, a1)).status).toBe(200);
+    first.close();
+    for (let wait = 0; handler.streams > 2 && wait < 100; wait++) await new Promise((r) => setTimeout(r, 20));
+    const again = await EventStreamClient.connect(url, STREAM, a1);
+    expect(again.status).toBe(200);
+  });
 });

@@ -21,6 +21,12 @@ export interface StreamLimits {
   keepAliveMs: number;
   /** What may wait unsent for one client; a client that stops reading past it is dropped. */
   bufferBytes: number;
+  /**
+   * Streams one caller (a key, a device) may hold open at once: each holds a
+   * socket and up to bufferBytes, so without a bound one caller could take
+   * every file descriptor the hub has. A person's tabs each open one.
+   */
+  perCaller: number;
 }
 
 /** Live events wanted by a stream, while it reads the log to catch up. Past this, it reads the log again. */
@@ -170,6 +176,8 @@ class EventStream implements EventSink {
 /** Live streams of one server, all fed by its one follower. */
 export class EventStreams {
   private readonly open = new Set<EventStream>();
+  /** Open streams per caller. */
+  private readonly held = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -181,14 +189,32 @@ export class EventStreams {
     return this.open.size;
   }
 
-  async serve(req: IncomingMessage, res: ServerResponse, query: Record<string, string>): Promise<void> {
+  /** `caller`: who opens it (a key id, a device id), for the bound on streams per caller. */
+  async serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    query: Record<string, string>,
+    caller: string,
+  ): Promise<void> {
     const { after, ...filter } = validate(STREAM_QUERY, query, "query");
     const from = resumeFrom(req, after);
+    const holding = this.held.get(caller) ?? 0;
+    if (holding >= this.limits.perCaller)
+      throw new BatonError(
+        "rate_limited",
+        `${caller} already has ${holding} live event streams open; the limit is ${this.limits.perCaller}`,
+        "close streams no longer read (a tab, a client left running) before opening another; one stream can filter for several things",
+        { retryAfterS: 5, limit: this.limits.perCaller },
+      );
+    this.held.set(caller, holding + 1);
     let timer: NodeJS.Timeout | undefined;
     const stream = new EventStream(res, filter, this.limits, () => {
       clearInterval(timer);
       this.follower.detach(stream);
       this.open.delete(stream);
+      const left = (this.held.get(caller) ?? 1) - 1;
+      if (left > 0) this.held.set(caller, left);
+      else this.held.delete(caller);
     });
     this.open.add(stream);
     res.on("close", () => stream.end());

@@ -25,6 +25,8 @@ export interface HttpLimits {
   keepAliveMs: number;
   /** What may wait unsent for one event stream before its client is dropped. */
   streamBufferBytes: number;
+  /** Live event streams one caller (a key, a device) may hold open at once. */
+  streamsPerCaller: number;
   /** How often the event follower re-reads the log without a wake-up (the safety net). */
   recheckMs: number;
   /** The longest an MCP tool blocks before answering "pending". */
@@ -35,6 +37,7 @@ export const DEFAULT_LIMITS: HttpLimits = {
   bodyBytes: 1024 * 1024,
   keepAliveMs: 15_000,
   streamBufferBytes: 1024 * 1024,
+  streamsPerCaller: 32,
   recheckMs: RECHECK_MS,
   mcpMaxWaitMs: 50_000,
 };
@@ -100,6 +103,7 @@ export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
   const streams = new EventStreams(hub.store, follower, {
     keepAliveMs: limits.keepAliveMs,
     bufferBytes: limits.streamBufferBytes,
+    perCaller: limits.streamsPerCaller,
   });
   const webApp = options.webApp ?? new WebApp();
   const mcp = new McpEndpoint(hub, version, { bodyBytes: limits.bodyBytes, maxWaitMs: limits.mcpMaxWaitMs });
@@ -151,7 +155,13 @@ export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
     if (match.kind === "none") throw notFound(path);
     if (match.kind === "method") return refuseMethod(res, match.allow);
     const { route, params } = match;
-    if (route.operationId === "listEvents" && wantsStream(req)) return streams.serve(req, res, target.query);
+    if (route.operationId === "listEvents" && wantsStream(req))
+      return streams.serve(
+        req,
+        res,
+        target.query,
+        principal.kind === "agent" ? principal.keyId : principal.deviceId,
+      );
     const query = validate(route.query ?? none, target.query, "query");
     const raw = route.method === "GET" ? undefined : await readJsonBody(req, limits.bodyBytes);
     const body = validate(route.body ?? none, raw ?? {}, "body");
