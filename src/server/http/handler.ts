@@ -80,7 +80,9 @@ function requireHuman(principal: Principal, route: Route): void {
   if (principal.kind === "human") return;
   throw new BatonError(
     "forbidden",
-    `${principal.name} signs in with an agent's key; only a human may ${route.summary.toLowerCase().replace(/ \(.*\)$/, "")}`,
+    // The route's summary names what was refused ("Answer a question", "What this device is notified of"):
+    // quoted, it reads right whatever its grammar.
+    `${principal.name} signs in with an agent's key, and "${route.summary.replace(/ \(.*\)$/, "")}" is for humans only`,
     "ask a human: questions and approvals wait for them in baton status",
     { operation: route.operationId },
   );
