@@ -5,24 +5,12 @@
  * something harmless), zero-width and other invisible characters hide or
  * split words, and C0/C1 controls have no business on a page. Every string
  * the hub sends is read through `safeReviver`, which turns them into visible
- * stand-ins, as baton's terminal faces do (src/util/control-chars.ts);
- * newlines and tabs stay.
+ * stand-ins, with the very function baton's terminal faces use
+ * (src/util/control-chars.ts); newlines and tabs stay.
  */
-const UNSAFE =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-
-function standIn(char: string): string {
-  const code = char.codePointAt(0)!;
-  if (code < 0x20) return String.fromCodePoint(0x2400 + code);
-  if (code === 0x7f) return "\u2421";
-  return `<U+${code.toString(16).toUpperCase().padStart(4, "0")}>`;
-}
-
-/** A string with every unsafe character shown as a stand-in. */
-export function shown(text: string): string {
-  return text.replace(UNSAFE, standIn);
-}
+import { neutralise } from "../../src/util/control-chars";
+/** A string with every unsafe character shown as a stand-in: the CLI's own function, bundled. */
+export const shown = neutralise;
 
 /** For JSON.parse: every string value shown safely (keys are the hub's own). */
 export function safeReviver(_key: string, value: unknown): unknown {
