@@ -5,4 +5,5 @@
  */
 export type { CostTotal } from "../../src/domain/cost";
 export type { HumanInbox, InboxItem } from "../../src/domain/inbox";
-export type { AgentView, BatonEvent, Message, Task, TaskStatus } from "../../src/domain/types";
+export type { AgentView, BatonEvent, Message, Task, TaskDetail, TaskStatus } from "../../src/domain/types";
+export type { WorktreeDiff } from "../../src/domain/worktree-diff";

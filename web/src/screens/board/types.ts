@@ -1,35 +1,13 @@
-import type { CostTotal, Task as DomainTask, TaskStatus } from "../../api-types";
-import type { LiveEvent } from "../../live";
+import type { CostTotal, Task as DomainTask, TaskDetail, TaskStatus, WorktreeDiff } from "../../api-types";
 import { ago } from "../../time";
 
-export type { CostTotal, TaskStatus };
+/** GET /api/v1/tasks/{id} gives a TaskDetail, GET /api/v1/tasks/{id}/diff a WorktreeDiff. */
+export type { CostTotal, TaskDetail, TaskStatus, WorktreeDiff };
 export type TaskReport = NonNullable<DomainTask["report"]>;
 
 /** A task as GET /api/v1/tasks gives it; with `?cost=true`, its cost too. */
 export interface Task extends DomainTask {
   cost?: CostTotal;
-}
-
-/** GET /api/v1/tasks/{id}. */
-export interface TaskDetail extends Task {
-  blocks: string[];
-  waitingOn: string[];
-  remarks: { at: number; by: string; text: string }[];
-  history: LiveEvent[];
-  cost: CostTotal;
-}
-
-/** GET /api/v1/tasks/{id}/diff. */
-export interface WorktreeDiff {
-  agent: string;
-  worktree: string;
-  branch: string | null;
-  head: string | null;
-  base: string | null;
-  committed: string;
-  uncommitted: string;
-  untrackedNotShown: string[];
-  cut: string | null;
 }
 
 export const PRIORITIES = [0, 1, 2, 3] as const;
