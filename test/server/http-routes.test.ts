@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ERRORS } from "../../src/errors.js";
@@ -7,8 +7,9 @@ import { parseTarget } from "../../src/server/http/request-target.js";
 import { API_PREFIX, matchRoute, ROUTES } from "../../src/server/http/route-table.js";
 import { type Answer, call, startServer } from "../helpers/http-server.js";
 import { startPushService } from "../helpers/push-service.js";
-import { baton, git } from "../helpers/temp-repo.js";
+import { baton } from "../helpers/temp-repo.js";
 import { asAgent, asHuman, asHumanOn } from "../helpers/test-authenticator.js";
+import { agentWorktree } from "../orchestrator/helpers.js";
 import { tmuxSocket } from "../orchestrator/team-helpers.js";
 
 const a1 = asAgent("a1");
@@ -397,18 +398,13 @@ describe("the JSON API, every route", () => {
   it("shows the diff of the worktree of the agent holding a task, and refuses a worktree git does not know", async () => {
     const { url, repo } = await startServer();
     const hit = hitter(url);
-    const commit = (cwd: string, message: string) =>
-      git(cwd, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qam", message);
-    writeFileSync(join(repo, "app.ts"), "export const a = 1;\n");
-    git(repo, "add", "app.ts");
-    commit(repo, "app");
-    // The worktree as baton up makes it: .baton/worktrees/NAME on baton/NAME.
-    const tree = join(repo, ".baton", "worktrees", "a1");
-    git(repo, "worktree", "add", "-q", "-b", "baton/a1", tree);
-    writeFileSync(join(tree, "app.ts"), "export const a = 2;\n");
-    commit(tree, "a is 2");
-    writeFileSync(join(tree, "app.ts"), "export const a = 3;\n");
-    writeFileSync(join(tree, "new.ts"), "export const b = 1;\n");
+    await agentWorktree(repo, "a1", {
+      file: "app.ts",
+      base: "export const a = 1;\n",
+      committed: "export const a = 2;\n",
+      uncommitted: "export const a = 3;\n",
+      added: { path: "new.ts", text: "export const b = 1;\n" },
+    });
 
     await hit(201, "POST", "/tasks", lea, { title: "change a" });
     await hit(201, "POST", "/tasks", lea, { title: "nobody's" });

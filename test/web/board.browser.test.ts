@@ -1,7 +1,6 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { baton, git } from "../helpers/temp-repo.js";
+import { baton } from "../helpers/temp-repo.js";
+import { agentWorktree } from "../orchestrator/helpers.js";
 import { DESKTOP, PHONE, pairedPage, screenshot, serve } from "./kit.js";
 
 const as = (name: string) => ({ BATON_AGENT: name });
@@ -79,18 +78,13 @@ describe("the web app: the board, in a real chromium", () => {
   it("a task's page shows the diff of its agent's worktree (committed and not) and cancels it with a reason, which baton task show tells", async () => {
     const served = await serve();
     const repo = served.repo;
-    const commit = (cwd: string, message: string) =>
-      git(cwd, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qam", message);
-    writeFileSync(join(repo, "login.ts"), "export const fields = ['email'];\n");
-    git(repo, "add", "login.ts");
-    commit(repo, "login form");
-    // The agent's worktree as baton up makes it: .baton/worktrees/NAME on the branch baton/NAME.
-    const tree = join(repo, ".baton", "worktrees", "claude-1");
-    git(repo, "worktree", "add", "-q", "-b", "baton/claude-1", tree);
-    writeFileSync(join(tree, "login.ts"), "export const fields = ['email', 'password'];\n");
-    commit(tree, "a password field");
-    writeFileSync(join(tree, "login.ts"), "export const fields = ['email', 'password', 'remember'];\n");
-    writeFileSync(join(tree, "reset.ts"), "export const reset = true;\n");
+    await agentWorktree(repo, "claude-1", {
+      file: "login.ts",
+      base: "export const fields = ['email'];\n",
+      committed: "export const fields = ['email', 'password'];\n",
+      uncommitted: "export const fields = ['email', 'password', 'remember'];\n",
+      added: { path: "reset.ts", text: "export const reset = true;\n" },
+    });
 
     succeeds(repo, ["agent", "join", "claude-1"], "claude-1");
     succeeds(repo, ["task", "add", "Write the login page", "--tag", "ui"]);
