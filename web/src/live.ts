@@ -225,6 +225,26 @@ export function useEvents(listener: Listener): void {
   useEffect(() => live.listen((events) => latest.current(events)), []);
 }
 
+/** Reads of one path started in the same task, shared. */
+const reading = new Map<string, Promise<unknown>>();
+
+/**
+ * One read for every screen part that asks for the same path in the same
+ * task: an event that matters to two of them (the inbox and the count beside
+ * its name) costs the hub one request, not two. Only reads started together
+ * are shared, so a read never answers with what was there before the event
+ * that asked for it.
+ */
+function sharedRead<T>(path: string): Promise<T> {
+  let promise = reading.get(path) as Promise<T> | undefined;
+  if (!promise) {
+    promise = get<T>(path);
+    reading.set(path, promise);
+    setTimeout(() => reading.delete(path), 0);
+  }
+  return promise;
+}
+
 /** Retry delays after a failed read (a blip, a hub restarting): the last repeats. */
 const RETRY_MS = [1000, 2000, 5000, 10_000];
 
@@ -247,7 +267,7 @@ export function useLiveResource<T>(
   const reload = useCallback(() => {
     const mine = ++state.current.seq;
     clearTimeout(state.current.timer);
-    (takeEarly<T>(path) ?? get<T>(path))
+    (takeEarly<T>(path) ?? sharedRead<T>(path))
       .then((next) => {
         if (mine !== state.current.seq) return;
         state.current.failures = 0;
